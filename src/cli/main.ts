@@ -1,0 +1,121 @@
+/**
+ * The command-line entry: commander wiring, exit codes, and the last line of defence that turns
+ * any error into one line on stderr. Commands live in ./commands/ and are loaded on demand.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { EXIT, UsageError } from "./errors.js";
+import { OPTIONS, commanderParser } from "./options.js";
+import { packageInfo } from "../util/package-info.js";
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+};
+
+/** Secrets this process learned (tokens); scrubbed from any error line as a last resort. */
+export const knownSecrets: string[] = [];
+
+function scrub(text: string): string {
+  let out = text;
+  for (const s of knownSecrets) if (s.length >= 4) out = out.split(s).join("[REDACTED]");
+  return out;
+}
+
+function addOptions(cmd: Command, name: "run" | "demo" | "serve" | "specs"): Command {
+  for (const spec of OPTIONS.filter((o) => o.commands.includes(name))) {
+    const opt = new Option(spec.flags, spec.description);
+    const parser = commanderParser(spec);
+    if (parser) opt.argParser(parser);
+    if (spec.defaultValue !== undefined) opt.default(spec.defaultValue);
+    cmd.addOption(opt);
+  }
+  return cmd;
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const { version } = packageInfo();
+  const program = new Command("reach-check")
+    .description("Check a partner's implementation of the Reach Reporting API and print a readiness report for onboarding steps 2-4.")
+    .version(version, "-V, --version")
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .exitOverride();
+
+  const action =
+    (load: () => Promise<{ default: (opts: Record<string, unknown>, io: Io) => Promise<number> }>) =>
+    async (opts: Record<string, unknown>) => {
+      const mod = await load();
+      setExit(await mod.default(opts, io));
+    };
+
+  addOptions(program.command("run").description("check a partner base URL (token from $REACH_ACCESS_TOKEN)"), "run")
+    .exitOverride()
+    .action(action(() => import("./commands/run.js")));
+  addOptions(program.command("demo").description("start the bundled reference partner on loopback and check it"), "demo")
+    .exitOverride()
+    .action(action(() => import("./commands/demo.js")));
+  addOptions(program.command("serve").description("run the bundled reference partner in the foreground"), "serve")
+    .exitOverride()
+    .action(action(() => import("./commands/serve.js")));
+  addOptions(program.command("specs").description("list the bundled Reach spec versions"), "specs")
+    .exitOverride()
+    .action(action(() => import("./commands/specs.js")));
+  return program;
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let code: number = EXIT.ready;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    if (argv.length <= 2) {
+      io.stdout(program.helpInformation());
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ready;
+      if (err.code === "commander.unknownOption" && /'--token(=|')/.test(err.message)) {
+        io.stderr("reach-check: --token is not accepted: tokens are read from an environment variable (REACH_ACCESS_TOKEN, or --token-env NAME) or a file (--token-file), never from a flag\n");
+        return EXIT.usage;
+      }
+      // An unknown option's value (`--x=value`) may be a secret typed in the wrong place: never echo it.
+      const msg = err.message
+        .replace(/^error:\s*/i, "")
+        .split("\n")[0]
+        .replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'");
+      io.stderr(`reach-check: ${scrub(msg)}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`reach-check: ${scrub(err.message)}\n`);
+      return EXIT.usage;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    io.stderr(`reach-check: internal error: ${scrub(msg.split("\n")[0])} (this is a reach-check bug; please report it)\n`);
+    if (io.env.REACH_CHECK_DEBUG && err instanceof Error && err.stack) io.stderr(scrub(err.stack) + "\n");
+    return EXIT.internal;
+  }
+}
+
+function isMain(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(process.argv).then((c) => (process.exitCode = c));
+}

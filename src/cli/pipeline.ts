@@ -1,0 +1,84 @@
+/**
+ * From validated options to a report: load the spec, build the client and validator, run the
+ * checks. Shared by `run` and `demo`. Heavy modules are imported here, not by the CLI entry, so
+ * `--help` stays fast.
+ */
+import type { Report } from "../report/types.js";
+import type { ProgressEvent } from "../engine/run.js";
+import type { Contract } from "../spec/types.js";
+
+export interface PipelineInput {
+  baseUrl: string;
+  token: string;
+  tokenEnvName: string;
+  /** Other secrets of the run (client secret, refresh token) that must never be printed. */
+  secrets?: string[];
+  companies?: string[];
+  contract: Contract;
+  strict: boolean;
+  concurrency: number;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxBodyBytes: number;
+  pageSize: number;
+  maxPages: number;
+  maxRequests: number;
+  slowMs: number;
+  now: Date;
+  ca?: string;
+  toolVersion: string;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export async function loadSpec(opts: { specVersion?: string; spec?: string }): Promise<Contract> {
+  const { loadContract } = await import("../spec/load.js");
+  return loadContract({ specVersion: opts.specVersion, specPath: opts.spec });
+}
+
+export async function runPipeline(input: PipelineInput): Promise<Report> {
+  const [{ createHttpClient }, { createValidator }, { runChecks }, { probes, families }, { Redactor }] = await Promise.all([
+    import("../http/client.js"),
+    import("../schema/validator.js"),
+    import("../engine/run.js"),
+    import("../probes/index.js"),
+    import("../util/redact.js"),
+  ]);
+  const redactor = new Redactor();
+  redactor.add(input.token);
+  for (const s of input.secrets ?? []) redactor.add(s);
+  const http = createHttpClient({
+    baseUrl: input.baseUrl,
+    token: input.token,
+    tokenEnvName: input.tokenEnvName,
+    redactor,
+    concurrency: input.concurrency,
+    connectTimeoutMs: input.connectTimeoutMs,
+    headersTimeoutMs: input.timeoutMs,
+    bodyTimeoutMs: input.bodyTimeoutMs,
+    maxBodyBytes: input.maxBodyBytes,
+    maxRequests: input.maxRequests,
+    userAgent: `reach-check/${input.toolVersion}`,
+    ca: input.ca,
+  });
+  try {
+    const validator = createValidator(input.contract.document, input.contract.dialect, { strict: input.strict });
+    return await runChecks({
+      contract: input.contract,
+      http,
+      validator,
+      redactor,
+      probes,
+      familyOrder: families,
+      companies: input.companies,
+      now: input.now,
+      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs },
+      pageSize: Math.min(input.pageSize, input.contract.profile.pagination.maxLimit),
+      maxPages: input.maxPages,
+      tool: { name: "reach-check", version: input.toolVersion },
+      onProgress: input.onProgress,
+    });
+  } finally {
+    await http.close();
+  }
+}

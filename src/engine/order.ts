@@ -1,0 +1,24 @@
+import type { Probe } from "../probes/types.js";
+
+/**
+ * Execution order: every check after the checks it names in `after`; otherwise by family order,
+ * then id, so runs are deterministic.
+ */
+export function executionOrder(probes: readonly Probe[], familyOrder: readonly string[]): Probe[] {
+  const rank = (p: Probe) => {
+    const i = familyOrder.indexOf(p.family);
+    return i === -1 ? familyOrder.length : i;
+  };
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  const remaining = [...probes].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  const done = new Set<string>();
+  const out: Probe[] = [];
+  while (remaining.length > 0) {
+    const idx = remaining.findIndex((p) => (p.after ?? []).every((d) => done.has(d) || !byId.has(d)));
+    if (idx === -1) throw new Error(`Checks depend on each other in a cycle: ${remaining.map((p) => p.id).join(", ")}`);
+    const [next] = remaining.splice(idx, 1);
+    out.push(next);
+    done.add(next.id);
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+/**
+ * One run: order the checks, resolve the companies, run each check with a narrow context, turn a
+ * crashing check into an `error` result, and assemble the report. Nothing here prints.
+ */
+import type { HttpClient } from "../http/types.js";
+import type { Probe, ProbeContext, ProbeOptions } from "../probes/types.js";
+import type { CheckResult, Report } from "../report/types.js";
+import { REPORT_VERSION } from "../report/types.js";
+import type { SchemaValidator } from "../schema/types.js";
+import type { Contract } from "../spec/types.js";
+import type { Redactor } from "../util/redact.js";
+import { atPointer } from "../probes/support/findings.js";
+import { executionOrder } from "./order.js";
+import { SharedData } from "./shared-data.js";
+import { stepResults, statusOf, worst } from "./verdict.js";
+
+export interface ProgressEvent {
+  type: "check-start" | "check-end";
+  id: string;
+  title: string;
+  status?: CheckResult["status"];
+  index: number;
+  total: number;
+}
+
+export interface EngineOptions {
+  contract: Contract;
+  http: HttpClient;
+  validator: SchemaValidator;
+  redactor: Redactor;
+  probes: readonly Probe[];
+  familyOrder: readonly string[];
+  /** Companies named with --company; when absent, the ones user-info lists. */
+  companies?: string[];
+  now: Date;
+  options: ProbeOptions;
+  pageSize: number;
+  maxPages: number;
+  tool: { name: string; version: string };
+  onProgress?: (e: ProgressEvent) => void;
+  log?: (message: string) => void;
+  /** Monotonic milliseconds, for durations. */
+  clock?: () => number;
+}
+
+const REACHABILITY = "reachability.connection";
+
+async function companiesFromUserInfo(contract: Contract, data: SharedData): Promise<string[]> {
+  const op = contract.operations.find((o) => o.profile.role === "user-info");
+  if (!op?.profile.companiesPointer) return [];
+  const ex = await data.userInfo();
+  if (!ex?.response || ex.response.status !== 200) return [];
+  const list = atPointer(ex.response.json, op.profile.companiesPointer);
+  if (!Array.isArray(list)) return [];
+  const field = op.profile.companyIdField ?? "CompanyId";
+  const ids: string[] = [];
+  for (const item of list) {
+    const id = item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
+    if (typeof id === "string" && id !== "" && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+export async function runChecks(opts: EngineOptions): Promise<Report> {
+  const clock = opts.clock ?? (() => performance.now());
+  const started = clock();
+  const startedAt = opts.now.toISOString();
+  const data = new SharedData(opts.contract, opts.http, opts.now, { pageSize: opts.pageSize, maxPages: opts.maxPages });
+  const results = new Map<string, CheckResult>();
+  const blocked = new Map<string, string>();
+  let companies: string[] = opts.companies ? [...opts.companies] : [];
+  let companiesResolved = opts.companies !== undefined;
+
+  const ordered = executionOrder(opts.probes, opts.familyOrder);
+  const checks: CheckResult[] = [];
+  for (const [index, probe] of ordered.entries()) {
+    opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
+    if (!companiesResolved && probe.id !== REACHABILITY && results.get(REACHABILITY)?.status !== "fail") {
+      companies = await companiesFromUserInfo(opts.contract, data);
+      companiesResolved = true;
+    }
+    const result = await runOne(probe, {
+      contract: opts.contract,
+      http: opts.http,
+      validator: opts.validator,
+      companies,
+      now: opts.now,
+      options: opts.options,
+      data,
+      results,
+      log: opts.log ?? (() => {}),
+    }, blocked, clock);
+    results.set(probe.id, result);
+    checks.push(result);
+    opts.onProgress?.({ type: "check-end", id: probe.id, title: probe.title, status: result.status, index, total: ordered.length });
+  }
+
+  // The report lists checks in registry order (by id), not execution order, so diffs stay small.
+  checks.sort((a, b) => a.step - b.step || opts.familyOrder.indexOf(a.family) - opts.familyOrder.indexOf(b.family) || a.id.localeCompare(b.id));
+  const steps = stepResults(checks);
+  const samples = opts.http.samples();
+  const statuses: Record<string, number> = {};
+  for (const s of samples) {
+    const key = s.error ? "error" : `${String(s.status)[0]}xx`;
+    statuses[key] = (statuses[key] ?? 0) + 1;
+  }
+  const exercised = new Set(samples.filter((s) => s.operation).map((s) => `${s.operation!.method.toUpperCase()} ${s.operation!.path}`));
+  const modeledOperations = opts.contract.operations
+    .filter((o) => o.provenance === "modeled" && exercised.has(`${o.method.toUpperCase()} ${o.path}`))
+    .map((o) => o.key);
+
+  const report: Report = {
+    reportVersion: REPORT_VERSION,
+    tool: opts.tool,
+    spec: {
+      version: opts.contract.specVersion,
+      source: opts.contract.source,
+      sha256: opts.contract.sha256,
+      modeledOperations,
+    },
+    target: { baseUrl: opts.http.baseUrl.toString().replace(/\/$/, ""), companies },
+    startedAt,
+    durationMs: Math.round(clock() - started),
+    verdict: worst(steps.map((s) => s.verdict)),
+    steps,
+    checks,
+    stats: { requests: samples.length, statuses },
+  };
+  return opts.redactor.redactDeep(report);
+}
+
+async function runOne(probe: Probe, ctx: ProbeContext, blocked: Map<string, string>, clock: () => number): Promise<CheckResult> {
+  const base = { id: probe.id, family: probe.family, step: probe.step, title: probe.title };
+  const before = ctx.http.samples().length;
+  const t0 = clock();
+  const finish = (r: Omit<CheckResult, "id" | "family" | "step" | "title" | "durationMs" | "requests">): CheckResult => ({
+    ...base,
+    ...r,
+    durationMs: Math.round(clock() - t0),
+    requests: ctx.http.samples().length - before,
+  });
+
+  if (probe.blockedByFailure) {
+    for (const dep of probe.after ?? []) {
+      const r = ctx.results.get(dep);
+      const why = blocked.get(dep);
+      if (why) {
+        blocked.set(probe.id, why);
+        return finish({ status: "skip", summary: `Skipped: ${why}`, findings: [] });
+      }
+      if (r && (r.status === "fail" || r.status === "error")) {
+        const why2 = `${dep} ${r.status === "fail" ? "failed" : "crashed"}${r.summary ? ` (${r.summary.replace(/\.$/, "")})` : ""}`;
+        blocked.set(probe.id, why2);
+        return finish({ status: "skip", summary: `Skipped: ${why2}.`, findings: [] });
+      }
+    }
+  }
+  try {
+    const out = await probe.run(ctx);
+    if (out.skip !== undefined) return finish({ status: "skip", summary: out.skip, findings: [] });
+    const status = statusOf(out.findings);
+    const counts = out.findings.length;
+    const summary =
+      out.summary ??
+      (status === "pass" ? "No problem found." : `${counts} finding${counts === 1 ? "" : "s"}.`);
+    return finish({ status, summary, findings: out.findings });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return finish({
+      status: "error",
+      summary: `The check crashed: ${message.split("\n")[0]} (a reach-check defect; please report it with the JSON report).`,
+      findings: [],
+    });
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Requests that several probes read go through here, once per run: the HTTP client caches
+ * identical requests, and this module decides what "the" request for a piece of data is (which
+ * page size, which date window), so that every probe asks for exactly the same thing.
+ */
+import type { Exchange, HttpClient } from "../http/types.js";
+import type { Contract, Operation } from "../spec/types.js";
+import { isoDate, monthStart } from "../util/dates.js";
+
+export interface ListWalk {
+  operation: Operation;
+  company: string;
+  pages: Exchange[];
+  /** Records of all pages that answered 200 with a `Data` array, in order. */
+  records: unknown[];
+  /** True when the walk reached the end of the list (a short or empty page). */
+  complete: boolean;
+  /** Why the walk stopped early, when it did. */
+  stoppedBecause?: string;
+}
+
+export interface StatementQuery {
+  start: string;
+  end: string;
+  basis: string;
+  budgetId?: string;
+  classId?: string;
+  departmentId?: string;
+}
+
+export function operationPath(op: Operation, company?: string): string {
+  return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+    name === "CompanyId" && company !== undefined ? encodeURIComponent(company) : `{${name}}`,
+  );
+}
+
+export class SharedData {
+  private readonly walks = new Map<string, Promise<ListWalk>>();
+  private readonly sync: Exchange[] = [];
+
+  constructor(
+    private readonly contract: Contract,
+    private readonly http: HttpClient,
+    private readonly now: Date,
+    private readonly limits: { pageSize: number; maxPages: number },
+  ) {}
+
+  /** Exchanges of the requests that a sync would make (valid parameters, the run's token). */
+  syncExchanges(): readonly Exchange[] {
+    return this.sync;
+  }
+
+  op(role: Operation["profile"]["role"]): Operation | undefined {
+    return this.contract.operations.find((o) => o.profile.role === role);
+  }
+
+  ops(role: Operation["profile"]["role"]): Operation[] {
+    return this.contract.operations.filter((o) => o.profile.role === role);
+  }
+
+  /**
+   * The window every probe uses for "recent" data: from the first day of the month two months
+   * back to today. It covers the current and the previous month, which the freshness rules need.
+   */
+  recentWindow(): { start: string; end: string } {
+    return { start: isoDate(monthStart(this.now, -2)), end: isoDate(this.now) };
+  }
+
+  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>): Promise<Exchange> {
+    const ex = await this.http.send({ method: op.method as "GET", path, query, operation: { method: op.method, path: op.path }, cache: true });
+    if (!ex.fromCache) this.sync.push(ex);
+    return ex;
+  }
+
+  async userInfo(): Promise<Exchange | undefined> {
+    const op = this.op("user-info");
+    if (!op) return undefined;
+    return this.get(op, op.path);
+  }
+
+  async companyInfo(company: string): Promise<Exchange | undefined> {
+    const op = this.op("company-info");
+    if (!op) return undefined;
+    return this.get(op, operationPath(op, company));
+  }
+
+  /** Walk a list to its end with the run's page size. Cached per operation and company. */
+  listAll(op: Operation, company: string): Promise<ListWalk> {
+    const key = `${op.key}|${company}`;
+    let walk = this.walks.get(key);
+    if (!walk) {
+      walk = this.walk(op, company);
+      this.walks.set(key, walk);
+    }
+    return walk;
+  }
+
+  private async walk(op: Operation, company: string): Promise<ListWalk> {
+    const p = this.contract.profile.pagination;
+    const result: ListWalk = { operation: op, company, pages: [], records: [], complete: false };
+    const limit = this.limits.pageSize;
+    let offset = 0;
+    for (let page = 0; ; page++) {
+      if (page >= this.limits.maxPages) {
+        result.stoppedBecause = `stopped after ${this.limits.maxPages} pages (--max-pages); the list did not end`;
+        return result;
+      }
+      const ex = await this.get(op, operationPath(op, company), { [p.offsetParam]: offset, [p.limitParam]: limit });
+      result.pages.push(ex);
+      if (ex.error) {
+        result.stoppedBecause = `request failed: ${ex.error.message}`;
+        return result;
+      }
+      const res = ex.response!;
+      if (res.status === 204) {
+        result.complete = true;
+        return result;
+      }
+      if (res.status !== 200) {
+        result.stoppedBecause = `page at offset ${offset} answered ${res.status}`;
+        return result;
+      }
+      const body = res.json as Record<string, unknown> | undefined;
+      const data = body && typeof body === "object" ? body[p.dataField] : undefined;
+      if (!Array.isArray(data)) {
+        result.stoppedBecause = `page at offset ${offset} has no ${p.dataField} array`;
+        return result;
+      }
+      for (const r of data) result.records.push(r);
+      const pag = body![p.paginationField] as Record<string, unknown> | undefined;
+      const total = pag && typeof pag[p.totalField] === "number" ? (pag[p.totalField] as number) : undefined;
+      if (data.length === 0 || data.length < limit || (total !== undefined && offset + data.length >= total)) {
+        result.complete = true;
+        return result;
+      }
+      offset += data.length;
+    }
+  }
+
+  async statement(op: Operation, company: string, q: StatementQuery): Promise<Exchange> {
+    const n = this.contract.profile.parameters;
+    return this.get(op, operationPath(op, company), {
+      [n.startDate]: q.start,
+      [n.endDate]: q.end,
+      [n.accountingBasis]: q.basis,
+      [n.budgetId]: q.budgetId,
+      [n.classId]: q.classId,
+      [n.departmentId]: q.departmentId,
+    });
+  }
+
+  async metricValues(op: Operation, company: string, body: Record<string, unknown>): Promise<Exchange> {
+    const ex = await this.http.send({
+      method: "POST",
+      path: operationPath(op, company),
+      body: { json: body },
+      operation: { method: op.method, path: op.path },
+      cache: true,
+    });
+    if (!ex.fromCache) this.sync.push(ex);
+    return ex;
+  }
+
+  /** Ids a list returns (first `max`), using the profile's id field. */
+  async ids(op: Operation, company: string, max = Infinity): Promise<string[]> {
+    const walk = await this.listAll(op, company);
+    const field = op.profile.idField;
+    if (!field) return [];
+    const out: string[] = [];
+    for (const r of walk.records) {
+      if (out.length >= max) break;
+      const v = r && typeof r === "object" ? (r as Record<string, unknown>)[field] : undefined;
+      if (typeof v === "string") out.push(v);
+    }
+    return out;
+  }
+
+  /** The operation of a list whose ids feed a parameter (e.g. `BudgetId`). */
+  feeder(parameter: string): Operation | undefined {
+    return this.contract.operations.find((o) => o.profile.role === "list" && o.profile.feedsParameter === parameter);
+  }
+
+  /** Build a valid body for the metric-values operation: ids from its feeding list, the recent window. */
+  async metricValuesBody(op: Operation, company: string, maxIds = 50): Promise<Record<string, unknown> | undefined> {
+    const source = op.profile.idsFrom ? this.contract.operations.find((o) => o.key === op.profile.idsFrom) : undefined;
+    if (!source) return undefined;
+    const ids = await this.ids(source, company, maxIds);
+    if (ids.length === 0) return undefined;
+    const n = this.contract.profile.parameters;
+    const w = this.recentWindow();
+    return { [op.profile.bodyIdsField ?? "NonFinancialIds"]: ids, [n.startDate]: w.start, [n.endDate]: w.end };
+  }
+}

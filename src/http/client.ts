@@ -1,0 +1,475 @@
+/**
+ * The tool's only HTTP client toward the partner. Every request becomes an Exchange (plain data,
+ * redacted) whatever happens on the wire: probes judge exchanges, they never catch exceptions.
+ *
+ * Rules it keeps: no redirect is followed (a 3xx is evidence for the probes); credentials only go
+ * to the base URL's origin; a bounded number of requests in flight and in total; bounded time to
+ * connect, to headers and for the whole body; bounded body size, also after decompression.
+ */
+import { performance } from "node:perf_hooks";
+import { rootCertificates } from "node:tls";
+import { Agent, request } from "undici";
+import type { OperationRef } from "../report/types.js";
+import { Redactor } from "../util/redact.js";
+import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped } from "./body.js";
+import { curlLine, type CurlAuth } from "./curl.js";
+import { diagnoseBase } from "./diagnose.js";
+import { describeError, transportError } from "./errors.js";
+import type {
+  Exchange,
+  ExchangeResponse,
+  HttpClient,
+  HttpMethod,
+  HttpRequest,
+  LatencySample,
+  ReachabilityResult,
+  TransportErrorCode,
+} from "./types.js";
+import { buildTarget, parseBaseUrl, type BaseUrl, type Target } from "./url.js";
+import { Semaphore } from "./semaphore.js";
+
+export interface RetryOptions {
+  maxRetries: number;
+  /** A Retry-After asking for a longer wait than this is not honoured (the answer is returned). */
+  maxRetryAfterMs: number;
+}
+
+export interface HttpClientOptions {
+  /** `http(s)://host[:port][/prefix]`; request paths are appended to it. */
+  baseUrl: string;
+  /** The run's access token (a secret). */
+  token?: string;
+  /** Environment variable named in curl lines instead of the token. Default `REACH_ACCESS_TOKEN`. */
+  tokenEnvName?: string;
+  /** Shared with the rest of the run; the client adds the token and custom bearer values to it. */
+  redactor?: Redactor;
+  /** Requests in flight at most. Default 4. */
+  concurrency?: number;
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Time from sending to response headers. Default 30 s. */
+  headersTimeoutMs?: number;
+  /** Time for the whole body once headers arrived. Default 60 s. */
+  bodyTimeoutMs?: number;
+  /** Largest body accepted, before and after decompression. Default 50 MiB. */
+  maxBodyBytes?: number;
+  /** Total requests the client may send in the run. Default unlimited. */
+  maxRequests?: number;
+  /** Default `reach-check`. */
+  userAgent?: string;
+  /** An extra trusted CA (PEM), in addition to the system's roots. */
+  ca?: string | Buffer;
+  /** Honour Retry-After on 429 and 503. Default: no retries. */
+  retry?: RetryOptions;
+  /** Clock for `startedAt` and HTTP-date Retry-After values. Default Date.now. */
+  now?: () => number;
+}
+
+export const HTTP_DEFAULTS = {
+  tokenEnvName: "REACH_ACCESS_TOKEN",
+  concurrency: 4,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 60_000,
+  maxBodyBytes: 50 * 1024 * 1024,
+  userAgent: "reach-check",
+} as const;
+
+type AuthMode = Exchange["request"]["auth"];
+
+/** A request resolved into what goes on the wire (raw, unredacted: never stored as is). */
+interface Prepared {
+  req: HttpRequest;
+  target: Target;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+  auth: AuthMode;
+  /** How curl lines show the Authorization header. */
+  curlAuth: CurlAuth;
+}
+
+interface Attempt {
+  exchange: Exchange;
+  /** Raw Retry-After header (the stored copy is redacted and could be mangled). */
+  retryAfter?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `Bearer abc` -> `Bearer ***`: the scheme is useful evidence, the credential never is. */
+function authPlaceholder(value: string): string {
+  const scheme = /^([A-Za-z][A-Za-z0-9._~+/-]*)\s+\S/.exec(value)?.[1];
+  return scheme ? `${scheme} ***` : "***";
+}
+
+function headerRecord(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when unusable. */
+export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+class UndiciHttpClient implements HttpClient {
+  readonly baseUrl: URL;
+  private readonly base: BaseUrl;
+  private readonly redactor: Redactor;
+  private readonly agent: Agent;
+  private readonly semaphore: Semaphore;
+  private readonly now: () => number;
+  private readonly limits: {
+    headersTimeoutMs: number;
+    bodyTimeoutMs: number;
+    maxBodyBytes: number;
+    maxRequests: number;
+    connectTimeoutMs: number;
+  };
+  private readonly caList?: string[];
+  private readonly cache = new Map<string, Promise<Exchange>>();
+  /** One slot per request sent, in sending order; filled when the request ends. */
+  private readonly slots: Array<LatencySample | undefined> = [];
+  /** Exchange id -> how its curl line writes Authorization. */
+  private readonly curlAuthById = new Map<number, CurlAuth>();
+  /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
+  private readonly printableBearer = new Map<string, string>();
+  private nextId = 1;
+  private sent = 0;
+  private closed = false;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = parseBaseUrl(options.baseUrl);
+    this.baseUrl = new URL(this.base.url.href);
+    this.redactor = options.redactor ?? new Redactor();
+    if (options.token) this.redactor.add(options.token);
+    this.now = options.now ?? Date.now;
+    this.limits = {
+      connectTimeoutMs: positive(options.connectTimeoutMs, HTTP_DEFAULTS.connectTimeoutMs),
+      headersTimeoutMs: positive(options.headersTimeoutMs, HTTP_DEFAULTS.headersTimeoutMs),
+      bodyTimeoutMs: positive(options.bodyTimeoutMs, HTTP_DEFAULTS.bodyTimeoutMs),
+      maxBodyBytes: positive(options.maxBodyBytes, HTTP_DEFAULTS.maxBodyBytes),
+      maxRequests: options.maxRequests !== undefined && options.maxRequests >= 0 ? options.maxRequests : Infinity,
+    };
+    const concurrency = Math.max(1, Math.floor(positive(options.concurrency, HTTP_DEFAULTS.concurrency)));
+    this.semaphore = new Semaphore(concurrency);
+    // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
+    this.caList = options.ca !== undefined ? [...rootCertificates, options.ca.toString()] : undefined;
+    this.agent = new Agent({
+      connections: concurrency,
+      headersTimeout: this.limits.headersTimeoutMs,
+      // undici's bodyTimeout is an idle timeout between chunks; the whole-body limit is ours.
+      bodyTimeout: this.limits.bodyTimeoutMs,
+      connect: { timeout: this.limits.connectTimeoutMs, ...(this.caList ? { ca: this.caList } : {}) },
+    });
+  }
+
+  samples(): readonly LatencySample[] {
+    return this.slots.filter((s): s is LatencySample => s !== undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.agent.destroy().catch(() => undefined);
+  }
+
+  curl(ex: Exchange): string {
+    let auth: CurlAuth;
+    if (ex.request.auth === "none") auth = { kind: "none" };
+    else if (ex.request.auth === "default") auth = ex.request.headers.authorization !== undefined ? { kind: "env" } : { kind: "none" };
+    else auth = this.curlAuthById.get(ex.id) ?? { kind: "literal", value: "Bearer <redacted>" };
+    return curlLine(ex, auth, this.options.tokenEnvName ?? HTTP_DEFAULTS.tokenEnvName);
+  }
+
+  diagnose(): Promise<ReachabilityResult> {
+    return diagnoseBase(this.base.url, { connectTimeoutMs: this.limits.connectTimeoutMs, ca: this.caList }, () =>
+      this.send({ method: "GET", path: "", auth: "none" }),
+    );
+  }
+
+  async send(req: HttpRequest): Promise<Exchange> {
+    let prepared: Prepared;
+    try {
+      prepared = this.prepare(req);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return this.failedBeforeSending(req, "invalid-url", message);
+    }
+    if (this.closed) return this.failedBeforeSending(req, "other", "the HTTP client is closed", prepared);
+    if (!req.cache) return this.execute(prepared);
+
+    const key = this.cacheKey(prepared);
+    const shared = this.cache.get(key);
+    if (shared) return { ...(await shared), fromCache: true };
+    const pending = this.execute(prepared);
+    this.cache.set(key, pending);
+    const ex = await pending;
+    // Only answers are worth sharing; a transport failure may well not happen again.
+    if (ex.error && this.cache.get(key) === pending) this.cache.delete(key);
+    return ex;
+  }
+
+  private cacheKey(p: Prepared): string {
+    const headers = Object.entries(p.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return JSON.stringify([p.method, p.target.url.href, p.body ?? null, p.auth, headers]);
+  }
+
+  /** Resolves URL, headers, body and credentials; throws for requests that must not be sent. */
+  private prepare(req: HttpRequest): Prepared {
+    const target = buildTarget(this.base, req.path, req.query);
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "accept-encoding": "gzip, br",
+      "user-agent": this.options.userAgent ?? HTTP_DEFAULTS.userAgent,
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      if ("json" in req.body) {
+        body = JSON.stringify(req.body.json) ?? "null";
+        headers["content-type"] = "application/json";
+      } else if ("form" in req.body) {
+        body = new URLSearchParams(req.body.form).toString();
+        headers["content-type"] = "application/x-www-form-urlencoded";
+      } else {
+        body = req.body.raw;
+        headers["content-type"] = req.body.contentType;
+      }
+    }
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      headers[name.toLowerCase()] = value;
+      // A credential the caller put in `headers` is as secret as the token.
+      if (name.toLowerCase() === "authorization") {
+        this.redactor.add(value);
+        this.redactor.add(value.replace(/^\S+\s+/, ""));
+      }
+    }
+
+    const mode = req.auth ?? "default";
+    let auth: AuthMode;
+    let curlAuth: CurlAuth;
+    if (mode === "none") {
+      auth = "none";
+      curlAuth = { kind: "none" };
+    } else if (mode === "default") {
+      auth = "default";
+      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+      curlAuth = this.options.token ? { kind: "env" } : { kind: "none" };
+    } else {
+      auth = "custom";
+      headers.authorization = `Bearer ${mode.bearer}`;
+      curlAuth = { kind: "literal", value: `Bearer ${this.printable(mode.bearer)}` };
+    }
+    if (headers.authorization !== undefined && !target.sameOrigin) {
+      throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
+    }
+    return { req, target, method: req.method, headers, body, auth, curlAuth };
+  }
+
+  /**
+   * Probes send deliberately fake bearer values (a wrong-token check), which a curl line may show.
+   * The value is still registered as a secret so an echo of it is masked in exchanges; what a
+   * curl line shows is decided once, before that, and hides any real secret inside the value.
+   */
+  private printable(bearer: string): string {
+    let shown = this.printableBearer.get(bearer);
+    if (shown === undefined) {
+      shown = this.redactor.redact(bearer);
+      this.printableBearer.set(bearer, shown);
+      this.redactor.add(bearer);
+    }
+    return shown;
+  }
+
+  private async execute(p: Prepared): Promise<Exchange> {
+    const id = this.nextId++;
+    if (p.auth === "custom") this.curlAuthById.set(id, p.curlAuth);
+    const retry = this.options.retry;
+    let last: Exchange | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (this.sent >= this.limits.maxRequests) {
+        // A retry that no longer fits the budget leaves the last real answer as the result.
+        return last ?? this.budgetExhausted(p, id);
+      }
+      this.sent++;
+      const result = await this.attempt(p, id);
+      last = result.exchange;
+      if (!retry || attempt >= retry.maxRetries || !last.response) return last;
+      if (last.response.status !== 429 && last.response.status !== 503) return last;
+      const wait = retryAfterMs(result.retryAfter, this.now());
+      if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
+      await sleep(wait);
+    }
+  }
+
+  /** One request on the wire, under the concurrency bound. */
+  private async attempt(p: Prepared, id: number): Promise<Attempt> {
+    const release = await this.semaphore.acquire();
+    const slot = this.slots.length;
+    this.slots.push(undefined);
+    const startedAt = this.now();
+    const t0 = performance.now();
+    const controller = new AbortController();
+    let aborted: TransportErrorCode | undefined;
+    const abortAs = (code: TransportErrorCode) => {
+      aborted ??= code;
+      controller.abort();
+    };
+    const timers: NodeJS.Timeout[] = [];
+    if (p.req.timeoutMs !== undefined && p.req.timeoutMs > 0) {
+      timers.push(setTimeout(() => abortAs("timeout"), p.req.timeoutMs));
+    }
+    // undici checks its headersTimeout on a coarse tick (up to a second late); this one is exact.
+    const headersTimer = setTimeout(() => abortAs("headers-timeout"), this.limits.headersTimeoutMs);
+    timers.push(headersTimer);
+    let ttfbMs: number | undefined;
+    let response: ExchangeResponse | undefined;
+    let error: { code: TransportErrorCode; message: string } | undefined;
+    let retryAfter: string | undefined;
+    try {
+      const res = await request(p.target.url, {
+        dispatcher: this.agent,
+        method: p.method,
+        headers: p.headers,
+        body: p.body,
+        signal: controller.signal,
+      });
+      ttfbMs = performance.now() - t0;
+      clearTimeout(headersTimer);
+      // Whole-body limit: undici's own bodyTimeout only notices a silent server, not a trickling one.
+      timers.push(setTimeout(() => abortAs("body-timeout"), this.limits.bodyTimeoutMs));
+      const headers = headerRecord(res.headers);
+      retryAfter = headers["retry-after"];
+      const declared = Number(headers["content-length"]);
+      if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
+        discard(res.body);
+        throw new BodyError("body-too-large", `Content-Length ${declared} exceeds the ${this.limits.maxBodyBytes}-byte limit`);
+      }
+      const raw = await readCapped(res.body, this.limits.maxBodyBytes);
+      const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
+      response = this.storedResponse(res.statusCode, headers, decoded);
+    } catch (err) {
+      if (aborted) {
+        const limit =
+          aborted === "timeout" ? p.req.timeoutMs : aborted === "headers-timeout" ? this.limits.headersTimeoutMs : this.limits.bodyTimeoutMs;
+        error = transportError(aborted, `gave up after ${limit} ms`);
+      } else if (err instanceof BodyError) {
+        error = transportError(err.code, err.message);
+      } else {
+        error = describeError(err);
+      }
+      error = { code: error.code, message: this.redactor.redact(error.message) };
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      release();
+    }
+    const durationMs = performance.now() - t0;
+    this.slots[slot] = {
+      ...(p.req.operation ? { operation: p.req.operation } : {}),
+      ...(response ? { status: response.status } : {}),
+      ...(error ? { error: error.code } : {}),
+      durationMs,
+    };
+    const exchange: Exchange = {
+      id,
+      request: this.storedRequest(p),
+      ...(p.req.operation ? { operation: p.req.operation } : {}),
+      ...(response ? { response } : {}),
+      ...(error ? { error } : {}),
+      startedAt,
+      durationMs,
+      ...(ttfbMs !== undefined ? { ttfbMs } : {}),
+      fromCache: false,
+    };
+    return { exchange, retryAfter };
+  }
+
+  private storedRequest(p: Prepared): Exchange["request"] {
+    const r = this.redactor;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(p.headers)) {
+      headers[name] = name === "authorization" ? authPlaceholder(value) : r.redact(value);
+    }
+    return {
+      method: p.method,
+      url: r.redact(p.target.url.href),
+      path: r.redact(p.target.relative),
+      headers,
+      ...(p.body !== undefined ? { body: r.redact(p.body) } : {}),
+      auth: p.auth,
+    };
+  }
+
+  /**
+   * JSON is parsed from the raw text so validation sees the partner's real data; only when the
+   * text held a secret are the parsed strings rewritten too, so nothing in the exchange leaks.
+   */
+  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer): ExchangeResponse {
+    const r = this.redactor;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
+    const rawText = decodeText(body);
+    const hasSecret = r.has(rawText);
+    const parsed = parseJson(rawText);
+    const contentType = mediaType(rawHeaders["content-type"]);
+    return {
+      status,
+      headers,
+      ...(contentType !== undefined ? { contentType } : {}),
+      text: hasSecret ? r.redact(rawText) : rawText,
+      bytes: body.length,
+      ...("json" in parsed ? { json: hasSecret ? r.redactDeep(parsed.json) : parsed.json } : {}),
+      // Parse errors quote the text they choke on.
+      ...(parsed.jsonError !== undefined ? { jsonError: r.redact(parsed.jsonError) } : {}),
+    };
+  }
+
+  private budgetExhausted(p: Prepared, id: number): Exchange {
+    const limit = this.limits.maxRequests;
+    return {
+      id,
+      request: this.storedRequest(p),
+      ...(p.req.operation ? { operation: p.req.operation } : {}),
+      error: transportError("budget-exhausted", `the run may send at most ${limit} requests; this one was not sent`),
+      startedAt: this.now(),
+      durationMs: 0,
+      fromCache: false,
+    };
+  }
+
+  /** An exchange for a request that could not even be built; nothing was sent. */
+  private failedBeforeSending(req: HttpRequest, code: TransportErrorCode, message: string, p?: Prepared): Exchange {
+    const r = this.redactor;
+    const auth: AuthMode = req.auth === undefined || req.auth === "default" ? "default" : req.auth === "none" ? "none" : "custom";
+    return {
+      id: this.nextId++,
+      request: p
+        ? this.storedRequest(p)
+        : { method: req.method, url: r.redact(req.path), path: r.redact(req.path), headers: {}, auth },
+      ...(req.operation ? { operation: req.operation as OperationRef } : {}),
+      error: { code, message: r.redact(transportError(code, message).message) },
+      startedAt: this.now(),
+      durationMs: 0,
+      fromCache: false,
+    };
+  }
+}
+
+/** Creates the run's client. Throws a TypeError when the base URL is unusable (a configuration error). */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return new UndiciHttpClient(options);
+}

@@ -1,0 +1,63 @@
+/**
+ * Shell lines that reproduce a request. Everything is single-quoted (POSIX, no expansion) except
+ * the Authorization header of the run's token, which is double-quoted so that `$<ENV NAME>`
+ * expands from the user's environment and the token itself is never written down.
+ */
+import type { Exchange } from "./types.js";
+
+/** Quotes one shell word. Control characters (newlines) use bash's $'...' so the line stays one line. */
+export function shellQuote(word: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(word)) {
+    const escaped = word.replace(/[\\']/g, (c) => `\\${c}`).replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u001f\u007f]/g,
+      (c) => {
+        const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+        return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+      },
+    );
+    return `$'${escaped}'`;
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Request headers a plain curl call sends by itself or that only matter to our client. */
+const IMPLIED = new Set(["user-agent", "accept-encoding", "content-length", "host", "connection"]);
+
+/** `content-type` -> `Content-Type`, for lines people read. */
+function headerCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+export interface CurlAuth {
+  /** `env`: the run token via the environment variable; `literal`: a value safe to print. */
+  kind: "env" | "literal" | "none";
+  value?: string;
+}
+
+export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string): string {
+  const { method, url, headers, body } = ex.request;
+  const parts = ["curl", "-sS"];
+  // `-X HEAD` would make curl wait for a body that never comes; -I is its way to send HEAD.
+  if (method === "HEAD") parts.push("-I");
+  else parts.push("-X", method);
+  parts.push(shellQuote(url));
+  if (auth.kind === "env") {
+    const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnvName) ? tokenEnvName : "REACH_ACCESS_TOKEN";
+    parts.push("-H", `"Authorization: Bearer $${name}"`);
+  } else if (auth.kind === "literal") {
+    parts.push("-H", shellQuote(`Authorization: ${auth.value ?? ""}`));
+  }
+  const contentType = headers["content-type"];
+  if (contentType !== undefined) parts.push("-H", shellQuote(`Content-Type: ${contentType}`));
+  for (const [name, value] of Object.entries(headers)) {
+    if (IMPLIED.has(name) || name === "authorization" || name === "content-type") continue;
+    parts.push("-H", shellQuote(`${headerCase(name)}: ${value}`));
+  }
+  if (body !== undefined && method !== "HEAD") {
+    // --data reads a file when the value starts with "@"; --data-raw never does.
+    parts.push(body.startsWith("@") ? "--data-raw" : "--data", shellQuote(body));
+  }
+  return parts.join(" ");
+}

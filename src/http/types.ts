@@ -1,0 +1,119 @@
+import type { OperationRef } from "../report/types.js";
+
+export type HttpMethod = "GET" | "POST" | "HEAD" | "OPTIONS";
+
+/**
+ * One request to the partner. `path` is relative to the base URL (it may carry a query string);
+ * `query` entries are appended in the order given, undefined values skipped.
+ */
+export interface HttpRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /**
+   * `default`: `Authorization: Bearer <run token>`; `none`: no Authorization header;
+   * `{ bearer }`: that value (wrong-token probes). Any value given here is treated as a secret.
+   */
+  auth?: "default" | "none" | { bearer: string };
+  body?: { json: unknown } | { form: Record<string, string> } | { raw: string; contentType: string };
+  /** The spec operation this request exercises; used for latency figures and curl lines. */
+  operation?: OperationRef;
+  /**
+   * Identical cached requests (method, URL, body, auth) within one run share one exchange, so
+   * probes that read the same data do not fetch it twice.
+   */
+  cache?: boolean;
+  /** Per-request override of the whole-request timeout. */
+  timeoutMs?: number;
+}
+
+export type TransportErrorCode =
+  | "dns"
+  | "connect-refused"
+  | "connect-timeout"
+  | "headers-timeout"
+  | "body-timeout"
+  | "timeout"
+  | "reset"
+  | "tls"
+  | "body-too-large"
+  | "redirect"
+  | "budget-exhausted"
+  | "invalid-url"
+  | "other";
+
+export interface ExchangeResponse {
+  status: number;
+  /** Lower-cased header names; repeated headers joined with ", ". Redacted. */
+  headers: Record<string, string>;
+  /** Media type without parameters, lower-cased, e.g. `application/json`; undefined when absent. */
+  contentType?: string;
+  /** Body decoded as UTF-8 (redacted). */
+  text: string;
+  bytes: number;
+  /** Parsed body when it is JSON text (whatever the content type says). */
+  json?: unknown;
+  /** Why the body is not JSON (parse error message), when it is not empty and did not parse. */
+  jsonError?: string;
+}
+
+export interface Exchange {
+  /** Sequence number within the run. */
+  id: number;
+  request: {
+    method: HttpMethod;
+    /** Absolute URL as sent, redacted. */
+    url: string;
+    /** Path and query relative to the base URL, redacted. */
+    path: string;
+    /** Headers as sent, with any Authorization value replaced by a placeholder. */
+    headers: Record<string, string>;
+    /** Body as sent, redacted. */
+    body?: string;
+    auth: "default" | "none" | "custom";
+  };
+  operation?: OperationRef;
+  response?: ExchangeResponse;
+  error?: { code: TransportErrorCode; message: string };
+  startedAt: number;
+  durationMs: number;
+  /** Time to response headers. */
+  ttfbMs?: number;
+  fromCache: boolean;
+}
+
+export interface LatencySample {
+  operation?: OperationRef;
+  status?: number;
+  error?: TransportErrorCode;
+  durationMs: number;
+}
+
+export interface ReachabilityStep {
+  name: "dns" | "tcp" | "tls" | "http";
+  ok: boolean;
+  durationMs: number;
+  detail: string;
+}
+
+export interface ReachabilityResult {
+  ok: boolean;
+  steps: ReachabilityStep[];
+  /** Resolved addresses of the host. */
+  addresses: string[];
+  tls?: { protocol?: string; cipher?: string; authorized: boolean; authorizationError?: string };
+  firstResponse?: { status: number; contentType?: string };
+}
+
+export interface HttpClient {
+  readonly baseUrl: URL;
+  send(req: HttpRequest): Promise<Exchange>;
+  /** A shell line reproducing the exchange's request; the token written as `$<token env name>`. */
+  curl(ex: Exchange): string;
+  /** DNS, TCP, TLS and first HTTP answer against the base URL, with timings. */
+  diagnose(): Promise<ReachabilityResult>;
+  /** Every request actually sent (cache hits not counted). */
+  samples(): readonly LatencySample[];
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { checkDataResponse } from "../support/response.js";
+
+const RULE = {
+  ref: "openapi:#/paths/~1auth~1oauth-discovery/get",
+  text: "GET /auth/oauth-discovery answers, without a token, a JSON discovery document naming the authorization and token endpoints, the grants and the client authentication Reach uses.",
+};
+
+/** Values Reach's flow depends on: the authorization-code and refresh grants, the code response type, client_secret_post. */
+const EXPECTED_MEMBERS: { field: string; value: string; why: string }[] = [
+  { field: "grant_types_supported", value: "authorization_code", why: "Reach signs customers in with the authorization-code flow" },
+  { field: "grant_types_supported", value: "refresh_token", why: "Reach renews access tokens with the refresh grant during nightly syncs" },
+  { field: "response_types_supported", value: "code", why: "the authorization endpoint must hand back a code" },
+  { field: "token_endpoint_auth_methods_supported", value: "client_secret_post", why: "Reach sends client_id and client_secret in the token request body" },
+];
+
+export const probe: Probe = {
+  id: "auth.discovery",
+  family: "auth",
+  step: 3,
+  title: "OAuth discovery document is valid",
+  description:
+    "Fetches /auth/oauth-discovery without a token and validates it against the spec, then checks that it advertises what Reach's OAuth flow needs.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const op = ctx.contract.operations.find((o) => o.profile.role === "discovery");
+    if (!op) return { findings: [], skip: "The spec has no discovery operation." };
+    const ex = await ctx.http.send({ method: "GET", path: op.path, auth: "none", operation: op, cache: true });
+    const checked = checkDataResponse(ctx, this.id, op, ex);
+    const findings: Finding[] = [...checked.findings];
+    const doc = ex.response?.json;
+    if (checked.ok && doc && typeof doc === "object" && !Array.isArray(doc)) {
+      const d = doc as Record<string, unknown>;
+      for (const m of EXPECTED_MEMBERS) {
+        const list = d[m.field];
+        if (Array.isArray(list) && !list.includes(m.value)) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/missing-${m.value.replace(/_/g, "-")}`,
+              severity: "warn",
+              message: `${m.field} does not list "${m.value}", but ${m.why}.`,
+              rule: RULE,
+              fix: `Support ${m.value} and list it in ${m.field}.`,
+              operation: op,
+              pointer: `/${m.field}`,
+              exchange: ex,
+              evidence: { expected: `contains "${m.value}"`, actual: JSON.stringify(list) },
+            }),
+          );
+        }
+      }
+      for (const field of ["issuer", "authorization_endpoint", "token_endpoint"]) {
+        const v = d[field];
+        if (typeof v === "string" && !/^https?:\/\/[^\s/]+/.test(v)) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/not-absolute-url`,
+              severity: "warn",
+              message: `${field} is "${v}", not an absolute URL.`,
+              rule: RULE,
+              fix: `Give ${field} as an absolute https URL.`,
+              operation: op,
+              pointer: `/${field}`,
+              exchange: ex,
+            }),
+          );
+        }
+      }
+    }
+    return { findings, summary: findings.length === 0 ? "Discovery document matches the spec." : undefined };
+  },
+};

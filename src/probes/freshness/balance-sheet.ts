@@ -1,0 +1,21 @@
+import type { Probe } from "../types.js";
+import { statementFreshness } from "../support/freshness.js";
+
+export const probe: Probe = {
+  id: "freshness.balance-sheet",
+  family: "freshness",
+  step: 2,
+  title: "Balance sheet reaches the previous month",
+  description: "Checks that each company's balance sheet has month-end balances for the previous calendar month.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  run(ctx) {
+    return statementFreshness(ctx, {
+      checkId: this.id,
+      statement: "balance-sheet",
+      maxLagMonths: 1,
+      hasData: (r) => r.amount !== undefined && r.amount !== 0,
+      describe: "non-zero balances",
+    });
+  },
+};

@@ -1,0 +1,64 @@
+import type { Exchange } from "../../http/types.js";
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+function maxAge(cacheControl: string | undefined): number | undefined {
+  if (!cacheControl) return undefined;
+  let best: number | undefined;
+  for (const m of cacheControl.matchAll(/(?:^|[,\s])(s-maxage|max-age)\s*=\s*"?(\d+)"?/gi)) {
+    const v = Number(m[2]);
+    best = best === undefined ? v : Math.max(best, v);
+  }
+  return best;
+}
+
+export const probe: Probe = {
+  id: "freshness.cache-headers",
+  family: "freshness",
+  step: 2,
+  title: "Data is not served stale from a cache",
+  description:
+    "Looks at the caching headers of every data response read in this run: an Age or a Cache-Control max-age over 24 hours means Reach may receive yesterday's figures.",
+  after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial"],
+  async run(ctx) {
+    const byOp = new Map<string, { ex: Exchange; why: string; count: number }>();
+    let seen = 0;
+    for (const ex of ctx.data.syncExchanges()) {
+      const res = ex.response;
+      if (!res || res.status !== 200 || !ex.operation) continue;
+      seen++;
+      const age = res.headers.age !== undefined ? Number(res.headers.age) : undefined;
+      const ma = maxAge(res.headers["cache-control"]);
+      const reasons: string[] = [];
+      if (age !== undefined && Number.isFinite(age) && age > DAY_SECONDS) reasons.push(`Age: ${age}`);
+      if (ma !== undefined && ma > DAY_SECONDS) reasons.push(`Cache-Control: ${res.headers["cache-control"]}`);
+      if (reasons.length === 0) continue;
+      const key = `${ex.operation.method} ${ex.operation.path}`;
+      const entry = byOp.get(key);
+      if (entry) entry.count++;
+      else byOp.set(key, { ex, why: reasons.join(", "), count: 1 });
+    }
+    if (seen === 0) return { findings: [], skip: "No successful data response was read in this run." };
+    const findings: Finding[] = [];
+    for (const [key, { ex, why, count }] of [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/stale-cache`,
+          severity: "warn",
+          message: `${key} is served with ${why}${count > 1 ? ` (${count} responses)` : ""}: the data may be more than a day old when Reach reads it.`,
+          rule: {
+            ref: "spec-model:freshness",
+            text: "Data responses are not served stale from a cache: no Age and no Cache-Control max-age over 24 hours.",
+          },
+          fix: "Serve data responses with `Cache-Control: no-store` (or a max-age well under a day) and bypass shared caches for the API.",
+          operation: ex.operation,
+          exchange: ex,
+        }),
+      );
+    }
+    return { findings, summary: findings.length === 0 ? `${seen} data responses, none cacheable for more than a day.` : undefined };
+  },
+};

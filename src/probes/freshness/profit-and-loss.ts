@@ -1,0 +1,22 @@
+import type { Probe } from "../types.js";
+import { statementFreshness } from "../support/freshness.js";
+
+export const probe: Probe = {
+  id: "freshness.profit-and-loss",
+  family: "freshness",
+  step: 2,
+  title: "Profit and loss reaches the current period",
+  description:
+    "Checks that each company's accrual profit and loss has non-zero amounts in the current or the previous calendar month.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  run(ctx) {
+    return statementFreshness(ctx, {
+      checkId: this.id,
+      statement: "profit-and-loss",
+      maxLagMonths: 1,
+      hasData: (r) => r.amount !== undefined && r.amount !== 0,
+      describe: "non-zero amounts",
+    });
+  },
+};

@@ -1,0 +1,64 @@
+import type { Finding } from "../../report/types.js";
+import type { LatencySample } from "../../http/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+export const probe: Probe = {
+  id: "reliability.latency",
+  family: "reliability",
+  step: 4,
+  title: "Operations answer within Reach's latency budget",
+  description:
+    "Computes p50, p95 and maximum latency per operation over every request of the run. Reach expects answers within about 1-2 seconds; a p95 above the limit (--slow-ms, default 2000) is a warning.",
+  after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial", "auth.no-token", "auth.invalid-token"],
+  async run(ctx) {
+    const byOp = new Map<string, { method: string; path: string; ms: number[] }>();
+    const samples: readonly LatencySample[] = ctx.http.samples();
+    for (const s of samples) {
+      if (!s.operation || s.error) continue;
+      const key = `${s.operation.method} ${s.operation.path}`;
+      let e = byOp.get(key);
+      if (!e) byOp.set(key, (e = { method: s.operation.method, path: s.operation.path, ms: [] }));
+      e.ms.push(s.durationMs);
+    }
+    if (byOp.size === 0) return { findings: [], skip: "No request was answered in this run." };
+    const findings: Finding[] = [];
+    const lines: string[] = [];
+    for (const [key, e] of [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const sorted = [...e.ms].sort((a, b) => a - b);
+      const p50 = Math.round(percentile(sorted, 50));
+      const p95 = Math.round(percentile(sorted, 95));
+      const max = Math.round(sorted[sorted.length - 1]);
+      lines.push(`${key} p95 ${p95} ms`);
+      if (p95 > ctx.options.slowMs) {
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/slow`,
+            severity: "warn",
+            message: `${key} is slow: p95 ${p95} ms over ${sorted.length} requests (p50 ${p50} ms, max ${max} ms); Reach expects about 1-2 s.`,
+            rule: RULES_LATENCY,
+            fix: "Profile this operation under a realistic data size (indexes, pagination in the database, fewer round trips to the ledger).",
+            operation: { method: e.method, path: e.path },
+            evidence: { expected: `p95 ≤ ${ctx.options.slowMs} ms`, actual: `p50 ${p50} ms, p95 ${p95} ms, max ${max} ms, ${sorted.length} requests` },
+          }),
+        );
+      }
+    }
+    const all = samples.filter((s) => !s.error).map((s) => s.durationMs).sort((a, b) => a - b);
+    return {
+      findings,
+      summary: `${all.length} requests: p50 ${Math.round(percentile(all, 50))} ms, p95 ${Math.round(percentile(all, 95))} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${byOp.size} operations.`,
+    };
+  },
+};
+
+const RULES_LATENCY = {
+  ref: "reach:developer-checklist#behaviour-and-stability",
+  text: "Requests return within about 1-2 seconds under typical conditions.",
+};

@@ -1,0 +1,145 @@
+/**
+ * Building findings from exchanges: evidence, excerpts and curl lines come out the same way in
+ * every probe.
+ */
+import type { Exchange } from "../../http/types.js";
+import type { Evidence, Finding, FindingSeverity, RuleRef } from "../../report/types.js";
+import type { Operation, ProbeContext } from "../types.js";
+
+const EXCERPT_CHARS = 300;
+const SHOWN_HEADERS = ["content-type", "content-length", "www-authenticate", "location", "retry-after", "cache-control", "age", "date"];
+
+/** Value at a JSON pointer, or undefined. */
+export function atPointer(value: unknown, pointer: string): unknown {
+  if (pointer === "") return value;
+  let cur: unknown = value;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function clip(text: string, max = EXCERPT_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * A short excerpt of a body. With a pointer into a JSON body, the record holding the offending
+ * value (its parent object) is shown, which is what a reader needs to find it in their data.
+ */
+export function bodyExcerpt(ex: Exchange, pointer?: string): string | undefined {
+  const res = ex.response;
+  if (!res) return undefined;
+  if (pointer !== undefined && res.json !== undefined) {
+    const segs = pointer.split("/");
+    for (let cut = segs.length - 1; cut >= 1; cut--) {
+      const parent = atPointer(res.json, segs.slice(0, cut).join("/"));
+      if (parent !== undefined && typeof parent === "object" && parent !== null) {
+        return clip(JSON.stringify(parent));
+      }
+    }
+  }
+  if (res.text === "") return undefined;
+  return clip(res.text.replace(/\s+/g, " ").trim());
+}
+
+export function exchangeEvidence(ex: Exchange, extra: Partial<Evidence> = {}, pointer?: string): Evidence {
+  const ev: Evidence = { request: `${ex.request.method} ${ex.request.path}` };
+  if (ex.response) {
+    ev.status = ex.response.status;
+    const headers: Record<string, string> = {};
+    for (const h of SHOWN_HEADERS) {
+      const v = ex.response.headers[h];
+      if (v !== undefined) headers[h] = v;
+    }
+    if (Object.keys(headers).length > 0) ev.headers = headers;
+    const excerpt = bodyExcerpt(ex, pointer);
+    if (excerpt !== undefined) ev.bodyExcerpt = excerpt;
+  } else if (ex.error) {
+    ev.actual = `${ex.error.code}: ${ex.error.message}`;
+  }
+  ev.durationMs = Math.round(ex.durationMs);
+  return { ...ev, ...extra };
+}
+
+export interface FindingInput {
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  rule: RuleRef;
+  fix: string;
+  operation?: Operation | { method: string; path: string };
+  company?: string;
+  pointer?: string;
+  exchange?: Exchange;
+  evidence?: Partial<Evidence>;
+}
+
+export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
+  const f: Finding = {
+    code: input.code,
+    severity: input.severity,
+    message: input.message,
+    rule: input.rule,
+    fix: input.fix,
+  };
+  if (input.operation) f.operation = { method: input.operation.method, path: input.operation.path };
+  if (input.company !== undefined) f.company = input.company;
+  if (input.pointer !== undefined) f.pointer = input.pointer;
+  if (input.exchange) {
+    f.evidence = exchangeEvidence(input.exchange, input.evidence ?? {}, input.pointer);
+    if (input.severity !== "info") f.curl = ctx.http.curl(input.exchange);
+  } else if (input.evidence) {
+    f.evidence = { ...input.evidence };
+  }
+  return f;
+}
+
+/** The request never got an answer: a transport failure is a finding on that operation. */
+export function transportFinding(ctx: ProbeContext, checkId: string, ex: Exchange, op: Operation, company?: string): Finding {
+  const err = ex.error!;
+  return makeFinding(ctx, {
+    code: `${checkId}/transport`,
+    severity: "fail",
+    message: `${op.method} ${op.path} got no HTTP answer: ${err.message}`,
+    rule: RULES.reliable,
+    fix: "Make sure the endpoint answers every request within the time limits; check the server logs for this request.",
+    operation: op,
+    company,
+    exchange: ex,
+  });
+}
+
+/** Rules that several probes cite. The refs name Reach's page or the bundled spec's model. */
+export const RULES = {
+  json: {
+    ref: "reach:developer-checklist#responses-valid-json",
+    text: "Every response, errors included, is valid JSON (Reach developer checklist; error-handling guide).",
+  },
+  status: {
+    ref: "reach:error-handling#status-codes",
+    text: "A valid request with a valid token answers 200 (or 204 for no data); errors are never sent as 200.",
+  },
+  unauthorized: {
+    ref: "reach:developer-checklist#unauthorized-401-403",
+    text: "Requests without a valid token get 401 Unauthorized or 403 Forbidden, never 200 and never HTML.",
+  },
+  envelope: {
+    ref: "reach:error-handling#error-envelope",
+    text: "Error bodies are JSON of the form {errors: [{error, message, level?}]}, even for a single error.",
+  },
+  reliable: {
+    ref: "reach:developer-checklist#behaviour-and-stability",
+    text: "Endpoints answer reliably and within about 1-2 seconds under typical conditions.",
+  },
+  noNull: {
+    ref: "reach:developer-checklist#empty-datasets",
+    text: "Empty datasets come back as empty arrays, never as null or an error.",
+  },
+  fields: {
+    ref: "reach:developer-checklist#no-unexpected-fields",
+    text: "No unexpected fields appear in responses (Reach ignores them, the checklist asks for none).",
+  },
+} satisfies Record<string, RuleRef>;

@@ -1,0 +1,65 @@
+/**
+ * Shared shape of the statement freshness checks: for each company, fetch the statement over the
+ * recent window (the same request the schema check made) and ask whether the data reaches a period.
+ */
+import type { Finding } from "../../report/types.js";
+import { periodShift } from "../../util/dates.js";
+import type { Operation, ProbeContext, ProbeOutput } from "../types.js";
+import { makeFinding } from "./findings.js";
+import { latestPeriod, rowsOf, type Row } from "./rows.js";
+
+export const FRESHNESS_RULE = {
+  ref: "reach:faq#current-period",
+  text: "Required data is populated and reflects the current period before integration starts (the bundled spec's model: P&L has activity in the current or previous month, balance sheet and metrics reach the previous month).",
+};
+
+export interface StatementFreshness {
+  checkId: string;
+  statement: "profit-and-loss" | "balance-sheet";
+  /** How many months back the latest period with data may be: 1 = previous month. */
+  maxLagMonths: number;
+  /** What counts as data in a row. */
+  hasData: (r: Row) => boolean;
+  describe: string;
+}
+
+export async function statementFreshness(ctx: ProbeContext, spec: StatementFreshness): Promise<ProbeOutput> {
+  const op: Operation | undefined = ctx.contract.operations.find((o) => o.profile.role === "statement" && o.profile.statement === spec.statement);
+  if (!op) return { findings: [], skip: `The spec has no ${spec.statement} operation.` };
+  if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+  const p = ctx.contract.profile;
+  const basis = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
+  const w = ctx.data.recentWindow();
+  const oldest = periodShift(ctx.now, -spec.maxLagMonths);
+  const findings: Finding[] = [];
+  const latest: string[] = [];
+  let judged = 0;
+  for (const company of ctx.companies) {
+    const ex = await ctx.data.statement(op, company, { start: w.start, end: w.end, basis });
+    const rows = rowsOf(ex, p.pagination.dataField, { id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField });
+    if (!rows) continue; // unusable response: schema.statements reports it
+    judged++;
+    const last = latestPeriod(rows, spec.hasData);
+    latest.push(`${company}: ${last ?? "none"}`);
+    if (last === undefined || last < oldest) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${spec.checkId}/stale`,
+          severity: "fail",
+          message:
+            last === undefined
+              ? `The ${op.profile.name} of ${company} (${basis}, ${w.start} to ${w.end}) has no ${spec.describe} at all; the latest must be ${oldest} or later.`
+              : `The ${op.profile.name} of ${company} (${basis}) has ${spec.describe} up to ${last} only; it must reach ${oldest} or later.`,
+          rule: FRESHNESS_RULE,
+          fix: "Make sure the data is synced from the accounting system up to the current period, and that the endpoint reads current data rather than a snapshot.",
+          operation: op,
+          company,
+          exchange: ex,
+          evidence: { expected: `${spec.describe} in ${oldest} or later`, actual: last ? `latest: ${last}` : "none in the window" },
+        }),
+      );
+    }
+  }
+  if (judged === 0) return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
+  return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.` };
+}

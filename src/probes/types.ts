@@ -1,0 +1,59 @@
+import type { Contract, Operation } from "../spec/types.js";
+import type { HttpClient } from "../http/types.js";
+import type { SchemaValidator } from "../schema/types.js";
+import type { CheckResult, Finding, StepNumber } from "../report/types.js";
+import type { SharedData } from "../engine/shared-data.js";
+
+export interface ProbeOptions {
+  /** Unknown response fields fail instead of warn. */
+  strict: boolean;
+  /** Bound on requests in flight. */
+  concurrency: number;
+  /** Latency above which a request is slow (Reach: about 1-2 s). */
+  slowMs: number;
+}
+
+/** What a probe gets; nothing else. Probes never print, exit, or import HTTP or terminal libraries. */
+export interface ProbeContext {
+  contract: Contract;
+  http: HttpClient;
+  validator: SchemaValidator;
+  /** Company ids the run covers (from --company or user-info). */
+  companies: readonly string[];
+  /** The run's clock. */
+  now: Date;
+  options: ProbeOptions;
+  /** Memoised fetches shared by probes: each page is fetched once per run. */
+  data: SharedData;
+  /** Results of checks that already ran. */
+  results: ReadonlyMap<string, CheckResult>;
+  log(message: string): void;
+}
+
+export interface ProbeOutput {
+  findings: Finding[];
+  /** Set to skip the check with this reason (findings should then be empty). */
+  skip?: string;
+  /** One line for the report when there is nothing more specific to say. */
+  summary?: string;
+}
+
+export interface Probe {
+  /** `<family>.<name>`, the file name under src/probes/<family>/. */
+  id: string;
+  family: string;
+  step: StepNumber;
+  title: string;
+  /** What the check does and why Reach cares, one or two sentences (shown in --help output and docs). */
+  description: string;
+  /**
+   * Checks that must have run first. If one of them failed with `blocking` set on this probe, or was
+   * skipped, this check is skipped with that reason.
+   */
+  after?: string[];
+  /** Skip this check when any of `after` failed (e.g. nothing works when the partner is unreachable). */
+  blockedByFailure?: boolean;
+  run(ctx: ProbeContext): Promise<ProbeOutput>;
+}
+
+export type { Operation };

@@ -1,0 +1,98 @@
+/**
+ * Defect switches: each turns the reference partner into a specific broken partner so that every
+ * probe can be shown to catch what it claims to. A switch changes only what its description says;
+ * the code that applies it is marked `// defect: <id>` so each one can be found by its id.
+ */
+
+export interface DefectInfo {
+  id: string;
+  family: string;
+  description: string;
+}
+
+const DEFECTS: readonly DefectInfo[] = [
+  { id: "refuse-connections", family: "reachability", description: "Every request's connection is dropped without an answer." },
+
+  { id: "auth-not-enforced", family: "auth", description: "The budgets list answers with data without a valid token." },
+  { id: "html-401", family: "auth", description: "401 answers are an HTML page served as text/html." },
+  { id: "ok-on-error", family: "auth", description: "Error answers in the Reach envelope are sent with status 200." },
+  { id: "no-www-authenticate", family: "auth", description: "401 answers carry no WWW-Authenticate header." },
+  { id: "token-in-query", family: "auth", description: "An access token in the ?access_token= query parameter is accepted." },
+  { id: "tokens-not-scoped", family: "auth", description: "A valid token gets data for any company, not only the companies it was issued for." },
+  { id: "refresh-broken", family: "auth", description: "The refresh_token grant answers 500." },
+  {
+    id: "redirect-other-host",
+    family: "auth",
+    description:
+      "Every data request answers 307 to the same path on http://localhost:<port> (same server, another host name); requests already addressed to localhost are served.",
+  },
+
+  { id: "wrong-type", family: "schema", description: "Company info's FiscalMonthEnd is a string (\"12\") instead of an integer." },
+  { id: "missing-field", family: "schema", description: "Chart-of-accounts items lack the Name field." },
+  { id: "data-null", family: "schema", description: "The departments list answers Data: null." },
+  { id: "unknown-field", family: "schema", description: "Company info carries an extra Region field." },
+  { id: "html-errors", family: "schema", description: "400 and 404 answers are HTML pages served as text/html." },
+  { id: "text-content-type", family: "schema", description: "JSON bodies are served as text/plain." },
+  { id: "bad-error-envelope", family: "schema", description: "Errors are sent as {\"message\": ...} instead of the errors[] envelope." },
+  { id: "wrong-period-format", family: "schema", description: "Statement rows carry Period as \"2025-1\" (month not zero-padded)." },
+
+  { id: "lying-total", family: "pagination", description: "Pagination.total is larger than the number of records." },
+  { id: "repeated-page", family: "pagination", description: "offset is ignored: every page is the first page." },
+  { id: "unstable-order", family: "pagination", description: "List order depends on the page size (limit)." },
+  { id: "ignore-limit", family: "pagination", description: "limit is ignored: pages always hold up to 100 records." },
+  { id: "past-end-error", family: "pagination", description: "An offset at or past the end of a list answers 404 instead of 200 with Data: []." },
+
+  { id: "accept-bad-dates", family: "negative-inputs", description: "Malformed StartDate/EndDate values are answered 200 (with no rows)." },
+  { id: "unknown-company-500", family: "negative-inputs", description: "An unknown CompanyId answers 500 instead of 404." },
+  { id: "accept-bad-limit", family: "negative-inputs", description: "limit outside 1..1000 (e.g. 0 or 1001) is answered 200, clamped into range." },
+
+  {
+    id: "stale-data",
+    family: "freshness",
+    description: "The ledger and metrics stop three months before the clock's month: later months are 0 or absent.",
+  },
+  { id: "stale-cache", family: "freshness", description: "Data responses carry cache-control: max-age=604800 and age: 172800." },
+  { id: "clock-skew", family: "freshness", description: "The Date header is 10 minutes behind." },
+
+  { id: "unbalanced-balance-sheet", family: "accuracy", description: "One ASSET balance is off by 1234.56 in the latest two ledger months." },
+  { id: "unknown-account-row", family: "accuracy", description: "Profit and loss carries rows for an AccountId that is not in the chart of accounts." },
+  { id: "income-on-balance-sheet", family: "accuracy", description: "The balance sheet carries rows for a REVENUE account." },
+  { id: "duplicate-account", family: "accuracy", description: "One account is listed twice in the chart of accounts." },
+  { id: "cyclic-hierarchy", family: "accuracy", description: "Two accounts name each other as ParentAccountId." },
+  { id: "ignore-class-filter", family: "accuracy", description: "Profit and loss ignores ClassId and returns the unfiltered rows." },
+  {
+    id: "unknown-filter-ignored",
+    family: "accuracy",
+    description: "An unknown BudgetId, ClassId or DepartmentId is ignored: 200 with actuals instead of 400.",
+  },
+
+  { id: "slow-operation", family: "reliability", description: "Profit and loss answers after 2500 ms." },
+  { id: "rate-limit", family: "reliability", description: "Every 5th data request gets 429 with Retry-After: 1." },
+  { id: "rate-limit-no-retry-after", family: "reliability", description: "Every 5th data request gets 429 without Retry-After." },
+  { id: "intermittent-500", family: "reliability", description: "Every 7th data request gets 500." },
+  { id: "maintenance-503", family: "reliability", description: "Every 6th data request gets 503 with Retry-After: 1." },
+  { id: "changing-data", family: "reliability", description: "Statement amounts and list totals differ on each call." },
+];
+
+const SORTED: readonly DefectInfo[] = [...DEFECTS].sort((a, b) =>
+  a.family !== b.family ? (a.family < b.family ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+);
+
+/** Every defect switch, sorted by family then id. */
+export function listDefects(): DefectInfo[] {
+  return SORTED.map((d) => ({ ...d }));
+}
+
+export type DefectSet = ReadonlySet<string>;
+
+/** Validates switch ids; an unknown id is a usage error that names the valid ones. */
+export function parseDefects(ids: readonly string[] = []): DefectSet {
+  const known = new Set(DEFECTS.map((d) => d.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown defect ${unknown.length === 1 ? "switch" : "switches"}: ${unknown.join(", ")}. Valid ids: ${SORTED.map((d) => d.id).join(", ")}`,
+    );
+  }
+  return new Set(ids);
+}

@@ -1,0 +1,82 @@
+/**
+ * The paginated list operations: chart of accounts, budgets, classes, departments and
+ * non-financial metric definitions. Records are served in id order so offset paging neither skips
+ * nor repeats; an offset past the end is an empty page.
+ */
+import type { ServerReply, ServerRequest } from "../http/server.js";
+import type { PartnerContext } from "./context.js";
+import type { CompanyData } from "./data.js";
+import { parsePaging } from "./params.js";
+import { createRng } from "./random.js";
+
+export type ListName = "chart-of-accounts" | "budgets" | "classes" | "departments" | "non-financial-metrics";
+export const LIST_NAMES: readonly ListName[] = ["chart-of-accounts", "budgets", "classes", "departments", "non-financial-metrics"];
+
+function records(ctx: PartnerContext, company: CompanyData, list: ListName): object[] {
+  switch (list) {
+    case "chart-of-accounts": {
+      let accounts = company.accounts.map((a) => ({ ...a }));
+      // defect: cyclic-hierarchy (a child and its parent name each other as parent)
+      if (ctx.defects.has("cyclic-hierarchy")) {
+        const child = accounts.find((a) => a.ParentAccountId !== null)!;
+        const parent = accounts.find((a) => a.AccountId === child.ParentAccountId)!;
+        parent.ParentAccountId = child.AccountId;
+      }
+      // defect: duplicate-account (the fifth account appears twice in a row)
+      if (ctx.defects.has("duplicate-account")) accounts.splice(5, 0, { ...accounts[4] });
+      // defect: missing-field
+      if (ctx.defects.has("missing-field")) {
+        accounts = accounts.map((a) => {
+          const { Name: _dropped, ...rest } = a;
+          return rest as typeof a;
+        });
+      }
+      return accounts;
+    }
+    case "budgets":
+      return company.budgets;
+    case "classes":
+      return company.classes;
+    case "departments":
+      return company.departments;
+    case "non-financial-metrics":
+      return company.metrics;
+  }
+}
+
+/** A deterministic shuffle keyed by the page size: the order is stable per limit, not across limits. */
+function orderForLimit<T>(items: T[], limit: number): T[] {
+  const rng = createRng(`unstable-order|${limit}`);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+export function listOperation(ctx: PartnerContext, req: ServerRequest, company: CompanyData, list: ListName): ServerReply {
+  const d = ctx.defects;
+  // defect: accept-bad-limit (clamps instead of refusing)
+  const paging = parsePaging(req.url.searchParams, d.has("accept-bad-limit"));
+  if ("errors" in paging) return ctx.respond.error(400, paging.errors);
+  let all = records(ctx, company, list);
+  // defect: unstable-order
+  if (d.has("unstable-order")) all = orderForLimit(all, paging.limit);
+  // defect: past-end-error
+  if (d.has("past-end-error") && paging.offset > 0 && paging.offset >= all.length) {
+    return ctx.respond.error(404, { error: "NotFound", message: "No records at this offset.", level: 6 });
+  }
+  // defect: repeated-page (offset ignored)
+  const start = d.has("repeated-page") ? 0 : paging.offset;
+  // defect: ignore-limit
+  const size = d.has("ignore-limit") ? 100 : paging.limit;
+  let total = all.length;
+  // defect: lying-total
+  if (d.has("lying-total")) total += 25;
+  // defect: changing-data (the total moves on every call)
+  if (d.has("changing-data")) total += ++ctx.counters.changes;
+  // defect: data-null
+  const data = list === "departments" && d.has("data-null") ? null : all.slice(start, start + size);
+  return ctx.respond.json(200, { Data: data, Pagination: { offset: paging.offset, limit: size, total } }, { data: true });
+}

@@ -1,0 +1,192 @@
+/**
+ * Financial statements and non-financial metric values. Rows come straight from the ledger: one
+ * row per account of the statement's types and per calendar month of the range, Amount being the
+ * account's own figure signed by its normal balance; months outside the ledger are 0.
+ */
+import type { ServerReply, ServerRequest } from "../http/server.js";
+import type { PartnerContext } from "./context.js";
+import { classId, metricId, type CompanyData } from "./data.js";
+import { isBalanceSheet, isProfitAndLoss, normalSign, type Basis, type SegmentFilter } from "./ledger.js";
+import { badRequest, parseDateRange, type MonthRange } from "./params.js";
+import { calendarMonthOf, periodLabel, yearOf } from "./periods.js";
+import type { ReachError } from "./responses.js";
+
+export type StatementName = "profit-and-loss" | "balance-sheet" | "cash-flow";
+export const STATEMENT_NAMES: readonly StatementName[] = ["profit-and-loss", "balance-sheet", "cash-flow"];
+
+interface Row {
+  AccountId: string;
+  Period: string;
+  Amount: number;
+}
+
+interface Filters {
+  budget?: string;
+  classIndex?: number;
+  classKey?: string;
+  departmentIndex?: number;
+}
+
+/**
+ * Resolves BudgetId, ClassId and DepartmentId against the company's lists. An unknown value is a
+ * 400 (this partner's choice between the 400 and 404 that the spec model allows).
+ */
+function resolveFilters(
+  ctx: PartnerContext,
+  company: CompanyData,
+  raw: { BudgetId?: unknown; ClassId?: unknown; DepartmentId?: unknown },
+  errors: ReachError[],
+): Filters {
+  const out: Filters = {};
+  // defect: unknown-filter-ignored (unknown values are dropped instead of refused)
+  const ignoreUnknown = ctx.defects.has("unknown-filter-ignored");
+  const check = (name: string, value: unknown, ids: string[]): number | undefined => {
+    if (value === undefined) return undefined;
+    const index = typeof value === "string" ? ids.indexOf(value) : -1;
+    if (index < 0 && !ignoreUnknown) {
+      errors.push(badRequest(`${name} does not name a ${name.replace(/Id$/, "").toLowerCase()} of this company.`));
+    }
+    return index < 0 ? undefined : index;
+  };
+  const b = check("BudgetId", raw.BudgetId, company.budgets.map((x) => x.BudgetId));
+  if (b !== undefined) out.budget = company.budgets[b].BudgetId;
+  out.classIndex = check("ClassId", raw.ClassId, company.classes.map((x) => x.ClassId));
+  if (out.classIndex !== undefined) out.classKey = company.template.classes.find((c) => classId(c.key) === company.classes[out.classIndex!].ClassId)!.key;
+  if ("DepartmentId" in raw) out.departmentIndex = check("DepartmentId", raw.DepartmentId, company.departments.map((x) => x.DepartmentId));
+  return out;
+}
+
+function queryValue(q: URLSearchParams, name: string): string | undefined {
+  return q.has(name) ? (q.get(name) ?? "") : undefined;
+}
+
+function period(ctx: PartnerContext, monthNo: number): string {
+  // defect: wrong-period-format
+  if (ctx.defects.has("wrong-period-format")) return `${yearOf(monthNo)}-${calendarMonthOf(monthNo)}`;
+  return periodLabel(monthNo);
+}
+
+export function statementOperation(ctx: PartnerContext, req: ServerRequest, company: CompanyData, name: StatementName): ServerReply {
+  const q = req.url.searchParams;
+  const d = ctx.defects;
+  const errors: ReachError[] = [];
+  const range = parseDateRange(queryValue(q, "StartDate"), queryValue(q, "EndDate"));
+  let months: MonthRange | undefined;
+  if ("errors" in range) {
+    // defect: accept-bad-dates (a malformed date gets an empty 200 instead of a 400)
+    if (range.malformed && d.has("accept-bad-dates")) return ctx.respond.json(200, { Data: [] }, { data: true });
+    errors.push(...range.errors);
+  } else {
+    months = range;
+  }
+  const basis = q.get("AccountingBasis");
+  if (basis === null || basis === "") errors.push(badRequest("AccountingBasis is required."));
+  else if (basis !== "CASH" && basis !== "ACCRUAL") errors.push(badRequest("AccountingBasis must be CASH or ACCRUAL."));
+  const filters = resolveFilters(
+    ctx,
+    company,
+    { BudgetId: queryValue(q, "BudgetId"), ClassId: queryValue(q, "ClassId"), DepartmentId: queryValue(q, "DepartmentId") },
+    errors,
+  );
+  if (errors.length > 0 || !months) return ctx.respond.error(400, errors);
+
+  const ledger = ctx.dataset.ledger(company, filters.budget);
+  const segment: SegmentFilter = { classIndex: filters.classIndex, departmentIndex: filters.departmentIndex };
+  // defect: ignore-class-filter
+  if (name === "profit-and-loss" && d.has("ignore-class-filter")) segment.classIndex = undefined;
+  const b = basis as Basis;
+  const figures =
+    name === "profit-and-loss" ? ledger.movements(b, segment) : name === "balance-sheet" ? ledger.balances(b, segment) : ledger.cashFlow(b, segment);
+  const onStatement = name === "profit-and-loss" ? isProfitAndLoss : isBalanceSheet;
+  const { firstMonth, months: n, activeMonths } = ledger.window;
+  // defect: changing-data (every call scales amounts by a different factor, so balances still hold)
+  const bump = d.has("changing-data") ? (ctx.counters.changes++ % 50) + 1 : 0;
+  const amountOf = (a: number, monthNo: number): number => {
+    const m = monthNo - firstMonth;
+    if (m < 0 || m >= activeMonths) return 0;
+    const cents = figures[a * n + m] * normalSign(company.model.accounts[a].type);
+    // Whole-number products first, one division last: amounts stay exact to four decimals.
+    return bump === 0 ? cents / 100 : (cents * (100 + bump)) / 10000;
+  };
+
+  const rows: Row[] = [];
+  company.accounts.forEach((account, a) => {
+    if (!onStatement(account.AccountType)) return;
+    for (let monthNo = months!.first; monthNo <= months!.last; monthNo++) {
+      rows.push({ AccountId: account.AccountId, Period: period(ctx, monthNo), Amount: amountOf(a, monthNo) });
+    }
+  });
+
+  if (name === "balance-sheet") {
+    // defect: unbalanced-balance-sheet (the cash account is off in the latest two ledger months)
+    if (d.has("unbalanced-balance-sheet")) {
+      const cash = company.accounts[company.model.accounts.findIndex((x) => x.role === "cash")].AccountId;
+      const late = new Set([period(ctx, firstMonth + activeMonths - 1), period(ctx, firstMonth + activeMonths - 2)]);
+      for (const row of rows) if (row.AccountId === cash && late.has(row.Period)) row.Amount = Math.round(row.Amount * 100 + 123456) / 100;
+    }
+    // defect: income-on-balance-sheet (rows of the first revenue account are appended)
+    if (d.has("income-on-balance-sheet")) {
+      const a = company.model.accounts.findIndex((x) => x.role === "revenue");
+      const mv = ledger.movements(b, segment);
+      for (let monthNo = months.first; monthNo <= months.last; monthNo++) {
+        const m = monthNo - firstMonth;
+        const amount = m >= 0 && m < activeMonths ? -mv[a * n + m] / 100 : 0;
+        rows.push({ AccountId: company.accounts[a].AccountId, Period: period(ctx, monthNo), Amount: amount });
+      }
+    }
+  }
+  // defect: unknown-account-row
+  if (name === "profit-and-loss" && d.has("unknown-account-row")) {
+    for (let monthNo = months.first; monthNo <= months.last; monthNo++) {
+      rows.push({ AccountId: "acc-9999", Period: period(ctx, monthNo), Amount: 412.5 });
+    }
+  }
+  const reply = ctx.respond.json(200, { Data: rows }, { data: true });
+  // defect: slow-operation
+  if (name === "profit-and-loss" && d.has("slow-operation")) reply.delayMs = 2500;
+  return reply;
+}
+
+export function metricValuesOperation(ctx: PartnerContext, req: ServerRequest, company: CompanyData): ServerReply {
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body.toString("utf8"));
+  } catch {
+    return ctx.respond.error(400, badRequest("The request body must be a JSON object."));
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return ctx.respond.error(400, badRequest("The request body must be a JSON object."));
+  }
+  const input = body as Record<string, unknown>;
+  const errors: ReachError[] = [];
+  const ids = input.NonFinancialIds;
+  let wanted: string[] = [];
+  if (ids === undefined) errors.push(badRequest("NonFinancialIds is required."));
+  else if (!Array.isArray(ids) || ids.some((x) => typeof x !== "string")) errors.push(badRequest("NonFinancialIds must be an array of strings."));
+  else {
+    wanted = [...new Set(ids as string[])];
+    const known = new Set(company.metrics.map((m) => m.NonFinancialId));
+    const unknown = wanted.filter((id) => !known.has(id));
+    if (unknown.length > 0) errors.push(badRequest(`Unknown NonFinancialIds: ${unknown.join(", ")}.`));
+  }
+  const range = parseDateRange(input.StartDate, input.EndDate);
+  if ("errors" in range) {
+    // defect: accept-bad-dates
+    if (range.malformed && ctx.defects.has("accept-bad-dates") && errors.length === 0) return ctx.respond.json(200, { Data: [] }, { data: true });
+    errors.push(...range.errors);
+  }
+  // The metrics body has no DepartmentId (observed), so only budget and class filter here.
+  const filters = resolveFilters(ctx, company, { BudgetId: input.BudgetId, ClassId: input.ClassId }, errors);
+  if (errors.length > 0 || "errors" in range) return ctx.respond.error(400, errors);
+
+  const first = ctx.dataset.window.firstMonth;
+  const data: { NonFinancialId: string; Period: string; Value: number }[] = [];
+  for (const id of wanted) {
+    const metric = company.template.metrics.find((m) => metricId(m.key) === id)!;
+    for (let monthNo = range.first; monthNo <= range.last; monthNo++) {
+      const value = ctx.dataset.metricValue(company, metric, monthNo - first, filters.budget, filters.classKey);
+      if (value !== undefined) data.push({ NonFinancialId: id, Period: periodLabel(monthNo), Value: value });
+    }
+  }
+  return ctx.respond.json(200, { Data: data }, { data: true });
+}

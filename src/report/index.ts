@@ -1,0 +1,35 @@
+/**
+ * One entry point for the CLI: pick a format, get a string. Writing it anywhere is the caller's job.
+ */
+import { renderJson, type JsonOptions } from "./json.js";
+import { renderTerminal, type TerminalOptions } from "./terminal.js";
+import type { Report } from "./types.js";
+
+export const REPORT_FORMATS = ["terminal", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Options of every format together; each reporter reads the ones it knows. Colour is off unless asked for. */
+export type RenderOptions = Partial<TerminalOptions> & JsonOptions;
+
+export function isReportFormat(value: string): value is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+export function renderReport(format: ReportFormat, report: Report, options: RenderOptions = {}): string {
+  switch (format) {
+    case "terminal":
+      return renderTerminal(report, { ...options, color: options.color ?? false });
+    case "json":
+      return renderJson(report, options);
+    default: {
+      // Reached only from untyped callers; list the choices like a usage error would.
+      const unknown: never = format;
+      throw new Error(`Unknown report format "${String(unknown)}"; expected one of: ${REPORT_FORMATS.join(", ")}`);
+    }
+  }
+}
+
+export { renderJson, renderTerminal };
+export type { JsonOptions, TerminalOptions };
+export { reportSchema, validateReport } from "./report-schema.js";
+export * from "./types.js";

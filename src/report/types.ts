@@ -1,0 +1,118 @@
+/**
+ * The report is plain data: every reporter renders it, the JSON reporter prints it as is.
+ * Changing a field's meaning is a breaking change of `reportVersion`.
+ */
+
+export const REPORT_VERSION = 1 as const;
+
+/** Outcome of one check. */
+export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "error";
+
+/** How bad one finding is. `info` never changes a verdict. */
+export type FindingSeverity = "fail" | "warn" | "info";
+
+export type Verdict = "ready" | "ready-with-warnings" | "not-ready";
+
+/** Reach's onboarding steps that reach-check evidences. */
+export type StepNumber = 2 | 3 | 4;
+
+export const STEP_TITLES: Record<StepNumber, string> = {
+  2: "Implement the endpoints",
+  3: "Provide access",
+  4: "Integration testing",
+};
+
+export interface OperationRef {
+  method: string;
+  /** Path template as written in the spec, e.g. `/companies/{CompanyId}/budgets`. */
+  path: string;
+}
+
+/** Where the judged rule comes from. */
+export interface RuleRef {
+  /**
+   * A stable reference: `openapi:#/paths/~1companies~1{CompanyId}/get/responses/200`,
+   * `reach:checklist#13`, `reach:error-handling`, `spec-model:list-envelope`, `rfc6749#5.2` ...
+   */
+  ref: string;
+  /** One sentence stating the rule. */
+  text: string;
+}
+
+export interface Evidence {
+  /** Concrete request path and query as sent (no host), e.g. `/companies/c1/budgets?limit=1001`. */
+  request?: string;
+  status?: number;
+  /** Response headers that matter to the finding (never Authorization or cookies). */
+  headers?: Record<string, string>;
+  /** At most a few hundred characters of the body, redacted. */
+  bodyExcerpt?: string;
+  /** What the rule expects, in words or as a value. */
+  expected?: string;
+  /** What was seen. */
+  actual?: string;
+  durationMs?: number;
+}
+
+export interface Finding {
+  /** Stable, greppable code: `<check id>/<reason>`, e.g. `schema.lists/type-mismatch`. Tests assert codes. */
+  code: string;
+  severity: FindingSeverity;
+  /** What is wrong, one sentence. */
+  message: string;
+  operation?: OperationRef;
+  company?: string;
+  /** JSON pointer into the response body (or request) of the offending value. */
+  pointer?: string;
+  evidence?: Evidence;
+  rule: RuleRef;
+  /** What to do about it. */
+  fix: string;
+  /** A curl line that reproduces the request, token written as an environment variable. */
+  curl?: string;
+}
+
+export interface CheckResult {
+  id: string;
+  family: string;
+  step: StepNumber;
+  title: string;
+  status: CheckStatus;
+  /** One line: why it passed, why it was skipped, what crashed. */
+  summary: string;
+  findings: Finding[];
+  durationMs: number;
+  /** Number of HTTP requests this check itself sent (shared, cached requests not counted twice). */
+  requests: number;
+}
+
+export interface StepResult {
+  step: StepNumber;
+  title: string;
+  verdict: Verdict;
+  counts: Record<CheckStatus, number>;
+}
+
+export interface Report {
+  reportVersion: typeof REPORT_VERSION;
+  tool: { name: string; version: string };
+  spec: {
+    version: string;
+    /** `bundled` or the file/URL given with --spec. */
+    source: string;
+    sha256: string;
+    /** Operations of the spec marked `x-reach-provenance: modeled` that this run relied on. */
+    modeledOperations: string[];
+  };
+  target: { baseUrl: string; companies: string[] };
+  startedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  steps: StepResult[];
+  checks: CheckResult[];
+  stats: {
+    requests: number;
+    /** Per status code class and transport errors: `2xx`, `4xx`, `error` ... */
+    statuses: Record<string, number>;
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Masks secrets (tokens, client secrets, refresh tokens) in any text the tool keeps or prints.
+ *
+ * A partner may echo a secret back in a form other than the one we sent: URL-encoded in a query
+ * or form body, escaped inside a JSON string, or base64-encoded (a Basic credential, a JWT-like
+ * blob, a debug dump). Each secret is therefore expanded into all those spellings once, and one
+ * regular expression with the longest spelling first masks them all in a single pass.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** Shorter values are too likely to hit ordinary words and numbers to be masked everywhere. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Base64 fragments shorter than this are not used: two or three characters would match by chance
+ * inside unrelated base64 data and mangle it. Four characters (24 bits) rarely do.
+ */
+const MIN_BASE64_FRAGMENT = 4;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function toUrlSafe(b64: string): string {
+  return b64.replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+/** JSON string escapes a serializer may produce: plain, with `\/`, and ASCII-only `\uXXXX`. */
+function jsonForms(secret: string): string[] {
+  const plain = JSON.stringify(secret).slice(1, -1);
+  const slashed = plain.replace(/\//g, "\\/");
+  const ascii = plain.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return [plain, slashed, ascii, ascii.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)];
+}
+
+/** Percent-encodings: encodeURIComponent, form encoding (`+` for spaces) and lower-case hex. */
+function urlForms(secret: string): string[] {
+  const component = encodeURIComponent(secret);
+  const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  return [component, component.replace(/%20/g, "+"), form, lowerHex(component), lowerHex(form)];
+}
+
+/**
+ * Base64 spellings. Whole: the secret encoded on its own (padded or not, standard or url-safe).
+ * Embedded: when the secret sits inside longer data (e.g. `client_id:client_secret` in a Basic
+ * header) its bytes start at one of three offsets within a 3-byte group; for each offset only the
+ * characters whose 6 bits all come from the secret are stable, so those are the pattern.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const out: string[] = [];
+  const whole = bytes.toString("base64");
+  out.push(whole, whole.replace(/=+$/, ""));
+  const bitLength = bytes.length * 8;
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const startBit = offset * 8;
+    const first = Math.ceil(startBit / 6);
+    const end = Math.floor((startBit + bitLength) / 6);
+    const fragment = encoded.slice(first, end);
+    if (fragment.length >= MIN_BASE64_FRAGMENT) out.push(fragment);
+  }
+  return [...out, ...out.map(toUrlSafe)];
+}
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private patterns = new Set<string>();
+  private matcher: RegExp | undefined;
+
+  /** Registers a secret. Empty and very short values (under 4 characters) are ignored. */
+  add(secret: string): void {
+    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    const forms = [secret, ...urlForms(secret), ...jsonForms(secret), ...base64Forms(secret)];
+    for (const form of forms) if (form.length > 0) this.patterns.add(form);
+    this.matcher = undefined;
+  }
+
+  /** Number of registered secrets (not their spellings). */
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  private regex(): RegExp | undefined {
+    if (this.patterns.size === 0) return undefined;
+    if (!this.matcher) {
+      // Longest first: the alternation takes the first branch that matches at a position, so a
+      // longer spelling that contains a shorter one is masked whole.
+      const sorted = [...this.patterns].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+      this.matcher = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
+    }
+    return this.matcher;
+  }
+
+  redact(text: string): string {
+    const re = this.regex();
+    if (!re || typeof text !== "string" || text.length === 0) return text;
+    return text.replace(re, REDACTED);
+  }
+
+  /** True when the text holds any spelling of any secret. */
+  has(text: string): boolean {
+    const re = this.regex();
+    if (!re || typeof text !== "string") return false;
+    re.lastIndex = 0;
+    const found = re.test(text);
+    re.lastIndex = 0;
+    return found;
+  }
+
+  /**
+   * A copy of a JSON-like value with every string (object keys included) redacted. Values that
+   * hold no secret are returned as they are, so an untouched tree is not copied.
+   */
+  redactDeep<T>(value: T): T {
+    if (this.patterns.size === 0) return value;
+    return this.walk(value, new WeakMap()) as T;
+  }
+
+  private walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (value === null || typeof value !== "object") return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      seen.set(value, copy);
+      let changed = false;
+      for (const item of value) {
+        const next = this.walk(item, seen);
+        if (next !== item) changed = true;
+        copy.push(next);
+      }
+      return changed ? copy : value;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value; // Buffers, Dates, class instances
+    const copy: Record<string, unknown> = {};
+    seen.set(value, copy);
+    let changed = false;
+    for (const [key, item] of Object.entries(value)) {
+      const newKey = this.redact(key);
+      const next = this.walk(item, seen);
+      if (newKey !== key || next !== item) changed = true;
+      copy[newKey] = next;
+    }
+    return changed ? copy : value;
+  }
+}
+
+/** A redactor that already knows the given secrets; undefined and empty values are skipped. */
+export function redactorFor(...secrets: Array<string | undefined>): Redactor {
+  const redactor = new Redactor();
+  for (const secret of secrets) if (secret) redactor.add(secret);
+  return redactor;
+}

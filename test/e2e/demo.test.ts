@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { NOW, check, parseReport, runCli } from "../helpers/cli.js";
+import { validateReport } from "../../src/report/report-schema.js";
+
+describe("reach-check demo", () => {
+  it("checks the clean reference partner: ready, no failing or warning check, exit 0", async () => {
+    const r = await runCli(["demo", "--format", "json", "--now", NOW]);
+    const report = parseReport(r);
+    expect(r.code).toBe(0);
+    expect(report.verdict).toBe("ready");
+    expect(validateReport(report)).toEqual([]);
+    const bad = report.checks.filter((c) => c.status !== "pass" && c.status !== "skip");
+    expect(bad.map((c) => `${c.id}: ${c.status} ${c.summary}`)).toEqual([]);
+    // every family of the first release ran and passed somewhere
+    for (const fam of ["reachability", "auth", "schema", "freshness", "reliability"]) {
+      expect(report.checks.some((c) => c.family === fam && c.status === "pass"), fam).toBe(true);
+    }
+    expect(report.steps.map((s) => [s.step, s.verdict])).toEqual([
+      [2, "ready"],
+      [3, "ready"],
+      [4, "ready"],
+    ]);
+    expect(report.target.companies.length).toBeGreaterThanOrEqual(2);
+    expect(report.spec.version).toBe("1.0.3");
+    expect(report.spec.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.spec.modeledOperations.length).toBeGreaterThan(0);
+    expect(report.stats.requests).toBeGreaterThan(20);
+    expect(r.stderr).toBe("");
+  });
+
+  it("prints a readable terminal report with the verdict", async () => {
+    const r = await runCli(["demo", "--now", NOW]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ready/i);
+    expect(r.stdout).toContain("Step 2");
+    expect(r.stdout).toContain("Step 3");
+    expect(r.stdout).toContain("Step 4");
+    expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR is set by the helper
+  });
+
+  it("lists the defect switches, one line each", async () => {
+    const r = await runCli(["demo", "--list-breaks"]);
+    expect(r.code).toBe(0);
+    for (const id of ["refuse-connections", "auth-not-enforced", "wrong-type", "stale-data", "slow-operation"]) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${id}\\s+\\S`, "m"));
+    }
+  });
+
+  it("rejects an unknown switch with one line and exit 2", async () => {
+    const r = await runCli(["demo", "--break", "no-such-switch"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("no-such-switch");
+  });
+});

@@ -1,0 +1,400 @@
+import { describe, expect, it } from "vitest";
+import { createHttpClient } from "../../../src/http/client.js";
+import type { ServerRequest } from "../../../src/http/server.js";
+import { TOKEN, client, closedPort, server } from "./helpers.js";
+
+describe("HttpClient: requests and responses", () => {
+  it("sends accept, user agent and the bearer token; returns status, headers and parsed JSON", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => {
+      seen.push(req);
+      return { status: 201, headers: { "content-type": "Application/JSON; charset=utf-8", "x-trace": "t1" }, body: '{"Data":[1,2]}' };
+    });
+    const c = client(`${s.url}/api/v1/`);
+    const ex = await c.send({ method: "GET", path: "/companies/c 1", query: { limit: 10, skip: undefined, q: "a&b" } });
+    expect(ex.error).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    const req = seen[0]!;
+    expect(req.url.pathname).toBe("/api/v1/companies/c%201");
+    expect(req.url.search).toBe("?limit=10&q=a%26b");
+    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(req.headers.accept).toBe("application/json");
+    expect(req.headers["user-agent"]).toBe("reach-check/test");
+    expect(req.headers["accept-encoding"]).toBe("gzip, br");
+    expect(ex.response).toMatchObject({ status: 201, contentType: "application/json", json: { Data: [1, 2] }, bytes: 14 });
+    expect(ex.response!.headers["x-trace"]).toBe("t1");
+    expect(ex.response!.jsonError).toBeUndefined();
+    expect(ex.request).toMatchObject({
+      method: "GET",
+      url: `${s.url}/api/v1/companies/c%201?limit=10&q=a%26b`,
+      path: "/companies/c%201?limit=10&q=a%26b",
+      auth: "default",
+    });
+    expect(ex.request.headers.authorization).toBe("Bearer ***");
+    expect(ex.fromCache).toBe(false);
+    expect(ex.ttfbMs).toBeGreaterThan(0);
+    expect(ex.durationMs).toBeGreaterThanOrEqual(ex.ttfbMs!);
+  });
+
+  it("appends query entries to a path that already has a query string", async () => {
+    const seen: string[] = [];
+    const s = await server((req) => (seen.push(req.url.pathname + req.url.search), { status: 204 }));
+    const c = client(s.url);
+    await c.send({ method: "GET", path: "/a?x=1", query: { y: 2 } });
+    expect(seen).toEqual(["/a?x=1&y=2"]);
+  });
+
+  it("reports non-JSON text with jsonError, an empty body with neither, whatever the content type", async () => {
+    const s = await server((req) =>
+      req.url.pathname === "/html"
+        ? { status: 200, headers: { "content-type": "text/html" }, body: "<html>oops</html>" }
+        : req.url.pathname === "/empty"
+          ? { status: 200 }
+          : { status: 200, headers: { "content-type": "text/plain" }, body: '{"ok":true}' },
+    );
+    const c = client(s.url);
+    const html = await c.send({ method: "GET", path: "/html" });
+    expect(html.response!.text).toBe("<html>oops</html>");
+    expect(html.response!.json).toBeUndefined();
+    expect(html.response!.jsonError).toMatch(/JSON/);
+    const empty = await c.send({ method: "GET", path: "/empty" });
+    expect(empty.response!.text).toBe("");
+    expect(empty.response!.contentType).toBeUndefined();
+    expect("json" in empty.response!).toBe(false);
+    expect(empty.response!.jsonError).toBeUndefined();
+    const plain = await c.send({ method: "GET", path: "/plain" });
+    expect(plain.response!.contentType).toBe("text/plain");
+    expect(plain.response!.json).toEqual({ ok: true });
+  });
+
+  it("encodes JSON, form and raw bodies with their content types", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 200, body: "{}" }));
+    const c = client(s.url);
+    await c.send({ method: "POST", path: "/j", body: { json: { Data: [{ v: "it's" }] } } });
+    await c.send({ method: "POST", path: "/f", auth: "none", body: { form: { grant_type: "refresh_token", scope: "a b" } } });
+    await c.send({ method: "POST", path: "/r", body: { raw: "<x/>", contentType: "application/xml" } });
+    expect(seen.map((r) => r.headers["content-type"])).toEqual([
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "application/xml",
+    ]);
+    expect(seen.map((r) => r.body.toString())).toEqual(['{"Data":[{"v":"it\'s"}]}', "grant_type=refresh_token&scope=a+b", "<x/>"]);
+    expect(seen[1]!.headers.authorization).toBeUndefined();
+  });
+
+  it("sends a custom bearer value as given and never stores it", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 401, body: JSON.stringify({ echo: req.headers.authorization }) }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/x", auth: { bearer: "reach-check-invalid-token" } });
+    expect(seen[0]!.headers.authorization).toBe("Bearer reach-check-invalid-token");
+    expect(ex.request.auth).toBe("custom");
+    expect(ex.request.headers.authorization).toBe("Bearer ***");
+    expect(JSON.stringify(ex)).not.toContain("reach-check-invalid-token");
+  });
+
+  it("omits Authorization when there is no token", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 200 }));
+    const c = createHttpClient({ baseUrl: s.url, tokenEnvName: "T" });
+    const ex = await c.send({ method: "GET", path: "/" });
+    await c.close();
+    expect(seen[0]!.headers.authorization).toBeUndefined();
+    expect(ex.request.headers.authorization).toBeUndefined();
+  });
+
+  it("rejects unusable base URLs when created", () => {
+    expect(() => createHttpClient({ baseUrl: "not a url" })).toThrow(TypeError);
+    expect(() => createHttpClient({ baseUrl: "ftp://x.test" })).toThrow(/http or https/);
+    expect(() => createHttpClient({ baseUrl: "https://x.test/?a=1" })).toThrow(/query/);
+  });
+
+  it("records one latency sample per request sent, with its operation", async () => {
+    const s = await server((req) => ({ status: req.url.pathname === "/a" ? 200 : 404 }));
+    const c = client(s.url);
+    const op = { method: "GET", path: "/a" };
+    await c.send({ method: "GET", path: "/a", operation: op });
+    await c.send({ method: "GET", path: "/b" });
+    const samples = c.samples();
+    expect(samples).toHaveLength(2);
+    expect(samples[0]).toMatchObject({ operation: op, status: 200 });
+    expect(samples[1]).toMatchObject({ status: 404 });
+    expect(samples[1]!.operation).toBeUndefined();
+    expect(samples.every((x) => x.durationMs > 0)).toBe(true);
+  });
+
+  it("answers with an error exchange after close", async () => {
+    const s = await server(() => ({ status: 200 }));
+    const c = client(s.url);
+    await c.close();
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.error?.code).toBe("other");
+    expect(ex.response).toBeUndefined();
+  });
+});
+
+describe("HttpClient: redirects and origins", () => {
+  it("returns a 3xx as is and never follows it (the other origin sees nothing)", async () => {
+    const elsewhere: ServerRequest[] = [];
+    const other = await server((req) => (elsewhere.push(req), { status: 200, body: "{}" }));
+    const s = await server(() => ({ status: 302, headers: { location: `${other.url}/steal` } }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/companies" });
+    expect(ex.error).toBeUndefined();
+    expect(ex.response!.status).toBe(302);
+    expect(ex.response!.headers.location).toBe(`${other.url}/steal`);
+    expect(elsewhere).toHaveLength(0);
+  });
+
+  it("refuses to send credentials to an absolute URL on another origin, allows it without", async () => {
+    const elsewhere: ServerRequest[] = [];
+    const other = await server((req) => (elsewhere.push(req), { status: 200, body: "{}" }));
+    const s = await server(() => ({ status: 200 }));
+    const c = client(s.url);
+    const refused = await c.send({ method: "POST", path: `${other.url}/oauth2/token` });
+    expect(refused.error?.code).toBe("invalid-url");
+    expect(refused.error?.message).toMatch(/credentials/);
+    const custom = await c.send({ method: "GET", path: `${other.url}/x`, auth: { bearer: "reach-check-invalid" } });
+    expect(custom.error?.code).toBe("invalid-url");
+    expect(elsewhere).toHaveLength(0);
+    const anonymous = await c.send({ method: "GET", path: `${other.url}/x`, auth: "none" });
+    expect(anonymous.response?.status).toBe(200);
+    expect(elsewhere).toHaveLength(1);
+    expect(elsewhere[0]!.headers.authorization).toBeUndefined();
+    expect(c.samples()).toHaveLength(1);
+  });
+
+  it("keeps same-origin absolute URLs and relative paths on the base origin", async () => {
+    const seen: string[] = [];
+    const s = await server((req) => (seen.push(req.url.pathname), { status: 200 }));
+    const c = client(`${s.url}/base`);
+    await c.send({ method: "GET", path: `${s.url}/base/abs` });
+    await c.send({ method: "GET", path: "//evil.example/x" });
+    await c.send({ method: "GET", path: "" });
+    expect(seen).toEqual(["/base/abs", "/base//evil.example/x", "/base"]);
+  });
+});
+
+describe("HttpClient: transport failures", () => {
+  it("maps a refused connection to connect-refused and still records a sample", async () => {
+    const port = await closedPort();
+    const c = client(`http://127.0.0.1:${port}`);
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.response).toBeUndefined();
+    expect(ex.error?.code).toBe("connect-refused");
+    expect(ex.error?.message).not.toMatch(/\n/);
+    expect(c.samples()).toEqual([expect.objectContaining({ error: "connect-refused" })]);
+  });
+
+  it("gives up waiting for headers after headersTimeoutMs", async () => {
+    const s = await server(() => ({ status: 200, delayMs: 1_500 }));
+    const c = client(s.url, { headersTimeoutMs: 200 });
+    const t0 = Date.now();
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.error?.code).toBe("headers-timeout");
+    expect(Date.now() - t0).toBeLessThan(1_200);
+  });
+
+  it("cuts off a trickling body after bodyTimeoutMs in total", async () => {
+    const s = await server(() => ({
+      status: 200,
+      raw: async (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        for (let i = 0; i < 40; i++) {
+          res.write(" ");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        res.end("{}");
+      },
+    }));
+    const c = client(s.url, { bodyTimeoutMs: 300 });
+    const t0 = Date.now();
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.error?.code).toBe("body-timeout");
+    expect(ex.response).toBeUndefined();
+    expect(Date.now() - t0).toBeLessThan(1_200);
+  });
+
+  it("applies a per-request timeout", async () => {
+    const s = await server(() => ({ status: 200, delayMs: 1_000 }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/", timeoutMs: 150 });
+    expect(ex.error?.code).toBe("timeout");
+    expect(ex.durationMs).toBeLessThan(900);
+  });
+
+  it("refuses bodies over the cap, declared or streamed", async () => {
+    const big = "x".repeat(5_000);
+    const s = await server((req) =>
+      req.url.pathname === "/declared"
+        ? { status: 200, body: big }
+        : {
+            status: 200,
+            raw: (res) => {
+              res.writeHead(200, {});
+              for (let i = 0; i < 10; i++) res.write(big);
+              res.end();
+            },
+          },
+    );
+    const c = client(s.url, { maxBodyBytes: 4_096 });
+    const declared = await c.send({ method: "GET", path: "/declared" });
+    expect(declared.error?.code).toBe("body-too-large");
+    const streamed = await c.send({ method: "GET", path: "/streamed" });
+    expect(streamed.error?.code).toBe("body-too-large");
+    expect(streamed.response).toBeUndefined();
+  });
+
+  it("maps a connection reset in the middle of the body to reset", async () => {
+    const s = await server(() => ({
+      status: 200,
+      raw: async (res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"Data":[');
+        await new Promise((r) => setTimeout(r, 30));
+        res.destroy();
+      },
+    }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.error?.code).toBe("reset");
+    expect(ex.error?.message).toMatch(/^connection closed by the server: /);
+  });
+
+  it("maps a connection dropped before any answer to reset", async () => {
+    const s = await server(() => ({ status: 200, destroy: true }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.error?.code).toBe("reset");
+  });
+});
+
+describe("HttpClient: cache, concurrency, budget", () => {
+  it("shares one request among concurrent identical cached requests", async () => {
+    let hits = 0;
+    const s = await server(() => (hits++, { status: 200, delayMs: 100, body: '{"n":1}' }));
+    const c = client(s.url);
+    const req = { method: "GET" as const, path: "/list", query: { limit: 5 }, cache: true };
+    const all = await Promise.all([c.send(req), c.send(req), c.send(req)]);
+    expect(hits).toBe(1);
+    expect(all.filter((e) => !e.fromCache)).toHaveLength(1);
+    expect(new Set(all.map((e) => e.id)).size).toBe(1);
+    expect(all.every((e) => e.response?.status === 200)).toBe(true);
+    const later = await c.send(req);
+    expect(later.fromCache).toBe(true);
+    expect(later.response).toBe(all[0]!.response);
+    expect(hits).toBe(1);
+    expect(c.samples()).toHaveLength(1);
+  });
+
+  it("keys the cache by URL, body and auth, and ignores uncached requests", async () => {
+    let hits = 0;
+    const s = await server(() => (hits++, { status: 200, body: "{}" }));
+    const c = client(s.url);
+    await c.send({ method: "GET", path: "/a", cache: true });
+    await c.send({ method: "GET", path: "/a", cache: true, auth: "none" });
+    await c.send({ method: "GET", path: "/a", cache: true, auth: { bearer: "wrong-token" } });
+    await c.send({ method: "GET", path: "/a", cache: true, query: { x: 1 } });
+    await c.send({ method: "POST", path: "/a", cache: true, body: { json: { a: 1 } } });
+    await c.send({ method: "POST", path: "/a", cache: true, body: { json: { a: 2 } } });
+    await c.send({ method: "GET", path: "/a" });
+    expect(hits).toBe(7);
+    expect((await c.send({ method: "POST", path: "/a", cache: true, body: { json: { a: 2 } } })).fromCache).toBe(true);
+    expect(hits).toBe(7);
+  });
+
+  it("does not cache transport errors", async () => {
+    let hits = 0;
+    const s = await server(() => (++hits === 1 ? { status: 200, destroy: true } : { status: 200, body: "{}" }));
+    const c = client(s.url);
+    const first = await c.send({ method: "GET", path: "/a", cache: true });
+    expect(first.error).toBeDefined();
+    const second = await c.send({ method: "GET", path: "/a", cache: true });
+    expect(second.fromCache).toBe(false);
+    expect(second.response?.status).toBe(200);
+    expect(hits).toBe(2);
+  });
+
+  it("never has more requests in flight than the concurrency bound", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const s = await server(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 60));
+      inFlight--;
+      return { status: 200, body: "{}" };
+    });
+    const c = client(s.url, { concurrency: 2 });
+    const all = await Promise.all(Array.from({ length: 7 }, (_, i) => c.send({ method: "GET", path: `/p${i}` })));
+    expect(all.every((e) => e.response?.status === 200)).toBe(true);
+    expect(peak).toBe(2);
+    expect(c.samples()).toHaveLength(7);
+  });
+
+  it("stops at the request budget without sending", async () => {
+    let hits = 0;
+    const s = await server(() => (hits++, { status: 200 }));
+    const c = client(s.url, { maxRequests: 2 });
+    const all = await Promise.all([1, 2, 3].map((i) => c.send({ method: "GET", path: `/${i}` })));
+    expect(all.filter((e) => e.error?.code === "budget-exhausted")).toHaveLength(1);
+    expect(hits).toBe(2);
+    expect(c.samples()).toHaveLength(2);
+    expect((await c.send({ method: "GET", path: "/4" })).error?.code).toBe("budget-exhausted");
+    expect(hits).toBe(2);
+  });
+});
+
+describe("HttpClient: retries", () => {
+  it("honours Retry-After on 429 and 503 up to maxRetries, one sample per attempt", async () => {
+    let hits = 0;
+    const s = await server(() => {
+      hits++;
+      if (hits === 1) return { status: 429, headers: { "retry-after": "0" } };
+      if (hits === 2) return { status: 503, headers: { "retry-after": "0" } };
+      return { status: 200, body: '{"ok":true}' };
+    });
+    const c = client(s.url, { retry: { maxRetries: 3, maxRetryAfterMs: 1_000 } });
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.response?.status).toBe(200);
+    expect(hits).toBe(3);
+    expect(c.samples().map((x) => x.status)).toEqual([429, 503, 200]);
+  });
+
+  it("returns the last answer when retries run out, Retry-After is too long or absent", async () => {
+    const s = await server((req) => {
+      const p = req.url.pathname;
+      if (p === "/always") return { status: 503, headers: { "retry-after": "0" } };
+      if (p === "/long") return { status: 429, headers: { "retry-after": "120" } };
+      return { status: 429 };
+    });
+    const c = client(s.url, { retry: { maxRetries: 2, maxRetryAfterMs: 1_000 } });
+    expect((await c.send({ method: "GET", path: "/always" })).response?.status).toBe(503);
+    expect(c.samples()).toHaveLength(3);
+    expect((await c.send({ method: "GET", path: "/long" })).response?.status).toBe(429);
+    expect((await c.send({ method: "GET", path: "/none" })).response?.status).toBe(429);
+    expect(c.samples()).toHaveLength(5);
+  });
+
+  it("reads an HTTP-date Retry-After against the injected clock", async () => {
+    const now = Date.parse("2026-01-05T10:00:00Z");
+    let hits = 0;
+    const s = await server(() =>
+      ++hits === 1 ? { status: 503, headers: { "retry-after": "Mon, 05 Jan 2026 10:00:00 GMT" } } : { status: 200 },
+    );
+    const c = client(s.url, { retry: { maxRetries: 1, maxRetryAfterMs: 500 }, now: () => now });
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.response?.status).toBe(200);
+    expect(ex.startedAt).toBe(now);
+    expect(hits).toBe(2);
+  });
+
+  it("does not retry without the retry option", async () => {
+    let hits = 0;
+    const s = await server(() => (hits++, { status: 429, headers: { "retry-after": "0" } }));
+    const c = client(s.url);
+    expect((await c.send({ method: "GET", path: "/" })).response?.status).toBe(429);
+    expect(hits).toBe(1);
+  });
+});

@@ -1,0 +1,77 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { shellQuote } from "../../../src/http/curl.js";
+import type { ServerRequest } from "../../../src/http/server.js";
+import { TOKEN, client, server } from "./helpers.js";
+
+const hasCurl = spawnSync("sh", ["-c", "command -v curl"]).status === 0;
+
+function bash(line: string, env: Record<string, string> = {}): string {
+  return execFileSync("bash", ["-c", line], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+}
+
+describe("shellQuote", () => {
+  it.each(["plain", "it's", "'''", "$HOME `id` $(id) \\ \"q\"", "", "a\nb\tc", "é ü"])("round-trips %j through bash", (word) => {
+    const quoted = shellQuote(word);
+    expect(quoted).not.toMatch(/\n/);
+    expect(bash(`printf %s ${quoted}`)).toBe(word);
+  });
+});
+
+describe("curl lines", () => {
+  it("writes the run token as a double-quoted environment variable, never its value", async () => {
+    const s = await server(() => ({ status: 200, body: "{}" }));
+    const c = client(s.url, { tokenEnvName: "MY_TOKEN" });
+    const ex = await c.send({ method: "POST", path: "/companies/c1/non-financial", body: { json: { Data: [{ Name: "O'Brien" }] } } });
+    const line = c.curl(ex);
+    expect(line).toBe(
+      `curl -sS -X POST '${s.url}/companies/c1/non-financial' -H "Authorization: Bearer $MY_TOKEN" ` +
+        `-H 'Content-Type: application/json' -H 'Accept: application/json' --data '{"Data":[{"Name":"O'\\''Brien"}]}'`,
+    );
+    expect(line).not.toContain(TOKEN);
+  });
+
+  it("writes no Authorization for auth none, and a fake custom bearer as is", async () => {
+    const s = await server(() => ({ status: 401, body: "{}" }));
+    const c = client(s.url);
+    const none = await c.send({ method: "GET", path: "/auth/oauth-discovery", auth: "none" });
+    expect(c.curl(none)).toBe(`curl -sS -X GET '${s.url}/auth/oauth-discovery' -H 'Accept: application/json'`);
+    const custom = await c.send({ method: "GET", path: "/x", auth: { bearer: "reach-check-invalid-token" } });
+    expect(c.curl(custom)).toContain(`-H 'Authorization: Bearer reach-check-invalid-token'`);
+    // Sent twice: still printable, although the client registered it as a secret the first time.
+    const again = await c.send({ method: "GET", path: "/y", auth: { bearer: "reach-check-invalid-token" } });
+    expect(c.curl(again)).toContain("Bearer reach-check-invalid-token");
+  });
+
+  it("hides a real secret inside a custom bearer value", async () => {
+    const s = await server(() => ({ status: 401, body: "{}" }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/x", auth: { bearer: `${TOKEN}-tampered` } });
+    const line = c.curl(ex);
+    expect(line).not.toContain(TOKEN);
+    expect(line).toContain("Bearer [REDACTED]-tampered");
+  });
+
+  it("uses -I for HEAD", async () => {
+    const s = await server(() => ({ status: 200 }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "HEAD", path: "/" });
+    expect(c.curl(ex)).toMatch(/^curl -sS -I '/);
+  });
+
+  it.skipIf(!hasCurl)("reproduces the request when run through bash with the variable set", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 200, body: "{}" }));
+    const c = client(`${s.url}/pre`);
+    const body = { Data: [{ Value: 1.5, Note: "it's $HOME `x` \"q\"" }] };
+    const ex = await c.send({ method: "POST", path: "/companies/c 1/non-financial", query: { a: "x y" }, body: { json: body } });
+    bash(`${c.curl(ex)} -o /dev/null`, { REACH_ACCESS_TOKEN: TOKEN });
+    expect(seen).toHaveLength(2);
+    const [viaClient, viaCurl] = seen as [ServerRequest, ServerRequest];
+    expect(viaCurl.method).toBe("POST");
+    expect(viaCurl.url.href).toBe(viaClient.url.href);
+    expect(viaCurl.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(viaCurl.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(viaCurl.body.toString())).toEqual(body);
+  });
+});

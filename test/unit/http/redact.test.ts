@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, Redactor, redactorFor } from "../../../src/util/redact.js";
+
+const SECRET = "s3cr3t/T0ken+with spaces&'quotes'é";
+
+function b64(text: string | Buffer): string {
+  return Buffer.from(text).toString("base64");
+}
+
+describe("Redactor", () => {
+  it("masks the raw secret everywhere in a text", () => {
+    const r = redactorFor("abcd-1234-token");
+    expect(r.redact("a abcd-1234-token b abcd-1234-token")).toBe(`a ${REDACTED} b ${REDACTED}`);
+  });
+
+  it("leaves text without secrets untouched, and is a no-op without secrets", () => {
+    expect(redactorFor("abcd-1234-token").redact("nothing here")).toBe("nothing here");
+    expect(new Redactor().redact("abcd-1234-token")).toBe("abcd-1234-token");
+    expect(new Redactor().has("abcd-1234-token")).toBe(false);
+  });
+
+  it("ignores empty and 1-3 character secrets but masks 4+ characters", () => {
+    const r = redactorFor("", "abc", undefined);
+    expect(r.size).toBe(0);
+    expect(r.redact("abc abc")).toBe("abc abc");
+    r.add("wxyz");
+    expect(r.redact("wxyz!")).toBe(`${REDACTED}!`);
+  });
+
+  it("masks the encodeURIComponent form", () => {
+    const r = redactorFor(SECRET);
+    const text = `https://x.test/cb?token=${encodeURIComponent(SECRET)}&a=1`;
+    expect(r.redact(text)).toBe(`https://x.test/cb?token=${REDACTED}&a=1`);
+  });
+
+  it("masks the form-encoded form (+ for spaces) and lower-case percent escapes", () => {
+    const r = redactorFor(SECRET);
+    const form = new URLSearchParams({ client_secret: SECRET, grant_type: "refresh_token" }).toString();
+    expect(form).toContain("+");
+    expect(r.redact(form)).toBe(`client_secret=${REDACTED}&grant_type=refresh_token`);
+    const lower = encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    expect(r.redact(`x=${lower}`)).toBe(`x=${REDACTED}`);
+  });
+
+  it("masks JSON-escaped forms, including \\/ and \\u escapes", () => {
+    const secret = 'tok"en/with\\back\nslash-é';
+    const r = redactorFor(secret);
+    const json = JSON.stringify({ echo: secret });
+    expect(r.redact(json)).toBe(`{"echo":"${REDACTED}"}`);
+    const slashed = json.replace(/\//g, "\\/");
+    expect(r.redact(slashed)).toBe(`{"echo":"${REDACTED}"}`);
+    const ascii = json.replace("é", "\\u00e9");
+    expect(r.redact(ascii)).toBe(`{"echo":"${REDACTED}"}`);
+  });
+
+  it("masks standard and url-safe base64 of the whole secret, padded or not", () => {
+    const secret = "needs?url>safe~~b64"; // bytes chosen so the base64 holds + and /
+    const std = b64(secret);
+    expect(std).toMatch(/[+/]/);
+    const urlSafe = std.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const r = redactorFor(secret);
+    expect(r.redact(`x ${std} y`)).toBe(`x ${REDACTED} y`);
+    expect(r.redact(`x ${urlSafe} y`)).toBe(`x ${REDACTED} y`);
+    expect(r.redact(`x ${std.replace(/=+$/, "")} y`)).toBe(`x ${REDACTED} y`);
+  });
+
+  it.each([0, 1, 2])("masks the secret base64-encoded inside longer data at byte offset %i", (offset) => {
+    const secret = "client-secret-value-42";
+    const r = redactorFor(secret);
+    const prefix = "id".padEnd(offset + 3, "x"); // 3 + offset bytes: every alignment mod 3
+    const encoded = b64(`${prefix}:${secret}:tail`);
+    expect(r.has(encoded)).toBe(true);
+    const masked = r.redact(encoded);
+    expect(masked).toContain(REDACTED);
+    // Nothing decodable to the secret survives, in either alphabet.
+    expect(Buffer.from(masked.replace(REDACTED, ""), "base64").toString()).not.toContain(secret);
+    const urlSafe = encoded.replace(/\+/g, "-").replace(/\//g, "_");
+    expect(r.redact(urlSafe)).toContain(REDACTED);
+  });
+
+  it("masks a Basic credential for id:secret", () => {
+    const r = redactorFor("my-client-secret");
+    const header = `Basic ${b64("my-client:my-client-secret")}`;
+    const masked = r.redact(header);
+    // The client id part stays readable; the secret's stable characters are gone.
+    expect(masked).toMatch(new RegExp(`^Basic ${b64("my-client:").slice(0, 12)}`));
+    expect(masked).toContain(REDACTED);
+    const rest = masked.slice("Basic ".length).replace(REDACTED, "");
+    expect(Buffer.from(rest, "base64").toString("latin1")).not.toMatch(/client-sec|secret/);
+  });
+
+  it("masks the longest secret first when secrets overlap", () => {
+    const r = redactorFor("token", "token-and-more");
+    expect(r.redact("A token-and-more B token C")).toBe(`A ${REDACTED} B ${REDACTED} C`);
+  });
+
+  it("treats regex metacharacters in secrets literally", () => {
+    const r = redactorFor("a.b*c(d)");
+    expect(r.redact("a.b*c(d) axbbbc(d)")).toBe(`${REDACTED} axbbbc(d)`);
+  });
+
+  it("has() reports secrets and is stable across calls", () => {
+    const r = redactorFor("abcd-1234-token");
+    expect(r.has("x abcd-1234-token")).toBe(true);
+    expect(r.has("x abcd-1234-token")).toBe(true);
+    expect(r.has("nothing")).toBe(false);
+  });
+
+  it("secrets added later take effect", () => {
+    const r = new Redactor();
+    expect(r.redact("late-secret")).toBe("late-secret");
+    r.add("late-secret");
+    expect(r.redact("late-secret")).toBe(REDACTED);
+  });
+
+  it("redactDeep rewrites strings and keys, keeps other values, does not touch the input", () => {
+    const r = redactorFor("abcd-1234-token");
+    const input = {
+      a: "Bearer abcd-1234-token",
+      n: 5,
+      b: true,
+      z: null,
+      list: ["x", { deep: "abcd-1234-token" }],
+      "abcd-1234-token": 1,
+    };
+    const out = r.redactDeep(input);
+    expect(out).toEqual({
+      a: `Bearer ${REDACTED}`,
+      n: 5,
+      b: true,
+      z: null,
+      list: ["x", { deep: REDACTED }],
+      [REDACTED]: 1,
+    });
+    expect(input.a).toBe("Bearer abcd-1234-token");
+    expect(JSON.stringify(out)).not.toContain("abcd-1234-token");
+  });
+
+  it("redactDeep returns an untouched value as is", () => {
+    const r = redactorFor("abcd-1234-token");
+    const input = { a: ["b", { c: 1 }] };
+    expect(r.redactDeep(input)).toBe(input);
+    expect(r.redactDeep("plain")).toBe("plain");
+    expect(r.redactDeep(42)).toBe(42);
+  });
+});

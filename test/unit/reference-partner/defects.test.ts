@@ -1,0 +1,305 @@
+import { describe, expect, it } from "vitest";
+import { listDefects, startPartner } from "../../../src/reference-partner/index.js";
+import { AF, cents, isReachEnvelope, NW, open, statementPath, type Client } from "./helpers.js";
+
+/**
+ * One row per defect switch: `check(c, on)` asserts the behaviour with the switch on, and the
+ * conformant behaviour with it off, so every row proves the switch changes what it names.
+ */
+type Check = (c: Client, on: boolean) => Promise<void>;
+
+const PL = statementPath(NW, "profit-and-loss", { StartDate: "2025-01-01", EndDate: "2025-06-30", AccountingBasis: "ACCRUAL" });
+const BS = statementPath(NW, "balance-sheet", { StartDate: "2025-01-01", EndDate: "2025-06-30", AccountingBasis: "ACCRUAL" });
+
+async function chart(c: Client, query = "limit=1000"): Promise<any[]> {
+  return (await c.get(`/companies/${NW}/chart-of-accounts?${query}`)).json.Data;
+}
+
+async function ids(c: Client, limit: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let offset = 0; offset < 61; offset += limit) out.push(...(await chart(c, `offset=${offset}&limit=${limit}`)).map((a) => a.AccountId));
+  return out;
+}
+
+/** Sends n-1 data requests, returns the nth. */
+async function nth(c: Client, n: number) {
+  for (let i = 1; i < n; i++) await c.get(`/companies/${NW}`);
+  return c.get(`/companies/${NW}`);
+}
+
+function imbalance(data: any[], period: string, typeOf: Map<string, string>): number {
+  let diff = 0;
+  for (const r of data.filter((x) => x.Period === period)) diff += (typeOf.get(r.AccountId) === "ASSET" ? 1 : -1) * cents(r.Amount);
+  return diff;
+}
+
+const CASES: Record<string, Check> = {
+  "refuse-connections": async (c, on) => {
+    if (on) await expect(c.get(`/companies/${NW}`)).rejects.toThrow();
+    else expect((await c.get(`/companies/${NW}`)).status).toBe(200);
+  },
+  "auth-not-enforced": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets`, null);
+    expect(res.status).toBe(on ? 200 : 401);
+    if (on) expect(res.json.Data.length).toBe(3);
+    expect((await c.get(`/companies/${NW}/classes`, null)).status).toBe(401);
+  },
+  "html-401": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, null);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toBe(on ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
+    expect((await c.get("/companies/nope")).headers.get("content-type")).toContain("application/json");
+  },
+  "ok-on-error": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, null);
+    expect(res.status).toBe(on ? 200 : 401);
+    expect(isReachEnvelope(res.json)).toBe(true);
+  },
+  "no-www-authenticate": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, null);
+    expect(res.status).toBe(401);
+    expect(res.headers.has("www-authenticate")).toBe(!on);
+  },
+  "token-in-query": async (c, on) => {
+    const res = await c.get(`/companies/${NW}?access_token=${c.partner.accessToken}`, null);
+    expect(res.status).toBe(on ? 200 : 401);
+  },
+  "tokens-not-scoped": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, c.partner.issueToken([AF]));
+    expect(res.status).toBe(on ? 200 : 403);
+  },
+  "refresh-broken": async (c, on) => {
+    const res = await c.form("/oauth2/token", {
+      grant_type: "refresh_token",
+      refresh_token: c.partner.refreshToken,
+      client_id: c.partner.clientId,
+      client_secret: c.partner.clientSecret,
+    });
+    expect(res.status).toBe(on ? 500 : 200);
+  },
+  "redirect-other-host": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets?limit=2`);
+    expect(res.status).toBe(on ? 307 : 200);
+    if (on) expect(res.headers.get("location")).toBe(`http://localhost:${new URL(c.partner.baseUrl).port}/companies/${NW}/budgets?limit=2`);
+    expect((await c.get("/auth/oauth-discovery", null)).status).toBe(200);
+  },
+  "wrong-type": async (c, on) => {
+    expect((await c.get(`/companies/${NW}`)).json.FiscalMonthEnd).toBe(on ? "12" : 12);
+  },
+  "missing-field": async (c, on) => {
+    const accounts = await chart(c);
+    expect(accounts.length).toBe(61);
+    expect(accounts.every((a) => "Name" in a)).toBe(!on);
+    expect(accounts.every((a) => "AccountId" in a)).toBe(true);
+  },
+  "data-null": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/departments`);
+    expect(res.json.Data === null).toBe(on);
+    expect(Array.isArray((await c.get(`/companies/${NW}/classes`)).json.Data)).toBe(true);
+  },
+  "unknown-field": async (c, on) => {
+    expect("Region" in (await c.get(`/companies/${NW}`)).json).toBe(on);
+  },
+  "html-errors": async (c, on) => {
+    const type = on ? "text/html; charset=utf-8" : "application/json; charset=utf-8";
+    expect((await c.get("/companies/nope")).headers.get("content-type")).toBe(type);
+    const bad = await c.get(`/companies/${NW}/budgets?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toBe(type);
+    expect((await c.get(`/companies/${NW}`, null)).headers.get("content-type")).toContain("application/json");
+  },
+  "text-content-type": async (c, on) => {
+    const type = on ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    const res = await c.get(`/companies/${NW}`);
+    expect(res.headers.get("content-type")).toBe(type);
+    expect(res.json.CompanyId).toBe(NW);
+  },
+  "bad-error-envelope": async (c, on) => {
+    const res = await c.get("/companies/nope");
+    expect(res.status).toBe(404);
+    expect(isReachEnvelope(res.json)).toBe(!on);
+    if (on) expect(Object.keys(res.json)).toEqual(["message"]);
+  },
+  "wrong-period-format": async (c, on) => {
+    const periods = new Set(((await c.get(PL)).json.Data as any[]).map((r) => r.Period));
+    expect(periods.has(on ? "2025-1" : "2025-01")).toBe(true);
+    expect(periods.has(on ? "2025-01" : "2025-1")).toBe(false);
+  },
+  "lying-total": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets`);
+    expect(res.json.Data.length).toBe(3);
+    if (on) expect(res.json.Pagination.total).toBeGreaterThan(3);
+    else expect(res.json.Pagination.total).toBe(3);
+  },
+  "repeated-page": async (c, on) => {
+    const first = await chart(c, "offset=0&limit=5");
+    const second = await chart(c, "offset=5&limit=5");
+    if (on) expect(second).toEqual(first);
+    else expect(second[0].AccountId > first[4].AccountId).toBe(true);
+  },
+  "unstable-order": async (c, on) => {
+    const a = await ids(c, 2);
+    const b = await ids(c, 7);
+    if (on) expect(a).not.toEqual(b);
+    else expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(61);
+  },
+  "ignore-limit": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/chart-of-accounts?limit=2`);
+    expect(res.json.Data.length).toBe(on ? 61 : 2);
+  },
+  "past-end-error": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets?offset=3`);
+    expect(res.status).toBe(on ? 404 : 200);
+    expect((await c.get(`/companies/${AF}/classes`)).status).toBe(200);
+  },
+  "accept-bad-dates": async (c, on) => {
+    const res = await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-02-30", EndDate: "2025-03-31", AccountingBasis: "CASH" }));
+    expect(res.status).toBe(on ? 200 : 400);
+    const reversed = await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-04-01", EndDate: "2025-03-31", AccountingBasis: "CASH" }));
+    expect(reversed.status).toBe(400);
+  },
+  "unknown-company-500": async (c, on) => {
+    expect((await c.get("/companies/nope/budgets")).status).toBe(on ? 500 : 404);
+  },
+  "accept-bad-limit": async (c, on) => {
+    for (const limit of ["0", "1001"]) expect((await c.get(`/companies/${NW}/budgets?limit=${limit}`)).status).toBe(on ? 200 : 400);
+    expect((await c.get(`/companies/${NW}/budgets?offset=-1`)).status).toBe(400);
+  },
+  "stale-data": async (c, on) => {
+    const data = (await c.get(PL)).json.Data as any[];
+    const live = (period: string) => data.some((r) => r.Period === period && r.Amount !== 0);
+    expect(live("2025-03")).toBe(true);
+    for (const p of ["2025-04", "2025-05", "2025-06"]) expect(live(p)).toBe(!on);
+    const values = await c.post(`/companies/${NW}/non-financial`, JSON.stringify({ NonFinancialIds: ["nfm-headcount"], StartDate: "2025-01-01", EndDate: "2025-06-30" }));
+    expect(values.json.Data.length).toBe(on ? 3 : 6);
+  },
+  "stale-cache": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets`);
+    expect(res.headers.get("cache-control")).toBe(on ? "max-age=604800" : "no-store");
+    expect(res.headers.get("age")).toBe(on ? "172800" : null);
+  },
+  "clock-skew": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`);
+    const behind = (Date.now() - Date.parse(res.headers.get("date")!)) / 1000;
+    if (on) expect(Math.abs(behind - 600)).toBeLessThan(5);
+    else expect(Math.abs(behind)).toBeLessThan(5);
+  },
+  "unbalanced-balance-sheet": async (c, on) => {
+    const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
+    const data = (await c.get(BS)).json.Data as any[];
+    expect(imbalance(data, "2025-04", typeOf)).toBe(0);
+    for (const p of ["2025-05", "2025-06"]) expect(imbalance(data, p, typeOf)).toBe(on ? 123456 : 0);
+  },
+  "unknown-account-row": async (c, on) => {
+    const known = new Set((await chart(c)).map((a) => a.AccountId));
+    const rows = (await c.get(PL)).json.Data as any[];
+    expect(rows.every((r) => known.has(r.AccountId))).toBe(!on);
+  },
+  "income-on-balance-sheet": async (c, on) => {
+    const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
+    const rows = (await c.get(BS)).json.Data as any[];
+    expect(rows.some((r) => typeOf.get(r.AccountId) === "REVENUE")).toBe(on);
+  },
+  "duplicate-account": async (c, on) => {
+    const list = (await chart(c)).map((a) => a.AccountId);
+    expect(new Set(list).size).toBe(61);
+    expect(list.length).toBe(on ? 62 : 61);
+  },
+  "cyclic-hierarchy": async (c, on) => {
+    const parent = new Map((await chart(c)).map((a) => [a.AccountId, a.ParentAccountId]));
+    const cyclic = [...parent.keys()].some((id) => {
+      const seen = new Set<string>();
+      for (let at: string | null = id; at !== null; at = parent.get(at) ?? null) {
+        if (seen.has(at)) return true;
+        seen.add(at);
+      }
+      return false;
+    });
+    expect(cyclic).toBe(on);
+  },
+  "ignore-class-filter": async (c, on) => {
+    const all = (await c.get(PL)).text;
+    const apparel = (await c.get(`${PL}&ClassId=cls-apparel`)).text;
+    expect(apparel === all).toBe(on);
+  },
+  "unknown-filter-ignored": async (c, on) => {
+    for (const extra of ["&BudgetId=bud-nope", "&ClassId=cls-nope", "&DepartmentId=dept-nope"]) {
+      const res = await c.get(`${PL}${extra}`);
+      expect(res.status).toBe(on ? 200 : 400);
+      if (on) expect(res.text).toBe((await c.get(PL)).text);
+    }
+  },
+  "slow-operation": async (c, on) => {
+    const started = Date.now();
+    expect((await c.get(PL)).status).toBe(200);
+    const ms = Date.now() - started;
+    if (on) expect(ms).toBeGreaterThanOrEqual(2400);
+    else expect(ms).toBeLessThan(1000);
+    const quick = Date.now();
+    await c.get(BS);
+    expect(Date.now() - quick).toBeLessThan(1000);
+  },
+  "rate-limit": async (c, on) => {
+    const res = await nth(c, 5);
+    expect(res.status).toBe(on ? 429 : 200);
+    if (on) expect(res.headers.get("retry-after")).toBe("1");
+    expect((await c.get(`/companies/${NW}`)).status).toBe(200);
+  },
+  "rate-limit-no-retry-after": async (c, on) => {
+    const res = await nth(c, 5);
+    expect(res.status).toBe(on ? 429 : 200);
+    expect(res.headers.has("retry-after")).toBe(false);
+  },
+  "intermittent-500": async (c, on) => {
+    const res = await nth(c, 7);
+    expect(res.status).toBe(on ? 500 : 200);
+    if (on) expect(isReachEnvelope(res.json)).toBe(true);
+  },
+  "maintenance-503": async (c, on) => {
+    const res = await nth(c, 6);
+    expect(res.status).toBe(on ? 503 : 200);
+    if (on) expect(res.headers.get("retry-after")).toBe("1");
+  },
+  "changing-data": async (c, on) => {
+    const a = await c.get(PL);
+    const b = await c.get(PL);
+    expect(a.text === b.text).toBe(!on);
+    const t1 = (await c.get(`/companies/${NW}/budgets`)).json.Pagination.total;
+    const t2 = (await c.get(`/companies/${NW}/budgets`)).json.Pagination.total;
+    expect(t1 === t2).toBe(!on);
+    // Scaled, not scrambled: each statement still balances.
+    const typeOf = new Map((await chart(c)).map((x) => [x.AccountId, x.AccountType]));
+    const bs = (await c.get(BS)).json.Data as any[];
+    let diff = 0;
+    for (const r of bs.filter((x) => x.Period === "2025-06")) diff += (typeOf.get(r.AccountId) === "ASSET" ? 1 : -1) * r.Amount;
+    expect(Math.abs(diff)).toBeLessThan(0.005);
+  },
+};
+
+describe("defect registry", () => {
+  it("is sorted by family then id, and every switch has a row in this table", () => {
+    const list = listDefects();
+    const keys = list.map((d) => `${d.family}/${d.id}`);
+    expect([...keys].sort()).toEqual(keys);
+    expect(list.map((d) => d.id).sort()).toEqual(Object.keys(CASES).sort());
+    for (const d of list) expect(d.description.length).toBeGreaterThan(10);
+  });
+
+  it("an unknown id throws and names the valid ones", async () => {
+    await expect(startPartner({ defects: ["rate-limit", "no-such-switch"] })).rejects.toThrow(/no-such-switch.*Valid ids:.*rate-limit/);
+  });
+});
+
+describe.each(Object.keys(CASES))("defect %s", (id) => {
+  it.concurrent("changes the behaviour it names", async () => {
+    for (const on of [true, false]) {
+      const c = await open({ defects: on ? [id] : [] });
+      try {
+        await CASES[id](c, on);
+      } finally {
+        await c.close();
+      }
+    }
+  });
+});
