@@ -9,7 +9,6 @@
 import { performance } from "node:perf_hooks";
 import { rootCertificates } from "node:tls";
 import { Agent, request } from "undici";
-import type { OperationRef } from "../report/types.js";
 import { Redactor } from "../util/redact.js";
 import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped } from "./body.js";
 import { curlLine, type CurlAuth } from "./curl.js";
@@ -272,7 +271,7 @@ class UndiciHttpClient implements HttpClient {
     } else {
       auth = "custom";
       headers.authorization = `Bearer ${mode.bearer}`;
-      curlAuth = { kind: "literal", value: `Bearer ${this.printable(mode.bearer)}` };
+      curlAuth = { kind: "literal", value: `Bearer ${mode.public ? mode.bearer : this.printable(mode.bearer)}` };
     }
     if (headers.authorization !== undefined && !target.sameOrigin) {
       throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
@@ -460,7 +459,7 @@ class UndiciHttpClient implements HttpClient {
       request: p
         ? this.storedRequest(p)
         : { method: req.method, url: r.redact(req.path), path: r.redact(req.path), headers: {}, auth },
-      ...(req.operation ? { operation: req.operation as OperationRef } : {}),
+      ...(req.operation ? { operation: req.operation } : {}),
       error: { code, message: r.redact(transportError(code, message).message) },
       startedAt: this.now(),
       durationMs: 0,

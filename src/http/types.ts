@@ -13,9 +13,10 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /**
    * `default`: `Authorization: Bearer <run token>`; `none`: no Authorization header;
-   * `{ bearer }`: that value (wrong-token probes). Any value given here is treated as a secret.
+   * `{ bearer }`: that value (wrong-token probes). It is treated as a secret unless `public` says it
+   * is a deliberately fake value that curl lines and reports may show.
    */
-  auth?: "default" | "none" | { bearer: string };
+  auth?: "default" | "none" | { bearer: string; public?: boolean };
   body?: { json: unknown } | { form: Record<string, string> } | { raw: string; contentType: string };
   /** The spec operation this request exercises; used for latency figures and curl lines. */
   operation?: OperationRef;

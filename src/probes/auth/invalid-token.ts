@@ -14,6 +14,6 @@ export const probe: Probe = {
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
-    return refusalRun(ctx, this.id, { bearer: INVALID_TOKEN }, "with a wrong token");
+    return refusalRun(ctx, this.id, { bearer: INVALID_TOKEN, public: true }, "with a wrong token");
   },
 };

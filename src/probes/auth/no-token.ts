@@ -20,7 +20,7 @@ export const probe: Probe = {
 export async function refusalRun(
   ctx: Parameters<Probe["run"]>[0],
   checkId: string,
-  auth: "none" | { bearer: string },
+  auth: "none" | { bearer: string; public?: boolean },
   what: string,
 ): Promise<{ findings: Finding[]; skip?: string; summary?: string }> {
   const company = ctx.companies[0];

@@ -316,18 +316,25 @@ describe("HttpClient: cache, concurrency, budget", () => {
     expect(hits).toBe(2);
   });
 
-  it("never has more requests in flight than the concurrency bound", async () => {
+  it("never has more requests in flight than the concurrency bound, across origins", async () => {
     let inFlight = 0;
     let peak = 0;
-    const s = await server(async () => {
+    const handler = async () => {
       inFlight++;
       peak = Math.max(peak, inFlight);
       await new Promise((r) => setTimeout(r, 60));
       inFlight--;
       return { status: 200, body: "{}" };
-    });
+    };
+    const s = await server(handler);
+    // A second origin gets its own connection pool, so only the client's own bound can hold the line.
+    const other = await server(handler);
     const c = client(s.url, { concurrency: 2 });
-    const all = await Promise.all(Array.from({ length: 7 }, (_, i) => c.send({ method: "GET", path: `/p${i}` })));
+    const all = await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        c.send(i % 2 === 0 ? { method: "GET", path: `/p${i}` } : { method: "GET", path: `${other.url}/p${i}`, auth: "none" }),
+      ),
+    );
     expect(all.every((e) => e.response?.status === 200)).toBe(true);
     expect(peak).toBe(2);
     expect(c.samples()).toHaveLength(7);

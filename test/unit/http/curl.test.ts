@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../../src/http/curl.js";
 import type { ServerRequest } from "../../../src/http/server.js";
@@ -6,8 +7,16 @@ import { TOKEN, client, server } from "./helpers.js";
 
 const hasCurl = spawnSync("sh", ["-c", "command -v curl"]).status === 0;
 
-function bash(line: string, env: Record<string, string> = {}): string {
-  return execFileSync("bash", ["-c", line], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+/** Synchronous: only for lines that do not talk to a server in this process. */
+function bash(line: string): string {
+  return execFileSync("bash", ["-c", line], { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8", timeout: 5_000 });
+}
+
+/** Asynchronous, so the loopback server in this process can answer while the shell runs. */
+async function bashAsync(line: string, env: Record<string, string>): Promise<string> {
+  const run = promisify(execFile);
+  const { stdout } = await run("bash", ["-c", line], { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 5_000 });
+  return stdout;
 }
 
 describe("shellQuote", () => {
@@ -65,7 +74,7 @@ describe("curl lines", () => {
     const c = client(`${s.url}/pre`);
     const body = { Data: [{ Value: 1.5, Note: "it's $HOME `x` \"q\"" }] };
     const ex = await c.send({ method: "POST", path: "/companies/c 1/non-financial", query: { a: "x y" }, body: { json: body } });
-    bash(`${c.curl(ex)} -o /dev/null`, { REACH_ACCESS_TOKEN: TOKEN });
+    await bashAsync(`${c.curl(ex)} --max-time 4 -o /dev/null`, { REACH_ACCESS_TOKEN: TOKEN });
     expect(seen).toHaveLength(2);
     const [viaClient, viaCurl] = seen as [ServerRequest, ServerRequest];
     expect(viaCurl.method).toBe("POST");
