@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../util/package-info.js";
 import { SpecError } from "./errors.js";
 import { HTTP_METHODS } from "./operations.js";
 
@@ -17,22 +17,7 @@ export interface BundledSpec {
 
 const VERSION_DIR = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
-let cachedRoot: string | undefined;
-
-/**
- * The folder holding package.json. Found by walking up from this module so the same code works
- * from `src/spec/` (vitest, tsx) and from `dist/spec/` (built package, installed anywhere).
- */
-export function packageRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json"))) return (cachedRoot = dir);
-    const parent = dirname(dir);
-    if (parent === dir) throw new SpecError(`cannot find the reach-check package root above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
+export { packageRoot };
 
 export function specsRoot(): string {
   return join(packageRoot(), "specs", "reach-api");

@@ -1,19 +1,21 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The package root: the nearest folder above this module that holds package.json. */
+let cachedRoot: string | undefined;
+
+/**
+ * The folder holding package.json, found by walking up from this module, so the same code works
+ * from `src/` (vitest) and from `dist/` (the built package, installed anywhere).
+ */
 export function packageRoot(): string {
+  if (cachedRoot) return cachedRoot;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    try {
-      readFileSync(join(dir, "package.json"));
-      return dir;
-    } catch {
-      const up = dirname(dir);
-      if (up === dir) throw new Error("package.json not found above " + fileURLToPath(import.meta.url));
-      dir = up;
-    }
+    if (existsSync(join(dir, "package.json"))) return (cachedRoot = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the reach-check package root above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
   }
 }
 

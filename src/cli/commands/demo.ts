@@ -13,6 +13,12 @@ export async function checkBreaks(requested: unknown): Promise<string[]> {
   return breaks;
 }
 
+/** The token the reference partner should accept, when the user set one in REACH_ACCESS_TOKEN. */
+export function presetToken(io: Io): string | undefined {
+  const t = io.env.REACH_ACCESS_TOKEN?.trim();
+  return t ? t : undefined;
+}
+
 export async function listBreaks(io: Io): Promise<number> {
   const { listDefects } = await import("../../reference-partner/defects.js");
   const defects = listDefects();
@@ -34,7 +40,8 @@ export default async function demo(opts: Record<string, unknown>, io: Io): Promi
   const contract = await contractFrom(opts);
   const settings = runSettings(opts);
   const { startPartner } = await import("../../reference-partner/index.js");
-  const partner = await startPartner({ now: settings.now, defects: breaks });
+  // A token set in the environment becomes the reference partner's token, so runs are reproducible.
+  const partner = await startPartner({ now: settings.now, defects: breaks, accessToken: presetToken(io) });
   knownSecrets.push(partner.accessToken, partner.clientSecret, partner.refreshToken);
   try {
     return await runAndPrint(

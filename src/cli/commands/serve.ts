@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Io } from "../main.js";
 import { knownSecrets } from "../main.js";
-import { checkBreaks, listBreaks } from "./demo.js";
+import { checkBreaks, listBreaks, presetToken } from "./demo.js";
 
 /**
  * Runs the reference partner until interrupted. The access token is written to a file readable
@@ -21,6 +21,7 @@ export default async function serve(opts: Record<string, unknown>, io: Io): Prom
       port: opts.port as number,
       now: opts.now ? new Date(opts.now as string) : undefined,
       defects: breaks,
+      accessToken: presetToken(io),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -56,6 +56,7 @@ export const probe: Probe = {
           fix: "Serve data responses with `Cache-Control: no-store` (or a max-age well under a day) and bypass shared caches for the API.",
           operation: ex.operation,
           exchange: ex,
+          headers: ["cache-control", "age"],
         }),
       );
     }

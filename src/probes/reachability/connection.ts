@@ -36,7 +36,7 @@ export const probe: Probe = {
           },
           fix: STEP_FIX[failed.name],
           evidence: {
-            request: `GET ${ctx.http.baseUrl.pathname}`,
+            request: ctx.http.baseUrl.pathname,
             actual: result.steps.map((s) => `${s.name}: ${s.ok ? "ok" : "FAILED"} (${Math.round(s.durationMs)} ms) ${s.detail}`).join("; "),
           },
         }),

@@ -7,7 +7,8 @@ import type { Evidence, Finding, FindingSeverity, RuleRef } from "../../report/t
 import type { Operation, ProbeContext } from "../types.js";
 
 const EXCERPT_CHARS = 300;
-const SHOWN_HEADERS = ["content-type", "content-length", "www-authenticate", "location", "retry-after", "cache-control", "age", "date"];
+/** Headers worth showing in any finding; a probe names more when its rule is about them. */
+const SHOWN_HEADERS = ["content-type", "www-authenticate", "location", "retry-after"];
 
 /** Value at a JSON pointer, or undefined. */
 export function atPointer(value: unknown, pointer: string): unknown {
@@ -45,12 +46,12 @@ export function bodyExcerpt(ex: Exchange, pointer?: string): string | undefined 
   return clip(res.text.replace(/\s+/g, " ").trim());
 }
 
-export function exchangeEvidence(ex: Exchange, extra: Partial<Evidence> = {}, pointer?: string): Evidence {
-  const ev: Evidence = { request: `${ex.request.method} ${ex.request.path}` };
+export function exchangeEvidence(ex: Exchange, extra: Partial<Evidence> = {}, pointer?: string, moreHeaders: string[] = []): Evidence {
+  const ev: Evidence = { request: ex.request.path };
   if (ex.response) {
     ev.status = ex.response.status;
     const headers: Record<string, string> = {};
-    for (const h of SHOWN_HEADERS) {
+    for (const h of [...SHOWN_HEADERS, ...moreHeaders]) {
       const v = ex.response.headers[h];
       if (v !== undefined) headers[h] = v;
     }
@@ -75,6 +76,8 @@ export interface FindingInput {
   pointer?: string;
   exchange?: Exchange;
   evidence?: Partial<Evidence>;
+  /** Response headers to show beyond the usual ones (lower case). */
+  headers?: string[];
 }
 
 export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
@@ -89,7 +92,7 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   if (input.company !== undefined) f.company = input.company;
   if (input.pointer !== undefined) f.pointer = input.pointer;
   if (input.exchange) {
-    f.evidence = exchangeEvidence(input.exchange, input.evidence ?? {}, input.pointer);
+    f.evidence = exchangeEvidence(input.exchange, input.evidence ?? {}, input.pointer, input.headers);
     if (input.severity !== "info") f.curl = ctx.http.curl(input.exchange);
   } else if (input.evidence) {
     f.evidence = { ...input.evidence };

@@ -1,0 +1,56 @@
+/**
+ * `reach-check serve` in the foreground: prints where it listens and where the token is, never the
+ * token itself; a `run` against it is ready; it stops on SIGTERM.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { BIN, NOW, ROOT, parseReport, runCli } from "../helpers/cli.js";
+
+const TOKEN = "serve-Distinctive_token-4711";
+
+describe("reach-check serve", () => {
+  it("serves the reference partner until SIGTERM", async () => {
+    const env = { ...process.env, NO_COLOR: "1", CI: "1", REACH_ACCESS_TOKEN: TOKEN };
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--now", NOW], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const tokenFile = /Access token \(readable only by you\): (\S+)/.exec(out)?.[1];
+      expect(url, out + err).toBeDefined();
+      expect(tokenFile).toBeDefined();
+      expect(readFileSync(tokenFile!, "utf8").trim()).toBe(TOKEN);
+      expect(statSync(tokenFile!).mode & 0o077).toBe(0);
+      expect(out).not.toContain(TOKEN);
+
+      const r = await runCli(["run", "--base-url", url!, "--format", "json", "--now", NOW, "--token-file", tokenFile!]);
+      expect(r.code).toBe(0);
+      expect(parseReport(r).verdict).toBe("ready");
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await closed).toBe(0);
+    expect(out + err).not.toContain(TOKEN);
+  });
+});
+
+describe("demo keeps the token it is given secret", () => {
+  it.each(["json", "terminal"])("%s", async (format) => {
+    const r = await runCli(["demo", "--format", format, "--now", NOW, "--verbose", "--break", "html-401", "--break", "stale-data"], {
+      env: { REACH_ACCESS_TOKEN: TOKEN },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBeGreaterThan(500);
+    for (const form of [TOKEN, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString("base64")]) {
+      expect(r.stdout + r.stderr).not.toContain(form);
+    }
+    expect(r.stdout).toContain("$REACH_ACCESS_TOKEN");
+  });
+});
