@@ -4,7 +4,8 @@
  */
 import type { HttpClient } from "../http/types.js";
 import type { Probe, ProbeContext, ProbeOptions } from "../probes/types.js";
-import type { CheckResult, Report } from "../report/types.js";
+import type { LatencySample } from "../http/types.js";
+import type { CheckResult, Coverage, CoverageEntry, Report } from "../report/types.js";
 import { REPORT_VERSION } from "../report/types.js";
 import type { SchemaValidator } from "../schema/types.js";
 import type { Contract } from "../spec/types.js";
@@ -109,6 +110,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     .filter((o) => o.provenance === "modeled" && exercised.has(`${o.method.toUpperCase()} ${o.path}`))
     .map((o) => o.key);
 
+  const coverage = coverageOf(opts.contract, data, samples, companies);
   const report: Report = {
     reportVersion: REPORT_VERSION,
     tool: opts.tool,
@@ -125,8 +127,41 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     steps,
     checks,
     stats: { requests: samples.length, statuses },
+    coverage,
   };
   return opts.redactor.redactDeep(report);
+}
+
+/** Default reasons for operations no check could exercise, by role. */
+const UNEXERCISED: Partial<Record<string, string>> = {
+  authorize: "interactive: a user signs in there (try `reach-check login`); not called in an unattended run",
+  token: "needs client credentials and a refresh token, which this run was not given",
+};
+
+function coverageOf(contract: Contract, data: SharedData, samples: readonly LatencySample[], companies: string[]): Coverage {
+  const sent = new Map<string, number>();
+  for (const s of samples) {
+    if (!s.operation) continue;
+    const key = `${s.operation.method.toUpperCase()} ${s.operation.path}`;
+    sent.set(key, (sent.get(key) ?? 0) + 1);
+  }
+  const valid = new Set(data.syncExchanges().filter((e) => e.operation).map((e) => `${e.operation!.method.toUpperCase()} ${e.operation!.path}`));
+  const operations: CoverageEntry[] = contract.operations.map((op) => {
+    const key = `${op.method.toUpperCase()} ${op.path}`;
+    const entry: CoverageEntry = { operation: op.key, exercised: valid.has(key), requests: sent.get(key) ?? 0 };
+    if (!entry.exercised) {
+      entry.reason =
+        data.notExercisedReason(op) ??
+        UNEXERCISED[op.profile.role] ??
+        (op.path.includes("{CompanyId}") && companies.length === 0
+          ? "no company to check"
+          : op.profile.role === "unknown"
+            ? "reach-check does not know how to call this operation (not in the profile)"
+            : "not reached: an earlier check failed or was skipped");
+    }
+    return entry;
+  });
+  return { total: operations.length, exercised: operations.filter((o) => o.exercised).length, operations };
 }
 
 async function runOne(probe: Probe, ctx: ProbeContext, blocked: Map<string, string>, clock: () => number): Promise<CheckResult> {

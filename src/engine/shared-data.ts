@@ -37,6 +37,7 @@ export function operationPath(op: Operation, company?: string): string {
 export class SharedData {
   private readonly walks = new Map<string, Promise<ListWalk>>();
   private readonly sync: Exchange[] = [];
+  private readonly notes = new Map<string, string>();
 
   constructor(
     private readonly contract: Contract,
@@ -48,6 +49,15 @@ export class SharedData {
   /** Exchanges of the requests that a sync would make (valid parameters, the run's token). */
   syncExchanges(): readonly Exchange[] {
     return this.sync;
+  }
+
+  /** Say why an operation could not be exercised (shown in the report's coverage). First note wins. */
+  noteNotExercised(op: Operation, reason: string): void {
+    if (!this.notes.has(op.key)) this.notes.set(op.key, reason);
+  }
+
+  notExercisedReason(op: Operation): string | undefined {
+    return this.notes.get(op.key);
   }
 
   op(role: Operation["profile"]["role"]): Operation | undefined {
@@ -68,6 +78,15 @@ export class SharedData {
 
   private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>): Promise<Exchange> {
     const ex = await this.http.send({ method: op.method as "GET", path, query, operation: { method: op.method, path: op.path }, cache: true });
+    if (!ex.fromCache) this.sync.push(ex);
+    return ex;
+  }
+
+  /** The discovery document, fetched without a token as the spec declares no security for it. */
+  async discovery(): Promise<Exchange | undefined> {
+    const op = this.op("discovery");
+    if (!op) return undefined;
+    const ex = await this.http.send({ method: "GET", path: op.path, auth: "none", operation: { method: op.method, path: op.path }, cache: true });
     if (!ex.fromCache) this.sync.push(ex);
     return ex;
   }

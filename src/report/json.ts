@@ -3,7 +3,7 @@
  * Report type declares them, whatever order the engine built the objects in, so two runs with the
  * same findings diff cleanly and snapshot tests stay stable.
  */
-import type { CheckResult, CheckStatus, Evidence, Finding, OperationRef, Report, RuleRef, StepResult } from "./types.js";
+import type { CheckResult, CheckStatus, Coverage, CoverageEntry, Evidence, Finding, OperationRef, Rehearsal, Report, RuleRef, StepResult } from "./types.js";
 
 export interface JsonOptions {
   /** Indent with two spaces; default true. Off gives one line (plus the trailing newline). */
@@ -32,11 +32,17 @@ export const REPORT_KEY_ORDER = {
     "steps",
     "checks",
     "stats",
+    "coverage",
+    "rehearsal",
   ]),
   tool: keysOf<Report["tool"]>()(["name", "version"]),
   spec: keysOf<Report["spec"]>()(["version", "source", "sha256", "modeledOperations"]),
   target: keysOf<Report["target"]>()(["baseUrl", "companies"]),
   stats: keysOf<Report["stats"]>()(["requests", "statuses"]),
+  coverage: keysOf<Coverage>()(["total", "exercised", "operations"]),
+  coverageEntry: keysOf<CoverageEntry>()(["operation", "exercised", "requests", "reason"]),
+  rehearsal: keysOf<Rehearsal>()(["companies", "concurrency", "requests", "durationMs", "statuses", "retries", "operations"]),
+  rehearsalOperation: keysOf<Rehearsal["operations"][number]>()(["operation", "count", "p50Ms", "p95Ms", "maxMs", "statuses"]),
   step: keysOf<StepResult>()(["step", "title", "verdict", "counts"]),
   counts: keysOf<Record<CheckStatus, number>>()(["pass", "warn", "fail", "skip", "error"]),
   check: keysOf<CheckResult>()(["id", "family", "step", "title", "status", "summary", "findings", "durationMs", "requests"]),
@@ -112,6 +118,12 @@ function orderReport(report: Report): unknown {
     steps: each(orderStep),
     checks: each(orderCheck),
     stats: (v) => ordered(v, K.stats, { statuses: sortedKeys }),
+    coverage: (v) => ordered(v, K.coverage, { operations: each((e) => ordered(e, K.coverageEntry)) }),
+    rehearsal: (v) =>
+      ordered(v, K.rehearsal, {
+        statuses: sortedKeys,
+        operations: each((e) => ordered(e, K.rehearsalOperation, { statuses: sortedKeys })),
+      }),
   });
 }
 

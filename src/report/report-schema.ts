@@ -25,7 +25,7 @@ export const reportSchema = {
   description: "The readiness report reach-check produces for a partner implementation of the Reach API.",
   type: "object",
   additionalProperties: false,
-  required: ["reportVersion", "tool", "spec", "target", "startedAt", "durationMs", "verdict", "steps", "checks", "stats"],
+  required: ["reportVersion", "tool", "spec", "target", "startedAt", "durationMs", "verdict", "steps", "checks", "stats", "coverage"],
   properties: {
     reportVersion: { const: 1, description: "Changes whenever a field changes meaning." },
     tool: {
@@ -73,6 +73,60 @@ export const reportSchema = {
           type: "object",
           description: "Responses per status class (`2xx`, `4xx` ...) and transport errors (`error`).",
           additionalProperties: count,
+        },
+      },
+    },
+    coverage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["total", "exercised", "operations"],
+      description: "Operations of the spec exercised with a valid request, and why the others were not.",
+      properties: {
+        total: count,
+        exercised: count,
+        operations: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["operation", "exercised", "requests"],
+            properties: {
+              operation: { ...nonEmptyString, description: "`METHOD /path` as in the spec." },
+              exercised: { type: "boolean" },
+              requests: count,
+              reason: nonEmptyString,
+            },
+          },
+        },
+      },
+    },
+    rehearsal: {
+      type: "object",
+      additionalProperties: false,
+      required: ["companies", "concurrency", "requests", "durationMs", "statuses", "retries", "operations"],
+      description: "Figures of the nightly-sync rehearsal.",
+      properties: {
+        companies: { type: "array", items: nonEmptyString },
+        concurrency: count,
+        requests: count,
+        durationMs: milliseconds,
+        statuses: { type: "object", additionalProperties: count },
+        retries: count,
+        operations: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["operation", "count", "p50Ms", "p95Ms", "maxMs", "statuses"],
+            properties: {
+              operation: nonEmptyString,
+              count,
+              p50Ms: milliseconds,
+              p95Ms: milliseconds,
+              maxMs: milliseconds,
+              statuses: { type: "object", additionalProperties: count },
+            },
+          },
         },
       },
     },

@@ -338,6 +338,24 @@ function renderSummary(report: Report, ctx: Ctx): string[] {
   const requests = report.stats?.requests ?? 0;
   lines.push(...field("requests", `${requests} sent${statuses.length > 0 ? `: ${statuses.join(", ")}` : ""}`));
   lines.push(...field("duration", `${formatDuration(report.durationMs)}, started ${s(report.startedAt ?? "")}`));
+  const cov = report.coverage;
+  if (cov) {
+    const missed = (cov.operations ?? []).filter((o) => !o.exercised);
+    const list = missed.map((o) => `${s(o.operation)} (${s(o.reason ?? "not exercised")})`).join("; ");
+    lines.push(...field("coverage", `${cov.exercised} of ${cov.total} operations exercised${missed.length > 0 ? `; not exercised: ${list}` : ""}`));
+  }
+  const reh = report.rehearsal;
+  if (reh) {
+    lines.push(
+      ...field(
+        "rehearsal",
+        `${reh.requests} requests for ${plural(reh.companies.length, "company", "companies")} in ${formatDuration(reh.durationMs)} at concurrency ${reh.concurrency}, ${plural(reh.retries, "retry", "retries")}`,
+      ),
+    );
+    for (const op of reh.operations) {
+      lines.push(...field("", `${s(op.operation)}: ${op.count}× p50 ${op.p50Ms} ms, p95 ${op.p95Ms} ms, max ${op.maxMs} ms`));
+    }
+  }
 
   if (!ctx.verbose) {
     const info = checks.reduce((n, ch) => n + (ch.findings ?? []).filter((f) => f.severity === "info").length, 0);

@@ -115,4 +115,43 @@ export interface Report {
     /** Per status code class and transport errors: `2xx`, `4xx`, `error` ... */
     statuses: Record<string, number>;
   };
+  /** Which operations of the spec this run exercised with valid requests, and why others were not. */
+  coverage: Coverage;
+  /** Figures of the nightly-sync rehearsal, when it ran. */
+  rehearsal?: Rehearsal;
+}
+
+export interface CoverageEntry {
+  /** `METHOD /path` as in the spec. */
+  operation: string;
+  exercised: boolean;
+  /** Requests sent to this operation in the whole run (all checks). */
+  requests: number;
+  /** Why the operation was not exercised with a valid request. */
+  reason?: string;
+}
+
+export interface Coverage {
+  total: number;
+  exercised: number;
+  operations: CoverageEntry[];
+}
+
+export interface LatencyFigures {
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface Rehearsal {
+  companies: string[];
+  concurrency: number;
+  requests: number;
+  durationMs: number;
+  /** Status classes and transport errors, e.g. `2xx`, `429`, `5xx`, `timeout`. */
+  statuses: Record<string, number>;
+  /** Retries made after 429 or 503 with Retry-After. */
+  retries: number;
+  operations: (LatencyFigures & { operation: string; statuses: Record<string, number> })[];
 }

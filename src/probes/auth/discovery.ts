@@ -28,7 +28,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = ctx.contract.operations.find((o) => o.profile.role === "discovery");
     if (!op) return { findings: [], skip: "The spec has no discovery operation." };
-    const ex = await ctx.http.send({ method: "GET", path: op.path, auth: "none", operation: op, cache: true });
+    const ex = (await ctx.data.discovery())!;
     const checked = checkDataResponse(ctx, this.id, op, ex);
     const findings: Finding[] = [...checked.findings];
     const doc = ex.response?.json;

@@ -29,7 +29,10 @@ export const probe: Probe = {
         return checkDataResponse(ctx, this.id, op, ex, { company, allow204: true }).findings;
       }),
     );
-    if (posted === 0) return { findings: [], skip: "No company lists any non-financial metric, so there is nothing to request." };
+    if (posted === 0) {
+      ctx.data.noteNotExercised(op, "no company lists a non-financial metric, so there was nothing to request");
+      return { findings: [], skip: "No company lists any non-financial metric, so there is nothing to request." };
+    }
     const findings = all.flat();
     const note = without.length > 0 ? ` (no metrics defined for ${without.sort().join(", ")})` : "";
     return { findings, summary: findings.length === 0 ? `Valid for ${posted} compan${posted === 1 ? "y" : "ies"}${note}.` : undefined };

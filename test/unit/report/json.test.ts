@@ -45,10 +45,10 @@ describe("renderJson", () => {
     for (const name of FIXTURE_NAMES) {
       const report = loadReport(name);
       const shuffled = reverseKeys(report) as Report;
-      expect(Object.keys(shuffled)[0]).toBe("stats");
+      expect(Object.keys(shuffled)[0]).toBe(Object.keys(report).at(-1));
       expect(renderJson(shuffled)).toBe(renderJson(report));
       const parsed = JSON.parse(renderJson(shuffled)) as Record<string, unknown>;
-      expect(Object.keys(parsed)).toEqual([...REPORT_KEY_ORDER.report]);
+      expect(Object.keys(parsed)).toEqual(REPORT_KEY_ORDER.report.filter((k) => k in report));
       const check = (parsed.checks as Record<string, unknown>[])[0];
       expect(Object.keys(check)).toEqual([...REPORT_KEY_ORDER.check]);
     }
@@ -72,7 +72,7 @@ describe("renderJson", () => {
     report.extra = "kept";
     const keys = Object.keys(JSON.parse(renderJson(report)) as object);
     expect(keys.at(-1)).toBe("extra");
-    expect(keys.slice(0, -1)).toEqual([...REPORT_KEY_ORDER.report]);
+    expect(keys.slice(0, -1)).toEqual(REPORT_KEY_ORDER.report.filter((k) => k in report));
   });
 
   it("leaves out absent optional fields instead of writing null", () => {
