@@ -6,6 +6,7 @@
 import type { Report } from "../report/types.js";
 import type { ProgressEvent } from "../engine/run.js";
 import type { Contract } from "../spec/types.js";
+import type { Probe } from "../probes/types.js";
 
 export interface PipelineInput {
   baseUrl: string;
@@ -28,7 +29,29 @@ export interface PipelineInput {
   now: Date;
   ca?: string;
   toolVersion: string;
+  /** Run only these checks (ids or families) and the checks they depend on. Default: all. */
+  only?: string[];
   onProgress?: (e: ProgressEvent) => void;
+}
+
+/** The named checks (by id or family) plus, transitively, the checks they run after. */
+export function selectProbes(all: readonly Probe[], only: readonly string[]): Probe[] {
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const wanted = new Set<string>();
+  const add = (p: Probe) => {
+    if (wanted.has(p.id)) return;
+    wanted.add(p.id);
+    for (const dep of p.after ?? []) {
+      const d = byId.get(dep);
+      if (d) add(d);
+    }
+  };
+  for (const name of only) {
+    const matches = all.filter((p) => p.id === name || p.family === name);
+    if (matches.length === 0) throw new Error(`no check or family named "${name}"`);
+    matches.forEach(add);
+  }
+  return all.filter((p) => wanted.has(p.id));
 }
 
 export async function loadSpec(opts: { specVersion?: string; spec?: string }): Promise<Contract> {
@@ -68,7 +91,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       http,
       validator,
       redactor,
-      probes,
+      probes: input.only ? selectProbes(probes, input.only) : probes,
       familyOrder: families,
       companies: input.companies,
       now: input.now,

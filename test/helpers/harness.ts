@@ -1,0 +1,70 @@
+/**
+ * In-process runs for per-check tests: a reference partner (with defect switches) on loopback, the
+ * real pipeline, and only the checks under test (plus the checks they depend on).
+ */
+import { loadSpec, runPipeline } from "../../src/cli/pipeline.js";
+import { startPartner, type PartnerOptions } from "../../src/reference-partner/index.js";
+import type { CheckResult, Finding, Report } from "../../src/report/types.js";
+import type { Contract } from "../../src/spec/types.js";
+import { NOW } from "./cli.js";
+
+const contracts = new Map<string, Promise<Contract>>();
+
+export function contractFor(spec?: string): Promise<Contract> {
+  const key = spec ?? "bundled";
+  let c = contracts.get(key);
+  if (!c) contracts.set(key, (c = loadSpec({ spec })));
+  return c;
+}
+
+export interface HarnessOptions {
+  defects?: string[];
+  only?: string[];
+  strict?: boolean;
+  now?: string;
+  /** --spec file; default: the bundled spec. */
+  spec?: string;
+  partner?: Partial<PartnerOptions>;
+  /** Overrides of pipeline settings (concurrency, pageSize, maxPages, ...). */
+  settings?: Partial<Parameters<typeof runPipeline>[0]>;
+}
+
+export async function checkReference(opts: HarnessOptions = {}): Promise<Report> {
+  const now = new Date(opts.now ?? NOW);
+  const partner = await startPartner({ now, defects: opts.defects ?? [], ...opts.partner });
+  try {
+    return await runPipeline({
+      baseUrl: partner.baseUrl,
+      token: partner.accessToken,
+      tokenEnvName: "REACH_ACCESS_TOKEN",
+      secrets: [partner.clientSecret, partner.refreshToken],
+      contract: await contractFor(opts.spec),
+      strict: opts.strict ?? false,
+      concurrency: 4,
+      timeoutMs: 10_000,
+      connectTimeoutMs: 5_000,
+      bodyTimeoutMs: 20_000,
+      maxBodyBytes: 50 * 1024 * 1024,
+      pageSize: 1000,
+      maxPages: 1000,
+      maxRequests: 5000,
+      slowMs: 2000,
+      now,
+      toolVersion: "0.0.0-test",
+      only: opts.only,
+      ...opts.settings,
+    });
+  } finally {
+    await partner.close();
+  }
+}
+
+export function resultOf(report: Report, id: string): CheckResult {
+  const c = report.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}; ran: ${report.checks.map((x) => x.id).join(", ")}`);
+  return c;
+}
+
+export function codes(result: CheckResult, severity?: Finding["severity"]): string[] {
+  return [...new Set(result.findings.filter((f) => !severity || f.severity === severity).map((f) => f.code))].sort();
+}
