@@ -6,7 +6,7 @@
 import type { Report } from "../report/types.js";
 import type { ProgressEvent } from "../engine/run.js";
 import type { Contract } from "../spec/types.js";
-import type { Probe } from "../probes/types.js";
+import type { ClientCredentials, Probe } from "../probes/types.js";
 
 export interface PipelineInput {
   baseUrl: string;
@@ -26,6 +26,10 @@ export interface PipelineInput {
   maxPages: number;
   maxRequests: number;
   slowMs: number;
+  /** Ids per filter list tried by statement checks. Default 3. */
+  sampleSize?: number;
+  /** OAuth client credentials for the token-lifecycle checks (all three secrets). */
+  credentials?: ClientCredentials;
   now: Date;
   ca?: string;
   toolVersion: string;
@@ -70,6 +74,10 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
   const redactor = new Redactor();
   redactor.add(input.token);
   for (const s of input.secrets ?? []) redactor.add(s);
+  if (input.credentials) {
+    redactor.add(input.credentials.clientSecret);
+    redactor.add(input.credentials.refreshToken);
+  }
   const http = createHttpClient({
     baseUrl: input.baseUrl,
     token: input.token,
@@ -95,7 +103,8 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       familyOrder: families,
       companies: input.companies,
       now: input.now,
-      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs },
+      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3 },
+      credentials: input.credentials,
       pageSize: Math.min(input.pageSize, input.contract.profile.pagination.maxLimit),
       maxPages: input.maxPages,
       tool: { name: "reach-check", version: input.toolVersion },

@@ -3,7 +3,7 @@
  * crashing check into an `error` result, and assemble the report. Nothing here prints.
  */
 import type { HttpClient } from "../http/types.js";
-import type { Probe, ProbeContext, ProbeOptions } from "../probes/types.js";
+import type { ClientCredentials, Probe, ProbeContext, ProbeOptions } from "../probes/types.js";
 import type { LatencySample } from "../http/types.js";
 import type { CheckResult, Coverage, CoverageEntry, Report } from "../report/types.js";
 import { REPORT_VERSION } from "../report/types.js";
@@ -35,6 +35,7 @@ export interface EngineOptions {
   companies?: string[];
   now: Date;
   options: ProbeOptions;
+  credentials?: ClientCredentials;
   pageSize: number;
   maxPages: number;
   tool: { name: string; version: string };
@@ -74,6 +75,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
 
   const ordered = executionOrder(opts.probes, opts.familyOrder);
   const checks: CheckResult[] = [];
+  let rehearsal: Report["rehearsal"];
   for (const [index, probe] of ordered.entries()) {
     opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
     if (!companiesResolved && probe.id !== REACHABILITY && results.get(REACHABILITY)?.status !== "fail") {
@@ -87,10 +89,11 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
       companies,
       now: opts.now,
       options: opts.options,
+      credentials: opts.credentials,
       data,
       results,
       log: opts.log ?? (() => {}),
-    }, blocked, clock);
+    }, blocked, clock, (r) => (rehearsal = r));
     results.set(probe.id, result);
     checks.push(result);
     opts.onProgress?.({ type: "check-end", id: probe.id, title: probe.title, status: result.status, index, total: ordered.length });
@@ -128,6 +131,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     checks,
     stats: { requests: samples.length, statuses },
     coverage,
+    ...(rehearsal ? { rehearsal } : {}),
   };
   return opts.redactor.redactDeep(report);
 }
@@ -164,7 +168,13 @@ function coverageOf(contract: Contract, data: SharedData, samples: readonly Late
   return { total: operations.length, exercised: operations.filter((o) => o.exercised).length, operations };
 }
 
-async function runOne(probe: Probe, ctx: ProbeContext, blocked: Map<string, string>, clock: () => number): Promise<CheckResult> {
+async function runOne(
+  probe: Probe,
+  ctx: ProbeContext,
+  blocked: Map<string, string>,
+  clock: () => number,
+  onRehearsal: (r: NonNullable<Report["rehearsal"]>) => void,
+): Promise<CheckResult> {
   const base = { id: probe.id, family: probe.family, step: probe.step, title: probe.title };
   const before = ctx.http.samples().length;
   const t0 = clock();
@@ -192,6 +202,7 @@ async function runOne(probe: Probe, ctx: ProbeContext, blocked: Map<string, stri
   }
   try {
     const out = await probe.run(ctx);
+    if (out.rehearsal) onRehearsal(out.rehearsal);
     if (out.skip !== undefined) return finish({ status: "skip", summary: out.skip, findings: [] });
     const status = statusOf(out.findings);
     const counts = out.findings.length;

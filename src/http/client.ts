@@ -297,8 +297,9 @@ class UndiciHttpClient implements HttpClient {
   private async execute(p: Prepared): Promise<Exchange> {
     const id = this.nextId++;
     if (p.auth === "custom") this.curlAuthById.set(id, p.curlAuth);
-    const retry = this.options.retry;
+    const retry = p.req.retry ?? this.options.retry;
     let last: Exchange | undefined;
+    const retries: NonNullable<Exchange["retries"]> = [];
     for (let attempt = 0; ; attempt++) {
       if (this.sent >= this.limits.maxRequests) {
         // A retry that no longer fits the budget leaves the last real answer as the result.
@@ -306,11 +307,12 @@ class UndiciHttpClient implements HttpClient {
       }
       this.sent++;
       const result = await this.attempt(p, id);
-      last = result.exchange;
+      last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
       if (!retry || attempt >= retry.maxRetries || !last.response) return last;
       if (last.response.status !== 429 && last.response.status !== 503) return last;
       const wait = retryAfterMs(result.retryAfter, this.now());
       if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
+      retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
       await sleep(wait);
     }
   }

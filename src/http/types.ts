@@ -27,6 +27,11 @@ export interface HttpRequest {
   cache?: boolean;
   /** Per-request override of the whole-request timeout. */
   timeoutMs?: number;
+  /**
+   * Wait and retry on 429 or 503 that carry a Retry-After (as Reach's sync does), overriding the
+   * client's default. The returned exchange is the last attempt; `retries` lists the earlier ones.
+   */
+  retry?: { maxRetries: number; maxRetryAfterMs: number };
 }
 
 export type TransportErrorCode =
@@ -82,6 +87,8 @@ export interface Exchange {
   /** Time to response headers. */
   ttfbMs?: number;
   fromCache: boolean;
+  /** Earlier attempts of this request that were answered 429/503 and retried after waiting. */
+  retries?: { status: number; retryAfter?: string; waitedMs: number }[];
 }
 
 export interface LatencySample {

@@ -1,7 +1,7 @@
 import type { Contract, Operation } from "../spec/types.js";
 import type { HttpClient } from "../http/types.js";
 import type { SchemaValidator } from "../schema/types.js";
-import type { CheckResult, Finding, StepNumber } from "../report/types.js";
+import type { CheckResult, Finding, Rehearsal, StepNumber } from "../report/types.js";
 import type { SharedData } from "../engine/shared-data.js";
 
 export interface ProbeOptions {
@@ -11,6 +11,15 @@ export interface ProbeOptions {
   concurrency: number;
   /** Latency above which a request is slow (Reach: about 1-2 s). */
   slowMs: number;
+  /** How many ids of each filter list (budgets, classes, departments) statement checks try. */
+  sampleSize: number;
+}
+
+/** OAuth client credentials for the token-lifecycle checks (from REACH_CLIENT_ID and friends). */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
 }
 
 /** What a probe gets; nothing else. Probes never print, exit, or import HTTP or terminal libraries. */
@@ -25,6 +34,8 @@ export interface ProbeContext {
   options: ProbeOptions;
   /** Memoised fetches shared by probes: each page is fetched once per run. */
   data: SharedData;
+  /** Client credentials, when the run was given them; the OAuth lifecycle checks skip without them. */
+  credentials?: ClientCredentials;
   /** Results of checks that already ran. */
   results: ReadonlyMap<string, CheckResult>;
   log(message: string): void;
@@ -36,6 +47,8 @@ export interface ProbeOutput {
   skip?: string;
   /** One line for the report when there is nothing more specific to say. */
   summary?: string;
+  /** Figures of the sync rehearsal, copied into the report (only the rehearsal check sets this). */
+  rehearsal?: Rehearsal;
 }
 
 export interface Probe {
