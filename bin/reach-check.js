@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+import { runAsProgram } from "../dist/cli/main.js";
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+runAsProgram();

@@ -30,7 +30,7 @@ function scrub(text: string): string {
   return out;
 }
 
-function addOptions(cmd: Command, name: "run" | "demo" | "serve" | "specs"): Command {
+function addOptions(cmd: Command, name: "run" | "demo" | "serve" | "specs" | "login"): Command {
   for (const spec of OPTIONS.filter((o) => o.commands.includes(name))) {
     const opt = new Option(spec.flags, spec.description);
     const parser = commanderParser(spec);
@@ -52,7 +52,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   const action =
     (load: () => Promise<{ default: (opts: Record<string, unknown>, io: Io) => Promise<number> }>) =>
-    async (opts: Record<string, unknown>) => {
+    async (_opts: Record<string, unknown>, cmd: Command) => {
+      // Flags, then REACH_CHECK_* variables, then the config file (src/config/file.ts).
+      const { applyLayers } = await import("../config/file.js");
+      const opts = applyLayers(cmd, cmd.name() as Parameters<typeof applyLayers>[1], io.env);
       const mod = await load();
       setExit(await mod.default(opts, io));
     };
@@ -66,9 +69,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   addOptions(program.command("serve").description("run the bundled reference partner in the foreground"), "serve")
     .exitOverride()
     .action(action(() => import("./commands/serve.js")));
+  addOptions(program.command("login").description("get tokens from a partner with the OAuth authorization-code flow (client from $REACH_CLIENT_ID, $REACH_CLIENT_SECRET)"), "login")
+    .exitOverride()
+    .action(action(() => import("./commands/login.js")));
   addOptions(program.command("specs").description("list the bundled Reach spec versions"), "specs")
     .exitOverride()
     .action(action(() => import("./commands/specs.js")));
+  program
+    .command("checks")
+    .description("list every check with its step and what it verifies")
+    .exitOverride()
+    .action(async () => {
+      const mod = await import("./commands/checks.js");
+      setExit(await mod.default(io));
+    });
+  program
+    .command("verify")
+    .description("check that a JSON report is unchanged since reach-check wrote it (exit 0 intact, 1 edited, 2 unreadable)")
+    .argument("<report.json>", "a report written with --format json or --report json=<path>")
+    .exitOverride()
+    .action(async (file: string) => {
+      const mod = await import("./commands/verify.js");
+      setExit(await mod.default(file, io));
+    });
+  program
+    .command("schema")
+    .description("print the JSON Schema of the JSON report")
+    .exitOverride()
+    .action(async () => {
+      const mod = await import("./commands/schema.js");
+      setExit(await mod.default(io));
+    });
   return program;
 }
 
@@ -87,6 +118,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ready;
       if (err.code === "commander.unknownOption" && /'--token(=|')/.test(err.message)) {
         io.stderr("reach-check: --token is not accepted: tokens are read from an environment variable (REACH_ACCESS_TOKEN, or --token-env NAME) or a file (--token-file), never from a flag\n");
+        return EXIT.usage;
+      }
+      const switchWithValue = /unknown option '(--[\w-]+)=/.exec(err.message)?.[1];
+      if (err.code === "commander.unknownOption" && switchWithValue && OPTIONS.some((o) => o.flags === switchWithValue)) {
+        io.stderr(`reach-check: ${switchWithValue} is a switch and takes no value: give ${switchWithValue} alone\n`);
         return EXIT.usage;
       }
       // An unknown option's value (`--x=value`) may be a secret typed in the wrong place: never echo it.
@@ -116,6 +152,19 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  main(process.argv).then((c) => (process.exitCode = c));
+/** Runs the CLI as the process: exit code, a closed stdout, the optional memory figure. */
+export function runAsProgram(): void {
+  // A reader that goes away (`reach-check run | head`) is not an error of the run.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
+  }
+  main(process.argv).then((c) => {
+    process.exitCode = c;
+    // Peak memory, for the tests that bound it (hostile partners sending huge bodies).
+    if (process.env.REACH_CHECK_PRINT_MAXRSS) process.stderr.write(`reach-check: maxrss ${process.resourceUsage().maxRSS} KiB\n`);
+  });
 }
+
+if (isMain()) runAsProgram();

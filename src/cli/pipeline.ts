@@ -5,8 +5,10 @@
  */
 import type { Report } from "../report/types.js";
 import type { ProgressEvent } from "../engine/run.js";
+import { startDeadline } from "../engine/deadline.js";
 import type { Contract } from "../spec/types.js";
-import type { ClientCredentials, Probe } from "../probes/types.js";
+import type { ClientCredentials, Probe, ScopedToken } from "../probes/types.js";
+import { UsageError } from "./errors.js";
 
 export interface PipelineInput {
   baseUrl: string;
@@ -25,11 +27,17 @@ export interface PipelineInput {
   pageSize: number;
   maxPages: number;
   maxRequests: number;
+  /** Time for the whole run (--deadline, ms); default no deadline. */
+  deadlineMs?: number;
   slowMs: number;
+  /** Longest Retry-After the sync waits out (--max-retry-wait, in ms). Default 60 s. */
+  maxRetryWaitMs?: number;
   /** Ids per filter list tried by statement checks. Default 3. */
   sampleSize?: number;
   /** OAuth client credentials for the token-lifecycle checks (all three secrets). */
   credentials?: ClientCredentials;
+  /** A second access token for fewer companies (--scoped-token-env), for the company-scope check. */
+  scopedToken?: ScopedToken;
   now: Date;
   ca?: string;
   toolVersion: string;
@@ -38,7 +46,7 @@ export interface PipelineInput {
   onProgress?: (e: ProgressEvent) => void;
 }
 
-/** The named checks (by id or family) plus, transitively, the checks they run after. */
+/** The named checks (by id or family) plus, transitively, the checks they need (`after`). */
 export function selectProbes(all: readonly Probe[], only: readonly string[]): Probe[] {
   const byId = new Map(all.map((p) => [p.id, p]));
   const wanted = new Set<string>();
@@ -52,7 +60,10 @@ export function selectProbes(all: readonly Probe[], only: readonly string[]): Pr
   };
   for (const name of only) {
     const matches = all.filter((p) => p.id === name || p.family === name);
-    if (matches.length === 0) throw new Error(`no check or family named "${name}"`);
+    if (matches.length === 0) {
+      const families = [...new Set(all.map((p) => p.family))].join(", ");
+      throw new UsageError(`--check: no check or family named "${name}" (families: ${families}; \`reach-check checks\` lists the ids)`);
+    }
     matches.forEach(add);
   }
   return all.filter((p) => wanted.has(p.id));
@@ -78,7 +89,10 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     redactor.add(input.credentials.clientSecret);
     redactor.add(input.credentials.refreshToken);
   }
+  if (input.scopedToken) redactor.add(input.scopedToken.token);
+  const deadline = input.deadlineMs !== undefined ? startDeadline(input.deadlineMs) : undefined;
   const http = createHttpClient({
+    signal: deadline?.signal,
     baseUrl: input.baseUrl,
     token: input.token,
     tokenEnvName: input.tokenEnvName,
@@ -103,14 +117,17 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       familyOrder: families,
       companies: input.companies,
       now: input.now,
-      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3 },
+      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3, maxRetryWaitMs: input.maxRetryWaitMs },
       credentials: input.credentials,
+      scopedToken: input.scopedToken,
       pageSize: Math.min(input.pageSize, input.contract.profile.pagination.maxLimit),
       maxPages: input.maxPages,
       tool: { name: "reach-check", version: input.toolVersion },
       onProgress: input.onProgress,
+      deadline,
     });
   } finally {
+    deadline?.stop();
     await http.close();
   }
 }

@@ -1,6 +1,9 @@
 /**
  * Parsers for option values. Each throws a UsageError naming the option and what it accepts.
  */
+import { statSync } from "node:fs";
+import { isIP } from "node:net";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "../cli/errors.js";
 
 export function parseInteger(option: string, raw: string, min: number, max: number): number {
@@ -55,6 +58,60 @@ export function parseEnvName(option: string, raw: string): string {
 export function parseCompanyId(option: string, raw: string): string {
   if (raw.trim() === "" || raw.length > 200 || /[\u0000-\u001f]/.test(raw)) {
     throw new UsageError(`${option} takes a company id as listed by user-info, got "${raw}"`);
+  }
+  return raw;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds: `90000` (ms), or with a unit: `500ms`, `90s`, `15m`, `1h`. */
+export function parseDuration(option: string, raw: string, minMs: number, maxMs: number): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
+  const ms = m ? Number(m[1]) * DURATION_UNITS[m[2] ?? "ms"] : NaN;
+  if (!Number.isSafeInteger(ms) || ms < minMs || ms > maxMs) {
+    throw new UsageError(
+      `${option} takes a duration from ${minMs / 1000} s to ${maxMs / 3_600_000} h: milliseconds (90000) or a number with s, m or h (90s, 15m, 1h), got "${raw}"`,
+    );
+  }
+  return ms;
+}
+
+/** An address to listen on: an IPv4 or IPv6 literal, or a host name. */
+export function parseHost(option: string, raw: string): string {
+  const v = raw.trim();
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  if (isIP(v) === 0 && !hostname.test(v)) {
+    throw new UsageError(`${option} takes an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name, got "${raw}"`);
+  }
+  return v;
+}
+
+/** OAuth scopes: space-separated scope tokens (RFC 6749 section 3.3: printable ASCII but " and \). */
+export function parseScopes(option: string, raw: string): string {
+  const tokens = raw.trim().split(/ +/);
+  if (raw.trim() === "" || !tokens.every((t) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(t))) {
+    throw new UsageError(`${option} takes space-separated OAuth scopes such as "openid read:company" (printable ASCII, no quotes or backslashes), got "${raw}"`);
+  }
+  return tokens.join(" ");
+}
+
+/** A file to create: its folder must exist. */
+export function parseNewFile(option: string, raw: string): string {
+  const dir = dirname(resolve(raw));
+  let ok = raw.trim() !== "";
+  try {
+    ok = ok && statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`${option} takes a path to a file in an existing folder, got "${raw}"`);
+  return raw;
+}
+
+/** A check id (`family.name`) or a family; whether it exists is decided against the registry later. */
+export function parseCheckName(option: string, raw: string): string {
+  if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?$/.test(raw)) {
+    throw new UsageError(`${option} takes a check id such as schema.statements or a family such as auth, got "${raw}"`);
   }
   return raw;
 }

@@ -1,7 +1,7 @@
 import type { Probe } from "../probes/types.js";
 
 /**
- * Execution order: every check after the checks it names in `after`; otherwise by family order,
+ * Execution order: every check after the checks it names in `after` and `orderAfter`; otherwise by family order,
  * then id, so runs are deterministic.
  */
 export function executionOrder(probes: readonly Probe[], familyOrder: readonly string[]): Probe[] {
@@ -14,7 +14,7 @@ export function executionOrder(probes: readonly Probe[], familyOrder: readonly s
   const done = new Set<string>();
   const out: Probe[] = [];
   while (remaining.length > 0) {
-    const idx = remaining.findIndex((p) => (p.after ?? []).every((d) => done.has(d) || !byId.has(d)));
+    const idx = remaining.findIndex((p) => [...(p.after ?? []), ...(p.orderAfter ?? [])].every((d) => done.has(d) || !byId.has(d)));
     if (idx === -1) throw new Error(`Checks depend on each other in a cycle: ${remaining.map((p) => p.id).join(", ")}`);
     const [next] = remaining.splice(idx, 1);
     out.push(next);

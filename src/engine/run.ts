@@ -3,7 +3,7 @@
  * crashing check into an `error` result, and assemble the report. Nothing here prints.
  */
 import type { HttpClient } from "../http/types.js";
-import type { ClientCredentials, Probe, ProbeContext, ProbeOptions } from "../probes/types.js";
+import type { ClientCredentials, Probe, ProbeContext, ProbeOptions, ScopedToken } from "../probes/types.js";
 import type { LatencySample } from "../http/types.js";
 import type { CheckResult, Coverage, CoverageEntry, Report } from "../report/types.js";
 import { REPORT_VERSION } from "../report/types.js";
@@ -13,6 +13,8 @@ import type { Redactor } from "../util/redact.js";
 import { atPointer } from "../probes/support/findings.js";
 import { executionOrder } from "./order.js";
 import { SharedData } from "./shared-data.js";
+import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
+import { DEFAULT_SYNC_SETTINGS } from "./sync.js";
 import { stepResults, statusOf, worst } from "./verdict.js";
 
 export interface ProgressEvent {
@@ -36,6 +38,7 @@ export interface EngineOptions {
   now: Date;
   options: ProbeOptions;
   credentials?: ClientCredentials;
+  scopedToken?: ScopedToken;
   pageSize: number;
   maxPages: number;
   tool: { name: string; version: string };
@@ -43,6 +46,8 @@ export interface EngineOptions {
   log?: (message: string) => void;
   /** Monotonic milliseconds, for durations. */
   clock?: () => number;
+  /** The run's deadline (--deadline); the HTTP client must abort on the same signal. */
+  deadline?: RunDeadline;
 }
 
 const REACHABILITY = "reachability.connection";
@@ -67,7 +72,11 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   const clock = opts.clock ?? (() => performance.now());
   const started = clock();
   const startedAt = opts.now.toISOString();
-  const data = new SharedData(opts.contract, opts.http, opts.now, { pageSize: opts.pageSize, maxPages: opts.maxPages });
+  const data = new SharedData(opts.contract, opts.http, opts.now, { pageSize: opts.pageSize, maxPages: opts.maxPages }, {
+    ...DEFAULT_SYNC_SETTINGS,
+    concurrency: opts.options.concurrency,
+    retry: { maxRetries: DEFAULT_SYNC_SETTINGS.retry!.maxRetries, maxRetryAfterMs: opts.options.maxRetryWaitMs ?? DEFAULT_SYNC_SETTINGS.retry!.maxRetryAfterMs },
+  });
   const results = new Map<string, CheckResult>();
   const blocked = new Map<string, string>();
   let companies: string[] = opts.companies ? [...opts.companies] : [];
@@ -76,13 +85,17 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   const ordered = executionOrder(opts.probes, opts.familyOrder);
   const checks: CheckResult[] = [];
   let rehearsal: Report["rehearsal"];
+  /** Steps with checks the deadline kept from running: their readiness was not shown. */
+  const cutSteps = new Set<number>();
   for (const [index, probe] of ordered.entries()) {
     opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
     if (!companiesResolved && probe.id !== REACHABILITY && results.get(REACHABILITY)?.status !== "fail") {
       companies = await companiesFromUserInfo(opts.contract, data);
       companiesResolved = true;
     }
-    const result = await runOne(probe, {
+    const cut = opts.deadline?.signal.aborted;
+    if (cut) cutSteps.add(probe.step);
+    const result = cut ? skipped(probe, skippedByDeadline(opts.deadline!)) : await runOne(probe, {
       contract: opts.contract,
       http: opts.http,
       validator: opts.validator,
@@ -90,10 +103,11 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
       now: opts.now,
       options: opts.options,
       credentials: opts.credentials,
+      scopedToken: opts.scopedToken,
       data,
       results,
       log: opts.log ?? (() => {}),
-    }, blocked, clock, (r) => (rehearsal = r));
+    }, blocked, clock, (r) => (rehearsal = r), opts.deadline);
     results.set(probe.id, result);
     checks.push(result);
     opts.onProgress?.({ type: "check-end", id: probe.id, title: probe.title, status: result.status, index, total: ordered.length });
@@ -101,7 +115,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
 
   // The report lists checks in registry order (by id), not execution order, so diffs stay small.
   checks.sort((a, b) => a.step - b.step || opts.familyOrder.indexOf(a.family) - opts.familyOrder.indexOf(b.family) || a.id.localeCompare(b.id));
-  const steps = stepResults(checks);
+  const steps = stepResults(checks).map((s) => (cutSteps.has(s.step) ? { ...s, verdict: "not-ready" as const } : s));
   const samples = opts.http.samples();
   const statuses: Record<string, number> = {};
   for (const s of samples) {
@@ -168,12 +182,17 @@ function coverageOf(contract: Contract, data: SharedData, samples: readonly Late
   return { total: operations.length, exercised: operations.filter((o) => o.exercised).length, operations };
 }
 
+function skipped(probe: Probe, summary: string): CheckResult {
+  return { id: probe.id, family: probe.family, step: probe.step, title: probe.title, status: "skip", summary, findings: [], durationMs: 0, requests: 0 };
+}
+
 async function runOne(
   probe: Probe,
   ctx: ProbeContext,
   blocked: Map<string, string>,
   clock: () => number,
   onRehearsal: (r: NonNullable<Report["rehearsal"]>) => void,
+  deadline?: RunDeadline,
 ): Promise<CheckResult> {
   const base = { id: probe.id, family: probe.family, step: probe.step, title: probe.title };
   const before = ctx.http.samples().length;
@@ -201,7 +220,12 @@ async function runOne(
     }
   }
   try {
-    const out = await probe.run(ctx);
+    const out = await raceDeadline(probe.run(ctx), deadline);
+    if (isPassed(out)) {
+      await afterAborts();
+      const samples = ctx.http.samples().slice(before);
+      return finish({ status: "fail", summary: cutByDeadline(deadline!), findings: [deadlineFinding(probe.id, deadline!, samples)] });
+    }
     if (out.rehearsal) onRehearsal(out.rehearsal);
     if (out.skip !== undefined) return finish({ status: "skip", summary: out.skip, findings: [] });
     const status = statusOf(out.findings);

@@ -6,6 +6,7 @@
 import type { Exchange, HttpClient } from "../http/types.js";
 import type { Contract, Operation } from "../spec/types.js";
 import { isoDate, monthStart } from "../util/dates.js";
+import { DEFAULT_SYNC_SETTINGS, runSyncPass, type SyncKind, type SyncPass, type SyncSettings } from "./sync.js";
 
 export interface ListWalk {
   operation: Operation;
@@ -38,17 +39,30 @@ export class SharedData {
   private readonly walks = new Map<string, Promise<ListWalk>>();
   private readonly sync: Exchange[] = [];
   private readonly notes = new Map<string, string>();
+  private readonly passes = new Map<SyncKind, Promise<SyncPass>>();
 
   constructor(
     private readonly contract: Contract,
     private readonly http: HttpClient,
     private readonly now: Date,
     private readonly limits: { pageSize: number; maxPages: number },
+    /** The nightly sync's concurrency, retry policy and months (see sync.ts). */
+    private readonly syncSettings: SyncSettings = DEFAULT_SYNC_SETTINGS,
   ) {}
+
+  /** The run's page size (within the spec's range) and page cap (--page-size, --max-pages). */
+  pageLimits(): { pageSize: number; maxPages: number } {
+    return { ...this.limits };
+  }
 
   /** Exchanges of the requests that a sync would make (valid parameters, the run's token). */
   syncExchanges(): readonly Exchange[] {
     return this.sync;
+  }
+
+  /** Count an exchange a check sent itself as a valid request of a sync (e.g. the refresh grant) for coverage. */
+  recordSyncExchange(ex: Exchange): void {
+    if (!ex.fromCache && !this.sync.includes(ex)) this.sync.push(ex);
   }
 
   /** Say why an operation could not be exercised (shown in the report's coverage). First note wins. */
@@ -76,8 +90,16 @@ export class SharedData {
     return { start: isoDate(monthStart(this.now, -2)), end: isoDate(this.now) };
   }
 
-  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>): Promise<Exchange> {
-    const ex = await this.http.send({ method: op.method as "GET", path, query, operation: { method: op.method, path: op.path }, cache: true });
+  /** `fresh`: bypass the run's request cache (the rehearsal's own pass). 429/503 are retried as Reach does. */
+  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false): Promise<Exchange> {
+    const ex = await this.http.send({
+      method: op.method as "GET",
+      path,
+      query,
+      operation: { method: op.method, path: op.path },
+      cache: !fresh,
+      retry: this.syncSettings.retry,
+    });
     if (!ex.fromCache) this.sync.push(ex);
     return ex;
   }
@@ -97,10 +119,10 @@ export class SharedData {
     return this.get(op, op.path);
   }
 
-  async companyInfo(company: string): Promise<Exchange | undefined> {
+  async companyInfo(company: string, fresh = false): Promise<Exchange | undefined> {
     const op = this.op("company-info");
     if (!op) return undefined;
-    return this.get(op, operationPath(op, company));
+    return this.get(op, operationPath(op, company), undefined, fresh);
   }
 
   /** Walk a list to its end with the run's page size. Cached per operation and company. */
@@ -114,7 +136,12 @@ export class SharedData {
     return walk;
   }
 
-  private async walk(op: Operation, company: string): Promise<ListWalk> {
+  /** Walk a list to its end again, bypassing the cache (the rehearsal's own pass). */
+  listFresh(op: Operation, company: string): Promise<ListWalk> {
+    return this.walk(op, company, true);
+  }
+
+  private async walk(op: Operation, company: string, fresh = false): Promise<ListWalk> {
     const p = this.contract.profile.pagination;
     const result: ListWalk = { operation: op, company, pages: [], records: [], complete: false };
     const limit = this.limits.pageSize;
@@ -124,7 +151,7 @@ export class SharedData {
         result.stoppedBecause = `stopped after ${this.limits.maxPages} pages (--max-pages); the list did not end`;
         return result;
       }
-      const ex = await this.get(op, operationPath(op, company), { [p.offsetParam]: offset, [p.limitParam]: limit });
+      const ex = await this.get(op, operationPath(op, company), { [p.offsetParam]: offset, [p.limitParam]: limit }, fresh);
       result.pages.push(ex);
       if (ex.error) {
         result.stoppedBecause = `request failed: ${ex.error.message}`;
@@ -156,7 +183,7 @@ export class SharedData {
     }
   }
 
-  async statement(op: Operation, company: string, q: StatementQuery): Promise<Exchange> {
+  async statement(op: Operation, company: string, q: StatementQuery, fresh = false): Promise<Exchange> {
     const n = this.contract.profile.parameters;
     return this.get(op, operationPath(op, company), {
       [n.startDate]: q.start,
@@ -165,19 +192,56 @@ export class SharedData {
       [n.budgetId]: q.budgetId,
       [n.classId]: q.classId,
       [n.departmentId]: q.departmentId,
-    });
+    }, fresh);
   }
 
-  async metricValues(op: Operation, company: string, body: Record<string, unknown>): Promise<Exchange> {
+  async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {
     const ex = await this.http.send({
       method: "POST",
       path: operationPath(op, company),
       body: { json: body },
       operation: { method: op.method, path: op.path },
-      cache: true,
+      cache: !fresh,
+      retry: this.syncSettings.retry,
     });
     if (!ex.fromCache) this.sync.push(ex);
     return ex;
+  }
+
+  /** The window a nightly sync reads: the first day of the month 23 months back to today (24 months). */
+  syncWindow(): { start: string; end: string } {
+    return { start: isoDate(monthStart(this.now, -(this.syncSettings.months - 1))), end: isoDate(this.now) };
+  }
+
+  /** Concurrency, retry policy and months of the nightly sync. */
+  syncOptions(): SyncSettings {
+    return this.syncSettings;
+  }
+
+  /**
+   * One pass of the nightly sync over the run's companies, run once per kind: `shared` through the
+   * request cache (what the accuracy checks read), `fresh` bypassing it (the timed rehearsal).
+   */
+  syncPass(kind: SyncKind, companies: readonly string[]): Promise<SyncPass> {
+    let pass = this.passes.get(kind);
+    if (!pass) {
+      const n = this.contract.profile.parameters;
+      pass = runSyncPass(
+        {
+          data: this,
+          operations: this.contract.operations,
+          bases: n.accountingBases,
+          parameters: n,
+          companies,
+          samples: () => this.http.samples(),
+          settings: this.syncSettings,
+          window: this.syncWindow(),
+        },
+        kind,
+      );
+      this.passes.set(kind, pass);
+    }
+    return pass;
   }
 
   /** Ids a list returns (first `max`), using the profile's id field. */

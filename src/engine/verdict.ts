@@ -22,7 +22,7 @@ export function worst(verdicts: readonly Verdict[]): Verdict {
 export function stepResults(checks: readonly CheckResult[]): StepResult[] {
   return ([2, 3, 4] as StepNumber[]).map((step) => {
     const mine = checks.filter((c) => c.step === step);
-    const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+    const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0, accepted: 0 };
     for (const c of mine) counts[c.status]++;
     return { step, title: STEP_TITLES[step], verdict: verdictOf(mine.map((c) => c.status)), counts };
   });

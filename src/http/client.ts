@@ -13,7 +13,12 @@ import { Redactor } from "../util/redact.js";
 import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped } from "./body.js";
 import { curlLine, type CurlAuth } from "./curl.js";
 import { diagnoseBase } from "./diagnose.js";
+import { resolveHost, type HostAddresses } from "./address.js";
+import { tlsHandshake, type TlsHandshakeResult } from "./tls.js";
+import type { SecureVersion } from "node:tls";
 import { describeError, transportError } from "./errors.js";
+import { readBody } from "./json-scan.js";
+import { retryAfterMs } from "./retry-after.js";
 import type {
   Exchange,
   ExchangeResponse,
@@ -24,7 +29,7 @@ import type {
   ReachabilityResult,
   TransportErrorCode,
 } from "./types.js";
-import { buildTarget, parseBaseUrl, type BaseUrl, type Target } from "./url.js";
+import { bareHost, buildTarget, defaultPort, parseBaseUrl, type BaseUrl, type Target } from "./url.js";
 import { Semaphore } from "./semaphore.js";
 
 export interface RetryOptions {
@@ -62,6 +67,11 @@ export interface HttpClientOptions {
   retry?: RetryOptions;
   /** Clock for `startedAt` and HTTP-date Retry-After values. Default Date.now. */
   now?: () => number;
+  /**
+   * The run's deadline: once aborted, requests in flight stop at once (transport error
+   * `deadline`), retry waits end, and no further request is sent.
+   */
+  signal?: AbortSignal;
 }
 
 export const HTTP_DEFAULTS = {
@@ -94,7 +104,19 @@ interface Attempt {
   retryAfter?: string;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when the signal aborts first (a retry wait never outlives the run's deadline). */
+function sleepUnless(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 /** `Bearer abc` -> `Bearer ***`: the scheme is useful evidence, the credential never is. */
 function authPlaceholder(value: string): string {
@@ -111,15 +133,7 @@ function headerRecord(raw: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when unusable. */
-export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
-}
+export { retryAfterMs } from "./retry-after.js";
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
@@ -147,6 +161,8 @@ class UndiciHttpClient implements HttpClient {
   private readonly curlAuthById = new Map<number, CurlAuth>();
   /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
   private readonly printableBearer = new Map<string, string>();
+  /** Exchange id -> secret response fields (issued tokens), by name. */
+  private readonly issued = new Map<number, Map<string, string>>();
   private nextId = 1;
   private sent = 0;
   private closed = false;
@@ -201,6 +217,15 @@ class UndiciHttpClient implements HttpClient {
     );
   }
 
+  tlsHandshake(versions: { minVersion?: SecureVersion; maxVersion?: SecureVersion } = {}): Promise<TlsHandshakeResult> {
+    const url = this.base.url;
+    return tlsHandshake({ host: bareHost(url), port: defaultPort(url), ...versions, ca: this.caList, timeoutMs: this.limits.connectTimeoutMs });
+  }
+
+  resolveHost(): Promise<HostAddresses> {
+    return resolveHost(bareHost(this.base.url), this.limits.connectTimeoutMs);
+  }
+
   async send(req: HttpRequest): Promise<Exchange> {
     let prepared: Prepared;
     try {
@@ -230,7 +255,8 @@ class UndiciHttpClient implements HttpClient {
 
   /** Resolves URL, headers, body and credentials; throws for requests that must not be sent. */
   private prepare(req: HttpRequest): Prepared {
-    const target = buildTarget(this.base, req.path, req.query);
+    const inQuery = req.auth === "query" && this.options.token ? { access_token: this.options.token } : undefined;
+    const target = buildTarget(this.base, req.path, inQuery ? { ...req.query, ...inQuery } : req.query);
     const headers: Record<string, string> = {
       accept: "application/json",
       "accept-encoding": "gzip, br",
@@ -261,9 +287,10 @@ class UndiciHttpClient implements HttpClient {
     const mode = req.auth ?? "default";
     let auth: AuthMode;
     let curlAuth: CurlAuth;
-    if (mode === "none") {
-      auth = "none";
+    if (mode === "none" || mode === "query") {
+      auth = mode === "none" ? "none" : "custom";
       curlAuth = { kind: "none" };
+      if (inQuery && !target.sameOrigin) throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
     } else if (mode === "default") {
       auth = "default";
       if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -271,7 +298,8 @@ class UndiciHttpClient implements HttpClient {
     } else {
       auth = "custom";
       headers.authorization = `Bearer ${mode.bearer}`;
-      curlAuth = { kind: "literal", value: `Bearer ${mode.public ? mode.bearer : this.printable(mode.bearer)}` };
+      const shown = mode.public ? mode.bearer : this.printable(mode.bearer);
+      curlAuth = mode.envName ? { kind: "env", value: mode.envName } : { kind: "literal", value: `Bearer ${shown}` };
     }
     if (headers.authorization !== undefined && !target.sameOrigin) {
       throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
@@ -301,6 +329,7 @@ class UndiciHttpClient implements HttpClient {
     let last: Exchange | undefined;
     const retries: NonNullable<Exchange["retries"]> = [];
     for (let attempt = 0; ; attempt++) {
+      if (this.options.signal?.aborted) return last ?? this.deadlinePassed(p, id);
       if (this.sent >= this.limits.maxRequests) {
         // A retry that no longer fits the budget leaves the last real answer as the result.
         return last ?? this.budgetExhausted(p, id);
@@ -313,7 +342,7 @@ class UndiciHttpClient implements HttpClient {
       const wait = retryAfterMs(result.retryAfter, this.now());
       if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
       retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
-      await sleep(wait);
+      await sleepUnless(wait, this.options.signal);
     }
   }
 
@@ -337,7 +366,12 @@ class UndiciHttpClient implements HttpClient {
     // undici checks its headersTimeout on a coarse tick (up to a second late); this one is exact.
     const headersTimer = setTimeout(() => abortAs("headers-timeout"), this.limits.headersTimeoutMs);
     timers.push(headersTimer);
+    const deadline = this.options.signal;
+    const onDeadline = () => abortAs("deadline");
+    if (deadline?.aborted) onDeadline();
+    else deadline?.addEventListener("abort", onDeadline, { once: true });
     let ttfbMs: number | undefined;
+    let receivedAt: number | undefined;
     let response: ExchangeResponse | undefined;
     let error: { code: TransportErrorCode; message: string } | undefined;
     let retryAfter: string | undefined;
@@ -350,6 +384,7 @@ class UndiciHttpClient implements HttpClient {
         signal: controller.signal,
       });
       ttfbMs = performance.now() - t0;
+      receivedAt = Date.now();
       clearTimeout(headersTimer);
       // Whole-body limit: undici's own bodyTimeout only notices a silent server, not a trickling one.
       timers.push(setTimeout(() => abortAs("body-timeout"), this.limits.bodyTimeoutMs));
@@ -362,9 +397,12 @@ class UndiciHttpClient implements HttpClient {
       }
       const raw = await readCapped(res.body, this.limits.maxBodyBytes);
       const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
+      if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
       response = this.storedResponse(res.statusCode, headers, decoded);
     } catch (err) {
-      if (aborted) {
+      if (aborted === "deadline") {
+        error = transportError(aborted, "request aborted");
+      } else if (aborted) {
         const limit =
           aborted === "timeout" ? p.req.timeoutMs : aborted === "headers-timeout" ? this.limits.headersTimeoutMs : this.limits.bodyTimeoutMs;
         error = transportError(aborted, `gave up after ${limit} ms`);
@@ -376,6 +414,7 @@ class UndiciHttpClient implements HttpClient {
       error = { code: error.code, message: this.redactor.redact(error.message) };
     } finally {
       for (const t of timers) clearTimeout(t);
+      deadline?.removeEventListener("abort", onDeadline);
       release();
     }
     const durationMs = performance.now() - t0;
@@ -394,6 +433,7 @@ class UndiciHttpClient implements HttpClient {
       startedAt,
       durationMs,
       ...(ttfbMs !== undefined ? { ttfbMs } : {}),
+      ...(receivedAt !== undefined ? { receivedAt } : {}),
       fromCache: false,
     };
     return { exchange, retryAfter };
@@ -416,6 +456,28 @@ class UndiciHttpClient implements HttpClient {
   }
 
   /**
+   * Registers the string values of the named top-level JSON fields (issued tokens) as secrets, and
+   * keeps them, outside any exchange, for `issuedSecret`.
+   */
+  private learnSecrets(id: number, body: Buffer, fields: string[]): void {
+    const parsed = parseJson(decodeText(body));
+    if (!("json" in parsed) || parsed.json === null || typeof parsed.json !== "object" || Array.isArray(parsed.json)) return;
+    const record = parsed.json as Record<string, unknown>;
+    const kept = new Map<string, string>();
+    for (const f of fields) {
+      const v = record[f];
+      if (typeof v !== "string") continue;
+      this.redactor.add(v);
+      kept.set(f, v);
+    }
+    this.issued.set(id, kept);
+  }
+
+  issuedSecret(ex: Exchange, field: string): string | undefined {
+    return this.issued.get(ex.id)?.get(field);
+  }
+
+  /**
    * JSON is parsed from the raw text so validation sees the partner's real data; only when the
    * text held a secret are the parsed strings rewritten too, so nothing in the exchange leaks.
    */
@@ -423,9 +485,10 @@ class UndiciHttpClient implements HttpClient {
     const r = this.redactor;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
-    const rawText = decodeText(body);
+    // Strict UTF-8, a nesting limit, and what JSON.parse hides (repeated names, lossy numbers).
+    const parsed = readBody(body, rawHeaders["content-encoding"]);
+    const rawText = parsed.text;
     const hasSecret = r.has(rawText);
-    const parsed = parseJson(rawText);
     const contentType = mediaType(rawHeaders["content-type"]);
     return {
       status,
@@ -436,6 +499,20 @@ class UndiciHttpClient implements HttpClient {
       ...("json" in parsed ? { json: hasSecret ? r.redactDeep(parsed.json) : parsed.json } : {}),
       // Parse errors quote the text they choke on.
       ...(parsed.jsonError !== undefined ? { jsonError: r.redact(parsed.jsonError) } : {}),
+      ...(parsed.duplicateKeys ? { duplicateKeys: parsed.duplicateKeys.map((k) => r.redact(k)) } : {}),
+      ...(parsed.impreciseNumbers ? { impreciseNumbers: parsed.impreciseNumbers.map((x) => ({ pointer: r.redact(x.pointer), literal: x.literal })) } : {}),
+    };
+  }
+
+  private deadlinePassed(p: Prepared, id: number): Exchange {
+    return {
+      id,
+      request: this.storedRequest(p),
+      ...(p.req.operation ? { operation: p.req.operation } : {}),
+      error: transportError("deadline", "this request was not sent"),
+      startedAt: this.now(),
+      durationMs: 0,
+      fromCache: false,
     };
   }
 

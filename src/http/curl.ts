@@ -31,7 +31,10 @@ function headerCase(name: string): string {
 }
 
 export interface CurlAuth {
-  /** `env`: the run token via the environment variable; `literal`: a value safe to print. */
+  /**
+   * `env`: a token via an environment variable (`value` names it; default: the run token's);
+   * `literal`: a value safe to print.
+   */
   kind: "env" | "literal" | "none";
   value?: string;
 }
@@ -44,7 +47,8 @@ export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string): st
   else parts.push("-X", method);
   parts.push(shellQuote(url));
   if (auth.kind === "env") {
-    const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnvName) ? tokenEnvName : "REACH_ACCESS_TOKEN";
+    const wanted = auth.value ?? tokenEnvName;
+    const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(wanted) ? wanted : "REACH_ACCESS_TOKEN";
     parts.push("-H", `"Authorization: Bearer $${name}"`);
   } else if (auth.kind === "literal") {
     parts.push("-H", shellQuote(`Authorization: ${auth.value ?? ""}`));

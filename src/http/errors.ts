@@ -68,6 +68,7 @@ const PREFIX: Record<TransportErrorCode, string> = {
   "body-too-large": "response body too large",
   redirect: "redirect",
   "budget-exhausted": "request budget exhausted",
+  deadline: "the run's deadline passed",
   "invalid-url": "invalid URL",
   other: "request failed",
 };

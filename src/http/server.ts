@@ -42,7 +42,8 @@ export type ServerHandler = (req: ServerRequest) => ServerReply | Promise<Server
 export interface ServerOptions {
   host?: string;
   port?: number;
-  tls?: { key: string | Buffer; cert: string | Buffer; minVersion?: SecureVersion; maxVersion?: SecureVersion };
+  /** `ciphers` e.g. `DEFAULT@SECLEVEL=0`, which OpenSSL 3 needs to serve TLS 1.0/1.1 (tests of old servers). */
+  tls?: { key: string | Buffer; cert: string | Buffer; minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string };
   /** Largest request body accepted; larger ones get 413. */
   maxBodyBytes?: number;
 }
@@ -135,7 +136,13 @@ export async function startServer(handler: ServerHandler, options: ServerOptions
 
   const server = options.tls
     ? createHttpsServer(
-        { key: options.tls.key, cert: options.tls.cert, minVersion: options.tls.minVersion, maxVersion: options.tls.maxVersion },
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          minVersion: options.tls.minVersion,
+          maxVersion: options.tls.maxVersion,
+          ...(options.tls.ciphers ? { ciphers: options.tls.ciphers } : {}),
+        },
         listener,
       )
     : createHttpServer(listener);

@@ -1,4 +1,7 @@
+import type { SecureVersion } from "node:tls";
 import type { OperationRef } from "../report/types.js";
+import type { HostAddresses } from "./address.js";
+import type { TlsHandshakeResult } from "./tls.js";
 
 export type HttpMethod = "GET" | "POST" | "HEAD" | "OPTIONS";
 
@@ -14,9 +17,11 @@ export interface HttpRequest {
   /**
    * `default`: `Authorization: Bearer <run token>`; `none`: no Authorization header;
    * `{ bearer }`: that value (wrong-token probes). It is treated as a secret unless `public` says it
-   * is a deliberately fake value that curl lines and reports may show.
+   * is a deliberately fake value that curl lines and reports may show. `envName`: a real secret
+   * that curl lines write as `$<envName>` (e.g. a second token from `--scoped-token-env`).
+   * `query`: no Authorization header, the run token as `?access_token=` (a check that this is refused).
    */
-  auth?: "default" | "none" | { bearer: string; public?: boolean };
+  auth?: "default" | "none" | "query" | { bearer: string; public?: boolean; envName?: string };
   body?: { json: unknown } | { form: Record<string, string> } | { raw: string; contentType: string };
   /** The spec operation this request exercises; used for latency figures and curl lines. */
   operation?: OperationRef;
@@ -32,6 +37,11 @@ export interface HttpRequest {
    * client's default. The returned exchange is the last attempt; `retries` lists the earlier ones.
    */
   retry?: { maxRetries: number; maxRetryAfterMs: number };
+  /**
+   * Top-level JSON fields of the response whose string values are secrets (e.g. `access_token`,
+   * `refresh_token` of a token endpoint): registered with the redactor before the exchange is stored.
+   */
+  secretResponseFields?: string[];
 }
 
 export type TransportErrorCode =
@@ -46,6 +56,7 @@ export type TransportErrorCode =
   | "body-too-large"
   | "redirect"
   | "budget-exhausted"
+  | "deadline"
   | "invalid-url"
   | "other";
 
@@ -62,6 +73,10 @@ export interface ExchangeResponse {
   json?: unknown;
   /** Why the body is not JSON (parse error message), when it is not empty and did not parse. */
   jsonError?: string;
+  /** JSON pointers of member names repeated within one object (the parsed `json` keeps the last). */
+  duplicateKeys?: string[];
+  /** Numbers a double reads differently from their text (beyond 2^53, overflow, underflow). */
+  impreciseNumbers?: { pointer: string; literal: string }[];
 }
 
 export interface Exchange {
@@ -83,6 +98,11 @@ export interface Exchange {
   response?: ExchangeResponse;
   error?: { code: TransportErrorCode; message: string };
   startedAt: number;
+  /**
+   * The machine's real wall clock (ms since the epoch) when the response headers arrived, whatever
+   * clock the run injects: what the partner's `Date` header is compared with.
+   */
+  receivedAt?: number;
   durationMs: number;
   /** Time to response headers. */
   ttfbMs?: number;
@@ -123,5 +143,14 @@ export interface HttpClient {
   diagnose(): Promise<ReachabilityResult>;
   /** Every request actually sent (cache hits not counted). */
   samples(): readonly LatencySample[];
+  /** One TLS handshake with the base URL's host and port (https), trust reported, not enforced. */
+  tlsHandshake(versions?: { minVersion?: SecureVersion; maxVersion?: SecureVersion }): Promise<TlsHandshakeResult>;
+  /** The base URL's host resolved, each address classified (public, private, loopback...). */
+  resolveHost(): Promise<HostAddresses>;
+  /**
+   * The real value of a `secretResponseFields` field of an exchange's response (the stored
+   * exchange shows it redacted), e.g. an access token issued by the token endpoint, to use it.
+   */
+  issuedSecret(ex: Exchange, field: string): string | undefined;
   close(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface ProbeOptions {
   slowMs: number;
   /** How many ids of each filter list (budgets, classes, departments) statement checks try. */
   sampleSize: number;
+  /** Longest Retry-After (ms) a sync request waits out on 429/503 (--max-retry-wait); a longer one is reported. Default 60 s. */
+  maxRetryWaitMs?: number;
 }
 
 /** OAuth client credentials for the token-lifecycle checks (from REACH_CLIENT_ID and friends). */
@@ -20,6 +22,12 @@ export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
+}
+
+/** A second access token (a secret) and the environment variable curl lines name it by. */
+export interface ScopedToken {
+  token: string;
+  envName: string;
 }
 
 /** What a probe gets; nothing else. Probes never print, exit, or import HTTP or terminal libraries. */
@@ -36,6 +44,8 @@ export interface ProbeContext {
   data: SharedData;
   /** Client credentials, when the run was given them; the OAuth lifecycle checks skip without them. */
   credentials?: ClientCredentials;
+  /** A second access token that reads fewer companies (--scoped-token-env); the scope check skips without it. */
+  scopedToken?: ScopedToken;
   /** Results of checks that already ran. */
   results: ReadonlyMap<string, CheckResult>;
   log(message: string): void;
@@ -60,10 +70,15 @@ export interface Probe {
   /** What the check does and why Reach cares, one or two sentences (shown in --help output and docs). */
   description: string;
   /**
-   * Checks that must have run first. If one of them failed with `blocking` set on this probe, or was
-   * skipped, this check is skipped with that reason.
+   * Checks whose data or results this check needs: they run first, and `--check` brings them along.
+   * With `blockedByFailure`, this check is skipped when one of them failed or was skipped for that.
    */
   after?: string[];
+  /**
+   * Checks this one should run after when they are part of the run, without needing them (a
+   * summary of all requests, for instance). `--check` does not bring them along.
+   */
+  orderAfter?: string[];
   /** Skip this check when any of `after` failed (e.g. nothing works when the partner is unreachable). */
   blockedByFailure?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutput>;

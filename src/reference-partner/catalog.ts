@@ -1,7 +1,7 @@
 /**
  * The reference partner's companies, written out as templates: chart of accounts with hierarchy,
  * segments, budgets and metrics. The ledger generator turns these into postings; nothing here is
- * random. A future "large" size preset would synthesise templates instead of listing them.
+ * random. The large size preset synthesises its template instead (large.ts).
  */
 
 export type AccountType =
@@ -56,6 +56,8 @@ export interface AccountTemplate {
   monthly?: number;
   /** P&L roles: department keys and weights (weights sum to 1). */
   departments?: [string, number][];
+  /** P&L roles: class keys and weights (sum 1) for this account; default: the company's class weights. */
+  classes?: [string, number][];
   /** Opening balance (debit-positive for assets, credit-positive otherwise). */
   opening?: number;
 }
@@ -111,6 +113,11 @@ export interface CompanyTemplate {
   quarterlyDistribution: number;
   /** Fixed-asset purchase made every six months. */
   capitalSpend: number;
+  /**
+   * Each account draws its amounts from its own seeded stream (large preset), so filtered figures
+   * can be computed from the accounts that carry the class or department alone.
+   */
+  streamPerAccount?: boolean;
 }
 
 const northwind: CompanyTemplate = {

@@ -4,7 +4,8 @@
  * a run asks for. Everything is a function of the templates, the seed strings and the clock.
  */
 import { COMPANY_TEMPLATES, type AccountType, type CompanyTemplate, type MetricTemplate } from "./catalog.js";
-import { Ledger, type LedgerModel, type LedgerWindow } from "./ledger.js";
+import { largeTemplates } from "./large.js";
+import { Ledger, type LedgerAccount, type LedgerModel, type LedgerWindow } from "./ledger.js";
 import { calendarMonthOf, monthOfDate } from "./periods.js";
 import { createRng, jitter } from "./random.js";
 
@@ -55,9 +56,15 @@ export interface CompanyData {
   template: CompanyTemplate;
 }
 
+/** `small`: the two hand-written companies, 24 months; `large`: one synthesised company of 20,000 accounts, 36 months. */
+export type DataSize = "small" | "large";
+export const DATA_SIZES: readonly DataSize[] = ["small", "large"];
+
 export interface DatasetOptions {
   now: Date;
-  /** Months of history up to and including the clock's month. */
+  /** Default `small`. */
+  size?: DataSize;
+  /** Months of history up to and including the clock's month (default 24 for small, 36 for large). */
   months?: number;
   /** Months at the end of the window with no postings and no metric values (the stale-data defect). */
   staleMonths?: number;
@@ -98,19 +105,21 @@ function buildCompany(t: CompanyTemplate): CompanyData {
     .map((m) => ({ NonFinancialId: metricId(m.key), Name: m.name, Unit: m.unit }))
     .sort(byId((m) => m.NonFinancialId));
 
-  const accountIndex = new Map(t.accounts.map((a) => [a.code, accounts.findIndex((r) => r.AccountId === accountId(a.code))]));
-  const ledgerAccounts = accounts.map((r) => {
-    const tpl = t.accounts.find((a) => accountId(a.code) === r.AccountId)!;
-    return { type: tpl.type, role: tpl.role ?? "none" };
-  });
+  // Lookups by map, not by search: the large preset has 20,000 accounts.
+  const positionOf = <T>(records: T[], id: (r: T) => string) => new Map(records.map((r, i) => [id(r), i]));
+  const accountAt = positionOf(accounts, (r) => r.AccountId);
+  const classAt = positionOf(classes, (r) => r.ClassId);
+  const departmentAt = positionOf(departments, (r) => r.DepartmentId);
+  const accountIndex = new Map(t.accounts.map((a) => [a.code, accountAt.get(accountId(a.code))!]));
+  const ledgerAccounts = new Array<LedgerAccount>(accounts.length);
+  for (const a of t.accounts) ledgerAccounts[accountIndex.get(a.code)!] = { type: a.type, role: a.role ?? "none" };
   const model: LedgerModel = {
     template: t,
     accounts: ledgerAccounts,
     accountIndex,
-    classWeights: t.classes
-      .filter((c) => (c.weight ?? 0) > 0)
-      .map((c) => ({ index: classes.findIndex((r) => r.ClassId === classId(c.key)), weight: c.weight! })),
-    departmentIndex: new Map(t.departments.map((d) => [d.key, departments.findIndex((r) => r.DepartmentId === departmentId(d.key))])),
+    classWeights: t.classes.filter((c) => (c.weight ?? 0) > 0).map((c) => ({ index: classAt.get(classId(c.key))!, weight: c.weight! })),
+    classIndex: new Map(t.classes.map((c) => [c.key, classAt.get(classId(c.key))!])),
+    departmentIndex: new Map(t.departments.map((d) => [d.key, departmentAt.get(departmentId(d.key))!])),
   };
   return {
     info: { CompanyId: t.id, CompanyName: t.name, FiscalMonthEnd: t.fiscalMonthEnd, Currency: t.currency },
@@ -126,11 +135,14 @@ function buildCompany(t: CompanyTemplate): CompanyData {
 
 export class Dataset {
   readonly window: LedgerWindow;
+  private readonly templates: readonly CompanyTemplate[];
   private readonly companyCache = new Map<string, CompanyData>();
   private readonly ledgerCache = new Map<string, Ledger>();
 
   constructor(options: DatasetOptions) {
-    const months = options.months ?? 24;
+    const size = options.size ?? "small";
+    this.templates = size === "large" ? largeTemplates() : COMPANY_TEMPLATES;
+    const months = options.months ?? (size === "large" ? 36 : 24);
     const stale = options.staleMonths ?? 0;
     this.window = {
       firstMonth: monthOfDate(options.now) - (months - 1),
@@ -140,13 +152,13 @@ export class Dataset {
   }
 
   companies(): { id: string; name: string }[] {
-    return COMPANY_TEMPLATES.map((t) => ({ id: t.id, name: t.name }));
+    return this.templates.map((t) => ({ id: t.id, name: t.name }));
   }
 
   company(id: string): CompanyData | undefined {
     const cached = this.companyCache.get(id);
     if (cached) return cached;
-    const template = COMPANY_TEMPLATES.find((t) => t.id === id);
+    const template = this.templates.find((t) => t.id === id);
     if (!template) return undefined;
     const built = buildCompany(template);
     this.companyCache.set(id, built);

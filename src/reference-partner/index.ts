@@ -5,17 +5,20 @@
  */
 import { startServer, type ServerHandler, type ServerOptions } from "../http/server.js";
 import type { DemoUser, PartnerContext } from "./context.js";
-import { Dataset } from "./data.js";
+import { Dataset, type DataSize } from "./data.js";
 import { parseDefects } from "./defects.js";
 import { createHandler } from "./handlers.js";
 import { Responder } from "./responses.js";
 import { ACCESS_TOKEN_LIFETIME_SECONDS, randomSecret, TokenStore } from "./tokens.js";
 
 export { listDefects, type DefectInfo } from "./defects.js";
+export { DATA_SIZES, type DataSize } from "./data.js";
 
 export interface PartnerOptions {
-  /** Injected clock: data covers 24 months up to and including this calendar month (UTC). */
+  /** Injected clock: data covers 24 months (36 for `large`) up to and including this calendar month (UTC). */
   now?: Date;
+  /** Data size preset: `small` (default, two companies) or `large` (one company of 20,000 accounts, 200 classes). */
+  size?: DataSize;
   /** Defect switch ids; an unknown id throws an Error listing the valid ids. */
   defects?: string[];
   /** Default 127.0.0.1. */
@@ -65,7 +68,7 @@ export function createPartner(options: PartnerOptions = {}): PartnerApp {
   const epoch = options.now ? options.now.getTime() : startedAt;
   // The injected clock moves on with real time, so token lifetimes still run out.
   const clock = () => epoch + (Date.now() - startedAt);
-  const dataset = new Dataset({ now: new Date(epoch), staleMonths: defects.has("stale-data") ? 3 : 0 });
+  const dataset = new Dataset({ now: new Date(epoch), size: options.size, staleMonths: defects.has("stale-data") ? 3 : 0 });
   const tokens = new TokenStore(clock);
   const companies = dataset.companies();
   const everyCompany = companies.map((c) => c.id);

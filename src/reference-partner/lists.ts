@@ -15,7 +15,9 @@ export const LIST_NAMES: readonly ListName[] = ["chart-of-accounts", "budgets", 
 function records(ctx: PartnerContext, company: CompanyData, list: ListName): object[] {
   switch (list) {
     case "chart-of-accounts": {
-      let accounts = company.accounts.map((a) => ({ ...a }));
+      // Copies only when a switch edits records (20,000 copies per page would be the large preset's cost).
+      const edits = ["cyclic-hierarchy", "duplicate-account", "missing-field"].some((id) => ctx.defects.has(id));
+      let accounts = edits ? company.accounts.map((a) => ({ ...a })) : company.accounts;
       // defect: cyclic-hierarchy (a child and its parent name each other as parent)
       if (ctx.defects.has("cyclic-hierarchy")) {
         const child = accounts.find((a) => a.ParentAccountId !== null)!;

@@ -1,15 +1,18 @@
 /**
  * One entry point for the CLI: pick a format, get a string. Writing it anywhere is the caller's job.
  */
+import { renderHtml, type HtmlOptions } from "./html.js";
 import { renderJson, type JsonOptions } from "./json.js";
+import { renderJunit, type JunitOptions } from "./junit.js";
+import { renderMarkdown, type MarkdownOptions } from "./markdown.js";
 import { renderTerminal, type TerminalOptions } from "./terminal.js";
 import type { Report } from "./types.js";
 
-export const REPORT_FORMATS = ["terminal", "json"] as const;
+export const REPORT_FORMATS = ["terminal", "json", "junit", "markdown", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of every format together; each reporter reads the ones it knows. Colour is off unless asked for. */
-export type RenderOptions = Partial<TerminalOptions> & JsonOptions;
+export type RenderOptions = Partial<TerminalOptions> & JsonOptions & JunitOptions & MarkdownOptions & HtmlOptions;
 
 export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
@@ -21,6 +24,12 @@ export function renderReport(format: ReportFormat, report: Report, options: Rend
       return renderTerminal(report, { ...options, color: options.color ?? false });
     case "json":
       return renderJson(report, options);
+    case "junit":
+      return renderJunit(report, options);
+    case "markdown":
+      return renderMarkdown(report, options);
+    case "html":
+      return renderHtml(report, options);
     default: {
       // Reached only from untyped callers; list the choices like a usage error would.
       const unknown: never = format;
@@ -29,7 +38,9 @@ export function renderReport(format: ReportFormat, report: Report, options: Rend
   }
 }
 
-export { renderJson, renderTerminal };
-export type { JsonOptions, TerminalOptions };
+export { renderHtml, renderJson, renderJunit, renderMarkdown, renderTerminal };
+export type { HtmlOptions, JsonOptions, JunitOptions, MarkdownOptions, TerminalOptions };
+export { applyAllowlist, allowlistNotices, type Allowlist, type AllowlistEntry } from "./allowlist.js";
+export { canonicalJson, checkIntegrity, digestOf, sealReport } from "./integrity.js";
 export { reportSchema, validateReport } from "./report-schema.js";
 export * from "./types.js";

@@ -3,7 +3,23 @@
  * Report type declares them, whatever order the engine built the objects in, so two runs with the
  * same findings diff cleanly and snapshot tests stay stable.
  */
-import type { CheckResult, CheckStatus, Coverage, CoverageEntry, Evidence, Finding, OperationRef, Rehearsal, Report, RuleRef, StepResult } from "./types.js";
+import type {
+  AcceptedBy,
+  AllowlistEntryResult,
+  AllowlistSummary,
+  CheckResult,
+  CheckStatus,
+  Coverage,
+  CoverageEntry,
+  Evidence,
+  Finding,
+  Integrity,
+  OperationRef,
+  Rehearsal,
+  Report,
+  RuleRef,
+  StepResult,
+} from "./types.js";
 
 export interface JsonOptions {
   /** Indent with two spaces; default true. Off gives one line (plus the trailing newline). */
@@ -34,6 +50,8 @@ export const REPORT_KEY_ORDER = {
     "stats",
     "coverage",
     "rehearsal",
+    "allowlist",
+    "integrity",
   ]),
   tool: keysOf<Report["tool"]>()(["name", "version"]),
   spec: keysOf<Report["spec"]>()(["version", "source", "sha256", "modeledOperations"]),
@@ -44,7 +62,7 @@ export const REPORT_KEY_ORDER = {
   rehearsal: keysOf<Rehearsal>()(["companies", "concurrency", "requests", "durationMs", "statuses", "retries", "operations"]),
   rehearsalOperation: keysOf<Rehearsal["operations"][number]>()(["operation", "count", "p50Ms", "p95Ms", "maxMs", "statuses"]),
   step: keysOf<StepResult>()(["step", "title", "verdict", "counts"]),
-  counts: keysOf<Record<CheckStatus, number>>()(["pass", "warn", "fail", "skip", "error"]),
+  counts: keysOf<Record<CheckStatus, number>>()(["pass", "warn", "fail", "skip", "error", "accepted"]),
   check: keysOf<CheckResult>()(["id", "family", "step", "title", "status", "summary", "findings", "durationMs", "requests"]),
   finding: keysOf<Finding>()([
     "code",
@@ -57,7 +75,12 @@ export const REPORT_KEY_ORDER = {
     "rule",
     "fix",
     "curl",
+    "accepted",
   ]),
+  accepted: keysOf<AcceptedBy>()(["reason", "expires"]),
+  allowlist: keysOf<AllowlistSummary>()(["source", "entries"]),
+  allowlistEntry: keysOf<AllowlistEntryResult>()(["check", "operation", "reason", "expires", "state", "matched"]),
+  integrity: keysOf<Integrity>()(["algorithm", "digest"]),
   operation: keysOf<OperationRef>()(["method", "path"]),
   rule: keysOf<RuleRef>()(["ref", "text"]),
   evidence: keysOf<Evidence>()(["request", "status", "headers", "bodyExcerpt", "expected", "actual", "durationMs"]),
@@ -104,6 +127,7 @@ const orderFinding: Shaper = (f) =>
     // Header order is what the partner's server sent; keep it.
     evidence: (v) => ordered(v, K.evidence),
     rule: (v) => ordered(v, K.rule),
+    accepted: (v) => ordered(v, K.accepted),
   });
 
 const orderCheck: Shaper = (ch) => ordered(ch, K.check, { findings: each(orderFinding) });
@@ -124,6 +148,8 @@ function orderReport(report: Report): unknown {
         statuses: sortedKeys,
         operations: each((e) => ordered(e, K.rehearsalOperation, { statuses: sortedKeys })),
       }),
+    allowlist: (v) => ordered(v, K.allowlist, { entries: each((e) => ordered(e, K.allowlistEntry)) }),
+    integrity: (v) => ordered(v, K.integrity),
   });
 }
 

@@ -9,7 +9,7 @@ import addFormatsModule from "ajv-formats";
 
 const addFormats = addFormatsModule.default;
 
-const CHECK_STATUSES = ["pass", "warn", "fail", "skip", "error"] as const;
+const CHECK_STATUSES = ["pass", "warn", "fail", "skip", "error", "accepted"] as const;
 const SEVERITIES = ["fail", "warn", "info"] as const;
 const VERDICTS = ["ready", "ready-with-warnings", "not-ready"] as const;
 const STEPS = [2, 3, 4] as const;
@@ -130,6 +130,42 @@ export const reportSchema = {
         },
       },
     },
+    allowlist: {
+      type: "object",
+      additionalProperties: false,
+      required: ["source", "entries"],
+      description: "The allowlist of known failures the run was judged with (`--allowlist`).",
+      properties: {
+        source: nonEmptyString,
+        entries: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["check", "reason", "expires", "state", "matched"],
+            properties: {
+              check: nonEmptyString,
+              operation: nonEmptyString,
+              reason: nonEmptyString,
+              expires: { type: "string", format: "date" },
+              state: { enum: ["applied", "unused", "expired"] },
+              matched: count,
+            },
+          },
+        },
+      },
+    },
+    integrity: {
+      type: "object",
+      additionalProperties: false,
+      required: ["algorithm", "digest"],
+      description:
+        "SHA-256 of the canonical JSON: the compact JSON report (keys in report order) without this field, UTF-8. `reach-check verify` recomputes it.",
+      properties: {
+        algorithm: { const: "sha256" },
+        digest: { type: "string", pattern: "^[0-9a-f]{64}$" },
+      },
+    },
   },
   $defs: {
     verdict: { enum: VERDICTS },
@@ -192,6 +228,13 @@ export const reportSchema = {
         },
         fix: { type: "string" },
         curl: nonEmptyString,
+        accepted: {
+          type: "object",
+          additionalProperties: false,
+          required: ["reason", "expires"],
+          description: "The allowlist entry that accepted this finding; it no longer counts against the verdict.",
+          properties: { reason: nonEmptyString, expires: { type: "string", format: "date" } },
+        },
       },
     },
     evidence: {

@@ -38,7 +38,7 @@ const MAX_ID_COLUMN = 32;
 const MAX_VALUE_CHARS = 400;
 const MAX_BODY_CHARS = 800;
 
-const STATUS_ORDER: readonly CheckStatus[] = ["pass", "warn", "fail", "skip", "error"];
+const STATUS_ORDER: readonly CheckStatus[] = ["pass", "warn", "fail", "skip", "error", "accepted"];
 const SEVERITY_RANK: Record<FindingSeverity, number> = { fail: 0, warn: 1, info: 2 };
 
 const STATUS_SYMBOL: Record<CheckStatus, string> = {
@@ -47,6 +47,7 @@ const STATUS_SYMBOL: Record<CheckStatus, string> = {
   fail: "✗",
   skip: "-",
   error: "‼",
+  accepted: "~",
 };
 
 const VERDICT_LABEL: Record<Verdict, string> = {
@@ -203,7 +204,8 @@ function renderCheck(check: CheckResult, ctx: Ctx): string[] {
 
   const findings = (check.findings ?? [])
     .filter((f) => ctx.verbose || f.severity !== "info")
-    .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3));
+    // Accepted findings come after the ones still to fix.
+    .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) + (a.accepted ? 4 : 0) - ((SEVERITY_RANK[b.severity] ?? 3) + (b.accepted ? 4 : 0)));
   const shown = findings.slice(0, ctx.maxFindings);
   for (const finding of shown) lines.push(...renderFinding(finding, ctx), "");
   const hidden = findings.length - shown.length;
@@ -268,6 +270,9 @@ function renderFinding(finding: Finding, ctx: Ctx): string[] {
     detail("rule", ref && text ? `${ref}\n${text}` : ref || text, true);
   }
   if (finding.fix) detail("fix", s(finding.fix), true);
+  if (finding.accepted) {
+    detail("accepted", `by the allowlist until ${s(finding.accepted.expires ?? "")}: ${s(finding.accepted.reason ?? "")}`, true);
+  }
   if (finding.curl) detail("reproduce", s(finding.curl), false);
   if (ctx.verbose && finding.code) detail("code", s(finding.code), false);
   return lines;
@@ -357,6 +362,22 @@ function renderSummary(report: Report, ctx: Ctx): string[] {
     }
   }
 
+  const allow = report.allowlist;
+  if (allow) {
+    const by = (state: string) => (allow.entries ?? []).filter((e) => e.state === state);
+    const accepted = checks.reduce((n, ch) => n + (ch.findings ?? []).filter((f) => f.accepted).length, 0);
+    lines.push(...field("allowlist", `${s(allow.source ?? "")}: ${plural(accepted, "finding")} accepted by ${plural(by("applied").length, "entry", "entries")}`));
+    for (const e of [...by("expired"), ...by("unused")]) {
+      const what = `${s(e.check ?? "")}${e.operation ? ` ${s(e.operation)}` : ""}`;
+      const why =
+        e.state === "expired"
+          ? `expired on ${s(e.expires ?? "")}: its ${plural(e.matched ?? 0, "finding")} count again`
+          : "matches no finding any more: remove it";
+      lines.push(...field("", `${c.yellow("!")} ${what}: ${why}`));
+    }
+  }
+  if (report.integrity?.digest) lines.push(...field("integrity", `sha256 ${s(report.integrity.digest)}`));
+
   if (!ctx.verbose) {
     const info = checks.reduce((n, ch) => n + (ch.findings ?? []).filter((f) => f.severity === "info").length, 0);
     if (info > 0) lines.push(...field("notes", `${plural(info, "info finding")} not shown (use --verbose)`));
@@ -370,14 +391,14 @@ function renderSummary(report: Report, ctx: Ctx): string[] {
 }
 
 function countChecks(checks: readonly CheckResult[]): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0, accepted: 0 };
   for (const check of checks) if (check.status in counts) counts[check.status]++;
   return counts;
 }
 
-/** `3 pass · 1 warn` (zeros dropped) or, for the totals line, every status. */
+/** `3 pass · 1 warn` (zeros dropped) or, for the totals line, every status (`accepted` only with an allowlist). */
 function formatCounts(counts: Record<CheckStatus, number>, all: boolean): string {
-  return STATUS_ORDER.filter((st) => all || (counts[st] ?? 0) > 0)
+  return STATUS_ORDER.filter((st) => (all && st !== "accepted") || (counts[st] ?? 0) > 0)
     .map((st) => `${counts[st] ?? 0} ${st}`)
     .join(" · ");
 }
@@ -414,6 +435,8 @@ function statusColor(status: CheckStatus, { c }: Ctx): Paint {
       return c.red;
     case "skip":
       return c.gray;
+    case "accepted":
+      return c.cyan;
     default:
       return c.magenta.bold;
   }

@@ -5,8 +5,11 @@
 
 export const REPORT_VERSION = 1 as const;
 
-/** Outcome of one check. */
-export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "error";
+/**
+ * Outcome of one check. `accepted`: every failure it found is accepted by an allowlist entry that
+ * has not expired (see `Finding.accepted`); it does not count against a verdict.
+ */
+export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "error" | "accepted";
 
 /** How bad one finding is. `info` never changes a verdict. */
 export type FindingSeverity = "fail" | "warn" | "info";
@@ -70,6 +73,15 @@ export interface Finding {
   fix: string;
   /** A curl line that reproduces the request, token written as an environment variable. */
   curl?: string;
+  /** Set when an allowlist entry accepts this finding: it no longer counts against the verdict. */
+  accepted?: AcceptedBy;
+}
+
+/** The allowlist entry that accepted a finding. */
+export interface AcceptedBy {
+  reason: string;
+  /** Last day (YYYY-MM-DD, UTC) the acceptance holds. */
+  expires: string;
 }
 
 export interface CheckResult {
@@ -119,6 +131,36 @@ export interface Report {
   coverage: Coverage;
   /** Figures of the nightly-sync rehearsal, when it ran. */
   rehearsal?: Rehearsal;
+  /** The allowlist the run was judged with, when one was given (`--allowlist`). */
+  allowlist?: AllowlistSummary;
+  /** SHA-256 of the report's canonical JSON, so an edited report can be told apart (`reach-check verify`). */
+  integrity?: Integrity;
+}
+
+export type AllowlistEntryState = "applied" | "unused" | "expired";
+
+export interface AllowlistEntryResult {
+  check: string;
+  /** `METHOD /path`, when the entry is narrowed to one operation. */
+  operation?: string;
+  reason: string;
+  expires: string;
+  /** `applied`: accepted at least one finding; `unused`: matches nothing any more; `expired`: past its date, accepts nothing. */
+  state: AllowlistEntryState;
+  /** Findings the entry matched (for an expired entry: the failures it would have accepted). */
+  matched: number;
+}
+
+export interface AllowlistSummary {
+  /** The allowlist file as given. */
+  source: string;
+  entries: AllowlistEntryResult[];
+}
+
+export interface Integrity {
+  algorithm: "sha256";
+  /** Lower-case hex digest of the canonical JSON: the compact JSON report without `integrity`, keys in report order, UTF-8. */
+  digest: string;
 }
 
 export interface CoverageEntry {

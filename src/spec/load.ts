@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { oneLine, SpecError } from "./errors.js";
 import { buildOperations } from "./operations.js";
+import { findRefCycle } from "./cycles.js";
 import { isMissing, parseLocalRef, walk } from "./pointer.js";
 import { describeFsError, readProfile } from "./profile.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
@@ -54,6 +55,10 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
   const { openapiVersion, dialect } = checkVersion(parsed, source.label);
   const document = await bundleDocument(SwaggerParser, source, parsed);
   await validateDocument(SwaggerParser, document, dialect, source.label);
+  const cycle = findRefCycle(document);
+  if (cycle) {
+    throw new SpecError(`${source.label}: circular $ref ${cycle.join(" -> ")}: the schema refers back to itself without describing any value in between, so nothing can be validated against it`);
+  }
 
   const resolve = (ref: string): unknown => resolveLocal(document, ref, source.label);
   const info = (document.info ?? {}) as Doc;

@@ -18,6 +18,9 @@ const MIN_SECRET_LENGTH = 4;
  */
 const MIN_BASE64_FRAGMENT = 4;
 
+/** Deeper than this, `redactDeep` stops walking (HTTP bodies nesting deeper are never parsed). */
+const MAX_WALK_DEPTH = 1000;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -117,12 +120,14 @@ export class Redactor {
    */
   redactDeep<T>(value: T): T {
     if (this.patterns.size === 0) return value;
-    return this.walk(value, new WeakMap()) as T;
+    return this.walk(value, new WeakMap(), 0) as T;
   }
 
-  private walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  private walk(value: unknown, seen: WeakMap<object, unknown>, depth: number): unknown {
     if (typeof value === "string") return this.redact(value);
     if (value === null || typeof value !== "object") return value;
+    // Recursion is bounded: a subtree nested absurdly deep is replaced whole, never left unmasked.
+    if (depth >= MAX_WALK_DEPTH) return REDACTED;
     const known = seen.get(value);
     if (known !== undefined) return known;
     if (Array.isArray(value)) {
@@ -130,7 +135,7 @@ export class Redactor {
       seen.set(value, copy);
       let changed = false;
       for (const item of value) {
-        const next = this.walk(item, seen);
+        const next = this.walk(item, seen, depth + 1);
         if (next !== item) changed = true;
         copy.push(next);
       }
@@ -143,7 +148,7 @@ export class Redactor {
     let changed = false;
     for (const [key, item] of Object.entries(value)) {
       const newKey = this.redact(key);
-      const next = this.walk(item, seen);
+      const next = this.walk(item, seen, depth + 1);
       if (newKey !== key || next !== item) changed = true;
       copy[newKey] = next;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOW, check, parseReport, runCli } from "../helpers/cli.js";
+import { NOW, parseReport, runCli } from "../helpers/cli.js";
 import { validateReport } from "../../src/report/report-schema.js";
 
 describe("reach-check demo", () => {

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOW, runCli } from "../helpers/cli.js";
-import { createPartnerHandler } from "../../src/reference-partner/index.js";
-import { startServer, type RunningServer } from "../../src/http/server.js";
+import type { RunningServer } from "../../src/http/server.js";
+import { startEchoingPartner } from "../helpers/echo-partner.js";
 
 const TOKEN = "tok_Zq9!x/+Echo=SECRET~value";
 const forms = (s: string) => [
@@ -20,28 +20,7 @@ const forms = (s: string) => [
 let server: RunningServer;
 
 beforeAll(async () => {
-  const inner = createPartnerHandler({ now: new Date(NOW), accessToken: TOKEN });
-  // An echoing partner: whatever it answers, it repeats the Authorization header back.
-  server = await startServer(async (req) => {
-    const reply = await inner(req);
-    const auth = req.headers.authorization ?? "";
-    const headers: Record<string, string> = { ...(reply.headers ?? {}), "x-echo-authorization": auth };
-    let body = reply.body;
-    if (typeof body === "string" && body.startsWith("{")) {
-      try {
-        const json = JSON.parse(body);
-        if (json && typeof json === "object" && !Array.isArray(json)) {
-          json.EchoedAuthorization = auth;
-          json.EchoedBase64 = Buffer.from(auth).toString("base64");
-          body = JSON.stringify(json);
-          delete headers["content-length"];
-        }
-      } catch {
-        /* leave non-JSON bodies alone */
-      }
-    }
-    return { ...reply, headers, body };
-  });
+  server = await startEchoingPartner(new Date(NOW), TOKEN);
 });
 afterAll(async () => server?.close());
 

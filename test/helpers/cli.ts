@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { validateReport } from "../../src/report/report-schema.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BIN = join(ROOT, "bin", "reach-check.js");
@@ -41,13 +42,17 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
   });
 }
 
-/** Parse a JSON report from stdout, with the output in the error when it is not JSON. */
+/** Parse a JSON report from stdout, with the output in the error when it is not JSON; it must match the report schema. */
 export function parseReport(r: CliResult): import("../../src/report/types.js").Report {
+  let report: import("../../src/report/types.js").Report;
   try {
-    return JSON.parse(r.stdout);
+    report = JSON.parse(r.stdout);
   } catch {
     throw new Error(`stdout is not a JSON report (exit ${r.code}):\n${r.stdout.slice(0, 2000)}\n--- stderr ---\n${r.stderr.slice(0, 2000)}`);
   }
+  const problems = validateReport(report);
+  if (problems.length > 0) throw new Error(`the JSON report does not match its schema:\n${problems.slice(0, 10).join("\n")}`);
+  return report;
 }
 
 export function check(report: import("../../src/report/types.js").Report, id: string) {

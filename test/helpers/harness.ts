@@ -6,6 +6,7 @@ import { loadSpec, runPipeline } from "../../src/cli/pipeline.js";
 import { startPartner, type PartnerOptions } from "../../src/reference-partner/index.js";
 import type { CheckResult, Finding, Report } from "../../src/report/types.js";
 import type { Contract } from "../../src/spec/types.js";
+import { validateReport } from "../../src/report/report-schema.js";
 import { NOW } from "./cli.js";
 
 const contracts = new Map<string, Promise<Contract>>();
@@ -25,6 +26,10 @@ export interface HarnessOptions {
   /** --spec file; default: the bundled spec. */
   spec?: string;
   partner?: Partial<PartnerOptions>;
+  /** Hand the partner's OAuth client and refresh token to the run (the oauth.* checks). */
+  oauth?: boolean;
+  /** Hand the run a second token that reads only the partner's first company (auth.company-scope). */
+  scopedToken?: boolean;
   /** Overrides of pipeline settings (concurrency, pageSize, maxPages, ...). */
   settings?: Partial<Parameters<typeof runPipeline>[0]>;
 }
@@ -33,7 +38,7 @@ export async function checkReference(opts: HarnessOptions = {}): Promise<Report>
   const now = new Date(opts.now ?? NOW);
   const partner = await startPartner({ now, defects: opts.defects ?? [], ...opts.partner });
   try {
-    return await runPipeline({
+    const report = await runPipeline({
       baseUrl: partner.baseUrl,
       token: partner.accessToken,
       tokenEnvName: "REACH_ACCESS_TOKEN",
@@ -52,8 +57,14 @@ export async function checkReference(opts: HarnessOptions = {}): Promise<Report>
       now,
       toolVersion: "0.0.0-test",
       only: opts.only,
+      ...(opts.oauth ? { credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken } } : {}),
+      ...(opts.scopedToken ? { scopedToken: { token: partner.issueToken([partner.companies[0]!.id]), envName: "REACH_SCOPED_TOKEN" } } : {}),
       ...opts.settings,
     });
+    // Every report a test produces must match the published schema.
+    const problems = validateReport(report);
+    if (problems.length > 0) throw new Error(`the report does not match its schema:\n${problems.slice(0, 10).join("\n")}`);
+    return report;
   } finally {
     await partner.close();
   }

@@ -2,6 +2,8 @@ import { UsageError } from "../errors.js";
 import type { Io } from "../main.js";
 import { knownSecrets } from "../main.js";
 import { contractFrom, runAndPrint, runSettings } from "./shared.js";
+import { readClientCredentials } from "../../config/credentials.js";
+import type { DataSize } from "../../reference-partner/index.js";
 
 export async function checkBreaks(requested: unknown): Promise<string[]> {
   const { listDefects } = await import("../../reference-partner/defects.js");
@@ -40,9 +42,18 @@ export default async function demo(opts: Record<string, unknown>, io: Io): Promi
   const contract = await contractFrom(opts);
   const settings = runSettings(opts);
   const { startPartner } = await import("../../reference-partner/index.js");
-  // A token set in the environment becomes the reference partner's token, so runs are reproducible.
-  const partner = await startPartner({ now: settings.now, defects: breaks, accessToken: presetToken(io) });
-  knownSecrets.push(partner.accessToken, partner.clientSecret, partner.refreshToken);
+  // Tokens and client credentials set in the environment become the reference partner's, so runs are reproducible.
+  const preset = readClientCredentials(io.env);
+  const partner = await startPartner({
+    now: settings.now,
+    defects: breaks,
+    accessToken: presetToken(io),
+    size: opts.size as DataSize | undefined,
+    ...(preset ? { clientId: preset.clientId, clientSecret: preset.clientSecret, refreshToken: preset.refreshToken } : {}),
+  });
+  // The demo exercises the OAuth lifecycle and company scoping too: a second token for the first company only.
+  const scopedToken = partner.companies.length > 1 ? { token: partner.issueToken([partner.companies[0]!.id]), envName: "REACH_SCOPED_TOKEN" } : undefined;
+  knownSecrets.push(partner.accessToken, partner.clientSecret, partner.refreshToken, ...(scopedToken ? [scopedToken.token] : []));
   try {
     return await runAndPrint(
       {
@@ -51,6 +62,8 @@ export default async function demo(opts: Record<string, unknown>, io: Io): Promi
         token: partner.accessToken,
         tokenEnvName: "REACH_ACCESS_TOKEN",
         secrets: [partner.clientSecret, partner.refreshToken],
+        credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken },
+        scopedToken,
         contract,
       },
       opts,

@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import type { Io } from "../main.js";
 import { knownSecrets } from "../main.js";
 import { checkBreaks, listBreaks, presetToken } from "./demo.js";
+import type { DataSize } from "../../reference-partner/index.js";
 
 /**
  * Runs the reference partner until interrupted. The access token is written to a file readable
@@ -22,10 +23,11 @@ export default async function serve(opts: Record<string, unknown>, io: Io): Prom
       now: opts.now ? new Date(opts.now as string) : undefined,
       defects: breaks,
       accessToken: presetToken(io),
+      size: opts.size as DataSize | undefined,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAFNOSUPPORT") {
       throw new UsageError(`cannot listen on ${String(opts.host)}:${String(opts.port)} (${code})`);
     }
     throw err;

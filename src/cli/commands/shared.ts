@@ -6,6 +6,7 @@ import type { Io } from "../main.js";
 import { assertExclusive, type Format } from "../options.js";
 import { createProgress, currentOutputEnv, useColor } from "../output.js";
 import { loadSpec, runPipeline, type PipelineInput } from "../pipeline.js";
+import type { ReportTarget } from "../report-files.js";
 import { packageInfo } from "../../util/package-info.js";
 
 export async function contractFrom(opts: Record<string, unknown>): Promise<Contract> {
@@ -14,7 +15,11 @@ export async function contractFrom(opts: Record<string, unknown>): Promise<Contr
   try {
     return await loadSpec({ specVersion: opts.specVersion as string | undefined, spec: opts.spec as string | undefined });
   } catch (err) {
-    if (err instanceof SpecError) throw new UsageError(err.message.split("\n")[0]);
+    if (err instanceof SpecError) {
+      // Name the option the user gave, so the line says where the problem came from.
+      const option = opts.spec !== undefined ? "--spec" : opts.specVersion !== undefined ? "--spec-version" : undefined;
+      throw new UsageError(`${option ? `${option}: ` : ""}${err.message.split("\n")[0]}`);
+    }
     throw err;
   }
 }
@@ -31,7 +36,11 @@ export function runSettings(opts: Record<string, unknown>) {
     pageSize: opts.pageSize as number,
     maxPages: opts.maxPages as number,
     maxRequests: opts.maxRequests as number,
+    deadlineMs: typeof opts.deadline === "number" ? opts.deadline : undefined,
     slowMs: opts.slowMs as number,
+    maxRetryWaitMs: typeof opts.maxRetryWait === "number" ? opts.maxRetryWait * 1000 : undefined,
+    sampleSize: opts.sampleSize as number,
+    only: opts.check as string[] | undefined,
     now: opts.now ? new Date(opts.now as string) : new Date(),
     toolVersion: packageInfo().version,
   };
@@ -48,8 +57,10 @@ export function readCa(path: unknown): string | undefined {
   }
 }
 
-export function exitCodeFor(report: Report): number {
-  return report.verdict === "not-ready" ? EXIT.notReady : EXIT.ready;
+/** 1 when not ready; with `--fail-on warn`, also when ready with warnings. */
+export function exitCodeFor(report: Report, failOn: "fail" | "warn" = "fail"): number {
+  if (report.verdict === "not-ready") return EXIT.notReady;
+  return failOn === "warn" && report.verdict === "ready-with-warnings" ? EXIT.notReady : EXIT.ready;
 }
 
 /** Run the pipeline with progress on a terminal, print the report, return the exit code. */
@@ -58,6 +69,12 @@ export async function runAndPrint(
   opts: Record<string, unknown>,
   io: Io,
 ): Promise<number> {
+  // Report files and the allowlist are checked before the run: a typo must not cost a whole run.
+  const { prepareReportTargets, writeReportFile } = await import("../report-files.js");
+  const targets = prepareReportTargets((opts.report as ReportTarget[] | undefined) ?? []);
+  const allowlist = opts.allowlist !== undefined ? await loadAllowlist(String(opts.allowlist)) : undefined;
+  const failOn = (opts.failOn as "fail" | "warn" | undefined) ?? "fail";
+
   const out = currentOutputEnv();
   const outEnv = { ...out, env: io.env };
   const progress = await createProgress(outEnv);
@@ -67,9 +84,22 @@ export async function runAndPrint(
   } finally {
     progress.stop();
   }
-  const { renderReport } = await import("../../report/index.js");
+  const { renderReport, applyAllowlist, allowlistNotices, sealReport } = await import("../../report/index.js");
+  if (allowlist) report = applyAllowlist(report, allowlist, report.startedAt.slice(0, 10));
+  report = sealReport(report);
+
   const format = opts.format as Format;
-  const text = renderReport(format, report, { color: useColor(outEnv, opts.color as boolean | undefined), verbose: opts.verbose === true });
+  const common = { verbose: opts.verbose === true, failOn };
+  const text = renderReport(format, report, { ...common, color: useColor(outEnv, opts.color as boolean | undefined) });
   io.stdout(text.endsWith("\n") ? text : `${text}\n`);
-  return exitCodeFor(report);
+  for (const t of targets) writeReportFile(t, renderReport(t.format, report, { ...common, color: false }));
+  for (const notice of allowlistNotices(report)) io.stderr(`reach-check: warning: ${notice}\n`);
+  return exitCodeFor(report, failOn);
+}
+
+async function loadAllowlist(path: string) {
+  const [{ readAllowlist, assertKnownChecks }, { probes }] = await Promise.all([import("../../config/allowlist.js"), import("../../probes/index.js")]);
+  const allowlist = readAllowlist(path);
+  assertKnownChecks(allowlist, probes.map((p) => p.id));
+  return allowlist;
 }

@@ -2,6 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
+import { isLoopbackHost } from "../../http/address.js";
 
 const RULE = {
   ref: "openapi:#/paths/~1auth~1oauth-discovery/get",
@@ -48,6 +49,26 @@ export const probe: Probe = {
               pointer: `/${m.field}`,
               exchange: ex,
               evidence: { expected: `contains "${m.value}"`, actual: JSON.stringify(list) },
+            }),
+          );
+        }
+      }
+      // A local test run (loopback base URL) may well serve its endpoints over http.
+      const local = isLoopbackHost(ctx.http.baseUrl.hostname);
+      for (const field of ["authorization_endpoint", "token_endpoint"]) {
+        const v = d[field];
+        if (typeof v === "string" && /^http:\/\//i.test(v) && !local) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/not-https`,
+              severity: "warn",
+              message: `${field} is "${v}", plain http: client secrets, codes and tokens would cross the network unencrypted.`,
+              rule: { ref: "reach:terms-of-service#security", text: "Reach connects over HTTPS with OAuth 2.0; the authorization and token endpoints of a public deployment are https." },
+              fix: `Give ${field} as an https URL and serve it over TLS.`,
+              operation: op,
+              pointer: `/${field}`,
+              exchange: ex,
+              evidence: { expected: "https://…", actual: v },
             }),
           );
         }

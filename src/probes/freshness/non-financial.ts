@@ -4,6 +4,7 @@ import type { Probe } from "../types.js";
 import { FRESHNESS_RULE } from "../support/freshness.js";
 import { makeFinding } from "../support/findings.js";
 import { latestPeriod, rowsOf } from "../support/rows.js";
+import { syncMetricBody } from "../support/sync-data.js";
 
 export const probe: Probe = {
   id: "freshness.non-financial",
@@ -20,7 +21,8 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const latest: string[] = [];
     for (const company of ctx.companies) {
-      const body = await ctx.data.metricValuesBody(op, company);
+      // The sync's 24-month request (its first chunk of ids), so the latest period is named even when old.
+      const body = await syncMetricBody(ctx, op, company);
       if (!body) continue;
       const ex = await ctx.data.metricValues(op, company, body);
       const rows = rowsOf(ex, ctx.contract.profile.pagination.dataField, { id: op.profile.rowIdField, period: op.profile.periodField });
@@ -32,7 +34,7 @@ export const probe: Probe = {
           makeFinding(ctx, {
             code: `${this.id}/stale`,
             severity: "fail",
-            message: `Non-financial values of ${company} ${last ? `stop at ${last}` : "are empty for the last three months"}; they must reach ${oldest}.`,
+            message: `Non-financial values of ${company} ${last ? `stop at ${last}` : `are empty for the last ${ctx.data.syncOptions().months} months`}; they must reach ${oldest}.`,
             rule: FRESHNESS_RULE,
             fix: "Keep the metric values current: the previous month must be present when Reach syncs.",
             operation: op,

@@ -16,7 +16,7 @@ export const probe: Probe = {
   title: "Operations answer within Reach's latency budget",
   description:
     "Computes p50, p95 and maximum latency per operation over every request of the run. Reach expects answers within about 1-2 seconds; a p95 above the limit (--slow-ms, default 2000) is a warning.",
-  after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial", "auth.no-token", "auth.invalid-token"],
+  orderAfter: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial", "auth.no-token", "auth.invalid-token", "reliability.rehearsal", "reliability.stability"],
   async run(ctx) {
     const byOp = new Map<string, { method: string; path: string; ms: number[] }>();
     const samples: readonly LatencySample[] = ctx.http.samples();

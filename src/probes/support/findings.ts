@@ -38,7 +38,11 @@ export function bodyExcerpt(ex: Exchange, pointer?: string): string | undefined 
     for (let cut = segs.length - 1; cut >= 1; cut--) {
       const parent = atPointer(res.json, segs.slice(0, cut).join("/"));
       if (parent !== undefined && typeof parent === "object" && parent !== null) {
-        return clip(JSON.stringify(parent));
+        try {
+          return clip(JSON.stringify(parent));
+        } catch {
+          break; // too deep to serialise: fall back to the raw text below
+        }
       }
     }
   }
@@ -100,15 +104,24 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   return f;
 }
 
+/** What to do, for the transport failures where the generic advice would mislead. */
+const TRANSPORT_FIX: Partial<Record<string, string>> = {
+  "budget-exhausted": "reach-check did not send this request: the run's request budget was used up. Raise --max-requests (and look for lists that never end or requests repeated without need).",
+  deadline: "The run's deadline passed before this request was answered. Make the slow operations answer faster, or give the run more time with --deadline.",
+  "body-too-large": "Keep responses within the body size cap (--max-body): page large lists with offset/limit instead of sending everything at once.",
+  "body-timeout": "Send the whole body promptly once the headers are out (within --body-timeout); a body that trickles in stalls Reach's sync.",
+  "headers-timeout": "Answer within the time limit (--timeout); check the server logs for this request.",
+};
+
 /** The request never got an answer: a transport failure is a finding on that operation. */
 export function transportFinding(ctx: ProbeContext, checkId: string, ex: Exchange, op: Operation, company?: string): Finding {
   const err = ex.error!;
   return makeFinding(ctx, {
     code: `${checkId}/transport`,
     severity: "fail",
-    message: `${op.method} ${op.path} got no HTTP answer: ${err.message}`,
+    message: `${op.method} ${op.path} got no usable answer: ${err.message}`,
     rule: RULES.reliable,
-    fix: "Make sure the endpoint answers every request within the time limits; check the server logs for this request.",
+    fix: TRANSPORT_FIX[err.code] ?? "Make sure the endpoint answers every request within the time limits; check the server logs for this request.",
     operation: op,
     company,
     exchange: ex,

@@ -29,7 +29,9 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
   const p = ctx.contract.profile;
   const basis = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
-  const w = ctx.data.recentWindow();
+  // The sync's 24-month request (shared with the accuracy checks), so the latest period with data is
+  // named even when it is long before the current month.
+  const w = ctx.data.syncWindow();
   const oldest = periodShift(ctx.now, -spec.maxLagMonths);
   const findings: Finding[] = [];
   const latest: string[] = [];

@@ -8,6 +8,8 @@ import type { SchemaIssue } from "../../schema/types.js";
 import type { ResponseSpec } from "../../spec/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
+import { isHtml } from "./error-body.js";
+import { retryAfterMs } from "../../http/retry-after.js";
 
 export function escapePointer(seg: string): string {
   return seg.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -25,11 +27,28 @@ export function isJsonMediaType(ct: string | undefined): boolean {
   return ct !== undefined && (ct === "application/json" || /^application\/[\w.+-]*\+json$/.test(ct));
 }
 
-function isHtml(ex: Exchange): boolean {
-  const res = ex.response;
-  if (!res) return false;
-  return res.contentType === "text/html" || /^\s*<(!doctype|html)/i.test(res.text);
+/** What a non-2xx answer asked of the client that reach-check deliberately did not do. */
+function statusDetail(ctx: ProbeContext, ex: Exchange): string {
+  const res = ex.response!;
+  const location = res.headers.location;
+  if (res.status >= 300 && res.status < 400 && location !== undefined) {
+    return ` It redirects to ${location.length > 200 ? `${location.slice(0, 199)}…` : location}: reach-check follows no redirect (Reach's sync expects the data at the base URL), and never sends the token to another host.`;
+  }
+  const retryAfter = res.headers["retry-after"];
+  if ((res.status === 429 || res.status === 503) && retryAfter !== undefined) {
+    const waitMs = retryAfterMs(retryAfter, ctx.now.getTime());
+    const cap = ctx.options.maxRetryWaitMs ?? DEFAULT_RETRY_WAIT_MS;
+    const tries = ex.retries?.length ? ` after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : "";
+    if (waitMs === undefined) return ` Its Retry-After "${retryAfter}" is neither a number of seconds nor an HTTP date${tries}.`;
+    if (waitMs > cap) {
+      return ` Its Retry-After asks for a wait of ${Math.round(waitMs / 1000)} s; reach-check waits at most ${Math.round(cap / 1000)} s (--max-retry-wait) and did not wait it out${tries}.`;
+    }
+    return ` It was still answered so${tries}.`;
+  }
+  return "";
 }
+
+const DEFAULT_RETRY_WAIT_MS = 60_000;
 
 const OPERATION_TAG = (op: Operation) => (op.provenance === "modeled" ? " (a modeled part of the bundled spec)" : "");
 
@@ -86,7 +105,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
           ...base,
           code: `${checkId}/status`,
           severity: "fail",
-          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request with a valid token; expected ${expect.join(" or ")}.`,
+          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request with a valid token; expected ${expect.join(" or ")}.${statusDetail(ctx, ex)}`,
           rule: RULES.status,
           fix:
             res.status === 401 || res.status === 403
@@ -127,6 +146,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
     );
     return { findings, ok: false };
   }
+  findings.push(...jsonTextFindings(ctx, checkId, op, ex, company));
 
   const spec = responseFor(op, res.status);
   const mediaType = spec?.contentTypes.find((c) => isJsonMediaType(c)) ?? spec?.contentTypes[0];
@@ -137,6 +157,57 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   const issues = ctx.validator.validate(spec.schema, res.json, { specPointer, maxIssues: 200 });
   findings.push(...schemaFindings(ctx, checkId, op, ex, issues, specPointer, company));
   return { findings, ok: !findings.some((f) => f.severity === "fail") };
+}
+
+/**
+ * What the JSON text says that the parsed value hides: a member name given twice in one object
+ * (which value a client keeps depends on its parser: a failure, as I-JSON forbids it) and numbers a
+ * double cannot hold (a warning: I-JSON only advises against them).
+ */
+export function jsonTextFindings(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, company?: string): Finding[] {
+  const res = ex.response;
+  if (!res) return [];
+  const out: Finding[] = [];
+  if (res.duplicateKeys?.length) {
+    const first = res.duplicateKeys[0];
+    const more = res.duplicateKeys.length > 1 ? ` (and ${res.duplicateKeys.length - 1} more${res.duplicateKeys.length >= 10 ? ", at least" : ""})` : "";
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/duplicate-key`,
+        severity: "fail",
+        message: `${op.method} ${op.path} answered JSON with the member "${first.split("/").pop()}" twice in one object at ${first}${more}; parsers disagree on which value counts.`,
+        rule: {
+          ref: "rfc7493#section-2.3",
+          text: "JSON exchanged between systems must not repeat a member name within an object (I-JSON; RFC 8259 section 4): what a receiver reads is then unpredictable.",
+        },
+        fix: "Write each field once per object (usually a serializer fed two properties mapped to the same name).",
+        operation: op,
+        company,
+        pointer: first,
+        exchange: ex,
+        evidence: { expected: "unique member names", actual: res.duplicateKeys.join(", ") },
+      }),
+    );
+  }
+  if (res.impreciseNumbers?.length) {
+    const first = res.impreciseNumbers[0];
+    const read = Number(first.literal.replace(/…$/, ""));
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/number-precision`,
+        severity: "warn",
+        message: `${op.method} ${op.path} answered the number ${first.literal} at ${first.pointer || "the top level"}, which a client reading JSON numbers as doubles gets as ${String(read)}${res.impreciseNumbers.length > 1 ? ` (and ${res.impreciseNumbers.length - 1} more like it)` : ""}.`,
+        rule: { ref: "rfc7493#section-2.2", text: "Numbers beyond IEEE 754 double precision or range are not interoperable: receivers read other values (I-JSON; RFC 8259 section 6)." },
+        fix: "Send amounts and counts within double precision (at most 15-17 significant digits, no overflowing exponent); send an identifier that large as a string.",
+        operation: op,
+        company,
+        pointer: first.pointer,
+        exchange: ex,
+        evidence: { expected: "a number a double holds exactly (or within its precision)", actual: res.impreciseNumbers.map((x) => `${x.pointer || "/"}: ${x.literal}`).join(", ") },
+      }),
+    );
+  }
+  return out;
 }
 
 /** Turn schema issues into findings, one per distinct (kind, shape of pointer). */

@@ -6,13 +6,12 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
-import { isJsonMediaType, schemaFindings } from "./response.js";
+import { judgeErrorBody } from "./error-body.js";
 
 export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, what: string, company?: string): Finding[] {
   if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
   const res = ex.response!;
   const base = { operation: op, company, exchange: ex };
-  const html = res.contentType === "text/html" || /^\s*<(!doctype|html)/i.test(res.text);
   if (res.status >= 200 && res.status < 300) {
     return [
       makeFinding(ctx, {
@@ -42,33 +41,5 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
       }),
     ];
   }
-  const findings: Finding[] = [];
-  if (html || !isJsonMediaType(res.contentType) || res.json === undefined) {
-    findings.push(
-      makeFinding(ctx, {
-        ...base,
-        code: `${checkId}/${html ? "html" : "not-json"}`,
-        severity: "fail",
-        message: `${op.method} ${op.path} refused a request ${what} with ${res.status}, but the body is ${html ? "an HTML page" : res.json === undefined ? "not JSON" : `JSON sent as ${res.contentType ?? "no content type"}`}.`,
-        rule: RULES.unauthorized,
-        fix: "Send error responses as application/json in the {errors: [...]} envelope; never an HTML page.",
-        evidence: { expected: "application/json error envelope", actual: res.contentType ?? "(no Content-Type)" },
-      }),
-    );
-  }
-  const schema = ctx.contract.errorSchema;
-  if (res.json !== undefined && schema) {
-    const specPointer = ctx.contract.profile.errorSchemaRef;
-    const issues = ctx.validator.validate(schema, res.json, { specPointer }).filter((i) => i.kind !== "unknown-field");
-    for (const f of schemaFindings(ctx, checkId, op, ex, issues, specPointer, company)) {
-      findings.push({
-        ...f,
-        code: `${checkId}/error-envelope`,
-        message: `The ${res.status} body is not in Reach's error envelope: ${f.message}`,
-        rule: RULES.envelope,
-        fix: 'Wrap errors as {"errors": [{"error": "Unauthorized", "message": "…", "level": 8}]}.',
-      });
-    }
-  }
-  return findings;
+  return judgeErrorBody(ctx, checkId, op, ex, what, company, "Unauthorized");
 }

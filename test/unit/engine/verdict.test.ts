@@ -35,7 +35,7 @@ describe("verdicts", () => {
       { ...base, id: "a.c", step: 3, status: "fail" },
     ]);
     expect(steps.map((s) => s.verdict)).toEqual(["ready-with-warnings", "not-ready", "ready"]);
-    expect(steps[0].counts).toEqual({ pass: 1, warn: 1, fail: 0, skip: 0, error: 0 });
+    expect(steps[0].counts).toEqual({ pass: 1, warn: 1, fail: 0, skip: 0, error: 0, accepted: 0 });
   });
 });
 

@@ -19,7 +19,7 @@ describe("probe registry", () => {
       expect(p.id.startsWith(`${p.family}.`), p.id).toBe(true);
       expect(families as readonly string[]).toContain(p.family);
       expect(p.description.length, p.id).toBeGreaterThan(40);
-      for (const dep of p.after ?? []) expect(ids, `${p.id} after ${dep}`).toContain(dep);
+      for (const dep of [...(p.after ?? []), ...(p.orderAfter ?? [])]) expect(ids, `${p.id} after ${dep}`).toContain(dep);
     }
   });
 });

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Report } from "../../../src/report/types.js";
 
-export const FIXTURE_NAMES = ["ready", "not-ready", "skips-and-error"] as const;
+/** `accepted`: not-ready after an allowlist (applied, expired and unused entries) and sealed; `hostile`: partner text built to break formats. */
+export const FIXTURE_NAMES = ["ready", "not-ready", "skips-and-error", "accepted", "hostile"] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 export function loadReport(name: FixtureName): Report {

@@ -3,12 +3,18 @@ import { REPORT_FORMATS, isReportFormat, renderReport, type ReportFormat } from 
 import { renderJson } from "../../../src/report/json.js";
 import { renderTerminal } from "../../../src/report/terminal.js";
 import { loadReport } from "./fixtures.js";
+import { REPORT_FORMAT_NAMES } from "../../../src/cli/report-files.js";
+import { renderHtml } from "../../../src/report/html.js";
+import { renderJunit } from "../../../src/report/junit.js";
+import { renderMarkdown } from "../../../src/report/markdown.js";
 
 describe("renderReport", () => {
   const report = loadReport("not-ready");
 
-  it("offers the terminal and JSON formats", () => {
-    expect(REPORT_FORMATS).toEqual(["terminal", "json"]);
+  it("offers the terminal, JSON, JUnit, Markdown and HTML formats, the same list as the CLI", () => {
+    expect(REPORT_FORMATS).toEqual(["terminal", "json", "junit", "markdown", "html"]);
+    expect([...REPORT_FORMATS]).toEqual([...REPORT_FORMAT_NAMES]);
+    expect(isReportFormat("junit")).toBe(true);
     expect(isReportFormat("json")).toBe(true);
     expect(isReportFormat("terminal")).toBe(true);
     expect(isReportFormat("xml")).toBe(false);
@@ -26,7 +32,13 @@ describe("renderReport", () => {
     expect(renderReport("json", report, { pretty: false })).toBe(renderJson(report, { pretty: false }));
   });
 
+  it("dispatches to the JUnit, Markdown and HTML reporters with their options", () => {
+    expect(renderReport("junit", report, { failOn: "warn" })).toBe(renderJunit(report, { failOn: "warn" }));
+    expect(renderReport("markdown", report, { verbose: true })).toBe(renderMarkdown(report, { verbose: true }));
+    expect(renderReport("html", report)).toBe(renderHtml(report));
+  });
+
   it("names the known formats when given an unknown one", () => {
-    expect(() => renderReport("xml" as ReportFormat, report)).toThrow(/expected one of: terminal, json/);
+    expect(() => renderReport("xml" as ReportFormat, report)).toThrow(/expected one of: terminal, json, junit, markdown, html/);
   });
 });

@@ -27,6 +27,10 @@ describe("reportSchema", () => {
       [defs.finding.properties.operation, REPORT_KEY_ORDER.operation],
       [defs.finding.properties.rule, REPORT_KEY_ORDER.rule],
       [defs.evidence, REPORT_KEY_ORDER.evidence],
+      [defs.finding.properties.accepted, REPORT_KEY_ORDER.accepted],
+      [reportSchema.properties.allowlist, REPORT_KEY_ORDER.allowlist],
+      [reportSchema.properties.allowlist.properties.entries.items, REPORT_KEY_ORDER.allowlistEntry],
+      [reportSchema.properties.integrity, REPORT_KEY_ORDER.integrity],
     ];
     for (const [schema, keys] of pairs) {
       expect(Object.keys(schema.properties)).toEqual([...keys]);
@@ -35,13 +39,14 @@ describe("reportSchema", () => {
     // Optional fields of the type are exactly the ones the schema does not require.
     expect(defs.finding.required).toEqual(["code", "severity", "message", "rule", "fix"]);
     expect("required" in defs.evidence).toBe(false);
-    // `rehearsal` is the one optional top-level field: only runs that rehearse a sync have it.
-    expect(reportSchema.required).toEqual(REPORT_KEY_ORDER.report.filter((k) => k !== "rehearsal"));
+    // Optional top-level fields: `rehearsal` (runs that rehearse a sync), `allowlist` (runs given one),
+    // `integrity` (added when the CLI seals the report).
+    expect(reportSchema.required).toEqual(REPORT_KEY_ORDER.report.filter((k) => !["rehearsal", "allowlist", "integrity"].includes(k)));
     expect(defs.checkResult.required).toEqual([...REPORT_KEY_ORDER.check]);
   });
 
   it("enumerates statuses, severities, verdicts and steps", () => {
-    expect(reportSchema.$defs.checkStatus.enum).toEqual(["pass", "warn", "fail", "skip", "error"]);
+    expect(reportSchema.$defs.checkStatus.enum).toEqual(["pass", "warn", "fail", "skip", "error", "accepted"]);
     expect(reportSchema.$defs.finding.properties.severity.enum).toEqual(["fail", "warn", "info"]);
     expect(reportSchema.$defs.verdict.enum).toEqual(["ready", "ready-with-warnings", "not-ready"]);
     expect(reportSchema.$defs.step.enum).toEqual([2, 3, 4]);
@@ -59,7 +64,7 @@ describe("validateReport", () => {
     ["a missing top-level field", (r) => void delete (r as Partial<Report>).verdict, /^report: missing required property "verdict"$/],
     ["an unknown top-level field", (r) => void (r.surprise = 1), /^report: unknown property "surprise"$/],
     ["a newer report version", (r) => void ((r as { reportVersion: number }).reportVersion = 2), /^\/reportVersion: must be 1$/],
-    ["an unknown check status", (r) => void ((r.checks[0] as { status: string }).status = "passed"), /^\/checks\/0\/status: must be one of "pass", "warn", "fail", "skip", "error"$/],
+    ["an unknown check status", (r) => void ((r.checks[0] as { status: string }).status = "passed"), /^\/checks\/0\/status: must be one of "pass", "warn", "fail", "skip", "error", "accepted"$/],
     ["step 1", (r) => void ((r.steps[0] as { step: number }).step = 1), /^\/steps\/0\/step: must be one of 2, 3, 4$/],
     ["an unknown verdict", (r) => void ((r as { verdict: string }).verdict = "ok"), /^\/verdict: must be one of "ready", "ready-with-warnings", "not-ready"$/],
     ["a bad severity", (r) => void ((r.checks[0].findings[0] as { severity: string }).severity = "error"), /^\/checks\/0\/findings\/0\/severity: must be one of/],

@@ -1,0 +1,349 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how much reach-check itself costs next to the partner it checks.
+ *
+ *   node scripts/bench.js [--quick] [--sizes small,large] [--runs n] [--json]
+ *
+ * Everything runs on loopback against the bundled reference partner (built code in dist/), each
+ * party in its own process so they do not share a CPU queue:
+ *   - the partner (this script, forked with `--partner <size>`), which logs the request lines;
+ *   - `reach-check run` (bin/reach-check.js), its peak RSS read at exit through a preload;
+ *   - a minimal crawler (this script, forked with `--crawl`): undici with the same concurrency,
+ *     sending exactly the requests reach-check sent and reading the bodies, nothing else.
+ * Figures are medians. No figure is asserted anywhere: this prints, it does not judge.
+ */
+import { fork, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(ROOT, "dist");
+const BIN = join(ROOT, "bin", "reach-check.js");
+const SELF = fileURLToPath(import.meta.url);
+const NOW = "2026-11-15T12:00:00Z";
+const CONCURRENCY = 4;
+/** Writes the process's peak RSS (KiB) to fd 3 at exit. */
+const MAXRSS_PRELOAD =
+  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,String(process.resourceUsage().maxRSS))}catch{}})';
+
+const dist = (path) => import(pathToFileURL(join(DIST, path)).href);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Child roles
+
+/** The reference partner with a request log, driven over IPC. */
+async function partnerRole(size) {
+  const { createPartner } = await dist("reference-partner/index.js");
+  const { startServer } = await dist("http/server.js");
+  const token = await new Promise((resolve) => process.once("message", (m) => resolve(m.token)));
+  const app = createPartner({ size, now: new Date(NOW), accessToken: token });
+  let log = [];
+  const handler = (req) => {
+    const auth = req.headers.authorization;
+    log.push({
+      method: req.method,
+      path: req.url.pathname + req.url.search,
+      auth: auth === undefined ? "none" : auth === `Bearer ${token}` ? "token" : "other",
+      ...(req.body.length > 0 ? { body: req.body.toString("utf8"), contentType: req.headers["content-type"] } : {}),
+    });
+    return app.handler(req);
+  };
+  const server = await startServer(handler, { host: "127.0.0.1", port: 0 });
+  process.on("message", (m) => {
+    if (m.type === "take-log") {
+      process.send({ type: "log", log });
+      log = [];
+    } else if (m.type === "stop") {
+      server.close().then(() => process.exit(0));
+    }
+  });
+  process.send({ type: "ready", baseUrl: server.url });
+}
+
+/** Sends the logged requests with `concurrency` workers over one undici pool; reads every body. */
+async function crawlRole() {
+  const { Agent, request } = await import("undici");
+  const job = await new Promise((resolve) => process.once("message", resolve));
+  const t0 = performance.now();
+  const agent = new Agent({ connections: job.concurrency });
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < job.requests.length) {
+      const r = job.requests[next++];
+      const headers = { accept: "application/json", "accept-encoding": "gzip, br" };
+      if (r.auth === "token") headers.authorization = `Bearer ${process.env.REACH_ACCESS_TOKEN}`;
+      else if (r.auth === "other") headers.authorization = "Bearer bench-not-a-token";
+      if (r.contentType) headers["content-type"] = r.contentType;
+      const res = await request(job.baseUrl + r.path, { dispatcher: agent, method: r.method, headers, body: r.body });
+      bytes += (await res.body.arrayBuffer()).byteLength;
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  const ms = performance.now() - t0;
+  await agent.close();
+  process.send({ ms, bytes });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers of the main role
+
+function startPartnerProcess(size, token) {
+  const child = fork(SELF, ["--partner", size], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const messages = [];
+  const waiters = [];
+  child.on("message", (m) => (waiters.length > 0 ? waiters.shift()(m) : messages.push(m)));
+  const nextMessage = () => new Promise((resolve) => (messages.length > 0 ? resolve(messages.shift()) : waiters.push(resolve)));
+  child.send({ token });
+  return nextMessage().then((ready) => ({
+    baseUrl: ready.baseUrl,
+    takeLog: () => (child.send({ type: "take-log" }), nextMessage().then((m) => m.log)),
+    stop: () => new Promise((resolve) => (child.once("exit", resolve), child.send({ type: "stop" }))),
+  }));
+}
+
+/** Spawns a command, returns wall time, exit code, stdout and (with the preload) peak RSS in MiB. */
+function timed(args, { env = {}, rss = false } = {}) {
+  const nodeArgs = rss ? [`--import=${MAXRSS_PRELOAD}`, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, nodeArgs, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", CI: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let rssText = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.stdio[3].setEncoding("utf8").on("data", (d) => (rssText += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      resolve({ ms, code, stdout, stderr, rssMiB: rssText ? Number(rssText) / 1024 : undefined });
+    });
+  });
+}
+
+function crawl(baseUrl, requests, token) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = fork(SELF, ["--crawl"], { env: { ...process.env, REACH_ACCESS_TOKEN: token }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let result;
+    child.once("message", (m) => (result = m));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0 || !result) reject(new Error(`crawler exited with ${code}`));
+      else resolve({ wallMs: performance.now() - t0, ...result });
+    });
+    child.send({ baseUrl, requests, concurrency: CONCURRENCY });
+  });
+}
+
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ")).join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+async function measureRun(size, runs) {
+  const token = `bench-${randomBytes(18).toString("base64url")}`;
+  const partner = await startPartnerProcess(size, token);
+  const args = [BIN, "run", "--base-url", partner.baseUrl, "--format", "json", "--now", NOW, "--concurrency", String(CONCURRENCY)];
+  const env = { REACH_ACCESS_TOKEN: token };
+  try {
+    // A warm-up run fills the partner's caches and yields the request list the crawler replays.
+    const warm = await timed(args, { env });
+    // Exit 1 (not ready) still measures; the verdict column shows it.
+    if (warm.code !== 0 && warm.code !== 1) throw new Error(`reach-check run against the ${size} partner exited ${warm.code}: ${warm.stderr.slice(0, 500)}`);
+    const requests = await partner.takeLog();
+    const checker = [];
+    const crawler = [];
+    for (let i = 0; i < runs; i++) {
+      crawler.push(await crawl(partner.baseUrl, requests, token));
+      await partner.takeLog();
+      const r = await timed(args, { env, rss: true });
+      if (r.code !== 0 && r.code !== 1) throw new Error(`reach-check run exited ${r.code}: ${r.stderr.slice(0, 500)}`);
+      const report = JSON.parse(r.stdout);
+      checker.push({ wallMs: r.ms, inRunMs: report.durationMs, rssMiB: r.rssMiB, verdict: report.verdict });
+      // Same checks, same partner: the run sends what the warm-up sent (a difference shows in the table).
+      checker[checker.length - 1].requests = (await partner.takeLog()).length;
+    }
+    const m = {
+      size,
+      requests: requests.length,
+      requestsMeasured: median(checker.map((c) => c.requests)),
+      bytes: median(crawler.map((c) => c.bytes)),
+      verdict: checker[0].verdict,
+      checkerWallMs: median(checker.map((c) => c.wallMs)),
+      checkerInRunMs: median(checker.map((c) => c.inRunMs)),
+      crawlerWallMs: median(crawler.map((c) => c.wallMs)),
+      crawlerFetchMs: median(crawler.map((c) => c.ms)),
+      peakRssMiB: median(checker.map((c) => c.rssMiB)),
+    };
+    return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs };
+  } finally {
+    await partner.stop();
+  }
+}
+
+async function measureColdStart(n) {
+  const cases = [
+    ["node -e 0", ["-e", "0"]],
+    ["reach-check --help", [BIN, "--help"]],
+    ["reach-check specs", [BIN, "specs"]],
+  ];
+  const times = new Map(cases.map(([name]) => [name, []]));
+  for (let i = 0; i < n; i++) {
+    for (const [name, args] of cases) times.get(name).push((await timed(args)).ms);
+  }
+  const base = median(times.get("node -e 0"));
+  return cases.map(([name]) => ({ name, medianMs: median(times.get(name)), overNodeMs: median(times.get(name)) - base }));
+}
+
+async function measureValidation(quick) {
+  const { loadContract } = await dist("spec/load.js");
+  const { createValidator } = await dist("schema/validator.js");
+  const contract = await loadContract({});
+  const validator = createValidator(contract.document, contract.dialect, { strict: false });
+  const schemaOf = (role, name) => {
+    const op = contract.operations.find((o) => o.profile.role === role && (!name || o.path.endsWith(name)));
+    const res = op.responses.find((r) => r.status === "200");
+    const media = res.contentTypes.find((c) => c === "application/json") ?? res.contentTypes[0];
+    return { schema: res.schema, specPointer: `${res.specPointer}/content/${media.replace(/~/g, "~0").replace(/\//g, "~1")}/schema` };
+  };
+  const rows = quick ? 20_000 : 200_000;
+  const periods = ["2026-09", "2026-10", "2026-11"];
+  const statement = {
+    Data: Array.from({ length: rows }, (_, i) => ({
+      AccountId: `acc-${400000 + Math.floor(i / 3)}`,
+      Period: periods[i % 3],
+      Amount: Math.round((i * 7919) % 1_000_000) / 100 - 2500,
+    })),
+  };
+  const types = ["ASSET", "LIABILITY", "EQUITY", "REVENUE", "COST_OF_SALES", "EXPENSE", "OTHER_INCOME", "OTHER_EXPENSE"];
+  const page = {
+    Data: Array.from({ length: 1000 }, (_, i) => ({
+      AccountId: `acc-${100000 + i}`,
+      AccountNumber: i % 50 === 0 ? null : String(100000 + i),
+      Name: `Account ${i}`,
+      AccountType: types[i % types.length],
+      ParentAccountId: i % 10 === 0 ? null : `acc-${100000 + i - (i % 10)}`,
+      IsActive: i % 33 !== 0,
+    })),
+    Pagination: { offset: 0, limit: 1000, total: 20000 },
+  };
+  const bench = (target, value, records, reps) => {
+    const issues = validator.validate(target.schema, value, { specPointer: target.specPointer, maxIssues: 200 });
+    if (issues.length > 0) throw new Error(`bench body does not validate: ${issues[0].message}`);
+    const text = JSON.stringify(value);
+    const validate = [];
+    const parseAndValidate = [];
+    for (let i = 0; i < reps; i++) {
+      let t = performance.now();
+      validator.validate(target.schema, value, { specPointer: target.specPointer, maxIssues: 200 });
+      validate.push(performance.now() - t);
+      t = performance.now();
+      validator.validate(target.schema, JSON.parse(text), { specPointer: target.specPointer, maxIssues: 200 });
+      parseAndValidate.push(performance.now() - t);
+    }
+    return { perSecond: records / (median(validate) / 1000), withParsePerSecond: records / (median(parseAndValidate) / 1000) };
+  };
+  return {
+    statementRows: bench(schemaOf("statement", "profit-and-loss"), statement, rows, quick ? 3 : 7),
+    accounts: bench(schemaOf("list", "chart-of-accounts"), page, 1000, quick ? 20 : 200),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(argv) {
+  const quick = argv.includes("--quick");
+  const sizesAt = argv.indexOf("--sizes");
+  const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(",") : quick ? ["small"] : ["small", "large"];
+  const runsAt = argv.indexOf("--runs");
+  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : quick ? 1 : 3;
+  if (!existsSync(join(DIST, "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+
+  const out = { runs, concurrency: CONCURRENCY, run: [], coldStart: [], validation: undefined };
+  for (const size of sizes) out.run.push(await measureRun(size, runs));
+  out.coldStart = await measureColdStart(quick ? 3 : 15);
+  out.validation = await measureValidation(quick);
+
+  if (argv.includes("--json")) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  const lines = [];
+  lines.push(`reach-check bench (Node ${process.version}, ${runs} run${runs === 1 ? "" : "s"} each, medians, concurrency ${CONCURRENCY}, loopback)`, "");
+  lines.push(
+    table([
+      ["partner", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB"],
+      ...out.run.map((r) => [
+        r.size,
+        r.requests === r.requestsMeasured ? r.requests : `${r.requests}/${r.requestsMeasured}`,
+        fmt(r.bytes / 1048576, 1),
+        r.verdict,
+        fmt(r.checkerWallMs),
+        fmt(r.crawlerWallMs),
+        fmt(r.ratioWall, 2),
+        fmt(r.checkerInRunMs),
+        fmt(r.crawlerFetchMs),
+        fmt(r.ratioInRun, 2),
+        fmt(r.peakRssMiB, 1),
+      ]),
+    ]),
+  );
+  const small = out.run.find((r) => r.size === "small");
+  const large = out.run.find((r) => r.size === "large");
+  if (small && large) {
+    lines.push(
+      `data read grows ${fmt(large.bytes / small.bytes, 1)}x from small to large; peak RSS grows ${fmt(large.peakRssMiB / small.peakRssMiB, 2)}x`,
+    );
+  }
+  lines.push("", table([["cold start", "median ms", "over node -e 0"], ...out.coldStart.map((c) => [c.name, fmt(c.medianMs), fmt(c.overNodeMs)])]));
+  const v = out.validation;
+  lines.push(
+    "",
+    table([
+      ["validation", "records/s", "records/s incl. JSON.parse"],
+      ["statement rows", fmt(v.statementRows.perSecond), fmt(v.statementRows.withParsePerSecond)],
+      ["chart-of-accounts records", fmt(v.accounts.perSecond), fmt(v.accounts.withParsePerSecond)],
+    ]),
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const role = process.argv[2];
+if (role === "--partner") {
+  partnerRole(process.argv[3]).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else if (role === "--crawl") {
+  crawlRole().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,56 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { unbalancedPeriods } from "../support/accuracy.js";
+import { makeFinding } from "../support/findings.js";
+import { chartOf, listSome, sharedSync, statementRows, unsplit } from "../support/sync-data.js";
+
+export const probe: Probe = {
+  id: "accuracy.balance-sheet",
+  family: "accuracy",
+  step: 4,
+  title: "Every balance-sheet period balances",
+  description:
+    "For each company, each accounting basis and each of the 24 months of the sync, checks that assets equal liabilities plus equity to the cent (amounts signed by each account type's normal balance), and names the periods that do not, with the difference.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement" && o.profile.periodKind === "balance");
+    if (ops.length === 0) return { findings: [], skip: "The spec has no balance-sheet operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const { debitNormal } = ctx.contract.profile.accounting;
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    let periods = 0;
+    for (const c of pass.companies) {
+      const chart = chartOf(ctx, c);
+      if (!chart) continue;
+      for (const s of unsplit(c).filter((x) => ops.includes(x.op))) {
+        const rows = statementRows(ctx, s.op, s.exchange);
+        if (!rows) continue;
+        periods += new Set(rows.map((r) => r.period)).size;
+        const types = s.op.profile.accountTypes && s.op.profile.accountTypes.length > 0 ? s.op.profile.accountTypes : ["ASSET", "LIABILITY", "EQUITY"];
+        const off = unbalancedPeriods(rows, chart.typeOf, { types, debitNormal });
+        if (off.length === 0) continue;
+        const shown = off.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/unbalanced`,
+            severity: "fail",
+            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.`,
+            rule: {
+              ref: "spec-model:accounting-facts",
+              text: "For each balance-sheet period, sum(ASSET) = sum(LIABILITY) + sum(EQUITY) to 0.01, equity including the current-year earnings account; amounts are signed by the account's normal balance.",
+            },
+            fix: "Make sure every posting is on the books of the period it belongs to, that the current-year earnings (profit to date) is part of equity, and that amounts are signed by each account's normal balance (positive debit for assets, positive credit for liabilities and equity).",
+            operation: s.op,
+            company: c.company,
+            exchange: s.exchange,
+            evidence: { expected: "assets − liabilities − equity within ±0.01 in every period", actual: listSome(shown, 12) },
+          }),
+        );
+      }
+    }
+    if (periods === 0) return { findings: [], skip: "No balance sheet and chart of accounts could be read together (see schema.statements and schema.reference-lists)." };
+    return { findings, summary: findings.length === 0 ? `${periods} balance-sheet periods (per company and basis), each balanced to the cent.` : undefined };
+  },
+};

@@ -1,0 +1,63 @@
+import type { StatementFetch } from "../../engine/sync.js";
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { unknownAccountRows, type RowGroup } from "../support/accuracy.js";
+import { makeFinding } from "../support/findings.js";
+import { chartOf, listSome, rowPointer, sharedSync, statementRows } from "../support/sync-data.js";
+
+export const probe: Probe = {
+  id: "accuracy.known-accounts",
+  family: "accuracy",
+  step: 4,
+  title: "Statement rows name accounts of the chart of accounts",
+  description:
+    "Checks that every AccountId in each company's statements (24 months, both bases, every split) exists in that company's chart of accounts: Reach maps every row to an account, and a row it cannot map is lost.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    let judged = 0;
+    for (const c of pass.companies) {
+      const chart = chartOf(ctx, c);
+      if (!chart) continue; // the chart could not be read to its end: schema.reference-lists says why
+      // One finding per statement operation, naming every unknown id seen in any of its responses.
+      const byOp = new Map<string, { first: { ex: StatementFetch; group: RowGroup }; ids: Map<string, number> }>();
+      for (const s of c.statements) {
+        const rows = statementRows(ctx, s.op, s.exchange);
+        if (!rows) continue;
+        judged++;
+        for (const g of unknownAccountRows(rows, chart.ids)) {
+          let entry = byOp.get(s.op.key);
+          if (!entry) byOp.set(s.op.key, (entry = { first: { ex: s, group: g }, ids: new Map() }));
+          entry.ids.set(g.id, (entry.ids.get(g.id) ?? 0) + g.count);
+        }
+      }
+      for (const { first, ids } of byOp.values()) {
+        const op = first.ex.op;
+        const names = [...ids.keys()];
+        const rows = [...ids.values()].reduce((a, b) => a + b, 0);
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/unknown-account`,
+            severity: "fail",
+            message: `The ${op.profile.name} of ${c.company} has rows for ${names.length} ${op.profile.rowIdField ?? "account id"}${names.length === 1 ? "" : "s"} that the chart of accounts does not list: ${listSome(names)} (${rows} rows).`,
+            rule: {
+              ref: "spec-model:accounting-facts",
+              text: "Every AccountId in a statement exists in the chart of accounts of that company.",
+            },
+            fix: "Return statement rows only for accounts the chart-of-accounts endpoint lists (include every account that carries postings, inactive ones too).",
+            operation: op,
+            company: c.company,
+            pointer: rowPointer(ctx, first.group.firstIndex, op.profile.rowIdField),
+            exchange: first.ex.exchange,
+            evidence: { expected: `ids from ${chart.op.method} ${chart.op.path} (${chart.ids.size} accounts)`, actual: listSome(names) },
+          }),
+        );
+      }
+    }
+    if (judged === 0) return { findings: [], skip: "No statement and chart of accounts could be read together (see schema.statements and schema.reference-lists)." };
+    return { findings, summary: findings.length === 0 ? `${judged} statement responses: every row names a listed account.` : undefined };
+  },
+};

@@ -1,0 +1,111 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { ignoredFilter, splitRemainder, type Split } from "../support/accuracy.js";
+import { makeFinding } from "../support/findings.js";
+import type { Row } from "../support/rows.js";
+import { chartOf, listSome, sharedSync, statementRows } from "../support/sync-data.js";
+
+export const probe: Probe = {
+  id: "accuracy.segment-splits",
+  family: "accuracy",
+  step: 4,
+  title: "Class and department splits are real and add up",
+  description:
+    "Compares the sync's profit and loss split by each budget, class and department with the unsplit one: a filter whose result is the unfiltered statement for unrelated ids is ignored (failure); class splits that do not sum to the whole leave a remainder (warning: an unclassified remainder is legal).",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const names = ctx.contract.profile.parameters;
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    const notes: string[] = [];
+    for (const c of pass.companies) {
+      // Rows of accounts the chart does not list are accuracy.known-accounts' finding; leave them out here.
+      const chart = chartOf(ctx, c);
+      const known = (rows: Row[] | undefined) => (rows && chart ? rows.filter((r) => r.id !== undefined && chart.ids.has(r.id)) : rows);
+      for (const param of [names.budgetId, names.classId, names.departmentId]) {
+        const splits = c.statements.filter((s) => s.split?.parameter === param);
+        if (splits.length === 0) continue;
+        const op = splits[0].op;
+        const whole = c.statements.find((s) => !s.split && s.op.key === op.key && s.query.basis === splits[0].query.basis);
+        const wholeRows = whole && known(statementRows(ctx, op, whole.exchange));
+        if (!whole || !wholeRows) continue;
+        const usable: Split[] = [];
+        for (const s of splits) {
+          const rows = known(statementRows(ctx, op, s.exchange));
+          if (rows) usable.push({ id: s.split!.id, rows });
+        }
+        if (usable.length === 0) continue;
+        const list = splits[0].split!.list;
+        const parentOf = parents(list.profile.idField, list.profile.parentField, c.lists.find((w) => w.operation.key === list.key)?.records ?? []);
+        const ignored = ignoredFilter(wholeRows, usable, parentOf);
+        if (ignored) {
+          const shown = splits.find((s) => s.split!.id === ignored[0])!;
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/filter-ignored`,
+              severity: "fail",
+              message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) is the same with ${param} = ${listSome(ignored, 4)} as without a filter: ${param} is ignored.`,
+              rule: {
+                ref: "spec-model:accounting-facts",
+                text: `${param} filters the statement to that ${list.profile.name.replace(/s$/, "")}; different ${list.profile.name} cannot each hold all of the company's activity.`,
+              },
+              fix: `Apply ${param} when selecting the postings behind the statement rows.`,
+              operation: op,
+              company: c.company,
+              exchange: shown.exchange,
+              evidence: { expected: `figures of ${param}=${ignored[0]} only`, actual: "the unfiltered figures" },
+            }),
+          );
+          continue;
+        }
+        if (param !== names.classId) continue;
+        // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
+        if (usable.length < splits.length) {
+          notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
+          continue;
+        }
+        const rest = splitRemainder(wholeRows, usable, parentOf);
+        if (rest.cells === 0) {
+          notes.push(`${c.company}: ${usable.length} classes sum to the whole`);
+          continue;
+        }
+        const shown = rest.byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/class-remainder`,
+            severity: "warn",
+            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} classes does not add up to the unsplit one: ${rest.cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
+            rule: {
+              ref: "spec-model:accounting-facts",
+              text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",
+            },
+            fix: "If the remainder is not unclassified activity, make the class filter select exactly the postings tagged with that class (or, for a parent class, consistently with its children).",
+            operation: op,
+            company: c.company,
+            exchange: whole.exchange,
+            evidence: { expected: `unsplit − Σ classes (${rest.summed === "all" ? "every class" : "top-level classes"}) = 0`, actual: listSome(shown, 12) },
+          }),
+        );
+      }
+    }
+    if (findings.length === 0 && notes.length === 0 && !pass.companies.some((c) => c.statements.some((s) => s.split))) {
+      return { findings: [], skip: "No company has budgets, classes or departments to split by." };
+    }
+    return { findings, summary: findings.length === 0 ? `Every split differs from the whole${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
+  },
+};
+
+function parents(idField: string | undefined, parentField: string | undefined, records: readonly unknown[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (!idField) return out;
+  for (const r of records) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    const id = rec[idField];
+    const parent = parentField ? rec[parentField] : null;
+    if (typeof id === "string") out.set(id, typeof parent === "string" ? parent : null);
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { duplicateIds } from "../support/accuracy.js";
+import { makeFinding } from "../support/findings.js";
+import { chartOperation, listSome, sharedSync } from "../support/sync-data.js";
+
+export const probe: Probe = {
+  id: "accuracy.unique-accounts",
+  family: "accuracy",
+  step: 4,
+  title: "Each account appears once in the chart of accounts",
+  description:
+    "Reads every page of each company's chart of accounts and checks that no AccountId appears twice: Reach keys accounts by id, so a repeated id makes it drop or merge an account.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const op = chartOperation(ctx);
+    if (!op?.profile.idField) return { findings: [], skip: "The spec has no chart-of-accounts list with an id field." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const idField = op.profile.idField;
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    let judged = 0;
+    let accounts = 0;
+    for (const c of pass.companies) {
+      const walk = c.lists.find((w) => w.operation.key === op.key);
+      if (!walk || walk.records.length === 0) continue;
+      judged++;
+      accounts += walk.records.length;
+      const dups = duplicateIds(walk.records, idField);
+      if (dups.length === 0) continue;
+      // Point at the second appearance, on the page that holds it.
+      const second = dups[0].indexes[1];
+      const { page, index } = locate(walk.pages.map((p) => pageSize(p.response?.json, ctx.contract.profile.pagination.dataField)), second);
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/duplicate`,
+          severity: "fail",
+          message: `The chart of accounts of ${c.company} lists ${dups.length} ${idField}${dups.length === 1 ? "" : "s"} more than once: ${listSome(dups.map((d) => `${d.id} (${d.indexes.length}×)`))}.`,
+          rule: { ref: "reach:openapi#chart-of-accounts", text: "Each AccountId appears once in the chart of accounts." },
+          fix: "Return each account once: de-duplicate the query behind the list (joins on tags or hierarchy often repeat rows) and keep a stable order by id.",
+          operation: op,
+          company: c.company,
+          pointer: `/${ctx.contract.profile.pagination.dataField}/${index}/${idField}`,
+          exchange: walk.pages[page] ?? walk.pages[0],
+          evidence: { expected: "every id once", actual: listSome(dups.map((d) => `${d.id} at records ${d.indexes.join(", ")}`)) },
+        }),
+      );
+    }
+    if (judged === 0) return { findings: [], skip: "No chart of accounts could be read (see schema.reference-lists)." };
+    return { findings, summary: findings.length === 0 ? `${accounts} accounts over ${judged} companies, each id once.` : undefined };
+  },
+};
+
+function pageSize(body: unknown, dataField: string): number {
+  const data = body && typeof body === "object" ? (body as Record<string, unknown>)[dataField] : undefined;
+  return Array.isArray(data) ? data.length : 0;
+}
+
+/** Which page holds the n-th record of a walk, and its index on that page. */
+function locate(sizes: number[], n: number): { page: number; index: number } {
+  let rest = n;
+  for (let page = 0; page < sizes.length; page++) {
+    if (rest < sizes[page]) return { page, index: rest };
+    rest -= sizes[page];
+  }
+  return { page: 0, index: n };
+}

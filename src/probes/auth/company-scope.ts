@@ -1,0 +1,124 @@
+import type { Exchange } from "../../http/types.js";
+import type { Finding } from "../../report/types.js";
+import type { Operation, Probe, ProbeContext } from "../types.js";
+import { atPointer, makeFinding, transportFinding } from "../support/findings.js";
+import { companyOperations, validRequest } from "../support/requests.js";
+
+const RULE = {
+  ref: "reach:developer-checklist#per-customer-tokens",
+  text: "Each customer's access token is scoped to that customer's data: a token used on another company, or on one that does not exist, gets 403 or 404, never data.",
+};
+
+/** A company id no partner will have; public, safe to print. */
+export const UNKNOWN_COMPANY = "reach-check-unknown-company";
+
+const SKIP_NO_TOKEN =
+  "Give a second access token that reads fewer companies than the run's token with --scoped-token-env NAME (e.g. from `reach-check login` as a user of one company) to check that tokens are scoped to their companies.";
+
+/** Companies the scoped token's user-info lists; undefined when user-info did not answer 200. */
+async function scopedCompanies(ctx: ProbeContext, op: Operation, auth: { bearer: string; envName: string }): Promise<{ ex: Exchange; ids?: string[] }> {
+  const ex = await ctx.http.send({ method: "GET", path: op.path, auth, operation: { method: op.method, path: op.path } });
+  if (ex.response?.status !== 200 || !op.profile.companiesPointer) return { ex };
+  const list = atPointer(ex.response.json, op.profile.companiesPointer);
+  if (!Array.isArray(list)) return { ex };
+  const field = op.profile.companyIdField ?? "CompanyId";
+  const ids = list
+    .map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined))
+    .filter((v): v is string => typeof v === "string");
+  return { ex, ids };
+}
+
+function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, company: string, whose: string, unknown: boolean): Finding[] {
+  if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
+  const status = ex.response!.status;
+  const base = { operation: op, company, exchange: ex, rule: RULE };
+  if (status >= 200 && status < 300) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/${unknown ? "unknown-company" : "other-company"}`,
+        severity: "fail",
+        message: unknown
+          ? `${op.method} ${op.path} answered ${status} for a company that does not exist, with ${whose}.`
+          : `${op.method} ${op.path} gave data of company ${company} to ${whose}, which was not issued for it.`,
+        fix: "Check, for every request, that the company in the path is one the access token was issued for; answer 403 (or 404) otherwise.",
+        evidence: { expected: "403 or 404", actual: String(status) },
+      }),
+    ];
+  }
+  if (status >= 500) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/server-error`,
+        severity: "fail",
+        message: `${op.method} ${op.path} answered ${status} for ${unknown ? "an unknown company" : `company ${company}`} with ${whose}; expected 403 or 404.`,
+        fix: "Answer 403 (no access) or 404 (no such company) instead of failing.",
+        evidence: { expected: "403 or 404", actual: String(status) },
+      }),
+    ];
+  }
+  // 400 is tolerated for an id the partner finds malformed; 401 says the token itself is bad, which it is not.
+  if (status === 401) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/status`,
+        severity: "warn",
+        message: `${op.method} ${op.path} answered 401 for ${unknown ? "an unknown company" : `company ${company}`} with ${whose}; a valid token without access gets 403 (or 404), since a 401 makes a client refresh the token in vain.`,
+        fix: "Answer 403 when the token is valid but does not grant this company, 404 when the company does not exist.",
+        evidence: { expected: "403 or 404", actual: "401" },
+      }),
+    ];
+  }
+  return [];
+}
+
+export const probe: Probe = {
+  id: "auth.company-scope",
+  family: "auth",
+  step: 2,
+  title: "Tokens only read their own companies",
+  description:
+    "With a second token that reads fewer companies (--scoped-token-env), calls every company operation for a company that token was not issued for, and two for a company that does not exist. Each must get 403 or 404, never data.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const scoped = ctx.scopedToken;
+    if (!scoped) return { findings: [], skip: SKIP_NO_TOKEN };
+    const userInfo = ctx.contract.operations.find((o) => o.profile.role === "user-info");
+    if (!userInfo) return { findings: [], skip: "The spec has no user-info operation to learn the scoped token's companies from." };
+    const auth = { bearer: scoped.token, envName: scoped.envName };
+    const own = await scopedCompanies(ctx, userInfo, auth);
+    if (!own.ids) {
+      const got = own.ex.response ? `answered ${own.ex.response.status}` : `failed (${own.ex.error?.message ?? "no answer"})`;
+      return { findings: [], skip: `user-info with the token in ${scoped.envName} ${got}; give a valid token that reads fewer companies.` };
+    }
+    const others = ctx.companies.filter((c) => !own.ids!.includes(c));
+    const findings: Finding[] = [];
+    const whose = `the token in ${scoped.envName} (issued for ${own.ids.length === 0 ? "no company" : own.ids.join(", ")})`;
+    let sent = 0;
+    const ops = companyOperations(ctx).filter((o) => o.secured);
+    const other = others[0];
+    if (other !== undefined) {
+      for (const op of ops) {
+        const req = await validRequest(ctx, op, other);
+        if (!req) continue;
+        sent++;
+        findings.push(...judge(ctx, this.id, op, await ctx.http.send({ ...req, auth }), other, whose, false));
+      }
+    }
+    for (const op of ops.filter((o) => o.profile.role === "company-info" || o.profile.role === "list").slice(0, 2)) {
+      const req = await validRequest(ctx, op, UNKNOWN_COMPANY);
+      if (!req) continue;
+      sent++;
+      findings.push(...judge(ctx, this.id, op, await ctx.http.send({ ...req, auth }), UNKNOWN_COMPANY, whose, true));
+    }
+    if (sent === 0) return { findings: [], skip: "No company operation could be called." };
+    const summary =
+      other === undefined
+        ? `The token in ${scoped.envName} reads every company of this run, so only unknown companies were tried (${sent} requests refused).`
+        : `${sent} requests with the token in ${scoped.envName} for company ${other} and an unknown company were refused.`;
+    return { findings, summary: findings.length === 0 ? summary : undefined };
+  },
+};

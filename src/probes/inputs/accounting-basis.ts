@@ -1,0 +1,49 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { foldFindings } from "../support/fold.js";
+import { baseRequest, firstCompany, parameterSchema, queryParameter, withQuery } from "../support/inputs.js";
+import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+
+export const probe: Probe = {
+  id: "inputs.accounting-basis",
+  family: "inputs",
+  step: 2,
+  title: "An unknown accounting basis is refused",
+  description:
+    "Asks each statement for an AccountingBasis outside the spec's enum: the answer must be 400 in the error envelope, not figures in some default basis that Reach would file as cash or accrual.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const name = ctx.contract.profile.parameters.accountingBasis;
+    const company = firstCompany(ctx);
+    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement" && queryParameter(o, name));
+    if (ops.length === 0) return { findings: [], skip: `No statement takes ${name}.` };
+    let sent = 0;
+    let bad = "";
+    const all: Finding[][] = await Promise.all(
+      ops.map(async (op) => {
+        const schema = parameterSchema(ctx, op, name);
+        const known = Array.isArray(schema?.enum) ? schema.enum.map(String) : ctx.contract.profile.parameters.accountingBases;
+        let value = "NOT_A_BASIS";
+        while (known.includes(value)) value += "_X";
+        bad = value;
+        const req = await baseRequest(ctx, op, company);
+        if (!req) return [];
+        sent++;
+        const ex = await sendBad(ctx, op, withQuery(req, { [name]: value }));
+        return judgeRejection(ctx, this.id, {
+          op,
+          company,
+          what: `with ${name}=${value}`,
+          exchange: ex,
+          accept: refusalStatuses(op),
+          expected: `400 Bad Request when ${name} is not one of ${known.join(", ")}`,
+        });
+      }),
+    );
+    if (sent === 0) return { findings: [], skip: "No valid statement request could be built to spoil." };
+    const findings = foldFindings(all.flat(), "request");
+    return { findings, summary: findings.length === 0 ? `${sent} statements refuse ${name}=${bad} with the error envelope.` : undefined };
+  },
+};

@@ -1,0 +1,69 @@
+import type { Finding } from "../../report/types.js";
+import type { Operation, Probe } from "../types.js";
+import { foldFindings } from "../support/fold.js";
+import { baseRequest, firstCompany, metricValuesBase, queryParameter, withJsonBody, withQuery } from "../support/inputs.js";
+import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+
+/** Written in a layout other than YYYY-MM-DD, and a month that does not exist: no reading of either is a date. */
+const WRONG_LAYOUT = "31-01-2025";
+const NO_SUCH_MONTH = "2025-13-01";
+
+export const probe: Probe = {
+  id: "inputs.dates",
+  family: "inputs",
+  step: 2,
+  title: "Malformed dates and reversed ranges are refused",
+  description:
+    "Sends statements and non-financial values a StartDate in the wrong layout, an EndDate with month 13, and an EndDate before StartDate: each must be refused with 400 in the error envelope, not answered with data or an empty 200 that Reach would take for real figures.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const n = ctx.contract.profile.parameters;
+    const company = firstCompany(ctx);
+    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const w = ctx.data.recentWindow();
+    const cases: { op: Operation; company: string; what: string; req: Parameters<typeof sendBad>[2] }[] = [];
+    for (const op of ctx.contract.operations.filter((o) => o.profile.role === "statement")) {
+      if (!queryParameter(op, n.startDate) || !queryParameter(op, n.endDate)) continue;
+      const req = await baseRequest(ctx, op, company);
+      if (!req) continue;
+      cases.push(
+        { op, company, what: `with ${n.startDate}=${WRONG_LAYOUT}`, req: withQuery(req, { [n.startDate]: WRONG_LAYOUT }) },
+        { op, company, what: `with ${n.endDate}=${NO_SUCH_MONTH}`, req: withQuery(req, { [n.endDate]: NO_SUCH_MONTH }) },
+        { op, company, what: `with ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withQuery(req, { [n.startDate]: w.end, [n.endDate]: w.start }) },
+      );
+    }
+    const mv = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
+    let metricNote = "";
+    if (mv) {
+      const base = await metricValuesBase(ctx, mv);
+      const req = base ? await baseRequest(ctx, mv, base.company) : undefined;
+      if (base && req) {
+        const b = base.body;
+        cases.push(
+          { op: mv, company: base.company, what: `with body ${n.startDate} "${WRONG_LAYOUT}"`, req: withJsonBody(req, { ...b, [n.startDate]: WRONG_LAYOUT }) },
+          { op: mv, company: base.company, what: `with body ${n.endDate} "${NO_SUCH_MONTH}"`, req: withJsonBody(req, { ...b, [n.endDate]: NO_SUCH_MONTH }) },
+          { op: mv, company: base.company, what: `with body ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withJsonBody(req, { ...b, [n.startDate]: w.end, [n.endDate]: w.start }) },
+        );
+      } else {
+        metricNote = " (no company lists a non-financial metric, so the values request was not tried)";
+      }
+    }
+    if (cases.length === 0) return { findings: [], skip: `No operation takes ${n.startDate} and ${n.endDate}.` };
+    const all: Finding[][] = await Promise.all(
+      cases.map(async (c) => {
+        const ex = await sendBad(ctx, c.op, c.req);
+        return judgeRejection(ctx, this.id, {
+          op: c.op,
+          company: c.company,
+          what: c.what,
+          exchange: ex,
+          accept: refusalStatuses(c.op),
+          expected: `400 Bad Request when ${n.startDate} or ${n.endDate} is not a YYYY-MM-DD calendar date or ${n.endDate} is before ${n.startDate}`,
+        });
+      }),
+    );
+    const findings = foldFindings(all.flat(), "request");
+    return { findings, summary: findings.length === 0 ? `${cases.length} bad date requests to ${company}, all refused with the error envelope${metricNote}.` : undefined };
+  },
+};

@@ -1,0 +1,47 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { foldFindings } from "../support/fold.js";
+import { baseRequest, deref, metricValuesBase, withJsonBody } from "../support/inputs.js";
+import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+
+export const probe: Probe = {
+  id: "inputs.request-body",
+  family: "inputs",
+  step: 2,
+  title: "A request body missing a required field is refused",
+  description:
+    "Posts the non-financial values query once without each field its body schema requires (NonFinancialIds, StartDate, EndDate): each must be refused with 400 in the error envelope, not answered as if a default applied.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const op = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
+    if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const schema = deref(ctx, op.requestBody?.schema);
+    const required = Array.isArray(schema?.required) ? schema.required.filter((r): r is string => typeof r === "string") : [];
+    if (required.length === 0) return { findings: [], skip: `The spec declares no required body field for ${op.key}.` };
+    const base = await metricValuesBase(ctx, op);
+    if (!base) return { findings: [], skip: "No company lists a non-financial metric, so no valid body could be built to spoil." };
+    // Only fields the valid body carries can be left out of it.
+    const fields = required.filter((f) => f in base.body);
+    if (fields.length === 0) return { findings: [], skip: `The valid body reach-check builds carries none of the required fields (${required.join(", ")}).` };
+    const req = await baseRequest(ctx, op, base.company);
+    if (!req) return { findings: [], skip: `No valid request of ${op.key} could be built.` };
+    const all: Finding[][] = await Promise.all(
+      fields.map(async (field) => {
+        const { [field]: _dropped, ...rest } = base.body;
+        const ex = await sendBad(ctx, op, withJsonBody(req, rest));
+        return judgeRejection(ctx, this.id, {
+          op,
+          company: base.company,
+          what: `whose body lacks the required field ${field}`,
+          exchange: ex,
+          accept: refusalStatuses(op),
+          expected: `400 Bad Request naming the missing field (${field} is required)`,
+        });
+      }),
+    );
+    const findings = foldFindings(all.flat(), "request");
+    return { findings, summary: findings.length === 0 ? `Bodies without ${fields.join(", ")} are each refused with the error envelope.` : undefined };
+  },
+};

@@ -1,0 +1,67 @@
+import { operationPath } from "../../engine/shared-data.js";
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { dataOf, idOf } from "../support/paging.js";
+import { checkDataResponse } from "../support/response.js";
+
+export const probe: Probe = {
+  id: "pagination.defaults",
+  family: "pagination",
+  step: 2,
+  title: "Lists apply the default offset and limit",
+  description:
+    "Requests the first page of each list without offset and limit and compares it with an explicit request for the spec's defaults (offset 0, limit 100): a partner must not need the parameters to page correctly.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
+    if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const p = ctx.contract.profile.pagination;
+    const defaults = `${p.offsetParam}=${p.defaultOffset}&${p.limitParam}=${p.defaultLimit}`;
+    const rule = {
+      ref: "reach:reference-data#pagination-parameters",
+      text: `offset and limit are optional: without them a list answers as with ${p.offsetParam}=${p.defaultOffset} and ${p.limitParam}=${p.defaultLimit}.`,
+    };
+    const all: Finding[][] = await Promise.all(
+      ctx.companies.flatMap((company) =>
+        ops.map(async (op): Promise<Finding[]> => {
+          const send = (query?: Record<string, number>) =>
+            ctx.http.send({ method: "GET", path: operationPath(op, company), query, operation: { method: op.method, path: op.path }, cache: true });
+          const [bare, explicit] = await Promise.all([send(), send({ [p.offsetParam]: p.defaultOffset, [p.limitParam]: p.defaultLimit })]);
+          const checked = checkDataResponse(ctx, this.id, op, bare, { company, allow204: true });
+          if (!checked.ok) return checked.findings.filter((f) => f.severity === "fail");
+          const a = dataOf(ctx, bare);
+          const b = dataOf(ctx, explicit);
+          if (!a || !b) return []; // a 204, or the explicit request failed (pagination.walk and the schema checks report it)
+          const ida = a.map((r) => idOf(r, op.profile.idField));
+          const idb = b.map((r) => idOf(r, op.profile.idField));
+          const pagOf = (ex: typeof bare) => JSON.stringify((ex.response!.json as Record<string, unknown>)[p.paginationField] ?? null);
+          const sameIds = ida.length === idb.length && ida.every((id, i) => id === idb[i]);
+          if (sameIds && pagOf(bare) === pagOf(explicit)) return [];
+          return [
+            makeFinding(ctx, {
+              code: `${this.id}/differs`,
+              severity: "fail",
+              message: sameIds
+                ? `The ${op.profile.name} list of ${company} without paging parameters reports ${p.paginationField} ${pagOf(bare)}, but ${pagOf(explicit)} with ${defaults}.`
+                : `The ${op.profile.name} list of ${company} without paging parameters returns ${ida.length} records${ida.length > 0 ? ` starting with ${ida[0]}` : ""}; with ${defaults} it returns ${idb.length}${idb.length > 0 ? ` starting with ${idb[0]}` : ""}.`,
+              rule,
+              fix: `Default ${p.offsetParam} to ${p.defaultOffset} and ${p.limitParam} to ${p.defaultLimit} when they are absent.`,
+              operation: op,
+              company,
+              exchange: bare,
+              evidence: {
+                expected: `as with ${defaults}: ${idb.length} records, ${p.paginationField} ${pagOf(explicit)}`,
+                actual: `${ida.length} records, ${p.paginationField} ${pagOf(bare)}`,
+              },
+            }),
+          ];
+        }),
+      ),
+    );
+    const findings = all.flat();
+    return { findings, summary: findings.length === 0 ? `${ops.length * ctx.companies.length} lists answer the same without paging parameters as with ${defaults}.` : undefined };
+  },
+};

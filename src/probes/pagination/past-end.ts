@@ -1,0 +1,73 @@
+import { operationPath } from "../../engine/shared-data.js";
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { dataOf, PAGING_RULE } from "../support/paging.js";
+import { checkDataResponse } from "../support/response.js";
+
+export const probe: Probe = {
+  id: "pagination.past-end",
+  family: "pagination",
+  step: 2,
+  title: "An offset past the end of a list is an empty page",
+  description:
+    "Asks each list for the page just past its last record: the answer is 200 with an empty Data array, not an error, so a sync that pages one step too far does not fail.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
+    if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const p = ctx.contract.profile.pagination;
+    const { pageSize } = ctx.data.pageLimits();
+    let asked = 0;
+    const all: Finding[][] = await Promise.all(
+      ctx.companies.flatMap((company) =>
+        ops.map(async (op): Promise<Finding[]> => {
+          const walk = await ctx.data.listAll(op, company);
+          if (!walk.complete) return []; // the end is unknown; pagination.walk reports why
+          const offset = Math.max(walk.records.length, 1);
+          asked++;
+          const ex = await ctx.http.send({
+            method: "GET",
+            path: operationPath(op, company),
+            query: { [p.offsetParam]: offset, [p.limitParam]: pageSize },
+            operation: { method: op.method, path: op.path },
+            cache: true,
+          });
+          const checked = checkDataResponse(ctx, this.id, op, ex, { company, allow204: true });
+          const found = checked.findings.map((f) =>
+            f.code === `${this.id}/status`
+              ? {
+                  ...f,
+                  message: `${op.method} ${op.path} answered ${ex.response?.status} for offset ${offset}, just past the last of the ${walk.records.length} records of ${company}; expected 200 with an empty ${p.dataField} array.`,
+                  rule: PAGING_RULE,
+                  fix: `Answer an offset at or past the end with 200, an empty ${p.dataField} array and the usual ${p.paginationField}.`,
+                }
+              : f,
+          );
+          const data = dataOf(ctx, ex);
+          if (data && data.length > 0) {
+            found.push(
+              makeFinding(ctx, {
+                code: `${this.id}/not-empty`,
+                severity: "fail",
+                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (a full walk found ${walk.records.length}).`,
+                rule: PAGING_RULE,
+                fix: `Apply \`${p.offsetParam}\`: past the end the page is empty.`,
+                operation: op,
+                company,
+                exchange: ex,
+                evidence: { expected: `${p.dataField}: []`, actual: `${data.length} records` },
+              }),
+            );
+          }
+          return found;
+        }),
+      ),
+    );
+    const findings = all.flat();
+    if (asked === 0) return { findings, skip: "No list could be walked to its end, so there is no end to step past (see pagination.walk)." };
+    return { findings, summary: findings.length === 0 ? `${asked} lists answer an empty page past their end.` : undefined };
+  },
+};

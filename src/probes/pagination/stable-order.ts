@@ -1,0 +1,56 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { idOf, PAGING_RULE, twoWalks } from "../support/paging.js";
+
+export const probe: Probe = {
+  id: "pagination.stable-order",
+  family: "pagination",
+  step: 2,
+  title: "List order does not depend on the page size",
+  description:
+    "Compares the id sequence of each list walked with two different page sizes: offset paging only returns every record once when the order is the same whatever the limit.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
+    if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    let compared = 0;
+    const all: Finding[][] = await Promise.all(
+      ctx.companies.flatMap((company) =>
+        ops.map(async (op): Promise<Finding[]> => {
+          const w = await twoWalks(ctx, op, company);
+          if (!w.small) return [];
+          const a = w.full.records.map((r) => idOf(r, op.profile.idField));
+          const b = w.small.records.map((r) => idOf(r, op.profile.idField));
+          // A walk that repeats records is pagination.walk's finding; its order says nothing more.
+          if (new Set(b).size !== b.length || new Set(a).size !== a.length) return [];
+          const n = Math.min(a.length, b.length);
+          if (n === 0) return [];
+          compared++;
+          const at = a.slice(0, n).findIndex((id, i) => id !== b[i]);
+          if (at < 0) return [];
+          const page = w.small.pages.find((pg) => pg.data && at >= pg.offset && at < pg.offset + pg.data.length) ?? w.small.pages[0];
+          const field = op.profile.idField ?? "record";
+          return [
+            makeFinding(ctx, {
+              code: `${this.id}/order-differs`,
+              severity: "fail",
+              message: `The ${op.profile.name} list of ${company} comes in a different order with limit ${w.small.limit} than with limit ${w.full.limit}: position ${at} holds ${field} ${b[at]} instead of ${a[at]}. Offset paging then skips some records and repeats others.`,
+              rule: PAGING_RULE,
+              fix: "Sort every list by a stable key (e.g. its id) before applying offset and limit, whatever the page size.",
+              operation: op,
+              company,
+              exchange: page.exchange,
+              evidence: { expected: `${field} ${a[at]} at position ${at} (as with limit ${w.full.limit})`, actual: `${field} ${b[at]}` },
+            }),
+          ];
+        }),
+      ),
+    );
+    const findings = all.flat();
+    if (compared === 0) return { findings, skip: "No list had records to compare (or none could be walked twice)." };
+    return { findings, summary: findings.length === 0 ? `${compared} lists give the same order with two page sizes.` : undefined };
+  },
+};

@@ -1,0 +1,42 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { foldFindings } from "../support/fold.js";
+import { judgeWalk, twoWalks } from "../support/paging.js";
+
+export const probe: Probe = {
+  id: "pagination.walk",
+  family: "pagination",
+  step: 2,
+  title: "Lists page correctly from the first record to the last",
+  description:
+    "Walks every page of every list with the run's page size and again with a small page size: Pagination.total is the same on every page and equals the records returned, no id appears twice, no page holds more than limit, and the pages end.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
+    if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    let pages = 0;
+    const notes: string[] = [];
+    const all: Finding[][] = await Promise.all(
+      ctx.companies.flatMap((company) =>
+        ops.map(async (op) => {
+          const w = await twoWalks(ctx, op, company);
+          pages += w.full.pages.length + (w.small?.pages.length ?? 0);
+          if (w.note && w.note !== "the list is empty") notes.push(`${op.profile.name} of ${company}: ${w.note}`);
+          const found = judgeWalk(ctx, this.id, w.full);
+          if (w.small) found.push(...judgeWalk(ctx, this.id, w.small));
+          // The same fault seen with both page sizes is one finding.
+          return foldFindings(found, "walk");
+        }),
+      ),
+    );
+    const findings = all.flat();
+    const walks = ops.length * ctx.companies.length;
+    const tail = notes.length > 0 ? ` Not fully compared: ${notes.sort().join("; ")}.` : "";
+    return {
+      findings,
+      summary: findings.length === 0 ? `${walks} lists walked with two page sizes (${pages} pages): totals, ids and page sizes consistent.${tail}` : undefined,
+    };
+  },
+};

@@ -1,0 +1,235 @@
+import type { Exchange, LatencySample } from "../../http/types.js";
+import { passExchanges, type SyncPass } from "../../engine/sync.js";
+import type { Finding, Rehearsal } from "../../report/types.js";
+import type { Probe, ProbeContext } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { foldFindings } from "../support/fold.js";
+import { percentile } from "./latency.js";
+
+const RELIABLE = {
+  ref: "reach:developer-checklist#behaviour-and-stability",
+  text: "Endpoints answer reliably; no rate limiting blocks Reach's off-hours syncs; 503 is temporary and Reach retries it.",
+};
+const RATE_LIMIT = {
+  ref: "spec-model:rate-limits",
+  text: "No rate limiting that blocks a nightly sync; a partner that rate-limits answers 429 with Retry-After.",
+};
+const TIMEOUTS = new Set(["connect-timeout", "headers-timeout", "body-timeout", "timeout"]);
+
+/** How a rehearsal counts an attempt: `2xx`, `4xx`, `429`, `503`, `5xx`, `timeout` or a transport error code. */
+export function statusKey(s: Pick<LatencySample, "status" | "error">): string {
+  if (s.error) return TIMEOUTS.has(s.error) ? "timeout" : s.error;
+  if (s.status === 429 || s.status === 503) return String(s.status);
+  return `${String(s.status ?? 0)[0]}xx`;
+}
+
+/** Retry-After in ms (delta-seconds or an HTTP date), undefined when absent or unusable. */
+export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+const count = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+
+/** The report's rehearsal figures from a pass: attempts, wall time, statuses, per-operation latency. */
+export function rehearsalFigures(pass: SyncPass, companies: readonly string[]): Rehearsal {
+  const statuses: Record<string, number> = {};
+  const byOp = new Map<string, { ms: number[]; statuses: Record<string, number> }>();
+  for (const s of pass.attempts) {
+    const key = statusKey(s);
+    count(statuses, key);
+    const name = s.operation ? `${s.operation.method.toUpperCase()} ${s.operation.path}` : "(other)";
+    let e = byOp.get(name);
+    if (!e) byOp.set(name, (e = { ms: [], statuses: {} }));
+    count(e.statuses, key);
+    if (!s.error) e.ms.push(s.durationMs);
+  }
+  const retries = passExchanges(pass).reduce((n, ex) => n + (ex.retries?.length ?? 0), 0);
+  return {
+    companies: [...companies],
+    concurrency: pass.concurrency,
+    requests: pass.attempts.length,
+    durationMs: Math.round(pass.durationMs),
+    statuses,
+    retries,
+    operations: [...byOp.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([operation, e]) => {
+        const sorted = [...e.ms].sort((a, b) => a - b);
+        return {
+          operation,
+          count: Object.values(e.statuses).reduce((a, b) => a + b, 0),
+          p50Ms: Math.round(percentile(sorted, 50)),
+          p95Ms: Math.round(percentile(sorted, 95)),
+          maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
+          statuses: e.statuses,
+        };
+      }),
+  };
+}
+
+/** Findings about one request of the sync: its retries and its final answer. */
+function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isSplit: boolean, capMs: number): Finding[] {
+  const op = ex.operation;
+  const name = op ? `${op.method.toUpperCase()} ${op.path}` : ex.request.path;
+  const base = { operation: op, company, exchange: ex };
+  const out: Finding[] = [];
+  const retried = ex.retries ?? [];
+  const res = ex.response;
+  const ok = res !== undefined && res.status >= 200 && res.status < 300;
+  if (ok) {
+    const r429 = retried.filter((r) => r.status === 429);
+    const r503 = retried.filter((r) => r.status === 503);
+    if (r429.length > 0) {
+      out.push(
+        makeFinding(ctx, {
+          ...base,
+          code: `${id}/rate-limited`,
+          severity: "warn",
+          message: `${name} answered 429 during the sync and succeeded after waiting Retry-After (${r429.map((r) => r.retryAfter ?? "?").join(", ")}): a larger sync may hit the limit harder.`,
+          rule: RATE_LIMIT,
+          fix: "Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled.",
+          evidence: { expected: "no 429 during a sync", actual: `${r429.length} × 429, then ${res!.status}` },
+        }),
+      );
+    }
+    if (r503.length > 0) {
+      out.push(
+        makeFinding(ctx, {
+          ...base,
+          code: `${id}/unavailable`,
+          severity: "warn",
+          message: `${name} answered 503 during the sync and succeeded after waiting Retry-After (${r503.map((r) => r.retryAfter ?? "?").join(", ")}); Reach retries a 503, but frequent unavailability delays the sync.`,
+          rule: RELIABLE,
+          fix: "Keep the API available during Reach's off-hours sync window, and tell Reach about planned maintenance.",
+          evidence: { expected: "no 503 during a sync", actual: `${r503.length} × 503, then ${res!.status}` },
+        }),
+      );
+    }
+    return out;
+  }
+  if (ex.error) {
+    if (ex.error.code === "budget-exhausted") {
+      return [
+        makeFinding(ctx, {
+          ...base,
+          exchange: undefined,
+          code: `${id}/budget`,
+          severity: "warn",
+          message: "The sync rehearsal did not finish: the run's request budget (--max-requests) ran out.",
+          rule: { ref: "reach-check:request-budget", text: "A run sends at most --max-requests requests." },
+          fix: "Run again with a larger --max-requests to rehearse the whole sync.",
+        }),
+      ];
+    }
+    const timeout = TIMEOUTS.has(ex.error.code);
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${id}/${timeout ? "timeout" : "transport"}`,
+        severity: "fail",
+        message: `${name} ${timeout ? "timed out" : "got no HTTP answer"} during the sync: ${ex.error.message}.`,
+        rule: RELIABLE,
+        fix: "Make the operation answer every sync request within the time limits; look for this request in your server logs.",
+      }),
+    ];
+  }
+  const status = res!.status;
+  const retryAfter = res!.headers["retry-after"];
+  const wait = retryAfterMs(retryAfter, Date.now());
+  if (status === 429 || status === 503) {
+    const code =
+      retryAfter === undefined ? (status === 429 ? "rate-limited-no-retry-after" : "server-error") : wait !== undefined && wait > capMs ? "retry-after-too-long" : status === 429 ? "rate-limit-persists" : "unavailable-persists";
+    const why =
+      code === "rate-limited-no-retry-after"
+        ? "without a Retry-After header, so a client cannot know when to come back"
+        : code === "server-error"
+          ? "without a Retry-After header (a 503 that Reach can retry says when)"
+          : code === "retry-after-too-long"
+            ? `with Retry-After: ${retryAfter}, longer than the ${Math.round(capMs / 1000)} s a sync request waits (--max-retry-wait)`
+            : `again after ${retried.length} retries that honoured Retry-After`;
+    out.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${id}/${code}`,
+        severity: "fail",
+        message: `${name} answered ${status} during the sync ${why}; the sync loses this data.`,
+        rule: status === 429 ? RATE_LIMIT : RELIABLE,
+        fix:
+          status === 429
+            ? "Do not rate-limit Reach's sync; where a limit is unavoidable, answer 429 with a short Retry-After (seconds) and let the retry through."
+            : "Answer 503 only for short maintenance, with a Retry-After of a few seconds to a minute; otherwise serve the request.",
+        evidence: { expected: "200 (after at most a short Retry-After)", actual: `${status}${retryAfter !== undefined ? `, Retry-After: ${retryAfter}` : ""}` },
+      }),
+    );
+    return out;
+  }
+  if (status >= 500) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${id}/server-error`,
+        severity: "fail",
+        message: `${name} answered ${status} during the sync; Reach does not count on a retry of a ${status}, so the sync loses this data.`,
+        rule: RELIABLE,
+        fix: "Find the server error for this request in your logs; every request of a sync must succeed.",
+        evidence: { expected: "200", actual: String(status) },
+      }),
+    ];
+  }
+  // A refused budget, class or department id is accuracy.filter-ids' finding.
+  if (isSplit && (status === 400 || status === 404)) return [];
+  return [
+    makeFinding(ctx, {
+      ...base,
+      code: `${id}/status`,
+      severity: "fail",
+      message: `${name} answered ${status} to a request of the sync (valid parameters, the run's token); the sync loses this data.`,
+      rule: { ref: "reach:error-handling#status-codes", text: "A valid request with a valid token answers 200 (or 204 for no data)." },
+      fix:
+        status === 401 || status === 403
+          ? "Accept the access token for every request of a sync, however many requests it makes."
+          : "Accept the sync's request as the spec describes it (24 months of statements, every listed filter id).",
+      evidence: { expected: "200", actual: String(status) },
+    }),
+  ];
+}
+
+export const probe: Probe = {
+  id: "reliability.rehearsal",
+  family: "reliability",
+  step: 4,
+  title: "A nightly sync runs through",
+  description:
+    "Rehearses Reach's nightly sync for every company (company info, every list to its last page, 24 months of each statement in both bases, budget, class and department splits, metric values) at --concurrency, honouring Retry-After on 429 and 503, and reports requests, time, statuses and latency per operation.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    const pass = await ctx.data.syncPass("fresh", ctx.companies);
+    const capMs = ctx.data.syncOptions().retry?.maxRetryAfterMs ?? 0;
+    const figures = rehearsalFigures(pass, ctx.companies);
+    const findings: Finding[] = [];
+    for (const c of pass.companies) {
+      const exchanges: { ex: Exchange; split: boolean }[] = [];
+      if (c.info) exchanges.push({ ex: c.info, split: false });
+      for (const w of c.lists) for (const p of w.pages) exchanges.push({ ex: p, split: false });
+      for (const s of c.statements) exchanges.push({ ex: s.exchange, split: s.split !== undefined });
+      for (const m of c.metrics) exchanges.push({ ex: m.exchange, split: false });
+      findings.push(...exchanges.flatMap(({ ex, split }) => judge(ctx, this.id, ex, c.company, split, capMs)));
+    }
+    const budget = findings.filter((f) => f.code.endsWith("/budget")).slice(0, 1);
+    const rest = foldFindings(findings.filter((f) => !f.code.endsWith("/budget")), "request");
+    const slow = figures.operations.filter((o) => o.p95Ms > ctx.options.slowMs).map((o) => `${o.operation} (p95 ${o.p95Ms} ms)`);
+    return {
+      findings: [...rest, ...budget],
+      rehearsal: figures,
+      summary: `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${(figures.durationMs / 1000).toFixed(1)} s at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
+        .map(([k, v]) => `${v} × ${k}`)
+        .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.`,
+    };
+  },
+};

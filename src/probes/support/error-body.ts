@@ -1,0 +1,62 @@
+/**
+ * The body of an error answer: JSON, never HTML, in Reach's `{errors: [...]}` envelope. Shared by
+ * the checks that expect a refusal (missing or wrong token, bad input).
+ */
+import type { Exchange } from "../../http/types.js";
+import type { Finding } from "../../report/types.js";
+import type { Operation, ProbeContext } from "../types.js";
+import { RULES, makeFinding } from "./findings.js";
+import { isJsonMediaType, schemaFindings } from "./response.js";
+
+export function isHtml(ex: Exchange): boolean {
+  const res = ex.response;
+  if (!res) return false;
+  return res.contentType === "text/html" || /^\s*<(!doctype|html)/i.test(res.text);
+}
+
+/**
+ * Findings about an error body: `<checkId>/html` or `/not-json` when it is not JSON, and
+ * `/error-envelope` for each way it misses the envelope. `what` completes "a request …".
+ */
+export function judgeErrorBody(
+  ctx: ProbeContext,
+  checkId: string,
+  op: Operation,
+  ex: Exchange,
+  what: string,
+  company: string | undefined,
+  example: string,
+): Finding[] {
+  const res = ex.response!;
+  const findings: Finding[] = [];
+  const html = isHtml(ex);
+  const base = { operation: op, company, exchange: ex };
+  if (html || !isJsonMediaType(res.contentType) || res.json === undefined) {
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/${html ? "html" : "not-json"}`,
+        severity: "fail",
+        message: `${op.method} ${op.path} refused a request ${what} with ${res.status}, but the body is ${html ? "an HTML page" : res.json === undefined ? "not JSON" : `JSON sent as ${res.contentType ?? "no content type"}`}.`,
+        rule: { ref: RULES.envelope.ref, text: "Errors are JSON in the {errors: [{error, message, level?}]} envelope, never HTML." },
+        fix: `Send errors as application/json: {"errors": [{"error": "${example}", "message": "…"}]}; never an HTML page.`,
+        evidence: { expected: "application/json error envelope", actual: res.contentType ?? "(no Content-Type)" },
+      }),
+    );
+  }
+  const schema = ctx.contract.errorSchema;
+  if (res.json !== undefined && schema) {
+    const specPointer = ctx.contract.profile.errorSchemaRef;
+    const issues = ctx.validator.validate(schema, res.json, { specPointer }).filter((i) => i.kind !== "unknown-field");
+    for (const f of schemaFindings(ctx, checkId, op, ex, issues, specPointer, company)) {
+      findings.push({
+        ...f,
+        code: `${checkId}/error-envelope`,
+        message: `The ${res.status} answer to a request ${what} is not in Reach's error envelope: ${f.message}`,
+        rule: RULES.envelope,
+        fix: `Wrap errors as {"errors": [{"error": "${example}", "message": "…", "level": 6}]}, even a single one.`,
+      });
+    }
+  }
+  return findings;
+}

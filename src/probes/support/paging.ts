@@ -1,0 +1,273 @@
+/**
+ * Walking a list with a page size of the check's choosing, and judging what the pages say about
+ * each other (total, repeats, page size). Requests are cached, so two checks that walk the same
+ * list with the same page size share the pages.
+ */
+import { operationPath, type ListWalk } from "../../engine/shared-data.js";
+import type { Exchange } from "../../http/types.js";
+import type { Finding, RuleRef } from "../../report/types.js";
+import type { Operation, ProbeContext } from "../types.js";
+import { makeFinding } from "./findings.js";
+
+export const PAGING_RULE: RuleRef = {
+  ref: "spec-model:list-envelope",
+  text: "Lists page with offset and limit: Pagination.total counts the whole list and is the same on every page, a page holds at most `limit` records, and walking the pages in order returns every record once.",
+};
+
+/** Most pages a check-chosen walk may take, whatever the list size: a bound on requests. */
+export const MAX_SMALL_WALK_PAGES = 10;
+
+export interface Page {
+  exchange: Exchange;
+  offset: number;
+  limit: number;
+  /** The Data array of a 200 answer. */
+  data?: unknown[];
+  /** Pagination.total, when it is an integer. */
+  total?: number;
+}
+
+export interface PagedWalk {
+  operation: Operation;
+  company: string;
+  limit: number;
+  pages: Page[];
+  records: unknown[];
+  complete: boolean;
+  /** Why the walk stopped before the end. */
+  stoppedBecause?: string;
+  /** The walk hit its page cap while every page still brought new records. */
+  capped: boolean;
+}
+
+function totalOf(ctx: ProbeContext, body: unknown): number | undefined {
+  const p = ctx.contract.profile.pagination;
+  const pag = body && typeof body === "object" ? (body as Record<string, unknown>)[p.paginationField] : undefined;
+  const t = pag && typeof pag === "object" ? (pag as Record<string, unknown>)[p.totalField] : undefined;
+  return typeof t === "number" && Number.isInteger(t) ? t : undefined;
+}
+
+export function dataOf(ctx: ProbeContext, ex: Exchange): unknown[] | undefined {
+  const res = ex.response;
+  if (!res || res.status !== 200 || !res.json || typeof res.json !== "object") return undefined;
+  const data = (res.json as Record<string, unknown>)[ctx.contract.profile.pagination.dataField];
+  return Array.isArray(data) ? data : undefined;
+}
+
+/** The shared walk (run page size) in the same shape as a check-chosen one. */
+export function pagesOfListAll(ctx: ProbeContext, walk: ListWalk, limit: number): PagedWalk {
+  const pages: Page[] = [];
+  let offset = 0;
+  for (const ex of walk.pages) {
+    const data = dataOf(ctx, ex);
+    pages.push({ exchange: ex, offset, limit, data, total: totalOf(ctx, ex.response?.json) });
+    offset += data?.length ?? 0;
+  }
+  return {
+    operation: walk.operation,
+    company: walk.company,
+    limit,
+    pages,
+    records: walk.records,
+    complete: walk.complete,
+    stoppedBecause: walk.stoppedBecause,
+    capped: !walk.complete && (walk.stoppedBecause?.startsWith("stopped after") ?? false),
+  };
+}
+
+export function idOf(record: unknown, idField: string | undefined): string {
+  if (idField && record && typeof record === "object") {
+    const v = (record as Record<string, unknown>)[idField];
+    if (typeof v === "string" || typeof v === "number") return String(v);
+  }
+  return JSON.stringify(record);
+}
+
+/**
+ * Walk a list with `limit`, at most `maxPages` pages. Stops at the end (an empty or short page, or
+ * offset reaching total), at a page that brings no record not seen before (the walk would never
+ * progress), or at the cap.
+ */
+export async function walkList(ctx: ProbeContext, op: Operation, company: string, limit: number, maxPages: number): Promise<PagedWalk> {
+  const p = ctx.contract.profile.pagination;
+  const walk: PagedWalk = { operation: op, company, limit, pages: [], records: [], complete: false, capped: false };
+  const seen = new Set<string>();
+  let offset = 0;
+  for (;;) {
+    if (walk.pages.length >= maxPages) {
+      walk.capped = true;
+      walk.stoppedBecause = `stopped after ${maxPages} pages of ${limit}`;
+      return walk;
+    }
+    const ex = await ctx.http.send({
+      method: "GET",
+      path: operationPath(op, company),
+      query: { [p.offsetParam]: offset, [p.limitParam]: limit },
+      operation: { method: op.method, path: op.path },
+      cache: true,
+    });
+    const data = dataOf(ctx, ex);
+    const total = totalOf(ctx, ex.response?.json);
+    walk.pages.push({ exchange: ex, offset, limit, data, total });
+    if (ex.response?.status === 204) {
+      walk.complete = true;
+      return walk;
+    }
+    if (!data) {
+      walk.stoppedBecause = ex.error ? `request failed: ${ex.error.message}` : `page at offset ${offset} answered ${ex.response!.status} without a ${p.dataField} array`;
+      return walk;
+    }
+    let fresh = 0;
+    for (const r of data) {
+      walk.records.push(r);
+      const id = idOf(r, op.profile.idField);
+      if (!seen.has(id)) fresh++;
+      seen.add(id);
+    }
+    if (data.length === 0 || data.length < limit || (total !== undefined && offset + data.length >= total)) {
+      walk.complete = true;
+      return walk;
+    }
+    if (fresh === 0) {
+      walk.stoppedBecause = `the page at offset ${offset} held only records already seen`;
+      return walk;
+    }
+    offset += data.length;
+  }
+}
+
+/**
+ * A page size for a second walk: about a third of the list, so the walk takes three or four
+ * pages, and different from the run's page size. Undefined when the list is empty.
+ */
+export function smallPageSize(ctx: ProbeContext, count: number, runPageSize: number): number | undefined {
+  if (count <= 0) return undefined;
+  const { minLimit, maxLimit } = ctx.contract.profile.pagination;
+  let size = Math.min(maxLimit, Math.max(minLimit, Math.ceil(count / 3)));
+  if (size === runPageSize) size = size > minLimit ? size - 1 : size + 1;
+  return Math.min(maxLimit, Math.max(minLimit, size));
+}
+
+/** The shared walk (run page size) and a second walk with a small page size, both bounded. */
+export interface TwoWalks {
+  full: PagedWalk;
+  small?: PagedWalk;
+  /** Why there is no second walk, or why it covers only a prefix of the list. */
+  note?: string;
+}
+
+export async function twoWalks(ctx: ProbeContext, op: Operation, company: string): Promise<TwoWalks> {
+  const { pageSize, maxPages } = ctx.data.pageLimits();
+  const full = pagesOfListAll(ctx, await ctx.data.listAll(op, company), pageSize);
+  if (!full.complete) return { full, note: `the walk with limit ${pageSize} did not complete (${full.stoppedBecause ?? "?"})` };
+  const count = full.records.length;
+  const size = smallPageSize(ctx, count, pageSize);
+  if (size === undefined) return { full, note: "the list is empty" };
+  // The pages the list needs with this size, plus the empty page a partner may need to say "end", plus one.
+  const expected = Math.ceil(count / size) + 2;
+  const cap = Math.min(expected, maxPages, MAX_SMALL_WALK_PAGES);
+  const small = await walkList(ctx, op, company, size, cap);
+  if (small.capped && cap < expected) {
+    // Our bound, not the partner's fault: compare what was read.
+    small.capped = false;
+    return { full, small, note: `the walk with limit ${size} read the first ${cap} pages only` };
+  }
+  return { full, small };
+}
+
+/** What a list's pages say about each other: total, repeats, page size, an end. */
+export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): Finding[] {
+  const op = walk.operation;
+  const company = walk.company;
+  const name = `the ${op.profile.name} list of ${company} (limit ${walk.limit})`;
+  const base = { operation: op, company, rule: PAGING_RULE };
+  const p = ctx.contract.profile.pagination;
+  const findings: Finding[] = [];
+  const ok = walk.pages.filter((pg) => pg.data !== undefined);
+
+  for (const pg of ok) {
+    if (pg.data!.length > pg.limit) {
+      findings.push(
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/over-limit`,
+          severity: "fail",
+          message: `A page of ${name} at offset ${pg.offset} holds ${pg.data!.length} records, more than the limit of ${pg.limit}.`,
+          fix: `Return at most \`${p.limitParam}\` records per page; Reach sizes its requests with it.`,
+          exchange: pg.exchange,
+          evidence: { expected: `at most ${pg.limit} records`, actual: `${pg.data!.length} records` },
+        }),
+      );
+      break;
+    }
+  }
+
+  const totals = [...new Set(ok.map((pg) => pg.total).filter((t): t is number => t !== undefined))];
+  if (totals.length > 1) {
+    const changed = ok.find((pg) => pg.total !== ok[0].total)!;
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/total-changed`,
+        severity: "fail",
+        message: `Pagination.${p.totalField} of ${name} changes between pages: ${totals.join(", ")}.`,
+        fix: `Report the same ${p.paginationField}.${p.totalField} (the number of records in the whole list) on every page.`,
+        exchange: changed.exchange,
+        evidence: { expected: String(ok[0].total), actual: String(changed.total) },
+      }),
+    );
+  } else if (walk.complete && totals.length === 1 && totals[0] !== walk.records.length) {
+    const last = ok[ok.length - 1] ?? walk.pages[walk.pages.length - 1];
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/total-mismatch`,
+        severity: "fail",
+        message: `Pagination.${p.totalField} of ${name} says ${totals[0]} records, but walking every page returned ${walk.records.length}.`,
+        fix: `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
+        exchange: last.exchange,
+        evidence: { expected: `${p.totalField} = ${walk.records.length} (records returned)`, actual: `${p.totalField} = ${totals[0]}` },
+      }),
+    );
+  }
+
+  const seen = new Map<string, number>();
+  for (const pg of ok) {
+    let repeated: string | undefined;
+    for (const r of pg.data!) {
+      const id = idOf(r, op.profile.idField);
+      const before = seen.get(id);
+      if (before !== undefined && repeated === undefined) repeated = `${id} (first on the page at offset ${before})`;
+      if (before === undefined) seen.set(id, pg.offset);
+    }
+    if (repeated) {
+      findings.push(
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/repeated-id`,
+          severity: "fail",
+          message: `The page of ${name} at offset ${pg.offset} repeats ${op.profile.idField ?? "a record"} ${repeated}: offset paging returns some records twice${walk.stoppedBecause?.includes("already seen") ? " and never reaches the end" : ""}.`,
+          fix: `Apply \`${p.offsetParam}\` and keep a stable order (e.g. by id), so each record appears on exactly one page.`,
+          exchange: pg.exchange,
+          evidence: { expected: "each id once across pages", actual: `repeated: ${repeated}` },
+        }),
+      );
+      break;
+    }
+  }
+
+  if (walk.capped) {
+    const last = walk.pages[walk.pages.length - 1];
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/endless`,
+        severity: "fail",
+        message: `${name[0].toUpperCase()}${name.slice(1)} did not end: ${walk.stoppedBecause}.`,
+        fix: "Return fewer records than `limit` on the last page and a Pagination.total equal to the number of records.",
+        exchange: last.exchange,
+      }),
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,101 @@
+/**
+ * Judging the answer to a deliberately bad request (malformed date, unknown basis, limit out of
+ * range, unknown company, missing body field): Reach's error guide asks for 400 (malformed input)
+ * or 404 (unknown resource), as JSON in the errors[] envelope; never a 2xx, a 5xx or an HTML page.
+ */
+import type { Exchange, HttpRequest } from "../../http/types.js";
+import type { Finding, RuleRef } from "../../report/types.js";
+import type { Operation, ProbeContext } from "../types.js";
+import { judgeErrorBody } from "./error-body.js";
+import { makeFinding, transportFinding } from "./findings.js";
+
+export const BAD_INPUT_RULE: RuleRef = {
+  ref: "reach:error-handling#status-codes",
+  text: "Malformed input gets 400 Bad Request and an unknown resource 404 Not Found, as JSON in the {errors: [...]} envelope; an error is never answered with 200, a server error or an HTML page.",
+};
+
+/** Statuses that stand for something other than the input (auth, rate limits): never taken from the spec as "input refused". */
+const NOT_INPUT_STATUSES = new Set([401, 403, 407, 408, 429]);
+
+/**
+ * The statuses that count as refusing bad input for an operation: 400 and 404 (Reach's guide),
+ * `extra` (e.g. 403 for an unknown company), and any other 4xx the operation itself declares
+ * (an official bundle might declare 422), except the auth and rate-limit ones.
+ */
+export function refusalStatuses(op: Operation, extra: number[] = []): number[] {
+  const out = new Set([400, 404, ...extra]);
+  for (const r of op.responses) {
+    const n = Number(r.status);
+    if (Number.isInteger(n) && n >= 400 && n < 500 && !NOT_INPUT_STATUSES.has(n)) out.add(n);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+export interface RejectionCase {
+  op: Operation;
+  company?: string;
+  /** What was wrong with the request, e.g. `with StartDate=31-01-2025`. */
+  what: string;
+  exchange: Exchange;
+  /** Statuses that pass (see refusalStatuses). */
+  accept: number[];
+  /** Explains what the partner should have done, in the fix line. */
+  expected: string;
+}
+
+export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionCase): Finding[] {
+  const { op, company, exchange: ex } = c;
+  if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
+  const res = ex.response!;
+  const base = { operation: op, company, exchange: ex, rule: BAD_INPUT_RULE };
+  const accepted = c.accept.join(" or ");
+  const evidence = { expected: accepted, actual: String(res.status) };
+
+  if (res.status >= 200 && res.status < 300) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/accepted`,
+        severity: "fail",
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
+        fix: `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
+        evidence,
+      }),
+    ];
+  }
+  if (res.status >= 500) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/server-error`,
+        severity: "fail",
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}: bad input crashed the server instead of being refused with ${accepted}.`,
+        fix: `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing.`,
+        evidence,
+      }),
+    ];
+  }
+  if (!c.accept.includes(res.status)) {
+    const redirect = res.status >= 300 && res.status < 400;
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/status`,
+        // A 3xx is never a refusal; another 4xx is a refusal with a status Reach's guide does not list.
+        severity: redirect ? "fail" : "warn",
+        message: redirect
+          ? `${op.method} ${op.path} redirected a request ${c.what} (${res.status}) instead of refusing it with ${accepted}.`
+          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.`,
+        fix: `Answer ${c.expected}.`,
+        evidence,
+      }),
+    ];
+  }
+
+  return judgeErrorBody(ctx, checkId, op, ex, c.what, company, "BadRequest");
+}
+
+/** Send a bad request (never cached: each is its own question to the partner). */
+export function sendBad(ctx: ProbeContext, op: Operation, req: HttpRequest): Promise<Exchange> {
+  return ctx.http.send({ ...req, operation: { method: op.method, path: op.path }, cache: false });
+}

@@ -1,0 +1,104 @@
+/**
+ * What the document formats (Markdown, HTML, JUnit) read off a report the same way: labels, the
+ * failures-first order, findings grouped by operation. Pure and format-free: escaping is each
+ * format's job.
+ */
+import { STEP_TITLES, type CheckResult, type CheckStatus, type Finding, type Report, type StepResult, type Verdict } from "./types.js";
+import { formatDuration, plural } from "./text.js";
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  ready: "READY",
+  "ready-with-warnings": "READY WITH WARNINGS",
+  "not-ready": "NOT READY",
+};
+
+export const STATUS_LABEL: Record<CheckStatus, string> = {
+  pass: "pass",
+  warn: "warn",
+  fail: "FAIL",
+  skip: "skipped",
+  error: "ERROR",
+  accepted: "accepted",
+};
+
+export const STATUS_ORDER: readonly CheckStatus[] = ["pass", "warn", "fail", "accepted", "skip", "error"];
+
+/** Failures first: what blocks the handoff, then what to review, then the rest. */
+const ATTENTION: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, accepted: 3, skip: 4, pass: 5 };
+const SEVERITY_RANK: Record<string, number> = { fail: 0, warn: 1, info: 2 };
+
+export function byAttention(checks: readonly CheckResult[]): CheckResult[] {
+  return [...checks].sort((a, b) => (ATTENTION[a.status] ?? 1) - (ATTENTION[b.status] ?? 1) || a.step - b.step);
+}
+
+/** Findings worth showing (info only when verbose), unaccepted failures first. */
+export function shownFindings(check: CheckResult, verbose: boolean): Finding[] {
+  return (check.findings ?? [])
+    .filter((f) => verbose || f.severity !== "info")
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+function rank(f: Finding): number {
+  return (f.accepted ? 3 : 0) + (SEVERITY_RANK[f.severity] ?? 0);
+}
+
+export function stepsOf(report: Report): StepResult[] {
+  return [...(report.steps ?? [])].sort((a, b) => a.step - b.step);
+}
+
+export function stepHeading(step: { step: number; title?: string }): string {
+  const title = step.title || STEP_TITLES[step.step as 2 | 3 | 4] || "";
+  return title ? `Step ${step.step}: ${title}` : `Step ${step.step}`;
+}
+
+export function operationText(f: Finding): string | undefined {
+  return f.operation ? `${String(f.operation.method ?? "").toUpperCase()} ${f.operation.path ?? ""}` : undefined;
+}
+
+export function modeledSet(report: Report): Set<string> {
+  return new Set((report.spec?.modeledOperations ?? []).map((o) => o.trim().replace(/^(\S+)\s+/, (_m, m: string) => `${m.toUpperCase()} `)));
+}
+
+/** Counts of a step or of all checks, zeros left out except when `all`. `accepted` shows only when non-zero. */
+export function countsText(counts: Partial<Record<CheckStatus, number>>, all = false): string {
+  return STATUS_ORDER.filter((st) => (all && st !== "accepted") || (counts[st] ?? 0) > 0)
+    .map((st) => `${counts[st] ?? 0} ${st}`)
+    .join(", ");
+}
+
+export function countChecks(checks: readonly CheckResult[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0, accepted: 0 };
+  for (const c of checks) if (c.status in counts) counts[c.status]++;
+  return counts;
+}
+
+export function acceptedCount(report: Report): number {
+  return (report.checks ?? []).reduce((n, c) => n + (c.findings ?? []).filter((f) => f.accepted).length, 0);
+}
+
+/** The sentence that tells the reader what to do next. */
+export function nextStep(report: Report): string {
+  const checks = report.checks ?? [];
+  const failed = checks.filter((c) => c.status === "fail").length;
+  const errored = checks.filter((c) => c.status === "error").length;
+  const accepted = acceptedCount(report);
+  const acceptedNote = accepted > 0 ? ` ${plural(accepted, "known failure")} accepted by the allowlist.` : "";
+  switch (report.verdict) {
+    case "ready":
+      return `Every check passed: share the base URL and client credentials with Reach for step 3.${acceptedNote}`;
+    case "ready-with-warnings":
+      return `Nothing blocks the handoff. Review the warnings, then share the base URL and client credentials with Reach for step 3.${acceptedNote}`;
+    default:
+      if (failed === 0 && errored > 0) return `${plural(errored, "check")} could not finish: resolve the cause and run reach-check again.`;
+      return `Fix the failing checks, then run reach-check again.${acceptedNote}`;
+  }
+}
+
+export function statusesText(statuses: Record<string, number> | undefined): string {
+  return Object.entries(statuses ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
+}
+
+export { formatDuration, plural };

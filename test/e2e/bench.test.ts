@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/cli.js";
+
+/** Runs `node scripts/bench.js --quick --json` (built code in dist/, as `npm test` leaves it). */
+function quickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench.js"), "--quick", "--json"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("npm run bench", () => {
+  it("measures a run, cold starts and validation in quick mode (figures are printed, never asserted)", async () => {
+    const r = await quickBench();
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.run).toHaveLength(1);
+    const run = out.run[0];
+    expect(run.size).toBe("small");
+    expect(run.verdict).toBe("ready");
+    expect(run.requests).toBeGreaterThan(10);
+    expect(run.bytes).toBeGreaterThan(0);
+    for (const key of ["checkerWallMs", "crawlerWallMs", "ratioWall", "ratioInRun", "peakRssMiB"]) expect(run[key], key).toBeGreaterThan(0);
+    expect(out.coldStart.map((c: { name: string }) => c.name)).toEqual(["node -e 0", "reach-check --help", "reach-check specs"]);
+    expect(out.validation.statementRows.perSecond).toBeGreaterThan(0);
+    expect(out.validation.accounts.perSecond).toBeGreaterThan(0);
+  }, 90_000);
+});

@@ -1,0 +1,64 @@
+/**
+ * Step 4 end to end through the built CLI: the accuracy, freshness and sync checks catch each
+ * defect switch of the reference partner, and the report carries the rehearsal's figures.
+ */
+import { describe, expect, it } from "vitest";
+import { NOW, check, parseReport, runCli } from "../helpers/cli.js";
+
+interface Case {
+  brk: string;
+  check: string;
+  status: "fail" | "warn";
+  code: string;
+  args?: string[];
+  timeoutMs?: number;
+}
+
+const CASES: Case[] = [
+  { brk: "unbalanced-balance-sheet", check: "accuracy.balance-sheet", status: "fail", code: "accuracy.balance-sheet/unbalanced" },
+  { brk: "unknown-account-row", check: "accuracy.known-accounts", status: "fail", code: "accuracy.known-accounts/unknown-account" },
+  { brk: "income-on-balance-sheet", check: "accuracy.statement-types", status: "fail", code: "accuracy.statement-types/wrong-type" },
+  { brk: "stale-data", check: "freshness.profit-and-loss", status: "fail", code: "freshness.profit-and-loss/stale" },
+  { brk: "ignore-class-filter", check: "accuracy.segment-splits", status: "fail", code: "accuracy.segment-splits/filter-ignored" },
+  { brk: "rate-limit", check: "reliability.rehearsal", status: "warn", code: "reliability.rehearsal/rate-limited" },
+  { brk: "rate-limit-no-retry-after", check: "reliability.rehearsal", status: "fail", code: "reliability.rehearsal/rate-limited-no-retry-after" },
+  { brk: "intermittent-500", check: "reliability.rehearsal", status: "fail", code: "reliability.rehearsal/server-error" },
+  { brk: "changing-data", check: "reliability.stability", status: "warn", code: "reliability.stability/changed" },
+  // Every profit and loss takes 2.5 s: more requests in flight keep the test short.
+  { brk: "slow-operation", check: "reliability.latency", status: "warn", code: "reliability.latency/slow", args: ["--concurrency", "32", "--check", "reliability"], timeoutMs: 90_000 },
+];
+
+describe.each(CASES)("demo --break $brk", (c) => {
+  it(
+    `makes ${c.check} ${c.status} with ${c.code}`,
+    async () => {
+      const r = await runCli(["demo", "--format", "json", "--now", NOW, "--break", c.brk, ...(c.args ?? [])], { timeoutMs: c.timeoutMs ?? 60_000 });
+      const report = parseReport(r);
+      const result = check(report, c.check);
+      expect(result.status, JSON.stringify(result, null, 2)).toBe(c.status);
+      expect(result.findings.map((f) => f.code)).toContain(c.code);
+      if (c.status === "fail") expect(r.code).toBe(1);
+      expect(report.rehearsal?.requests).toBeGreaterThan(0);
+    },
+    c.timeoutMs ?? 60_000,
+  );
+});
+
+describe("the clean reference partner", () => {
+  it("is ready, and the report states the rehearsal figures", async () => {
+    const json = parseReport(await runCli(["demo", "--format", "json", "--now", NOW]));
+    expect(json.verdict).toBe("ready");
+    for (const id of ["accuracy.balance-sheet", "accuracy.known-accounts", "reliability.rehearsal", "reliability.stability", "freshness.date-header"]) {
+      expect(check(json, id).status, id).toBe("pass");
+    }
+    const reh = json.rehearsal!;
+    expect(reh.companies.length).toBe(2);
+    expect(reh.concurrency).toBe(4);
+    expect(reh.statuses["2xx"]).toBe(reh.requests);
+
+    const text = await runCli(["demo", "--now", NOW]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/rehearsal\s+\d+ requests for 2 companies in .+ at concurrency 4/);
+    expect(text.stdout).toMatch(/GET \/companies\/\{CompanyId\}\/profit-and-loss: \d+× p50 \d+ ms, p95 \d+ ms, max \d+ ms/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Access and security checks against the reference partner over http (loopback): each passes on
+ * the clean partner and names the finding its defect switches cause.
+ */
+import { describe, expect, it } from "vitest";
+import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+
+interface Table {
+  id: string;
+  /** Clean partner: the expected status (loopback http gives info findings on some checks). */
+  valid: { status: "pass" | "skip"; codes?: string[] };
+  invalid: { defects: string[]; status: "fail" | "warn"; codes: string[] }[];
+}
+
+const TABLES: Table[] = [
+  {
+    id: "auth.bearer-challenge",
+    valid: { status: "pass" },
+    invalid: [{ defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] }],
+  },
+  { id: "auth.token-in-query", valid: { status: "pass" }, invalid: [{ defects: ["token-in-query"], status: "fail", codes: ["auth.token-in-query/accepted"] }] },
+  {
+    id: "auth.company-scope",
+    valid: { status: "pass" },
+    invalid: [{ defects: ["tokens-not-scoped"], status: "fail", codes: ["auth.company-scope/other-company"] }],
+  },
+  {
+    id: "oauth.refresh-grant",
+    valid: { status: "pass" },
+    invalid: [{ defects: ["refresh-broken"], status: "fail", codes: ["oauth.refresh-grant/status"] }],
+  },
+  { id: "oauth.invalid-client", valid: { status: "pass" }, invalid: [] },
+  { id: "oauth.invalid-grant", valid: { status: "pass" }, invalid: [{ defects: ["refresh-broken"], status: "fail", codes: ["oauth.invalid-grant/server-error"] }] },
+  {
+    id: "reachability.redirects",
+    valid: { status: "pass" },
+    invalid: [{ defects: ["redirect-other-host"], status: "fail", codes: ["reachability.redirects/other-origin"] }],
+  },
+  { id: "reachability.public-address", valid: { status: "pass", codes: ["reachability.public-address/loopback"] }, invalid: [] },
+  { id: "tls.https", valid: { status: "pass", codes: ["tls.https/loopback-http"] }, invalid: [] },
+  { id: "tls.protocol", valid: { status: "skip" }, invalid: [] },
+  { id: "tls.certificate", valid: { status: "skip" }, invalid: [] },
+  { id: "tls.legacy-versions", valid: { status: "skip" }, invalid: [] },
+];
+
+const full = { oauth: true, scopedToken: true };
+
+describe.each(TABLES)("$id", (t) => {
+  it(`is ${t.valid.status} on the clean reference partner`, async () => {
+    const r = resultOf(await checkReference({ only: [t.id], ...full }), t.id);
+    expect(r.status, JSON.stringify(r, null, 2)).toBe(t.valid.status);
+    expect(codes(r)).toEqual(t.valid.codes ?? []);
+    expect(r.findings.every((f) => f.severity === "info")).toBe(true);
+  });
+  it.each(t.invalid)("$defects -> $status $codes", async (c) => {
+    const r = resultOf(await checkReference({ only: [t.id], defects: c.defects, ...full }), t.id);
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe(c.status);
+    expect(codes(r)).toEqual(c.codes);
+    for (const f of r.findings.filter((x) => x.severity !== "info")) {
+      expect(f.curl ?? "", f.code).toMatch(/^curl /);
+      expect(f.fix.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe("checks that need what the run was not given", () => {
+  it.each(["oauth.refresh-grant", "oauth.invalid-client", "oauth.invalid-grant"])("%s skips without client credentials, naming the variables", async (id) => {
+    const r = resultOf(await checkReference({ only: [id] }), id);
+    expect(r.status).toBe("skip");
+    expect(r.summary).toContain("REACH_CLIENT_ID");
+    expect(r.summary).toContain("REACH_CLIENT_SECRET");
+    expect(r.summary).toContain("REACH_REFRESH_TOKEN");
+  });
+  it("auth.company-scope skips without a scoped token, naming the option", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"] }), "auth.company-scope");
+    expect(r.status).toBe("skip");
+    expect(r.summary).toContain("--scoped-token-env");
+  });
+});
+
+describe("oauth.refresh-grant", () => {
+  it("uses the new access token on user-info and a company, and says the refresh token was not rotated", async () => {
+    const r = resultOf(await checkReference({ only: ["oauth.refresh-grant"], oauth: true }), "oauth.refresh-grant");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toContain("not rotated");
+    expect(r.summary).toMatch(/user-info 200/);
+    expect(r.summary).toMatch(/\{CompanyId\} 200/);
+  });
+  it("the curl line of the scoped token names its variable, never the value", async () => {
+    const report = await checkReference({ only: ["auth.company-scope"], defects: ["tokens-not-scoped"], ...full });
+    const f = resultOf(report, "auth.company-scope").findings[0]!;
+    expect(f.curl).toContain('"Authorization: Bearer $REACH_SCOPED_TOKEN"');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * A partner that rotates refresh tokens (RFC 6749 section 6): the check says so, uses the new
+ * access token, and neither the old nor the new refresh token appears in the report.
+ */
+import { describe, expect, it } from "vitest";
+import { createPartner } from "../../../src/reference-partner/index.js";
+import { startServer } from "../../../src/http/server.js";
+import { loadSpec, runPipeline } from "../../../src/cli/pipeline.js";
+import { NOW } from "../../helpers/cli.js";
+import { resultOf } from "../../helpers/harness.js";
+
+const ROTATED = "rt_Rotated-New-Refresh-Token-42";
+
+describe("oauth.refresh-grant with rotation", () => {
+  it("reports the rotation without showing either refresh token", async () => {
+    const partner = createPartner({ now: new Date(NOW) });
+    const server = await startServer(async (req) => {
+      const reply = await partner.handler(req);
+      if (req.url.pathname === "/oauth2/token" && reply.status === 200 && typeof reply.body === "string") {
+        const body = JSON.parse(reply.body) as Record<string, unknown>;
+        body.refresh_token = ROTATED;
+        const headers = { ...reply.headers };
+        delete headers["content-length"];
+        return { ...reply, headers, body: JSON.stringify(body) };
+      }
+      return reply;
+    });
+    try {
+      const report = await runPipeline({
+        baseUrl: server.url,
+        token: partner.accessToken,
+        tokenEnvName: "REACH_ACCESS_TOKEN",
+        credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken },
+        contract: await loadSpec({}),
+        strict: false,
+        concurrency: 4,
+        timeoutMs: 10_000,
+        connectTimeoutMs: 5_000,
+        bodyTimeoutMs: 20_000,
+        maxBodyBytes: 50 * 1024 * 1024,
+        pageSize: 1000,
+        maxPages: 100,
+        maxRequests: 500,
+        slowMs: 2000,
+        now: new Date(NOW),
+        toolVersion: "0.0.0-test",
+        only: ["oauth.refresh-grant"],
+      });
+      const r = resultOf(report, "oauth.refresh-grant");
+      expect(r.status).toBe("pass");
+      expect(r.summary).toContain("rotated the refresh token");
+      expect(r.summary).toMatch(/user-info 200/);
+      const text = JSON.stringify(report);
+      expect(text).not.toContain(ROTATED);
+      expect(text).not.toContain(partner.refreshToken);
+      expect(text).not.toContain(partner.clientSecret);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The accuracy, freshness and sync checks against the reference partner: the clean partner passes
+ * each with no finding; each defect switch gets the finding it must.
+ */
+import { describe, expect, it } from "vitest";
+import { checkReference, codes, resultOf, type HarnessOptions } from "../../helpers/harness.js";
+
+interface Case {
+  defects: string[];
+  status: "fail" | "warn";
+  codes: string[];
+  /** Extra pipeline settings (e.g. more concurrency for a slow partner). */
+  settings?: HarnessOptions["settings"];
+}
+
+const TABLES: { id: string; invalid: Case[] }[] = [
+  { id: "accuracy.balance-sheet", invalid: [{ defects: ["unbalanced-balance-sheet"], status: "fail", codes: ["accuracy.balance-sheet/unbalanced"] }] },
+  { id: "accuracy.known-accounts", invalid: [{ defects: ["unknown-account-row"], status: "fail", codes: ["accuracy.known-accounts/unknown-account"] }] },
+  { id: "accuracy.statement-types", invalid: [{ defects: ["income-on-balance-sheet"], status: "fail", codes: ["accuracy.statement-types/wrong-type"] }] },
+  { id: "accuracy.unique-accounts", invalid: [{ defects: ["duplicate-account"], status: "fail", codes: ["accuracy.unique-accounts/duplicate"] }] },
+  { id: "accuracy.hierarchy", invalid: [{ defects: ["cyclic-hierarchy"], status: "fail", codes: ["accuracy.hierarchy/cycle"] }] },
+  { id: "accuracy.segment-splits", invalid: [{ defects: ["ignore-class-filter"], status: "fail", codes: ["accuracy.segment-splits/filter-ignored"] }] },
+  { id: "accuracy.filter-ids", invalid: [{ defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] }] },
+  { id: "freshness.date-header", invalid: [{ defects: ["clock-skew"], status: "warn", codes: ["freshness.date-header/skew"] }] },
+  {
+    id: "reliability.rehearsal",
+    invalid: [
+      { defects: ["rate-limit"], status: "warn", codes: ["reliability.rehearsal/rate-limited"] },
+      { defects: ["rate-limit-no-retry-after"], status: "fail", codes: ["reliability.rehearsal/rate-limited-no-retry-after"] },
+      { defects: ["intermittent-500"], status: "fail", codes: ["reliability.rehearsal/server-error"] },
+      { defects: ["maintenance-503"], status: "warn", codes: ["reliability.rehearsal/unavailable"] },
+    ],
+  },
+  { id: "reliability.stability", invalid: [{ defects: ["changing-data"], status: "warn", codes: ["reliability.stability/changed"] }] },
+];
+
+describe.each(TABLES)("$id", (t) => {
+  it("passes on the clean reference partner", async () => {
+    const r = resultOf(await checkReference({ only: [t.id] }), t.id);
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(r.findings).toEqual([]);
+  });
+  it.each(t.invalid)("$defects -> $status $codes", async (c) => {
+    const r = resultOf(await checkReference({ only: [t.id], defects: c.defects, settings: c.settings }), t.id);
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe(c.status);
+    expect(codes(r)).toEqual(c.codes);
+    for (const f of r.findings) {
+      expect(f.rule.ref.length, f.code).toBeGreaterThan(3);
+      expect(f.fix.length, f.code).toBeGreaterThan(10);
+      if (f.severity === "fail" && f.evidence?.status !== undefined) expect(f.curl, f.code).toMatch(/^curl /);
+    }
+  });
+});
+
+describe("accuracy findings say where and how much", () => {
+  it("names the unbalanced periods and the difference", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.balance-sheet"], defects: ["unbalanced-balance-sheet"] }), "accuracy.balance-sheet");
+    // The reference clock is 2026-11-15; the defect moves cash in the latest two ledger months.
+    expect(r.findings).toHaveLength(4); // two companies × two bases
+    for (const f of r.findings) {
+      expect(f.message).toContain("2026-10: 1234.56");
+      expect(f.message).toContain("2026-11: 1234.56");
+      expect(f.company).toBeDefined();
+      expect(f.operation?.path).toBe("/companies/{CompanyId}/balance-sheet");
+    }
+  });
+  it("points at the orphan row", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.known-accounts"], defects: ["unknown-account-row"] }), "accuracy.known-accounts");
+    for (const f of r.findings) {
+      expect(f.message).toContain("acc-9999");
+      expect(f.pointer).toMatch(/^\/Data\/\d+\/AccountId$/);
+      expect(f.evidence?.bodyExcerpt).toContain("acc-9999");
+    }
+  });
+  it("names the cycle", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.hierarchy"], defects: ["cyclic-hierarchy"] }), "accuracy.hierarchy");
+    expect(r.findings[0].message).toMatch(/acc-\d+ → acc-\d+ → acc-\d+/);
+  });
+});
+
+describe("freshness through the injected clock", () => {
+  it("data that stops three months ago names its latest period", async () => {
+    const report = await checkReference({ only: ["freshness.profit-and-loss", "freshness.balance-sheet", "freshness.non-financial"], defects: ["stale-data"] });
+    for (const id of ["freshness.profit-and-loss", "freshness.balance-sheet", "freshness.non-financial"]) {
+      const r = resultOf(report, id);
+      expect(r.status, id).toBe("fail");
+      // Clock 2026-11-15: the ledger stops at 2026-08; 2026-10 is the oldest period allowed.
+      expect(r.findings.every((f) => f.message.includes("2026-08") && f.message.includes("2026-10")), id).toBe(true);
+      expect(r.summary).toContain("2026-08");
+    }
+  });
+  it("the Date header is judged against the real clock, not --now", async () => {
+    // --now far in the past: the partner's Date header still tells the real time, which is right.
+    const r = resultOf(await checkReference({ only: ["freshness.date-header"], now: "2024-03-10T08:00:00Z" }), "freshness.date-header");
+    expect(r.status).toBe("pass");
+  });
+});
+
+describe("reliability.rehearsal", () => {
+  it("reports the sync's figures", async () => {
+    const report = await checkReference({ only: ["reliability.rehearsal"] });
+    const reh = report.rehearsal!;
+    expect(reh.companies).toEqual(["alder-finch", "northwind-outfitters"]);
+    expect(reh.concurrency).toBe(4);
+    expect(reh.statuses).toEqual({ "2xx": reh.requests });
+    expect(reh.retries).toBe(0);
+    // Per company: info, 5 lists, 3 statements × 2 bases, metric values, and the P&L per budget, class and department.
+    const ops = new Map(reh.operations.map((o) => [o.operation, o]));
+    expect(ops.get("GET /companies/{CompanyId}")?.count).toBe(2);
+    expect(ops.get("GET /companies/{CompanyId}/balance-sheet")?.count).toBe(4);
+    expect(ops.get("GET /companies/{CompanyId}/profit-and-loss")?.count).toBe(4 + (3 + 6 + 7) + (1 + 0 + 4));
+    for (const o of reh.operations) expect(o.p50Ms <= o.p95Ms && o.p95Ms <= o.maxMs).toBe(true);
+  });
+  it("counts 429 retries and their statuses", async () => {
+    const report = await checkReference({ only: ["reliability.rehearsal"], defects: ["rate-limit"] });
+    const reh = report.rehearsal!;
+    expect(reh.retries).toBeGreaterThan(0);
+    expect(reh.statuses["429"]).toBe(reh.retries);
+    expect(reh.requests).toBe(reh.statuses["429"] + reh.statuses["2xx"]);
+  });
+  it("reports a Retry-After longer than --max-retry-wait instead of waiting it out", async () => {
+    const started = Date.now();
+    const report = await checkReference({ only: ["reliability.rehearsal"], defects: ["maintenance-503"], settings: { maxRetryWaitMs: 0 } });
+    const r = resultOf(report, "reliability.rehearsal");
+    expect(codes(r)).toEqual(["reliability.rehearsal/retry-after-too-long"]);
+    expect(report.rehearsal!.retries).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+  it("stays within the run's request budget and says so", async () => {
+    const report = await checkReference({ only: ["reliability.rehearsal"], settings: { maxRequests: 30 } });
+    const r = resultOf(report, "reliability.rehearsal");
+    expect(codes(r)).toEqual(["reliability.rehearsal/budget"]);
+    expect(r.status).toBe("warn");
+    expect(report.stats.requests).toBeLessThanOrEqual(30);
+  });
+  it("a slow operation shows in the figures and warns once, in reliability.latency", async () => {
+    const report = await checkReference({ only: ["reliability.rehearsal", "reliability.latency"], defects: ["slow-operation"], settings: { concurrency: 16 } });
+    const pl = report.rehearsal!.operations.find((o) => o.operation === "GET /companies/{CompanyId}/profit-and-loss")!;
+    expect(pl.p95Ms).toBeGreaterThan(2000);
+    expect(resultOf(report, "reliability.rehearsal").status).toBe("pass");
+    expect(resultOf(report, "reliability.rehearsal").summary).toContain("slow: GET /companies/{CompanyId}/profit-and-loss");
+    const latency = resultOf(report, "reliability.latency");
+    expect(codes(latency)).toEqual(["reliability.latency/slow"]);
+    expect(latency.findings).toHaveLength(1);
+  }, 60_000);
+});
+
+describe("reliability.stability", () => {
+  it("lists which records and fields changed, bounded", async () => {
+    const r = resultOf(await checkReference({ only: ["reliability.stability"], defects: ["changing-data"] }), "reliability.stability");
+    expect(r.findings.length).toBeLessThanOrEqual(20);
+    const bs = r.findings.find((f) => f.operation?.path === "/companies/{CompanyId}/balance-sheet")!;
+    expect(bs.message).toMatch(/acc-\d+ \d{4}-\d{2}: Amount [\d.]+ → [\d.]+/);
+    const budgets = r.findings.find((f) => f.operation?.path === "/companies/{CompanyId}/budgets")!;
+    expect(budgets.message).toMatch(/Pagination\.total \d+ → \d+/);
+  });
+});
