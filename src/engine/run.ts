@@ -12,6 +12,7 @@ import type { Contract } from "../spec/types.js";
 import type { Redactor } from "../util/redact.js";
 import { atPointer } from "../probes/support/findings.js";
 import { executionOrder } from "./order.js";
+import { runAs } from "../http/owner.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
 import { DEFAULT_SYNC_SETTINGS } from "./sync.js";
@@ -48,9 +49,13 @@ export interface EngineOptions {
   clock?: () => number;
   /** The run's deadline (--deadline); the HTTP client must abort on the same signal. */
   deadline?: RunDeadline;
+  /** Checks running side by side at most. Default CHECKS_IN_FLIGHT. */
+  checksInFlight?: number;
 }
 
 const REACHABILITY = "reachability.connection";
+/** Checks running side by side at most, unless the caller says otherwise. */
+export const CHECKS_IN_FLIGHT = 4;
 
 async function companiesFromUserInfo(contract: Contract, data: SharedData): Promise<string[]> {
   const op = contract.operations.find((o) => o.profile.role === "user-info");
@@ -87,30 +92,78 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   let rehearsal: Report["rehearsal"];
   /** Steps with checks the deadline kept from running: their readiness was not shown. */
   const cutSteps = new Set<number>();
-  for (const [index, probe] of ordered.entries()) {
-    opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
-    if (!companiesResolved && probe.id !== REACHABILITY && results.get(REACHABILITY)?.status !== "fail") {
-      companies = await companiesFromUserInfo(opts.contract, data);
-      companiesResolved = true;
+  const position = new Map(ordered.map((p, i) => [p.id, i]));
+  const begun: boolean[] = ordered.map(() => false);
+  const ended: boolean[] = ordered.map(() => false);
+  const running = new Map<number, Promise<void>>();
+  const limit = Math.max(1, Math.floor(opts.checksInFlight ?? CHECKS_IN_FLIGHT));
+  const needs = ordered.map((p) =>
+    [...(p.after ?? []), ...(p.orderAfter ?? [])].map((d) => position.get(d)).filter((i): i is number => i !== undefined),
+  );
+  const reachAt = position.get(REACHABILITY);
+
+  /** Whether the check at `i` may start now (see `runsAlone` for the checks that need the run to themselves). */
+  const mayStart = (i: number): boolean => {
+    if (!needs[i].every((d) => ended[d])) return false;
+    for (let j = 0; j < i; j++) {
+      // Nothing overtakes a check that runs alone, and nothing starts beside one.
+      if (ordered[j].runsAlone && !ended[j]) return false;
+      if (ordered[i].runsAlone && !ended[j]) return false;
     }
+    if (ordered[i].runsAlone && running.size > 0) return false;
+    for (const j of running.keys()) if (ordered[j].runsAlone) return false;
+    // Every check but the connection check needs the companies, which are read once that check ended.
+    if (!companiesResolved && i !== reachAt && reachAt !== undefined && !ended[reachAt]) return false;
+    return true;
+  };
+
+  const start = (index: number, probe: Probe): void => {
+    begun[index] = true;
+    opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
     const cut = opts.deadline?.signal.aborted;
     if (cut) cutSteps.add(probe.step);
-    const result = cut ? skipped(probe, skippedByDeadline(opts.deadline!)) : await runOne(probe, {
-      contract: opts.contract,
-      http: opts.http,
-      validator: opts.validator,
-      companies,
-      now: opts.now,
-      options: opts.options,
-      credentials: opts.credentials,
-      scopedToken: opts.scopedToken,
-      data,
-      results,
-      log: opts.log ?? (() => {}),
-    }, blocked, clock, (r) => (rehearsal = r), opts.deadline);
-    results.set(probe.id, result);
-    checks.push(result);
-    opts.onProgress?.({ type: "check-end", id: probe.id, title: probe.title, status: result.status, index, total: ordered.length });
+    const work = cut
+      ? Promise.resolve(skipped(probe, skippedByDeadline(opts.deadline!)))
+      : runAs(probe.id, () =>
+          runOne(probe, {
+            contract: opts.contract,
+            http: opts.http,
+            validator: opts.validator,
+            companies,
+            now: opts.now,
+            options: opts.options,
+            credentials: opts.credentials,
+            scopedToken: opts.scopedToken,
+            data,
+            results,
+            log: opts.log ?? (() => {}),
+          }, blocked, clock, (r) => (rehearsal = r), opts.deadline),
+        );
+    running.set(
+      index,
+      work.then((result) => {
+        running.delete(index);
+        ended[index] = true;
+        results.set(probe.id, result);
+        checks.push(result);
+        opts.onProgress?.({ type: "check-end", id: probe.id, title: probe.title, status: result.status, index, total: ordered.length });
+      }),
+    );
+  };
+
+  // Checks start in execution order as soon as the checks they come after have ended, a bounded
+  // number at a time; the HTTP client still bounds the requests in flight.
+  while (ended.some((e) => !e)) {
+    for (let i = 0; i < ordered.length && running.size < limit; i++) {
+      if (begun[i] || !mayStart(i)) continue;
+      if (!companiesResolved && i !== reachAt) {
+        if (reachAt === undefined || results.get(REACHABILITY)?.status !== "fail") companies = await companiesFromUserInfo(opts.contract, data);
+        companiesResolved = true;
+      }
+      start(i, ordered[i]);
+    }
+    if (running.size === 0) throw new Error("reach-check could not schedule the remaining checks (an engine defect)");
+    await Promise.race(running.values());
   }
 
   // The report lists checks in registry order (by id), not execution order, so diffs stay small.
@@ -197,11 +250,13 @@ async function runOne(
   const base = { id: probe.id, family: probe.family, step: probe.step, title: probe.title };
   const before = ctx.http.samples().length;
   const t0 = clock();
+  /** The requests this check sent itself: other checks may be sending theirs at the same time. */
+  const own = () => ctx.http.samples().slice(before).filter((s) => s.check === probe.id);
   const finish = (r: Omit<CheckResult, "id" | "family" | "step" | "title" | "durationMs" | "requests">): CheckResult => ({
     ...base,
     ...r,
     durationMs: Math.round(clock() - t0),
-    requests: ctx.http.samples().length - before,
+    requests: own().length,
   });
 
   if (probe.blockedByFailure) {
@@ -223,7 +278,7 @@ async function runOne(
     const out = await raceDeadline(probe.run(ctx), deadline);
     if (isPassed(out)) {
       await afterAborts();
-      const samples = ctx.http.samples().slice(before);
+      const samples = own();
       return finish({ status: "fail", summary: cutByDeadline(deadline!), findings: [deadlineFinding(probe.id, deadline!, samples)] });
     }
     if (out.rehearsal) onRehearsal(out.rehearsal);

@@ -24,7 +24,15 @@ export interface SyncSettings {
   retry?: { maxRetries: number; maxRetryAfterMs: number };
   /** Months of statements and metric values a sync reads, up to and including the current month. */
   months: number;
+  /**
+   * Body bytes of budget/class/department splits one pass may hold. A company with hundreds of
+   * classes has hundreds of multi-megabyte split statements; past this budget the remaining splits
+   * are not fetched (and said so), instead of the run running out of memory.
+   */
+  maxSplitBytes?: number;
 }
+
+export const DEFAULT_MAX_SPLIT_BYTES = 96 * 1024 * 1024;
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   concurrency: 4,
@@ -59,6 +67,8 @@ export interface CompanySync {
   lists: ListWalk[];
   statements: StatementFetch[];
   metrics: MetricFetch[];
+  /** Splits not fetched because the pass reached its split memory budget. */
+  skippedSplits: { parameter: string; id: string }[];
 }
 
 export interface SyncPass {
@@ -174,9 +184,11 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const basisOfSplits = splitBasis(src.bases);
   const splitParams = new Set([src.parameters.budgetId, src.parameters.classId, src.parameters.departmentId]);
   const declares = (op: Operation, name: string) => op.parameters.some((p) => p.name === name && p.in === "query");
+  const splitBudget = src.settings.maxSplitBytes ?? DEFAULT_MAX_SPLIT_BYTES;
+  let splitBytes = 0;
 
   for (const company of src.companies) {
-    const c: CompanySync = { company, lists: [], statements: [], metrics: [] };
+    const c: CompanySync = { company, lists: [], statements: [], metrics: [], skippedSplits: [] };
     companies.push(c);
     if (infoOp) {
       pool.add(async () => {
@@ -201,11 +213,16 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         if (param && splitParams.has(param) && splitOp && basisOfSplits && declares(splitOp, param)) {
           for (const id of ids) {
             pool.add(async () => {
+              if (splitBytes >= splitBudget) {
+                c.skippedSplits.push({ parameter: param, id });
+                return;
+              }
               const query: StatementQuery = { start: src.window.start, end: src.window.end, basis: basisOfSplits };
               if (param === src.parameters.budgetId) query.budgetId = id;
               else if (param === src.parameters.classId) query.classId = id;
               else query.departmentId = id;
               const exchange = await data.statement(splitOp, company, query, fresh);
+              splitBytes += exchange.response?.bytes ?? 0;
               c.statements.push({ op: splitOp, company, query, split: { parameter: param, id, list: op }, exchange });
             });
           }

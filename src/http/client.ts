@@ -31,6 +31,7 @@ import type {
 } from "./types.js";
 import { bareHost, buildTarget, defaultPort, parseBaseUrl, type BaseUrl, type Target } from "./url.js";
 import { Semaphore } from "./semaphore.js";
+import { currentOwner } from "./owner.js";
 
 export interface RetryOptions {
   maxRetries: number;
@@ -102,6 +103,8 @@ interface Attempt {
   exchange: Exchange;
   /** Raw Retry-After header (the stored copy is redacted and could be mangled). */
   retryAfter?: string;
+  /** The connection was reset before any response header arrived. */
+  resetBeforeHeaders?: boolean;
 }
 
 /** Waits `ms`, or less when the signal aborts first (a retry wait never outlives the run's deadline). */
@@ -134,6 +137,23 @@ function headerRecord(raw: Record<string, string | string[] | undefined>): Recor
 }
 
 export { retryAfterMs } from "./retry-after.js";
+
+/** Characters of a body's text an exchange keeps (see ExchangeResponse.text). */
+export const KEPT_TEXT_CHARS = 8192;
+
+/**
+ * The beginning of a long body: findings quote a few hundred characters of it (whitespace
+ * collapsed) and the parsed JSON holds the rest, so keeping megabytes of text for the whole run
+ * serves nobody. A beginning that is mostly whitespace is kept whole, so a quote never comes
+ * out shorter than it would from the full text.
+ */
+function keptText(text: string): string {
+  if (text.length <= KEPT_TEXT_CHARS) return text;
+  const head = text.slice(0, KEPT_TEXT_CHARS);
+  if (head.replace(/\s+/g, "").length < KEPT_TEXT_CHARS / 4) return text;
+  // A copy, so the kept part does not pin the whole decoded string in memory.
+  return Buffer.from(head, "utf8").toString("utf8");
+}
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
@@ -335,7 +355,14 @@ class UndiciHttpClient implements HttpClient {
         return last ?? this.budgetExhausted(p, id);
       }
       this.sent++;
-      const result = await this.attempt(p, id);
+      let result = await this.attempt(p, id);
+      // A kept-alive connection the server closed just as it was reused fails before any answer.
+      // Browsers and HTTP libraries send an idempotent request again once on a new connection; so
+      // do we. A server that resets every connection still fails on the second try.
+      if (result.resetBeforeHeaders && (p.method === "GET" || p.method === "HEAD") && !this.options.signal?.aborted && this.sent < this.limits.maxRequests) {
+        this.sent++;
+        result = await this.attempt(p, id);
+      }
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
       if (!retry || attempt >= retry.maxRetries || !last.response) return last;
       if (last.response.status !== 429 && last.response.status !== 503) return last;
@@ -348,6 +375,7 @@ class UndiciHttpClient implements HttpClient {
 
   /** One request on the wire, under the concurrency bound. */
   private async attempt(p: Prepared, id: number): Promise<Attempt> {
+    const check = currentOwner();
     const release = await this.semaphore.acquire();
     const slot = this.slots.length;
     this.slots.push(undefined);
@@ -420,6 +448,7 @@ class UndiciHttpClient implements HttpClient {
     const durationMs = performance.now() - t0;
     this.slots[slot] = {
       ...(p.req.operation ? { operation: p.req.operation } : {}),
+      ...(check !== undefined ? { check } : {}),
       ...(response ? { status: response.status } : {}),
       ...(error ? { error: error.code } : {}),
       durationMs,
@@ -436,7 +465,7 @@ class UndiciHttpClient implements HttpClient {
       ...(receivedAt !== undefined ? { receivedAt } : {}),
       fromCache: false,
     };
-    return { exchange, retryAfter };
+    return { exchange, retryAfter, resetBeforeHeaders: error?.code === "reset" && ttfbMs === undefined };
   }
 
   private storedRequest(p: Prepared): Exchange["request"] {
@@ -494,7 +523,7 @@ class UndiciHttpClient implements HttpClient {
       status,
       headers,
       ...(contentType !== undefined ? { contentType } : {}),
-      text: hasSecret ? r.redact(rawText) : rawText,
+      text: keptText(hasSecret ? r.redact(rawText) : rawText),
       bytes: body.length,
       ...("json" in parsed ? { json: hasSecret ? r.redactDeep(parsed.json) : parsed.json } : {}),
       // Parse errors quote the text they choke on.

@@ -6,6 +6,8 @@
  * incomplete, never an exception.
  */
 
+import { isUtf8 } from "node:buffer";
+
 /** Deeper bodies are not read at all: no sane API nests this far, and every tree walk stays safe. */
 export const MAX_JSON_DEPTH = 512;
 
@@ -24,23 +26,8 @@ export interface JsonShape {
   impreciseNumbers: { pointer: string; literal: string }[];
 }
 
-interface Frame {
-  array: boolean;
-  /** Member names seen so far (objects). */
-  keys?: Set<string>;
-  /** Current member name (objects) or element index (arrays). */
-  at: string | number;
-  expectKey: boolean;
-}
-
 function escapeSegment(seg: string | number): string {
   return String(seg).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-function pointerOf(stack: readonly Frame[], last?: string): string {
-  let out = "";
-  for (const f of stack) out += `/${escapeSegment(f.at)}`;
-  return last === undefined ? out : `${out}/${escapeSegment(last)}`;
 }
 
 /** End index (exclusive) of the string starting at the quote at `start`. */
@@ -80,84 +67,157 @@ function imprecise(literal: string): boolean {
   return value === 0 && /[1-9]/.test(literal.replace(/[eE].*$/, ""));
 }
 
+/**
+ * Past this many members an object's names go into a Set; below it they are compared in place,
+ * which allocates nothing (API objects have a handful of members).
+ */
+const LINEAR_KEYS = 16;
+
+/**
+ * The scan keeps no object per nesting level and no string per member name: each level is a few
+ * slots in parallel arrays, and a name is a range of the text (start and end of its content),
+ * compared with the earlier names of its object character by character. Names holding an escape
+ * are compared decoded, so `"a"` and `"\u0061"` count as the same name, as JSON.parse sees them.
+ */
 export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonShape {
   const shape: JsonShape = { depth: 0, tooDeep: false, duplicateKeys: [], impreciseNumbers: [] };
-  const stack: Frame[] = [];
+  // Per level: 1 for an object, 0 for an array; the element index (arrays); whether a name comes next.
+  const isObject: number[] = [];
+  const index: number[] = [];
+  const expectKey: boolean[] = [];
+  // Per level: where its names start in `names`, and the range of its current name.
+  const namesFrom: number[] = [];
+  const atStart: number[] = [];
+  const atEnd: number[] = [];
+  /** Names seen so far in every open object, three slots each: start and end of the content, 1 when it holds an escape. */
+  const names: number[] = [];
+  /** Decoded names of open objects too large to compare in place, by level. */
+  const bigObjects = new Map<number, Set<string>>();
+  let depth = 0;
   const n = text.length;
+
+  const hasEscape = (from: number, to: number): boolean => {
+    for (let k = from; k < to; k++) if (text.charCodeAt(k) === 92) return true;
+    return false;
+  };
+  /** Whether the names a..b and c..d are the same; `escaped` says whether either holds an escape. */
+  const sameName = (a: number, b: number, c: number, d: number, escaped: boolean): boolean => {
+    if (b - a === d - c) {
+      let k = 0;
+      while (k < b - a && text.charCodeAt(a + k) === text.charCodeAt(c + k)) k++;
+      if (k === b - a) return true;
+    }
+    // Spelled differently: the same name only if an escape is involved.
+    return escaped && decodeKey(text.slice(a, b)) === decodeKey(text.slice(c, d));
+  };
+  const segment = (level: number): string =>
+    escapeSegment(isObject[level] === 1 ? decodeKey(text.slice(atStart[level], atEnd[level])) : index[level]);
+  /** Pointer of the value at the current position, through the first `levels` levels. */
+  const pointer = (levels: number): string => {
+    let out = "";
+    for (let l = 0; l < levels; l++) out += `/${segment(l)}`;
+    return out;
+  };
+
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const top = stack[stack.length - 1];
-    switch (c) {
-      case 123: // {
-      case 91: // [
-        stack.push(c === 91 ? { array: true, at: 0, expectKey: false } : { array: false, keys: new Set(), at: "", expectKey: true });
-        if (stack.length > shape.depth) shape.depth = stack.length;
-        if (stack.length > maxDepth) {
-          shape.tooDeep = true;
-          return shape;
+    if (c === 34) {
+      // "
+      const end = stringEnd(text, i);
+      const level = depth - 1;
+      if (level >= 0 && isObject[level] === 1 && expectKey[level]) {
+        const a = i + 1;
+        const b = end - 1;
+        const from = namesFrom[level];
+        const count = (names.length - from) / 3;
+        let duplicate = false;
+        let esc = 0;
+        let big = bigObjects.get(level);
+        if (big === undefined && count >= LINEAR_KEYS) {
+          big = new Set();
+          for (let k = from; k < names.length; k += 3) big.add(decodeKey(text.slice(names[k], names[k + 1])));
+          bigObjects.set(level, big);
         }
-        i++;
-        break;
-      case 125: // }
-      case 93: // ]
-        stack.pop();
-        i++;
-        break;
-      case 44: // ,
-        if (top) {
-          if (top.array) top.at = (top.at as number) + 1;
-          else top.expectKey = true;
-        }
-        i++;
-        break;
-      case 34: {
-        // "
-        const end = stringEnd(text, i);
-        if (top && !top.array && top.expectKey) {
-          const key = decodeKey(text.slice(i + 1, end - 1));
-          if (top.keys!.has(key)) {
-            if (shape.duplicateKeys.length < MAX_NOTES) shape.duplicateKeys.push(pointerOf(stack.slice(0, -1), key));
-          } else top.keys!.add(key);
-          top.at = key;
-          top.expectKey = false;
-        }
-        i = end;
-        break;
-      }
-      case 45: // -
-      case 48:
-      case 49:
-      case 50:
-      case 51:
-      case 52:
-      case 53:
-      case 54:
-      case 55:
-      case 56:
-      case 57: {
-        let j = i + 1;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if ((d >= 48 && d <= 57) || d === 46 || d === 43 || d === 45 || d === 101 || d === 69) j++;
-          else break;
-        }
-        if (shape.impreciseNumbers.length < MAX_NOTES) {
-          const literal = text.slice(i, j);
-          if (literal.length > 15 || /[eE]/.test(literal)) {
-            if (imprecise(literal)) {
-              shape.impreciseNumbers.push({
-                pointer: pointerOf(stack),
-                literal: literal.length > MAX_LITERAL ? `${literal.slice(0, MAX_LITERAL - 1)}…` : literal,
-              });
+        if (big !== undefined) {
+          const key = decodeKey(text.slice(a, b));
+          duplicate = big.has(key);
+          if (!duplicate) big.add(key);
+        } else {
+          const escaped = hasEscape(a, b);
+          esc = escaped ? 1 : 0;
+          for (let k = from; k < names.length; k += 3) {
+            if (sameName(names[k], names[k + 1], a, b, escaped || names[k + 2] === 1)) {
+              duplicate = true;
+              break;
             }
           }
         }
-        i = j;
-        break;
+        if (duplicate) {
+          if (shape.duplicateKeys.length < MAX_NOTES) shape.duplicateKeys.push(`${pointer(level)}/${escapeSegment(decodeKey(text.slice(a, b)))}`);
+        } else {
+          names.push(a, b, esc);
+        }
+        atStart[level] = a;
+        atEnd[level] = b;
+        expectKey[level] = false;
       }
-      default:
-        i++;
+      i = end;
+    } else if (c === 123 || c === 91) {
+      // { or [
+      isObject[depth] = c === 123 ? 1 : 0;
+      index[depth] = 0;
+      expectKey[depth] = c === 123;
+      namesFrom[depth] = names.length;
+      atStart[depth] = 0;
+      atEnd[depth] = 0;
+      depth++;
+      if (depth > shape.depth) shape.depth = depth;
+      if (depth > maxDepth) {
+        shape.tooDeep = true;
+        return shape;
+      }
+      i++;
+    } else if (c === 125 || c === 93) {
+      // } or ]
+      if (depth > 0) {
+        depth--;
+        names.length = namesFrom[depth];
+        if (bigObjects.size > 0) bigObjects.delete(depth);
+      }
+      i++;
+    } else if (c === 44) {
+      // ,
+      if (depth > 0) {
+        if (isObject[depth - 1] === 1) expectKey[depth - 1] = true;
+        else index[depth - 1]++;
+      }
+      i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      // - or a digit
+      let j = i + 1;
+      let exponent = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 43 || d === 45) j++;
+        else if (d === 101 || d === 69) {
+          exponent = true;
+          j++;
+        } else break;
+      }
+      // Only long literals and exponents can fail to fit a double; the rest need no string at all.
+      if ((j - i > 15 || exponent) && shape.impreciseNumbers.length < MAX_NOTES) {
+        const literal = text.slice(i, j);
+        if (imprecise(literal)) {
+          shape.impreciseNumbers.push({
+            pointer: pointer(depth),
+            literal: literal.length > MAX_LITERAL ? `${literal.slice(0, MAX_LITERAL - 1)}…` : literal,
+          });
+        }
+      }
+      i = j;
+    } else {
+      i++;
     }
   }
   return shape;
@@ -205,12 +265,14 @@ function invalidUtf8At(body: Uint8Array): number {
  * `contentEncoding` is the header as received, used only to explain a compressed body sent without it.
  */
 export function readBody(body: Uint8Array, contentEncoding: string | undefined): BodyReading {
+  // One validation pass in native code; the slow search for the bad byte runs only when there is one.
+  const valid = isUtf8(body);
   const text = lenientUtf8.decode(body);
   if (text.trim() === "") return { text };
   if (body.length >= 3 && body[0] === 0x1f && body[1] === 0x8b && body[2] === 0x08 && !/gzip/i.test(contentEncoding ?? "")) {
     return { text, jsonError: "the body is gzip-compressed but the response does not say so with Content-Encoding: gzip" };
   }
-  const bad = invalidUtf8At(body);
+  const bad = valid ? -1 : invalidUtf8At(body);
   if (bad >= 0) {
     return { text, jsonError: `the body is not valid UTF-8 (first bad byte at offset ${bad}); JSON must be UTF-8` };
   }

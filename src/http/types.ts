@@ -66,7 +66,10 @@ export interface ExchangeResponse {
   headers: Record<string, string>;
   /** Media type without parameters, lower-cased, e.g. `application/json`; undefined when absent. */
   contentType?: string;
-  /** Body decoded as UTF-8 (redacted). */
+  /**
+   * Body decoded as UTF-8 (redacted). Of a long body only the beginning is kept (at least the
+   * first 8,192 characters, see KEPT_TEXT_CHARS): enough to quote it; `bytes` is its full size.
+   */
   text: string;
   bytes: number;
   /** Parsed body when it is JSON text (whatever the content type says). */
@@ -113,6 +116,8 @@ export interface Exchange {
 
 export interface LatencySample {
   operation?: OperationRef;
+  /** The check the request was sent for (see owner.ts), when it was sent inside one. */
+  check?: string;
   status?: number;
   error?: TransportErrorCode;
   durationMs: number;

@@ -79,6 +79,12 @@ export interface Probe {
    * summary of all requests, for instance). `--check` does not bring them along.
    */
   orderAfter?: string[];
+  /**
+   * Checks run side by side. This one reads what the whole run did so far (every response or
+   * latency sample) or times the partner, so it starts only once every check before it in the
+   * execution order has ended, and no later check starts until it has ended.
+   */
+  runsAlone?: boolean;
   /** Skip this check when any of `after` failed (e.g. nothing works when the partner is unreachable). */
   blockedByFailure?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutput>;

@@ -62,6 +62,11 @@ export const probe: Probe = {
         }
         if (param !== names.classId) continue;
         // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
+        const skipped = c.skippedSplits.filter((x) => x.parameter === param).length;
+        if (skipped > 0) {
+          notes.push(`${c.company}: class sum not judged (${skipped} of ${splits.length + skipped} class splits not fetched: split memory budget)`);
+          continue;
+        }
         if (usable.length < splits.length) {
           notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
           continue;

@@ -23,6 +23,7 @@ export const probe: Probe = {
   description:
     "Looks at the caching headers of every data response read in this run: an Age or a Cache-Control max-age over 24 hours means Reach may receive yesterday's figures.",
   after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial"],
+  runsAlone: true,
   async run(ctx) {
     const byOp = new Map<string, { ex: Exchange; why: string; count: number }>();
     let seen = 0;

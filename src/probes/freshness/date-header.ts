@@ -35,6 +35,7 @@ export const probe: Probe = {
   description:
     "Compares the Date header of the partner's responses with this machine's clock when each response arrived: a server clock more than 5 minutes off misplaces month ends, token expiry and sync windows.",
   after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial"],
+  runsAlone: true,
   async run(ctx) {
     let seen = 0;
     let missing = 0;

@@ -17,6 +17,7 @@ export const probe: Probe = {
   description:
     "Computes p50, p95 and maximum latency per operation over every request of the run. Reach expects answers within about 1-2 seconds; a p95 above the limit (--slow-ms, default 2000) is a warning.",
   orderAfter: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial", "auth.no-token", "auth.invalid-token", "reliability.rehearsal", "reliability.stability"],
+  runsAlone: true,
   async run(ctx) {
     const byOp = new Map<string, { method: string; path: string; ms: number[] }>();
     const samples: readonly LatencySample[] = ctx.http.samples();
