@@ -5,7 +5,7 @@
  * report is escaped.
  */
 import { createHash } from "node:crypto";
-import { STATUS_CODES } from "node:http";
+import { reasonPhrase } from "../http/status.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 import { clip, sanitize } from "./text.js";
 import {
@@ -266,7 +266,7 @@ function renderFinding(f: Finding, modeled: Set<string>): string[] {
   const ev = f.evidence;
   if (ev?.request) item("request", `<code>${esc(`${f.operation?.method ? `${f.operation.method.toUpperCase()} ` : ""}${clip(ev.request, MAX_VALUE_CHARS)}`)}</code>`);
   if (ev?.status !== undefined) {
-    const reason = STATUS_CODES[ev.status];
+    const reason = reasonPhrase(ev.status);
     item("status", esc(`${ev.status}${reason ? ` ${reason}` : ""}${ev.durationMs !== undefined ? ` after ${formatDuration(ev.durationMs)}` : ""}`));
   } else if (ev?.durationMs !== undefined) item("took", esc(formatDuration(ev.durationMs)));
   const headers = Object.entries(ev?.headers ?? {});

@@ -4,7 +4,7 @@
  * against. Every value from the report may come from the partner, so all of it is escaped: it can
  * neither break a table nor inject links, HTML or mentions into the ticket.
  */
-import { STATUS_CODES } from "node:http";
+import { reasonPhrase } from "../http/status.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 import { clip, sanitize } from "./text.js";
 import {
@@ -269,7 +269,7 @@ function renderFinding(f: Finding, n: number, modeled: Set<string>): string[] {
   const ev = f.evidence;
   if (ev?.request) rows.push(["Request", mdCode(`${f.operation?.method ? `${f.operation.method.toUpperCase()} ` : ""}${clip(ev.request, MAX_VALUE_CHARS)}`)]);
   if (ev?.status !== undefined) {
-    const reason = STATUS_CODES[ev.status];
+    const reason = reasonPhrase(ev.status);
     rows.push(["Status", mdText(`${ev.status}${reason ? ` ${reason}` : ""}${ev.durationMs !== undefined ? ` after ${formatDuration(ev.durationMs)}` : ""}`)]);
   } else if (ev?.durationMs !== undefined) rows.push(["Took", mdText(formatDuration(ev.durationMs))]);
   const headers = Object.entries(ev?.headers ?? {});

@@ -4,7 +4,7 @@
  * never taken from the environment.
  */
 import { Chalk, type ChalkInstance } from "chalk";
-import { STATUS_CODES } from "node:http";
+import { reasonPhrase } from "../http/status.js";
 import {
   STEP_TITLES,
   type CheckResult,
@@ -249,7 +249,7 @@ function renderFinding(finding: Finding, ctx: Ctx): string[] {
       detail("request", method + s(clip(ev.request, MAX_VALUE_CHARS)), false);
     }
     if (ev.status !== undefined) {
-      const reason = STATUS_CODES[ev.status];
+      const reason = reasonPhrase(ev.status);
       const took = ev.durationMs !== undefined ? ` after ${formatDuration(ev.durationMs)}` : "";
       detail("status", `${ev.status}${reason ? ` ${reason}` : ""}${took}`, false);
     } else if (ev.durationMs !== undefined) {
