@@ -231,6 +231,8 @@ export interface BodyReading {
   jsonError?: string;
   duplicateKeys?: string[];
   impreciseNumbers?: { pointer: string; literal: string }[];
+  /** The body starts with a UTF-8 byte order mark, which RFC 8259 forbids senders to add. */
+  byteOrderMark?: boolean;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -284,9 +286,12 @@ export function readBody(body: Uint8Array, contentEncoding: string | undefined):
   }
   const shape = scanJson(text);
   if (shape.tooDeep) return { text, jsonError: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; reach-check does not read it further` };
+  // The decoder drops a leading BOM, as a lenient parser would; a strict one fails on it.
+  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
   return {
     text,
     json,
+    ...(bom ? { byteOrderMark: true } : {}),
     ...(shape.duplicateKeys.length > 0 ? { duplicateKeys: shape.duplicateKeys } : {}),
     ...(shape.impreciseNumbers.length > 0 ? { impreciseNumbers: shape.impreciseNumbers } : {}),
   };

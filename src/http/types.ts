@@ -80,6 +80,8 @@ export interface ExchangeResponse {
   duplicateKeys?: string[];
   /** Numbers a double reads differently from their text (beyond 2^53, overflow, underflow). */
   impreciseNumbers?: { pointer: string; literal: string }[];
+  /** The JSON body starts with a byte order mark (RFC 8259 section 8.1: senders must not add one). */
+  byteOrderMark?: boolean;
 }
 
 export interface Exchange {

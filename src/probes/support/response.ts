@@ -189,6 +189,21 @@ export function jsonTextFindings(ctx: ProbeContext, checkId: string, op: Operati
       }),
     );
   }
+  if (res.byteOrderMark) {
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/byte-order-mark`,
+        severity: "warn",
+        message: `${op.method} ${op.path} starts its JSON body with a byte order mark (EF BB BF); strict JSON parsers refuse such a body.`,
+        rule: { ref: "rfc8259#section-8.1", text: "Implementations must not add a byte order mark to the beginning of a networked JSON text." },
+        fix: "Write the JSON as UTF-8 without a BOM (most serializers have an option; check any text writer or proxy in front of the API).",
+        operation: op,
+        company,
+        exchange: ex,
+        evidence: { expected: "a body starting with a JSON value", actual: "EF BB BF, then JSON" },
+      }),
+    );
+  }
   if (res.impreciseNumbers?.length) {
     const first = res.impreciseNumbers[0];
     const read = Number(first.literal.replace(/…$/, ""));

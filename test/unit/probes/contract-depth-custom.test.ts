@@ -106,3 +106,19 @@ describe("pagination.walk", () => {
     expect(r.requests).toBeLessThan(60);
   });
 });
+
+describe("a JSON body with a byte order mark", () => {
+  it("warns with byte-order-mark on the operation (RFC 8259 section 8.1), and only there", async () => {
+    const report = await checkWrapped(["schema.company-info"], async (req, next) => {
+      const reply = await next();
+      if (!/^\/companies\/[^/]+$/.test(req.url.pathname) || reply.status !== 200) return reply;
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(String(reply.body))]);
+      const headers = { ...(reply.headers ?? {}) };
+      delete headers["content-length"];
+      return { ...reply, headers, body };
+    });
+    const r = resultOf(report, "schema.company-info");
+    expect(r.status).toBe("warn");
+    expect(codes(r)).toEqual(["schema.company-info/byte-order-mark"]);
+  });
+});

@@ -232,3 +232,13 @@ describe("bundled Reach API 1.0.3", () => {
     expect(() => contract.resolve("other.yaml#/x")).toThrowError(/only local/);
   });
 });
+
+describe("every bundled version", () => {
+  it("validates against the OpenAPI schema (runs skip this for bundled specs)", async () => {
+    const { bundledVersions } = await import("../../../src/spec/registry.js");
+    for (const version of await bundledVersions()) {
+      const c = await loadContract({ specVersion: version, validate: true });
+      expect(c.specVersion).toBe(version);
+    }
+  });
+});
