@@ -5,7 +5,7 @@
  * schema node it comes from when `verbose` is on) can be traced back to the spec location it
  * stands for, even across `$ref`s, where Ajv's own `schemaPath` loses track.
  */
-import { escapePointerSegment } from "./render.js";
+import { escapePointerSegment, unescapePointerSegment } from "./render.js";
 
 export type Dialect = "3.0" | "3.1";
 
@@ -282,7 +282,7 @@ export function resolveInDocument(doc: Record<string, unknown>, ref: string): un
     } catch {
       seg = raw;
     }
-    seg = seg.replace(/~1/g, "/").replace(/~0/g, "~");
+    seg = unescapePointerSegment(seg);
     if (Array.isArray(node)) node = node[Number(seg)];
     else if (isPlainObject(node)) node = node[seg];
     else return undefined;

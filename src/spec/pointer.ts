@@ -1,12 +1,12 @@
 /** JSON pointers as used in `$ref`s and in the spec locations that findings cite. */
 
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
+import { escapePointerSegment, unescapePointerSegment } from "../schema/render.js";
+
+export { escapePointerSegment as escapePointerToken };
 
 /** `#/paths/~1companies~1{CompanyId}/get` from `["paths", "/companies/{CompanyId}", "get"]`. */
 export function pointerOf(tokens: readonly string[]): string {
-  return tokens.length === 0 ? "#" : `#/${tokens.map(escapePointerToken).join("/")}`;
+  return tokens.length === 0 ? "#" : `#/${tokens.map((t) => escapePointerSegment(t)).join("/")}`;
 }
 
 /** The tokens of a local reference (`#/a/b`), or undefined when the reference is not local. */
@@ -24,7 +24,7 @@ export function parseLocalRef(ref: string): string[] | undefined {
       } catch {
         token = raw;
       }
-      return token.replace(/~1/g, "/").replace(/~0/g, "~");
+      return unescapePointerSegment(token);
     });
 }
 

@@ -2,7 +2,7 @@ import type { Exchange, HttpRequest } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { escapePointer } from "../support/response.js";
+import { escapePointerSegment } from "../../schema/render.js";
 import { validRequest } from "../support/requests.js";
 
 type Shape = Map<string, Set<string>>;
@@ -30,7 +30,7 @@ function shapeOf(value: unknown): Shape {
     else if (v && typeof v === "object") {
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
         add(`${pointer}{}`, k);
-        walk(child, `${pointer}/${escapePointer(k)}`);
+        walk(child, `${pointer}/${escapePointerSegment(k)}`);
       }
     }
   };

@@ -2,6 +2,7 @@
  * Building findings from exchanges: evidence, excerpts and curl lines come out the same way in
  * every probe.
  */
+import { unescapePointerSegment } from "../../schema/render.js";
 import type { Exchange } from "../../http/types.js";
 import type { Evidence, Finding, FindingSeverity, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
@@ -15,7 +16,7 @@ export function atPointer(value: unknown, pointer: string): unknown {
   if (pointer === "") return value;
   let cur: unknown = value;
   for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const seg = unescapePointerSegment(raw);
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }

@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 
-const shape = (p?: string) => (p ?? "").replace(/\/\d+(?=\/|$)/g, "/*");
+/** Array indices replaced by `*`, so one finding can speak for every record with the same problem. */
+export const pointerShape = (p?: string): string => (p ?? "").replace(/\/\d+(?=\/|$)/g, "/*");
 
 /**
  * Merge findings that say the same thing about the same operation and company (e.g. the same
@@ -9,7 +10,7 @@ const shape = (p?: string) => (p ?? "").replace(/\/\d+(?=\/|$)/g, "/*");
 export function foldFindings(findings: Finding[], unit = "response"): Finding[] {
   const byKey = new Map<string, { first: Finding; count: number }>();
   for (const f of findings) {
-    const key = [f.code, f.operation?.method, f.operation?.path, f.company, shape(f.pointer)].join("|");
+    const key = [f.code, f.operation?.method, f.operation?.path, f.company, pointerShape(f.pointer)].join("|");
     const seen = byKey.get(key);
     if (seen) seen.count++;
     else byKey.set(key, { first: f, count: 1 });

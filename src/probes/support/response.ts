@@ -8,12 +8,10 @@ import type { SchemaIssue } from "../../schema/types.js";
 import type { ResponseSpec } from "../../spec/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
+import { pointerShape } from "./fold.js";
+import { escapePointerSegment } from "../../schema/render.js";
 import { isHtml } from "./error-body.js";
 import { retryAfterMs } from "../../http/retry-after.js";
-
-export function escapePointer(seg: string): string {
-  return seg.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 /** The response object of the spec that applies to a status: exact, then `2XX` style, then `default`. */
 export function responseFor(op: Operation, status: number): ResponseSpec | undefined {
@@ -51,11 +49,6 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
 const DEFAULT_RETRY_WAIT_MS = 60_000;
 
 const OPERATION_TAG = (op: Operation) => (op.provenance === "modeled" ? " (a modeled part of the bundled spec)" : "");
-
-/** Replace array indices by `*`, so one finding speaks for every record with the same problem. */
-function shapeOf(pointer: string): string {
-  return pointer.replace(/\/\d+(?=\/|$)/g, "/*");
-}
 
 export interface ResponseCheck {
   findings: Finding[];
@@ -153,7 +146,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   if (!spec || !spec.schema || !mediaType) {
     return { findings, ok: findings.length === 0 };
   }
-  const specPointer = `${spec.specPointer}/content/${escapePointer(mediaType)}/schema`;
+  const specPointer = `${spec.specPointer}/content/${escapePointerSegment(mediaType)}/schema`;
   const issues = ctx.validator.validate(spec.schema, res.json, { specPointer, maxIssues: 200 });
   findings.push(...schemaFindings(ctx, checkId, op, ex, issues, specPointer, company));
   return { findings, ok: !findings.some((f) => f.severity === "fail") };
@@ -237,7 +230,7 @@ export function schemaFindings(
 ): Finding[] {
   const groups = new Map<string, SchemaIssue[]>();
   for (const issue of issues) {
-    const key = `${issue.kind}|${shapeOf(issue.pointer)}`;
+    const key = `${issue.kind}|${pointerShape(issue.pointer)}`;
     const list = groups.get(key);
     if (list) list.push(issue);
     else groups.set(key, [issue]);
@@ -263,7 +256,7 @@ export function schemaFindings(
             },
         fix: unknown
           ? `Remove "${name}" from the response (Reach ignores it; run with --strict to treat it as a failure), or ask Reach to add it to the spec.`
-          : `Return ${first.expected} at ${shapeOf(first.pointer) || "the top level"}; the schema is at ${first.schemaPointer || specPointer}.`,
+          : `Return ${first.expected} at ${pointerShape(first.pointer) || "the top level"}; the schema is at ${first.schemaPointer || specPointer}.`,
         operation: op,
         company,
         pointer: first.pointer,
