@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { unbalancedPeriods } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOf, listSome, sharedSync, statementRows, unsplit } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "accuracy.balance-sheet",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement" && o.profile.periodKind === "balance");
     if (ops.length === 0) return { findings: [], skip: "The spec has no balance-sheet operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const { debitNormal } = ctx.contract.profile.accounting;
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];

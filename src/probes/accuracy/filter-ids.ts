@@ -4,6 +4,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 const RULE = {
   ref: "spec-model:accounting-facts",
@@ -26,7 +27,7 @@ export const probe: Probe = {
     if (!op || !basis) return { findings: [], skip: "The spec has no statement operation." };
     const params = [names.budgetId, names.classId, names.departmentId].filter((p) => op.parameters.some((x) => x.in === "query" && x.name === p));
     if (params.length === 0) return { findings: [], skip: `${op.method} ${op.path} takes no budget, class or department filter.` };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     let accepted = 0;

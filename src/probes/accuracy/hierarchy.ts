@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { hierarchyIssues } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOperation, listSome, sharedSync } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "accuracy.hierarchy",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "list" && o.profile.idField && o.profile.parentField);
     if (ops.length === 0) return { findings: [], skip: "The spec has no list with a parent field." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const chart = chartOperation(ctx);
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];

@@ -4,6 +4,7 @@ import type { Probe } from "../types.js";
 import { unknownAccountRows, type RowGroup } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOf, listSome, rowPointer, sharedSync, statementRows } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "accuracy.known-accounts",
@@ -15,7 +16,7 @@ export const probe: Probe = {
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     let judged = 0;

@@ -4,6 +4,7 @@ import { ignoredFilter, splitRemainder, type Split } from "../support/accuracy.j
 import { makeFinding } from "../support/findings.js";
 import type { Row } from "../support/rows.js";
 import { chartOf, listSome, sharedSync, statementRows } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "accuracy.segment-splits",
@@ -15,7 +16,7 @@ export const probe: Probe = {
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const names = ctx.contract.profile.parameters;
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];

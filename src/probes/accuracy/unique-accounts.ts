@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { duplicateIds } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOperation, listSome, sharedSync } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "accuracy.unique-accounts",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = chartOperation(ctx);
     if (!op?.profile.idField) return { findings: [], skip: "The spec has no chart-of-accounts list with an id field." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const idField = op.profile.idField;
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];

@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany, parameterSchema, queryParameter, withQuery } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "inputs.accounting-basis",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const name = ctx.contract.profile.parameters.accountingBasis;
     const company = firstCompany(ctx);
-    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (!company) return { findings: [], skip: NO_COMPANY };
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement" && queryParameter(o, name));
     if (ops.length === 0) return { findings: [], skip: `No statement takes ${name}.` };
     let sent = 0;

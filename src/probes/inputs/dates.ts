@@ -3,6 +3,7 @@ import type { Operation, Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany, metricValuesBase, queryParameter, withJsonBody, withQuery } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 /** Written in a layout other than YYYY-MM-DD, and a month that does not exist: no reading of either is a date. */
 const WRONG_LAYOUT = "31-01-2025";
@@ -20,7 +21,7 @@ export const probe: Probe = {
   async run(ctx) {
     const n = ctx.contract.profile.parameters;
     const company = firstCompany(ctx);
-    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (!company) return { findings: [], skip: NO_COMPANY };
     const w = ctx.data.recentWindow();
     const cases: { op: Operation; company: string; what: string; req: Parameters<typeof sendBad>[2] }[] = [];
     for (const op of ctx.contract.operations.filter((o) => o.profile.role === "statement")) {

@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany, integerBounds, parameterSchema, withQuery } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "inputs.paging",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const p = ctx.contract.profile.pagination;
     const company = firstCompany(ctx);
-    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (!company) return { findings: [], skip: NO_COMPANY };
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
     if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
     const values = new Set<string>();

@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, deref, metricValuesBase, withJsonBody } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "inputs.request-body",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
     if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const schema = deref(ctx, op.requestBody?.schema);
     const required = Array.isArray(schema?.required) ? schema.required.filter((r): r is string => typeof r === "string") : [];
     if (required.length === 0) return { findings: [], skip: `The spec declares no required body field for ${op.key}.` };

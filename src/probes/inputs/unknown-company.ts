@@ -5,6 +5,7 @@ import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
 import { companyOperations } from "../support/requests.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 /** A company id no partner has; only its path changes, the rest of each request is valid. */
 export const UNKNOWN_COMPANY = "reach-check-no-such-company";
@@ -20,7 +21,7 @@ export const probe: Probe = {
   blockedByFailure: true,
   async run(ctx) {
     const known = firstCompany(ctx);
-    if (!known) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (!known) return { findings: [], skip: NO_COMPANY };
     if (ctx.companies.includes(UNKNOWN_COMPANY)) return { findings: [], skip: `The partner lists a company called ${UNKNOWN_COMPANY}.` };
     const ops = companyOperations(ctx);
     if (ops.length === 0) return { findings: [], skip: "The spec has no operation under /companies/{CompanyId}." };

@@ -4,6 +4,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { dataOf, PAGING_RULE } from "../support/paging.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "pagination.past-end",
@@ -17,7 +18,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
     if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const p = ctx.contract.profile.pagination;
     const { pageSize } = ctx.data.pageLimits();
     let asked = 0;

@@ -2,6 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { idOf, PAGING_RULE, twoWalks } from "../support/paging.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "pagination.stable-order",
@@ -15,7 +16,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
     if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     let compared = 0;
     const all: Finding[][] = await Promise.all(
       ctx.companies.flatMap((company) =>

@@ -5,6 +5,7 @@ import type { Probe, ProbeContext } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 const RELIABLE = {
   ref: "reach:developer-checklist#behaviour-and-stability",
@@ -209,7 +210,7 @@ export const probe: Probe = {
   runsAlone: true,
   blockedByFailure: true,
   async run(ctx) {
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const pass = await ctx.data.syncPass("fresh", ctx.companies);
     const capMs = ctx.data.syncOptions().retry?.maxRetryAfterMs ?? 0;
     const figures = rehearsalFigures(pass, ctx.companies);

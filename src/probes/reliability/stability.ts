@@ -4,6 +4,7 @@ import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { describeDiff, diffCount, diffFields, diffRecords, keyBy, type RecordDiff } from "../support/compare.js";
 import { makeFinding } from "../support/findings.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 /** Differences listed per response at most; the rest are counted. */
 const SHOWN = 5;
@@ -80,7 +81,7 @@ export const probe: Probe = {
   after: ["reachability.connection", "reliability.rehearsal"],
   async run(ctx) {
     if (ctx.results.get("reachability.connection")?.status === "fail") return { findings: [], skip: "Skipped: reachability.connection failed." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const first: SyncPass = await ctx.data.syncPass("shared", ctx.companies);
     const second: SyncPass = await ctx.data.syncPass("fresh", ctx.companies);
     const all: Pair[] = [];

@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.company-info",
@@ -14,7 +15,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = ctx.contract.operations.find((o) => o.profile.role === "company-info");
     if (!op) return { findings: [], skip: "The spec has no company information operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const all: Finding[][] = await Promise.all(
       ctx.companies.map(async (company) => {
         const ex = await ctx.data.companyInfo(company);

@@ -4,6 +4,7 @@ import { foldFindings } from "../support/fold.js";
 import { deref } from "../support/inputs.js";
 import { coverageRanges, filterValues } from "../support/ranges.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.non-financial-filters",
@@ -17,7 +18,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
     if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const n = ctx.contract.profile.parameters;
     const props = deref(ctx, op.requestBody?.schema)?.properties;
     const bodyFields = props && typeof props === "object" ? Object.keys(props) : [];

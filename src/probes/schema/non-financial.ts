@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.non-financial",
@@ -14,7 +15,7 @@ export const probe: Probe = {
   async run(ctx) {
     const op = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
     if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     let posted = 0;
     const without: string[] = [];
     const all: Finding[][] = await Promise.all(

@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.reference-lists",
@@ -16,7 +17,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "list");
     if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     let pages = 0;
     let records = 0;
     const perWalk: Finding[][] = await Promise.all(

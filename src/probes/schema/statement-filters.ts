@@ -5,6 +5,7 @@ import { foldFindings } from "../support/fold.js";
 import { queryParameter } from "../support/inputs.js";
 import { coverageRanges, filterValues } from "../support/ranges.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.statement-filters",
@@ -18,7 +19,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement");
     if (ops.length === 0) return { findings: [], skip: "The spec has no statement operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const n = ctx.contract.profile.parameters;
     const bases = n.accountingBases;
     const w = ctx.data.recentWindow();

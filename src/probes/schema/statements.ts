@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { checkDataResponse } from "../support/response.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.statements",
@@ -14,7 +15,7 @@ export const probe: Probe = {
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement");
     if (ops.length === 0) return { findings: [], skip: "The spec has no statement operation." };
-    if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const bases = ctx.contract.profile.parameters.accountingBases;
     const w = ctx.data.recentWindow();
     const all: Finding[][] = await Promise.all(

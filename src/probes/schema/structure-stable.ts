@@ -4,6 +4,7 @@ import type { Operation, Probe, ProbeContext } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { escapePointerSegment } from "../../schema/render.js";
 import { validRequest } from "../support/requests.js";
+import { NO_COMPANY } from "../support/skips.js";
 
 type Shape = Map<string, Set<string>>;
 
@@ -92,7 +93,7 @@ export const probe: Probe = {
   blockedByFailure: true,
   async run(ctx) {
     const company = ctx.companies[0];
-    if (!company) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+    if (!company) return { findings: [], skip: NO_COMPANY };
     const pairs = await requestsToRepeat(ctx, company);
     let compared = 0;
     const all: Finding[][] = await Promise.all(

@@ -7,6 +7,7 @@ import { periodShift } from "../../util/dates.js";
 import type { Operation, ProbeContext, ProbeOutput } from "../types.js";
 import { makeFinding } from "./findings.js";
 import { latestPeriod, rowsOf, type Row } from "./rows.js";
+import { NO_COMPANY } from "./skips.js";
 
 export const FRESHNESS_RULE = {
   ref: "reach:faq#current-period",
@@ -26,7 +27,7 @@ export interface StatementFreshness {
 export async function statementFreshness(ctx: ProbeContext, spec: StatementFreshness): Promise<ProbeOutput> {
   const op: Operation | undefined = ctx.contract.operations.find((o) => o.profile.role === "statement" && o.profile.statement === spec.statement);
   if (!op) return { findings: [], skip: `The spec has no ${spec.statement} operation.` };
-  if (ctx.companies.length === 0) return { findings: [], skip: "No company to check (see schema.user-info, or pass --company)." };
+  if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
   const p = ctx.contract.profile;
   const basis = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
   // The sync's 24-month request (shared with the accuracy checks), so the latest period with data is
