@@ -6,6 +6,7 @@ import { buildOperations } from "./operations.js";
 import { findRefCycle } from "./cycles.js";
 import { isMissing, parseLocalRef, walk } from "./pointer.js";
 import { describeFsError, readProfile } from "./profile.js";
+import { DownloadError, downloadDocument } from "../http/download.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
 import type { Contract, JsonSchema, Profile } from "./types.js";
 
@@ -120,39 +121,17 @@ async function readSpecFile(source: SpecSource): Promise<Buffer> {
 
 /** Fetch the bytes ourselves so that the recorded sha256 is of exactly what was parsed. */
 async function fetchSpec(source: SpecSource): Promise<Buffer> {
-  const url = new URL(source.url!.href);
-  const headers: Record<string, string> = { accept: "application/yaml, application/json;q=0.9, */*;q=0.5" };
-  // fetch refuses URLs with credentials; send them as Basic auth instead.
-  if (url.username || url.password) {
-    const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
-    url.username = "";
-    url.password = "";
-  }
-  let response: Response;
   try {
-    response = await fetch(url, { headers, redirect: "follow", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    return await downloadDocument(source.url!.href, {
+      timeoutMs: FETCH_TIMEOUT_MS,
+      maxBytes: MAX_REMOTE_BYTES,
+      accept: "application/yaml, application/json;q=0.9, */*;q=0.5",
+    });
   } catch (err) {
-    throw new SpecError(`${source.label}: cannot fetch spec (${describeFetchError(err)})`);
+    if (!(err instanceof DownloadError)) throw err;
+    const reason = err.message.startsWith("larger") ? `spec is ${err.message}` : `cannot fetch spec (${err.message})`;
+    throw new SpecError(`${source.label}: ${reason}`);
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new SpecError(`${source.label}: cannot fetch spec (HTTP ${response.status})`);
-  }
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_REMOTE_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new SpecError(`${source.label}: spec is larger than ${MAX_REMOTE_BYTES} bytes`);
-  }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > MAX_REMOTE_BYTES) throw new SpecError(`${source.label}: spec is larger than ${MAX_REMOTE_BYTES} bytes`);
-  return bytes;
-}
-
-function describeFetchError(err: unknown): string {
-  const error = err as Error & { cause?: { code?: string } };
-  if (error?.name === "TimeoutError") return `no answer within ${FETCH_TIMEOUT_MS / 1000} s`;
-  return error?.cause?.code ?? error?.name ?? "network error";
 }
 
 /** Parser options per source: a local spec never reaches the network, a remote one never reads local files. */
