@@ -6,6 +6,7 @@
 import type { Exchange, HttpClient } from "../http/types.js";
 import type { Contract, Operation } from "../spec/types.js";
 import { isoDate, monthStart } from "../util/dates.js";
+import { newPools, type RowPools } from "./row-table.js";
 import { DEFAULT_SYNC_SETTINGS, runSyncPass, type SyncKind, type SyncPass, type SyncSettings } from "./sync.js";
 
 export interface ListWalk {
@@ -40,6 +41,7 @@ export class SharedData {
   private readonly sync: Exchange[] = [];
   private readonly notes = new Map<string, string>();
   private readonly passes = new Map<SyncKind, Promise<SyncPass>>();
+  private readonly rowPools = new Map<string, RowPools>();
 
   constructor(
     private readonly contract: Contract,
@@ -236,12 +238,22 @@ export class SharedData {
           samples: () => this.http.samples(),
           settings: this.syncSettings,
           window: this.syncWindow(),
+          dataField: this.contract.profile.pagination.dataField,
+          accountTypeField: this.contract.profile.accounting.accountTypeField,
+          pools: (company) => this.poolsOf(company),
         },
         kind,
       );
       this.passes.set(kind, pass);
     }
     return pass;
+  }
+
+  /** Interned account ids and periods of a company's statement rows (one set per run, both passes share it). */
+  poolsOf(company: string): RowPools {
+    let pools = this.rowPools.get(company);
+    if (!pools) this.rowPools.set(company, (pools = newPools()));
+    return pools;
   }
 
   /** Ids a list returns (first `max`), using the profile's id field. */

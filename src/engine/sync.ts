@@ -9,11 +9,28 @@
  * accuracy and freshness checks read the very exchanges the schema checks read (each page once);
  * the `fresh` pass bypasses the cache: it is the timed rehearsal, and the second pass the stability
  * check compares with the first.
+ *
+ * Statement responses are folded as they arrive (statement-fold.ts) and their bodies dropped, so
+ * a pass holds the chart of accounts, the lists and compact unsplit statements, not hundreds of
+ * split statements. Splits are fetched once the chart of accounts and the unsplit statement they
+ * are compared with have been read, so each split can be judged on arrival.
  */
 import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
+import { topLevelIds } from "../probes/support/accuracy.js";
+import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
+import {
+  foldAccountFacts,
+  foldSplit,
+  newAccountFacts,
+  wholeSums,
+  type AccountFacts,
+  type ChartIndex,
+  type SplitSums,
+  type StatementFold,
+} from "./statement-fold.js";
 
 export type SyncKind = "shared" | "fresh";
 
@@ -24,15 +41,7 @@ export interface SyncSettings {
   retry?: { maxRetries: number; maxRetryAfterMs: number };
   /** Months of statements and metric values a sync reads, up to and including the current month. */
   months: number;
-  /**
-   * Body bytes of budget/class/department splits one pass may hold. A company with hundreds of
-   * classes has hundreds of multi-megabyte split statements; past this budget the remaining splits
-   * are not fetched (and said so), instead of the run running out of memory.
-   */
-  maxSplitBytes?: number;
 }
-
-export const DEFAULT_MAX_SPLIT_BYTES = 96 * 1024 * 1024;
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   concurrency: 4,
@@ -49,7 +58,9 @@ export interface StatementFetch {
   company: string;
   query: StatementQuery;
   split?: { parameter: string; id: string; list: Operation };
+  /** The response's body is not kept (see `fold`); status, headers and the start of the text are. */
   exchange: Exchange;
+  fold: StatementFold;
 }
 
 export interface MetricFetch {
@@ -67,8 +78,12 @@ export interface CompanySync {
   lists: ListWalk[];
   statements: StatementFetch[];
   metrics: MetricFetch[];
-  /** Splits not fetched because the pass reached its split memory budget. */
-  skippedSplits: { parameter: string; id: string }[];
+  /** The chart of accounts, when its walk reached the end. */
+  chart?: ChartIndex;
+  /** Shared pass, chart read: accuracy facts per statement operation (key). */
+  accounts: Map<string, AccountFacts>;
+  /** Shared pass: the class splits' sums for the remainder rule, per split parameter. */
+  splitSums: Map<string, SplitSums>;
 }
 
 export interface SyncPass {
@@ -120,6 +135,7 @@ export function idsOf(walk: ListWalk): string[] {
 /** Runs tasks with at most `limit` at a time; tasks may add more tasks while running. */
 class TaskPool {
   private active = 0;
+  private waiting = 0;
   private readonly queue: (() => Promise<void>)[] = [];
   private failure: unknown;
   private done?: () => void;
@@ -143,14 +159,32 @@ class TaskPool {
         .finally(() => {
           this.active--;
           this.pump();
-          if (this.active === 0 && this.queue.length === 0) this.done!();
+          this.checkDone();
         });
     }
   }
 
+  /** Runs `fn` (outside the pool's limit) once `ready` settles; the pool is not idle until it has run. */
+  after<T>(ready: Promise<T>, fn: (value: T) => void): void {
+    this.waiting++;
+    ready
+      .then(fn)
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => {
+        this.waiting--;
+        this.checkDone();
+      });
+  }
+
+  private checkDone(): void {
+    if (this.active === 0 && this.queue.length === 0 && this.waiting === 0) this.done!();
+  }
+
   /** Resolves when every task (including ones added later) has ended; rethrows the first crash. */
   async idle(): Promise<void> {
-    if (this.active > 0 || this.queue.length > 0) await this.finished;
+    if (this.active > 0 || this.queue.length > 0 || this.waiting > 0) await this.finished;
     if (this.failure !== undefined) throw this.failure;
   }
 }
@@ -164,6 +198,43 @@ export interface SyncSource {
   samples(): readonly LatencySample[];
   settings: SyncSettings;
   window: { start: string; end: string };
+  /** The profile's name of the array a data response carries (`Data`) and of an account's type field. */
+  dataField: string;
+  accountTypeField: string;
+  /** Interned account ids and periods of a company, shared by both passes. */
+  pools(company: string): RowPools;
+}
+
+/** The list whose ids statement rows refer to (the chart of accounts). */
+export function chartOperation(ops: readonly Operation[]): Operation | undefined {
+  const statement = ops.find((o) => o.profile.role === "statement" && o.profile.rowIdField);
+  const rowId = statement?.profile.rowIdField;
+  return ops.find((o) => o.profile.role === "list" && o.profile.idField !== undefined && o.profile.idField === rowId);
+}
+
+/** The chart of accounts of a complete walk: ids and each account's type. */
+export function chartIndex(op: Operation, walk: ListWalk, typeField: string): ChartIndex | undefined {
+  if (!walk.complete) return undefined;
+  const idField = op.profile.idField!;
+  const ids = new Set<string>();
+  const typeOf = new Map<string, string>();
+  for (const r of walk.records) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    const id = rec[idField];
+    if (typeof id !== "string") continue;
+    ids.add(id);
+    const type = rec[typeField];
+    if (typeof type === "string" && !typeOf.has(id)) typeOf.set(id, type);
+  }
+  return { op, ids, typeOf };
+}
+
+/** A promise with its resolver. */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Runs one pass of the sync over every company. */
@@ -184,12 +255,55 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const basisOfSplits = splitBasis(src.bases);
   const splitParams = new Set([src.parameters.budgetId, src.parameters.classId, src.parameters.departmentId]);
   const declares = (op: Operation, name: string) => op.parameters.some((p) => p.name === name && p.in === "query");
-  const splitBudget = src.settings.maxSplitBytes ?? DEFAULT_MAX_SPLIT_BYTES;
-  let splitBytes = 0;
+  const chartOp = chartOperation(operations);
+  const fieldsOf = (op: Operation) => ({ id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField });
 
   for (const company of src.companies) {
-    const c: CompanySync = { company, lists: [], statements: [], metrics: [], skippedSplits: [] };
+    const c: CompanySync = { company, lists: [], statements: [], metrics: [], accounts: new Map(), splitSums: new Map() };
     companies.push(c);
+    const pools = src.pools(company);
+    // Splits wait for the chart of accounts and for the unsplit statement they are compared with.
+    const chartRead = deferred<ChartIndex | undefined>();
+    const wholeRead = deferred<RowTable | undefined>();
+    if (!chartOp || !lists.includes(chartOp)) chartRead.resolve(undefined);
+    if (!splitOp || !basisOfSplits || !statements.includes(splitOp)) wholeRead.resolve(undefined);
+    let whole: { sums: ReturnType<typeof wholeSums>; scratch: ReturnType<typeof wholeSums> } | undefined;
+    // Interned ids of listed accounts as flags (interning the chart first also puts its ids in the sums' grid).
+    let knownFlags: Uint8Array | undefined;
+    const known = () => {
+      const flags = knownFlags;
+      return flags ? (id: number) => id < flags.length && flags[id] === 1 : undefined;
+    };
+
+    /** Reads a statement response into its fold and lets go of the body. */
+    const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
+      // Never through the request cache: the body is dropped once folded, so nothing may reuse the exchange for its body.
+      const exchange = await data.statement(op, company, query, true);
+      const res = exchange.response;
+      const table = res && res.status === 200 ? RowTable.from(res.json, src.dataField, fieldsOf(op), pools) : undefined;
+      if (res && res.json !== undefined) {
+        delete res.json;
+        res.folded = true;
+      }
+      const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}) };
+      if (table && !split) fold.table = table;
+      const fetch: StatementFetch = { op, company, query, ...(split ? { split } : {}), exchange, fold };
+      c.statements.push(fetch);
+      if (!split && op === splitOp && query.basis === basisOfSplits) wholeRead.resolve(table);
+      if (!fresh && table) {
+        const foldFacts = (chart: ChartIndex | undefined) => {
+          if (!chart) return;
+          let facts = c.accounts.get(op.key);
+          if (!facts) c.accounts.set(op.key, (facts = newAccountFacts()));
+          foldAccountFacts(facts, table, chart, op.profile.accountTypes ?? [], statementKey(fetch));
+        };
+        // Splits are only fetched after the chart was read; an unsplit statement may come first.
+        if (split) foldFacts(c.chart);
+        else pool.after(chartRead.promise, foldFacts);
+      }
+      return { fetch, table };
+    };
+
     if (infoOp) {
       pool.add(async () => {
         c.info = await data.companyInfo(company, fresh);
@@ -198,34 +312,70 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
     for (const op of statements) {
       for (const basis of src.bases) {
         pool.add(async () => {
-          const query: StatementQuery = { start: src.window.start, end: src.window.end, basis };
-          c.statements.push({ op, company, query, exchange: await data.statement(op, company, query, fresh) });
+          try {
+            await fetchStatement(op, { start: src.window.start, end: src.window.end, basis });
+          } finally {
+            if (op === splitOp && basis === basisOfSplits) wholeRead.resolve(undefined);
+          }
         });
       }
     }
+    // An unsplit statement that is never fetched (no such basis) must not hold the splits back.
+    if (!src.bases.includes(basisOfSplits ?? "")) wholeRead.resolve(undefined);
     for (const op of lists) {
       pool.add(async () => {
-        const walk = fresh ? await data.listFresh(op, company) : await data.listAll(op, company);
+        let walk: ListWalk;
+        try {
+          walk = fresh ? await data.listFresh(op, company) : await data.listAll(op, company);
+        } catch (err) {
+          // Whatever happened to the walk, the splits waiting for the chart go ahead.
+          if (op === chartOp) chartRead.resolve(undefined);
+          throw err;
+        }
         c.lists.push(walk);
+        if (op === chartOp) {
+          c.chart = chartIndex(op, walk, src.accountTypeField);
+          if (c.chart) {
+            const ids = [...c.chart.ids].map((id) => pools.ids.intern(id));
+            knownFlags = new Uint8Array(pools.ids.size);
+            for (const i of ids) knownFlags[i] = 1;
+          }
+          chartRead.resolve(c.chart);
+        }
         const ids = idsOf(walk);
         const param = op.profile.feedsParameter;
         // Budget, class and department splits of the profit and loss.
         if (param && splitParams.has(param) && splitOp && basisOfSplits && declares(splitOp, param)) {
-          for (const id of ids) {
-            pool.add(async () => {
-              if (splitBytes >= splitBudget) {
-                c.skippedSplits.push({ parameter: param, id });
-                return;
+          const tops = topLevelIds(ids, parentMap(op, walk));
+          pool.after(Promise.all([chartRead.promise, wholeRead.promise]), ([, wholeTable]) => {
+            // The remainder rule sums the class splits; budgets and departments are only compared with the whole.
+            let sums: SplitSums | undefined;
+            if (!fresh && wholeTable) {
+              whole ??= (() => {
+                const w = wholeSums(wholeTable, pools, known());
+                return { sums: w, scratch: w.empty() };
+              })();
+              if (param === src.parameters.classId) {
+                sums = { whole: whole.sums, all: whole.sums.empty(), ...(tops.size < ids.length ? { top: whole.sums.empty() } : {}), added: 0 };
+                c.splitSums.set(param, sums);
               }
-              const query: StatementQuery = { start: src.window.start, end: src.window.end, basis: basisOfSplits };
-              if (param === src.parameters.budgetId) query.budgetId = id;
-              else if (param === src.parameters.classId) query.classId = id;
-              else query.departmentId = id;
-              const exchange = await data.statement(splitOp, company, query, fresh);
-              splitBytes += exchange.response?.bytes ?? 0;
-              c.statements.push({ op: splitOp, company, query, split: { parameter: param, id, list: op }, exchange });
-            });
-          }
+            }
+            for (const id of ids) {
+              pool.add(async () => {
+                const query: StatementQuery = { start: src.window.start, end: src.window.end, basis: basisOfSplits };
+                if (param === src.parameters.budgetId) query.budgetId = id;
+                else if (param === src.parameters.classId) query.classId = id;
+                else query.departmentId = id;
+                const { fetch, table } = await fetchStatement(splitOp, query, { parameter: param, id, list: op });
+                if (!fresh && whole && table) {
+                  const r = foldSplit(table, whole.sums, known(), sums ? { all: sums.all, top: sums.top, topLevel: tops.has(id) } : undefined, whole.scratch);
+                  fetch.fold.knownRows = r.knownRows;
+                  fetch.fold.sameAsWhole = r.sameAsWhole;
+                  if (sums) sums.added++;
+                }
+              });
+            }
+          });
         }
         // Values of every metric the company defines, a chunk of ids per request.
         if (metricOp && metricOp.profile.idsFrom === op.key) {
@@ -248,6 +398,22 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
     c.metrics.sort((a, b) => a.chunk - b.chunk);
   }
   return { kind, window: src.window, concurrency, companies, durationMs, attempts: src.samples().slice(before) };
+}
+
+/** Id -> parent id of a walked list with a parent field. */
+function parentMap(op: Operation, walk: ListWalk): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const idField = op.profile.idField;
+  const parentField = op.profile.parentField;
+  if (!idField) return out;
+  for (const r of walk.records) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    const id = rec[idField];
+    const parent = parentField ? rec[parentField] : null;
+    if (typeof id === "string") out.set(id, typeof parent === "string" ? parent : null);
+  }
+  return out;
 }
 
 export function metricBody(op: Operation, ids: string[], src: Pick<SyncSource, "parameters" | "window">): Record<string, unknown> {

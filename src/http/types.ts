@@ -74,6 +74,11 @@ export interface ExchangeResponse {
   bytes: number;
   /** Parsed body when it is JSON text (whatever the content type says). */
   json?: unknown;
+  /**
+   * The parsed body was read into a compact summary and dropped (large sync statements, see
+   * engine/statement-fold.ts): `json` is absent although the body was JSON.
+   */
+  folded?: boolean;
   /** Why the body is not JSON (parse error message), when it is not empty and did not parse. */
   jsonError?: string;
   /** JSON pointers of member names repeated within one object (the parsed `json` keeps the last). */

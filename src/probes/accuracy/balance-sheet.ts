@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { unbalancedPeriods } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import { chartOf, listSome, sharedSync, statementRows, unsplit } from "../support/sync-data.js";
+import { chartOf, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -23,12 +23,14 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     let periods = 0;
     for (const c of pass.companies) {
-      const chart = chartOf(ctx, c);
+      const chart = chartOf(c);
       if (!chart) continue;
       for (const s of unsplit(c).filter((x) => ops.includes(x.op))) {
-        const rows = statementRows(ctx, s.op, s.exchange);
+        const rows = s.fold.table;
         if (!rows) continue;
-        periods += new Set(rows.map((r) => r.period)).size;
+        const seen = new Set<string | undefined>();
+        for (let i = 0; i < rows.length; i++) seen.add(rows.period(i));
+        periods += seen.size;
         const types = s.op.profile.accountTypes && s.op.profile.accountTypes.length > 0 ? s.op.profile.accountTypes : ["ASSET", "LIABILITY", "EQUITY"];
         const off = unbalancedPeriods(rows, chart.typeOf, { types, debitNormal });
         if (off.length === 0) continue;

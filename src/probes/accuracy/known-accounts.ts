@@ -1,9 +1,8 @@
-import type { StatementFetch } from "../../engine/sync.js";
+import { statementKey } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { unknownAccountRows, type RowGroup } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
-import { chartOf, listSome, rowPointer, sharedSync, statementRows } from "../support/sync-data.js";
+import { excerpt, makeFinding } from "../support/findings.js";
+import { chartOf, listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -21,24 +20,19 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     let judged = 0;
     for (const c of pass.companies) {
-      const chart = chartOf(ctx, c);
+      const chart = chartOf(c);
       if (!chart) continue; // the chart could not be read to its end: schema.reference-lists says why
       // One finding per statement operation, naming every unknown id seen in any of its responses.
-      const byOp = new Map<string, { first: { ex: StatementFetch; group: RowGroup }; ids: Map<string, number> }>();
-      for (const s of c.statements) {
-        const rows = statementRows(ctx, s.op, s.exchange);
-        if (!rows) continue;
-        judged++;
-        for (const g of unknownAccountRows(rows, chart.ids)) {
-          let entry = byOp.get(s.op.key);
-          if (!entry) byOp.set(s.op.key, (entry = { first: { ex: s, group: g }, ids: new Map() }));
-          entry.ids.set(g.id, (entry.ids.get(g.id) ?? 0) + g.count);
-        }
-      }
-      for (const { first, ids } of byOp.values()) {
-        const op = first.ex.op;
-        const names = [...ids.keys()];
-        const rows = [...ids.values()].reduce((a, b) => a + b, 0);
+      // In statement order (by operation key), as the responses are listed.
+      for (const [key, facts] of [...c.accounts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        const op = ctx.contract.operations.find((o) => o.key === key);
+        if (!op) continue;
+        judged += facts.responses;
+        const first = facts.firstUnknown;
+        const fetch = first && c.statements.find((s) => statementKey(s) === first.key);
+        if (!first || !fetch) continue;
+        const names = [...facts.unknown.keys()];
+        const rows = [...facts.unknown.values()].reduce((a, b) => a + b, 0);
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/unknown-account`,
@@ -51,9 +45,9 @@ export const probe: Probe = {
             fix: "Return statement rows only for accounts the chart-of-accounts endpoint lists (include every account that carries postings, inactive ones too).",
             operation: op,
             company: c.company,
-            pointer: rowPointer(ctx, first.group.firstIndex, op.profile.rowIdField),
-            exchange: first.ex.exchange,
-            evidence: { expected: `ids from ${chart.op.method} ${chart.op.path} (${chart.ids.size} accounts)`, actual: listSome(names) },
+            pointer: rowPointer(ctx, first.index, op.profile.rowIdField),
+            exchange: fetch.exchange,
+            evidence: { expected: `ids from ${chart.op.method} ${chart.op.path} (${chart.ids.size} accounts)`, actual: listSome(names), bodyExcerpt: excerpt(first.record) },
           }),
         );
       }

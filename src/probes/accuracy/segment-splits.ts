@@ -1,9 +1,9 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { ignoredFilter, splitRemainder, type Split } from "../support/accuracy.js";
+import type { RowTable } from "../../engine/row-table.js";
+import { CENT, ignoredAmong, remainderFromSums } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import type { Row } from "../support/rows.js";
-import { chartOf, listSome, sharedSync, statementRows } from "../support/sync-data.js";
+import { chartOf, listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -22,25 +22,20 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const notes: string[] = [];
     for (const c of pass.companies) {
-      // Rows of accounts the chart does not list are accuracy.known-accounts' finding; leave them out here.
-      const chart = chartOf(ctx, c);
-      const known = (rows: Row[] | undefined) => (rows && chart ? rows.filter((r) => r.id !== undefined && chart.ids.has(r.id)) : rows);
+      // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
+      const chart = chartOf(c);
       for (const param of [names.budgetId, names.classId, names.departmentId]) {
         const splits = c.statements.filter((s) => s.split?.parameter === param);
         if (splits.length === 0) continue;
         const op = splits[0].op;
         const whole = c.statements.find((s) => !s.split && s.op.key === op.key && s.query.basis === splits[0].query.basis);
-        const wholeRows = whole && known(statementRows(ctx, op, whole.exchange));
+        const wholeRows = whole?.fold.table;
         if (!whole || !wholeRows) continue;
-        const usable: Split[] = [];
-        for (const s of splits) {
-          const rows = known(statementRows(ctx, op, s.exchange));
-          if (rows) usable.push({ id: s.split!.id, rows });
-        }
+        const usable = splits.filter((s) => s.fold.usable && s.fold.sameAsWhole !== undefined);
         if (usable.length === 0) continue;
         const list = splits[0].split!.list;
         const parentOf = parents(list.profile.idField, list.profile.parentField, c.lists.find((w) => w.operation.key === list.key)?.records ?? []);
-        const ignored = ignoredFilter(wholeRows, usable, parentOf);
+        const ignored = hasActivity(wholeRows, chart?.ids) ? ignoredAmong(usable.filter((s) => s.fold.sameAsWhole).map((s) => s.split!.id), parentOf) : undefined;
         if (ignored) {
           const shown = splits.find((s) => s.split!.id === ignored[0])!;
           findings.push(
@@ -63,16 +58,13 @@ export const probe: Probe = {
         }
         if (param !== names.classId) continue;
         // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
-        const skipped = c.skippedSplits.filter((x) => x.parameter === param).length;
-        if (skipped > 0) {
-          notes.push(`${c.company}: class sum not judged (${skipped} of ${splits.length + skipped} class splits not fetched: split memory budget)`);
-          continue;
-        }
+        const sums = c.splitSums.get(param);
+        if (!sums) continue;
         if (usable.length < splits.length) {
           notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
           continue;
         }
-        const rest = splitRemainder(wholeRows, usable, parentOf);
+        const rest = remainderFromSums(sums.whole, sums.all, sums.top);
         if (rest.cells === 0) {
           notes.push(`${c.company}: ${usable.length} classes sum to the whole`);
           continue;
@@ -114,4 +106,14 @@ function parents(idField: string | undefined, parentField: string | undefined, r
     if (typeof id === "string") out.set(id, typeof parent === "string" ? parent : null);
   }
   return out;
+}
+
+/** Whether the unsplit statement has any amount beyond a cent on a listed account (every account without a chart). */
+function hasActivity(rows: RowTable, listed: ReadonlySet<string> | undefined): boolean {
+  for (let i = 0; i < rows.length; i++) {
+    const amount = rows.amount(i);
+    const id = rows.id(i);
+    if (amount !== undefined && Math.abs(amount) > CENT && (!listed || (id !== undefined && listed.has(id)))) return true;
+  }
+  return false;
 }

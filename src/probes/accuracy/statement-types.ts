@@ -1,9 +1,8 @@
-import type { StatementFetch } from "../../engine/sync.js";
+import { statementKey } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { misplacedAccountRows, type RowGroup } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
-import { chartOf, listSome, rowPointer, sharedSync, statementRows } from "../support/sync-data.js";
+import { excerpt, makeFinding } from "../support/findings.js";
+import { chartOf, listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -21,23 +20,16 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     let judged = 0;
     for (const c of pass.companies) {
-      const chart = chartOf(ctx, c);
-      if (!chart) continue;
-      const byOp = new Map<string, { first: { s: StatementFetch; group: RowGroup }; accounts: Map<string, string> }>();
-      for (const s of c.statements) {
-        const allowed = s.op.profile.accountTypes ?? [];
-        const rows = statementRows(ctx, s.op, s.exchange);
-        if (!rows) continue;
-        judged++;
-        for (const g of misplacedAccountRows(rows, chart.typeOf, allowed)) {
-          let entry = byOp.get(s.op.key);
-          if (!entry) byOp.set(s.op.key, (entry = { first: { s, group: g }, accounts: new Map() }));
-          entry.accounts.set(g.id, g.type ?? "?");
-        }
-      }
-      for (const { first, accounts } of byOp.values()) {
-        const op = first.s.op;
-        const named = [...accounts.entries()].map(([id, type]) => `${id} (${type})`);
+      if (!chartOf(c)) continue;
+      // In statement order (by operation key), as the responses are listed.
+      for (const [key, facts] of [...c.accounts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        const op = ctx.contract.operations.find((o) => o.key === key);
+        if (!op) continue;
+        judged += facts.responses;
+        const first = facts.firstMisplaced;
+        const fetch = first && c.statements.find((s) => statementKey(s) === first.key);
+        if (!first || !fetch) continue;
+        const named = [...facts.misplaced.entries()].map(([id, type]) => `${id} (${type})`);
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/wrong-type`,
@@ -50,9 +42,9 @@ export const probe: Probe = {
             fix: "Select the statement's rows by account type; if the account is classified wrongly, correct its AccountType in the chart of accounts.",
             operation: op,
             company: c.company,
-            pointer: rowPointer(ctx, first.group.firstIndex, op.profile.rowIdField),
-            exchange: first.s.exchange,
-            evidence: { expected: (op.profile.accountTypes ?? []).join(", "), actual: listSome(named) },
+            pointer: rowPointer(ctx, first.index, op.profile.rowIdField),
+            exchange: fetch.exchange,
+            evidence: { expected: (op.profile.accountTypes ?? []).join(", "), actual: listSome(named), bodyExcerpt: excerpt(first.record) },
           }),
         );
       }

@@ -226,14 +226,12 @@ export const probe: Probe = {
     const budget = findings.filter((f) => f.code.endsWith("/budget")).slice(0, 1);
     const rest = foldFindings(findings.filter((f) => !f.code.endsWith("/budget")), "request");
     const slow = figures.operations.filter((o) => o.p95Ms > ctx.options.slowMs).map((o) => `${o.operation} (p95 ${o.p95Ms} ms)`);
-    const skipped = pass.companies.reduce((n, c) => n + c.skippedSplits.length, 0);
-    const skippedNote = skipped > 0 ? ` ${skipped} budget/class/department splits were not fetched: the pass reached its split memory budget.` : "";
     return {
       findings: [...rest, ...budget],
       rehearsal: figures,
       summary: `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${(figures.durationMs / 1000).toFixed(1)} s at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
         .map(([k, v]) => `${v} × ${k}`)
-        .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.${skippedNote}`,
+        .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.`,
     };
   },
 };

@@ -3,6 +3,7 @@
  * rule can be tested on small hand-made data sets. The accuracy checks feed them the responses of
  * the shared sync pass and turn what they return into findings.
  */
+import { newPools, RowTable, rowsOfArray, type RowPools, type RowsLike } from "../../engine/row-table.js";
 import type { Row } from "./rows.js";
 
 /** Amounts within this much of each other are equal (statements are in currency units, two decimals). */
@@ -95,29 +96,31 @@ export interface RowGroup {
   type?: string;
 }
 
-function group(rows: readonly Row[], pick: (r: Row) => boolean, typeOf?: ReadonlyMap<string, string>): RowGroup[] {
+function group(input: readonly Row[] | RowsLike, pick: (id: string) => boolean, typeOf?: ReadonlyMap<string, string>): RowGroup[] {
+  const rows = asRows(input);
   const out = new Map<string, RowGroup>();
-  rows.forEach((r, i) => {
-    if (r.id === undefined || !pick(r)) return;
-    const g = out.get(r.id);
+  for (let i = 0; i < rows.length; i++) {
+    const id = rows.id(i);
+    if (id === undefined || !pick(id)) continue;
+    const g = out.get(id);
     if (g) g.count++;
-    else out.set(r.id, { id: r.id, count: 1, firstIndex: i, ...(typeOf?.has(r.id) ? { type: typeOf.get(r.id) } : {}) });
-  });
+    else out.set(id, { id, count: 1, firstIndex: i, ...(typeOf?.has(id) ? { type: typeOf.get(id) } : {}) });
+  }
   return [...out.values()];
 }
 
 /** Statement rows whose account id is not in the chart of accounts, grouped by id. */
-export function unknownAccountRows(rows: readonly Row[], known: ReadonlySet<string>): RowGroup[] {
-  return group(rows, (r) => !known.has(r.id!));
+export function unknownAccountRows(rows: readonly Row[] | RowsLike, known: ReadonlySet<string>): RowGroup[] {
+  return group(rows, (id) => !known.has(id));
 }
 
 /**
  * Statement rows of accounts whose type does not belong on the statement, grouped by id. Rows of
  * unknown accounts are left to `unknownAccountRows`; an empty `allowed` list allows every type.
  */
-export function misplacedAccountRows(rows: readonly Row[], typeOf: ReadonlyMap<string, string>, allowed: readonly string[]): RowGroup[] {
+export function misplacedAccountRows(rows: readonly Row[] | RowsLike, typeOf: ReadonlyMap<string, string>, allowed: readonly string[]): RowGroup[] {
   if (allowed.length === 0) return [];
-  return group(rows, (r) => typeOf.has(r.id!) && !allowed.includes(typeOf.get(r.id!)!), typeOf);
+  return group(rows, (id) => typeOf.has(id) && !allowed.includes(typeOf.get(id)!), typeOf);
 }
 
 export interface PeriodDifference {
@@ -138,14 +141,18 @@ export interface BalanceRules {
  * equal the sum of credit-normal ones (assets = liabilities + equity) to within a cent. Rows of
  * unknown accounts, or of types that are not balance-sheet types, are not summed.
  */
-export function unbalancedPeriods(rows: readonly Row[], typeOf: ReadonlyMap<string, string>, rules: BalanceRules): PeriodDifference[] {
+export function unbalancedPeriods(input: readonly Row[] | RowsLike, typeOf: ReadonlyMap<string, string>, rules: BalanceRules): PeriodDifference[] {
+  const rows = asRows(input);
   const sums = new Map<string, number>();
-  for (const r of rows) {
-    if (r.id === undefined || r.period === undefined || r.amount === undefined) continue;
-    const type = typeOf.get(r.id);
+  for (let i = 0; i < rows.length; i++) {
+    const id = rows.id(i);
+    const period = rows.period(i);
+    const amount = rows.amount(i);
+    if (id === undefined || period === undefined || amount === undefined) continue;
+    const type = typeOf.get(id);
     if (type === undefined || !rules.types.includes(type)) continue;
-    const signed = rules.debitNormal.includes(type) ? r.amount : -r.amount;
-    sums.set(r.period, (sums.get(r.period) ?? 0) + signed);
+    const signed = rules.debitNormal.includes(type) ? amount : -amount;
+    sums.set(period, (sums.get(period) ?? 0) + signed);
   }
   return [...sums.entries()]
     .filter(([, d]) => Math.abs(d) > CENT + EPSILON)
@@ -153,31 +160,143 @@ export function unbalancedPeriods(rows: readonly Row[], typeOf: ReadonlyMap<stri
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
 }
 
-/** Rows as a map `id|period` -> amount (amounts of repeated keys add up). */
-function cells(rows: readonly Row[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rows) {
-    if (r.id === undefined || r.period === undefined || r.amount === undefined) continue;
-    const key = `${r.id}|${r.period}`;
-    out.set(key, (out.get(key) ?? 0) + r.amount);
+/**
+ * Amounts per account and period. Account ids and periods are interned (see engine/row-table.ts);
+ * a grid of `idCap` x `periodCap` cells holds the usual ones in a typed array, a map the rest.
+ * A cell never written reads 0, which is what a missing row means in every comparison here.
+ */
+export class CellSums {
+  private readonly grid: Float64Array;
+  private readonly extra = new Map<number, number>();
+
+  constructor(
+    readonly pools: RowPools,
+    private readonly idCap = 0,
+    private readonly periodCap = 0,
+  ) {
+    this.grid = new Float64Array(idCap * periodCap);
   }
-  return out;
+
+  /** Back to all zero. */
+  clear(): void {
+    this.grid.fill(0);
+    this.extra.clear();
+  }
+
+  /** A sum of the same shape (same pools and grid), all zero. */
+  empty(): CellSums {
+    return new CellSums(this.pools, this.idCap, this.periodCap);
+  }
+
+  add(id: number, period: number, v: number): void {
+    if (id < this.idCap && period < this.periodCap) this.grid[id * this.periodCap + period] += v;
+    else {
+      const k = id * PERIOD_SPAN + period;
+      this.extra.set(k, (this.extra.get(k) ?? 0) + v);
+    }
+  }
+
+  get(id: number, period: number): number {
+    if (id < this.idCap && period < this.periodCap) return this.grid[id * this.periodCap + period];
+    return this.extra.get(id * PERIOD_SPAN + period) ?? 0;
+  }
+
+  /** Adds `sign` times another sum of the same shape. */
+  addAll(other: CellSums, sign = 1): void {
+    if (other.grid.length === this.grid.length) {
+      for (let i = 0; i < this.grid.length; i++) this.grid[i] += sign * other.grid[i];
+    } else {
+      other.forEachGrid((id, period, v) => this.add(id, period, sign * v));
+    }
+    for (const [k, v] of other.extra) this.add(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, sign * v);
+  }
+
+  private forEachGrid(fn: (id: number, period: number, v: number) => void): void {
+    const pc = this.periodCap;
+    for (let i = 0; i < this.grid.length; i++) if (this.grid[i] !== 0) fn(Math.floor(i / pc), i % pc, this.grid[i]);
+  }
+
+  /** Every cell that was written (grid cells only when not zero). */
+  forEach(fn: (id: number, period: number, v: number) => void): void {
+    this.forEachGrid(fn);
+    for (const [k, v] of this.extra) fn(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, v);
+  }
+
+  /** Whether another sum holds the same amount in every cell, to `tolerance`. */
+  sameAs(other: CellSums, tolerance: number): boolean {
+    if (other.grid.length === this.grid.length) {
+      for (let i = 0; i < this.grid.length; i++) if (Math.abs(this.grid[i] - other.grid[i]) > tolerance) return false;
+    } else {
+      let same = true;
+      this.forEachGrid((id, p, v) => (same &&= Math.abs(v - other.get(id, p)) <= tolerance));
+      other.forEachGrid((id, p, v) => (same &&= Math.abs(v - this.get(id, p)) <= tolerance));
+      if (!same) return false;
+    }
+    for (const [k, v] of this.extra) if (Math.abs(v - other.get(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN)) > tolerance) return false;
+    for (const [k, v] of other.extra) if (Math.abs(v - this.get(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN)) > tolerance) return false;
+    return true;
+  }
+
+  /** Whether some cell holds more than a cent either way. */
+  active(): boolean {
+    let found = false;
+    this.forEach((_id, _p, v) => (found ||= Math.abs(v) > CENT));
+    return found;
+  }
 }
 
-/** Whether two statements hold the same amount for every account and period (missing counts as 0). */
-export function sameAmounts(a: readonly Row[], b: readonly Row[]): boolean {
-  const x = cells(a);
-  const y = cells(b);
-  for (const key of new Set([...x.keys(), ...y.keys()])) {
-    if (Math.abs((x.get(key) ?? 0) - (y.get(key) ?? 0)) > CENT / 2 + EPSILON) return false;
+/** Periods per account id in the map keys of CellSums (far more than any statement has). */
+const PERIOD_SPAN = 2 ** 20;
+
+/**
+ * Adds rows with an id, a period and an amount to a sum; `keep` filters by interned account id.
+ * A RowTable built with the same pools is read by index, anything else by interning its strings.
+ */
+export function addRows(sums: CellSums, rows: RowsLike, keep?: (id: number) => boolean): number {
+  let added = 0;
+  const table = rows instanceof RowTable && rows.pools === sums.pools ? rows : undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const amount = rows.amount(i);
+    if (amount === undefined) continue;
+    let id: number | undefined;
+    let period: number | undefined;
+    if (table) {
+      id = table.idIndex(i);
+      period = table.periodIndex(i);
+    } else {
+      const ids = rows.id(i);
+      const p = rows.period(i);
+      id = ids === undefined ? undefined : sums.pools.ids.intern(ids);
+      period = p === undefined ? undefined : sums.pools.periods.intern(p);
+    }
+    if (id === undefined || period === undefined || (keep && !keep(id))) continue;
+    sums.add(id, period, amount);
+    added++;
   }
-  return true;
+  return added;
 }
+
+function cellsOf(rows: RowsLike, pools: RowPools): CellSums {
+  const sums = new CellSums(pools);
+  addRows(sums, rows);
+  return sums;
+}
+
+const asRows = (rows: RowsLike | readonly Row[]): RowsLike => (Array.isArray(rows) ? rowsOfArray(rows as readonly Row[]) : (rows as RowsLike));
+
+/** Whether two statements hold the same amount for every account and period (missing counts as 0). */
+export function sameAmounts(a: readonly Row[] | RowsLike, b: readonly Row[] | RowsLike): boolean {
+  const pools = newPools();
+  return cellsOf(asRows(a), pools).sameAs(cellsOf(asRows(b), pools), SAME_TOLERANCE);
+}
+
+/** Two amounts are the same figure when they round to the same cent. */
+export const SAME_TOLERANCE = CENT / 2 + EPSILON;
 
 export interface Split {
   /** The filter value, e.g. a ClassId. */
   id: string;
-  rows: readonly Row[];
+  rows: readonly Row[] | RowsLike;
 }
 
 export interface Remainder {
@@ -189,24 +308,45 @@ export interface Remainder {
   summed: "all" | "top-level";
 }
 
-function remainderOf(unsplit: readonly Row[], splits: readonly Split[], summed: Remainder["summed"]): Remainder & { total: number } {
-  const rest = cells(unsplit);
-  for (const s of splits) for (const [key, v] of cells(s.rows)) rest.set(key, (rest.get(key) ?? 0) - v);
-  const perPeriod = new Map<string, number>();
+function remainderOf(whole: CellSums, summed: CellSums, kind: Remainder["summed"]): Remainder & { total: number } {
+  const rest = whole.empty();
+  rest.addAll(whole);
+  rest.addAll(summed, -1);
+  const perPeriod = new Map<number, number>();
   let count = 0;
   let total = 0;
-  for (const [key, v] of rest) {
-    if (Math.abs(v) <= CENT + EPSILON) continue;
+  rest.forEach((_id, period, v) => {
+    if (Math.abs(v) <= CENT + EPSILON) return;
     count++;
     total += Math.abs(v);
-    const period = key.slice(key.lastIndexOf("|") + 1);
     perPeriod.set(period, (perPeriod.get(period) ?? 0) + v);
-  }
+  });
   const byPeriod = [...perPeriod.entries()]
-    .map(([period, d]) => ({ period, difference: Math.round(d * 100) / 100 }))
+    .map(([period, d]) => ({ period: whole.pools.periods.name(period), difference: Math.round(d * 100) / 100 }))
     .filter((p) => p.difference !== 0)
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
-  return { byPeriod, cells: count, summed, total };
+  return { byPeriod, cells: count, summed: kind, total };
+}
+
+/**
+ * What the splits leave out of the unsplit statement, from sums already made: `all` is every
+ * split added up, `top` only the top-level ones (undefined when every split is top-level). The
+ * smaller remainder of the two readings is returned.
+ */
+export function remainderFromSums(whole: CellSums, all: CellSums, top?: CellSums): Remainder {
+  const a = remainderOf(whole, all, "all");
+  if (a.cells === 0 || !top) return stripTotal(a);
+  const t = remainderOf(whole, top, "top-level");
+  return stripTotal(t.total < a.total ? t : a);
+}
+
+/** Splits that count in the top-level reading: those whose parent is not itself among the splits. */
+export function topLevelIds(ids: readonly string[], parentOf: ReadonlyMap<string, string | null>): Set<string> {
+  const all = new Set(ids);
+  return new Set(ids.filter((id) => {
+    const p = parentOf.get(id);
+    return p === undefined || p === null || !all.has(p);
+  }));
 }
 
 /**
@@ -214,17 +354,17 @@ function remainderOf(unsplit: readonly Row[], splits: readonly Split[], summed: 
  * only its own postings or include its children's; both readings are tried (the sum of every
  * class, and the sum of the top-level classes), and the smaller remainder is returned.
  */
-export function splitRemainder(unsplit: readonly Row[], splits: readonly Split[], parentOf: ReadonlyMap<string, string | null> = new Map()): Remainder {
-  const all = remainderOf(unsplit, splits, "all");
-  if (all.cells === 0) return stripTotal(all);
-  const ids = new Set(splits.map((s) => s.id));
-  const roots = splits.filter((s) => {
-    const p = parentOf.get(s.id);
-    return p === undefined || p === null || !ids.has(p);
-  });
-  if (roots.length === splits.length) return stripTotal(all);
-  const top = remainderOf(unsplit, roots, "top-level");
-  return stripTotal(top.total < all.total ? top : all);
+export function splitRemainder(unsplit: readonly Row[] | RowsLike, splits: readonly Split[], parentOf: ReadonlyMap<string, string | null> = new Map()): Remainder {
+  const pools = newPools();
+  const whole = cellsOf(asRows(unsplit), pools);
+  const all = new CellSums(pools);
+  const tops = topLevelIds(splits.map((s) => s.id), parentOf);
+  const top = tops.size === splits.length ? undefined : new CellSums(pools);
+  for (const s of splits) {
+    addRows(all, asRows(s.rows));
+    if (top && tops.has(s.id)) addRows(top, asRows(s.rows));
+  }
+  return remainderFromSums(whole, all, top);
 }
 
 function stripTotal(r: Remainder & { total: number }): Remainder {
@@ -245,18 +385,30 @@ function isAncestor(a: string, b: string, parentOf: ReadonlyMap<string, string |
 }
 
 /**
+ * Of the split ids whose statement equals the unsplit one, those that show the filter was
+ * ignored: at least two of them are unrelated (neither is the other's ancestor), so they cannot
+ * both hold all of the company's activity. Undefined when nothing points to an ignored filter.
+ * The caller has already checked that the unsplit statement has activity.
+ */
+export function ignoredAmong(same: readonly string[], parentOf: ReadonlyMap<string, string | null> = new Map()): string[] | undefined {
+  for (let i = 0; i < same.length; i++) {
+    for (let j = i + 1; j < same.length; j++) {
+      if (!isAncestor(same[i], same[j], parentOf) && !isAncestor(same[j], same[i], parentOf)) return [...same];
+    }
+  }
+  return undefined;
+}
+
+/**
  * Split ids whose statement equals the unsplit one when that can only mean the filter was ignored:
  * the unsplit statement has activity, and at least two of the matching ids are unrelated (neither
  * is the other's ancestor), so they cannot both hold all of it. Undefined when nothing points to
  * an ignored filter.
  */
-export function ignoredFilter(unsplit: readonly Row[], splits: readonly Split[], parentOf: ReadonlyMap<string, string | null> = new Map()): string[] | undefined {
-  if (!unsplit.some((r) => r.amount !== undefined && Math.abs(r.amount) > CENT)) return undefined;
-  const same = splits.filter((s) => s.rows.length > 0 && sameAmounts(unsplit, s.rows)).map((s) => s.id);
-  for (let i = 0; i < same.length; i++) {
-    for (let j = i + 1; j < same.length; j++) {
-      if (!isAncestor(same[i], same[j], parentOf) && !isAncestor(same[j], same[i], parentOf)) return same;
-    }
-  }
-  return undefined;
+export function ignoredFilter(unsplit: readonly Row[] | RowsLike, splits: readonly Split[], parentOf: ReadonlyMap<string, string | null> = new Map()): string[] | undefined {
+  const pools = newPools();
+  const whole = cellsOf(asRows(unsplit), pools);
+  if (!whole.active()) return undefined;
+  const same = splits.filter((s) => s.rows.length > 0 && whole.sameAs(cellsOf(asRows(s.rows), pools), SAME_TOLERANCE)).map((s) => s.id);
+  return ignoredAmong(same, parentOf);
 }

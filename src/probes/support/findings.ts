@@ -23,6 +23,11 @@ export function atPointer(value: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** A body excerpt made from text the caller already has (e.g. one row kept from a folded body). */
+export function excerpt(text: string): string {
+  return clip(text.replace(/\s+/g, " ").trim());
+}
+
 function clip(text: string, max = EXCERPT_CHARS): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -1,12 +1,11 @@
 /**
  * What the accuracy checks read from the shared sync pass: each company's chart of accounts (ids and
- * types) and the rows of each statement response. Nothing here sends a request of its own.
+ * types) and what the pass folded out of each statement response (see engine/statement-fold.ts).
+ * Nothing here sends a request of its own.
  */
-import type { Exchange } from "../../http/types.js";
-import type { ListWalk } from "../../engine/shared-data.js";
-import { idsOf, metricBody, METRIC_IDS_PER_REQUEST, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
+import type { ChartIndex } from "../../engine/statement-fold.js";
+import { chartOperation as chartOfOperations, idsOf, metricBody, METRIC_IDS_PER_REQUEST, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
 import type { Operation, ProbeContext } from "../types.js";
-import { rowsOf, type Row } from "./rows.js";
 
 export function sharedSync(ctx: ProbeContext): Promise<SyncPass> {
   return ctx.data.syncPass("shared", ctx.companies);
@@ -26,47 +25,12 @@ export async function syncMetricBody(ctx: ProbeContext, op: Operation, company: 
 
 /** The list whose ids the statement rows refer to (the chart of accounts). */
 export function chartOperation(ctx: ProbeContext): Operation | undefined {
-  const statement = ctx.contract.operations.find((o) => o.profile.role === "statement" && o.profile.rowIdField);
-  const rowId = statement?.profile.rowIdField;
-  return ctx.contract.operations.find((o) => o.profile.role === "list" && o.profile.idField !== undefined && o.profile.idField === rowId);
-}
-
-export interface Chart {
-  op: Operation;
-  walk: ListWalk;
-  ids: Set<string>;
-  /** Account id -> account type (first record of an id wins). */
-  typeOf: Map<string, string>;
+  return chartOfOperations(ctx.contract.operations);
 }
 
 /** The company's chart of accounts from the pass, when the walk reached its end. */
-export function chartOf(ctx: ProbeContext, c: CompanySync): Chart | undefined {
-  const op = chartOperation(ctx);
-  const walk = op && c.lists.find((w) => w.operation.key === op.key);
-  if (!op || !walk || !walk.complete) return undefined;
-  const idField = op.profile.idField!;
-  const typeField = ctx.contract.profile.accounting.accountTypeField;
-  const ids = new Set<string>();
-  const typeOf = new Map<string, string>();
-  for (const r of walk.records) {
-    if (!r || typeof r !== "object") continue;
-    const rec = r as Record<string, unknown>;
-    const id = rec[idField];
-    if (typeof id !== "string") continue;
-    ids.add(id);
-    const type = rec[typeField];
-    if (typeof type === "string" && !typeOf.has(id)) typeOf.set(id, type);
-  }
-  return { op, walk, ids, typeOf };
-}
-
-/** Rows of a statement response (200 with a data array), or undefined. */
-export function statementRows(ctx: ProbeContext, op: Operation, ex: Exchange | undefined): Row[] | undefined {
-  return rowsOf(ex, ctx.contract.profile.pagination.dataField, {
-    id: op.profile.rowIdField,
-    period: op.profile.periodField,
-    amount: op.profile.amountField,
-  });
+export function chartOf(c: CompanySync): ChartIndex | undefined {
+  return c.chart;
 }
 
 /** The unsplit statement requests of a company (one per operation and basis). */

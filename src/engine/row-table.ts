@@ -1,0 +1,236 @@
+/**
+ * Statement rows in compact form. A statement of a large company is hundreds of thousands of
+ * `{AccountId, Period, Amount}` objects (tens of megabytes once parsed); the sync keeps them as
+ * three typed columns instead, with account ids and periods interned per company, so a row costs
+ * 16 bytes and two passes can be compared without holding either body.
+ *
+ * Rows that do not fit the three columns (not an object, a field of the wrong type, fields beyond
+ * the three) keep their JSON text beside the columns, so `record(i)` gives back what the partner
+ * sent, up to member order.
+ */
+
+/** Index of "no value" in the id and period columns. */
+const NONE = 0xffffffff;
+
+/** Strings to small integers and back; one per company, shared by both passes of a run. */
+export class Interner {
+  private readonly index = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  intern(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+
+  /** Index of a string already seen, or undefined. */
+  find(s: string): number | undefined {
+    return this.index.get(s);
+  }
+
+  name(i: number): string {
+    return this.names[i];
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
+/** The interners of one company: account ids and periods. */
+export interface RowPools {
+  ids: Interner;
+  periods: Interner;
+}
+
+export function newPools(): RowPools {
+  return { ids: new Interner(), periods: new Interner() };
+}
+
+/** The profile's names of a statement row's three fields. */
+export interface RowFields {
+  id?: string;
+  period?: string;
+  amount?: string;
+}
+
+/** Read access to rows, whether compact or plain objects. */
+export interface RowsLike {
+  readonly length: number;
+  id(i: number): string | undefined;
+  period(i: number): string | undefined;
+  amount(i: number): number | undefined;
+}
+
+/** An order-independent fingerprint of a set of rows: equal rows in any order give the same value. */
+export interface RowDigest {
+  rows: number;
+  /** Two independent 32-bit sums of per-row hashes, as one string. */
+  hash: string;
+  /** Sum of amounts per period (what a difference is described with when the rows are gone). */
+  periodSums: Record<string, number>;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** FNV-1a over a string, into a 32-bit state. */
+function hashString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A 32-bit mix of 32-bit words (murmur3 finaliser steps). */
+function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class RowTable implements RowsLike {
+  private constructor(
+    readonly pools: RowPools,
+    private readonly fields: RowFields,
+    private readonly ids: Uint32Array,
+    private readonly periods: Uint32Array,
+    private readonly amounts: Float64Array,
+    /** JSON text of rows that the columns cannot hold exactly. */
+    private readonly odd: Map<number, string>,
+  ) {}
+
+  /** The rows of a 200 `{<dataField>: [...]}` body, or undefined when the body has no such array. */
+  static from(json: unknown, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
+    const data = json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>)[dataField] : undefined;
+    if (!Array.isArray(data)) return undefined;
+    const n = data.length;
+    const ids = new Uint32Array(n);
+    const periods = new Uint32Array(n);
+    const amounts = new Float64Array(n);
+    const odd = new Map<number, string>();
+    const known = [fields.id, fields.period, fields.amount].filter((f): f is string => f !== undefined);
+    for (let i = 0; i < n; i++) {
+      const r = data[i] as unknown;
+      if (!r || typeof r !== "object" || Array.isArray(r)) {
+        ids[i] = NONE;
+        periods[i] = NONE;
+        amounts[i] = NaN;
+        odd.set(i, JSON.stringify(r) ?? "null");
+        continue;
+      }
+      const o = r as Record<string, unknown>;
+      const id = fields.id !== undefined ? o[fields.id] : undefined;
+      const period = fields.period !== undefined ? o[fields.period] : undefined;
+      const amount = fields.amount !== undefined ? o[fields.amount] : undefined;
+      ids[i] = typeof id === "string" ? pools.ids.intern(id) : NONE;
+      periods[i] = typeof period === "string" ? pools.periods.intern(period) : NONE;
+      amounts[i] = typeof amount === "number" ? amount : NaN;
+      // Anything the columns would lose: a missing or mistyped field, or fields beyond the three.
+      let exact = typeof id === "string" && typeof period === "string" && typeof amount === "number";
+      if (exact) {
+        let count = 0;
+        for (const key in o) {
+          count++;
+          if (count > known.length || !known.includes(key)) {
+            exact = false;
+            break;
+          }
+        }
+      }
+      if (!exact) odd.set(i, JSON.stringify(o));
+    }
+    return new RowTable(pools, fields, ids, periods, amounts, odd);
+  }
+
+  get length(): number {
+    return this.amounts.length;
+  }
+
+  /** Interned id of row i, or undefined. */
+  idIndex(i: number): number | undefined {
+    const v = this.ids[i];
+    return v === NONE ? undefined : v;
+  }
+
+  periodIndex(i: number): number | undefined {
+    const v = this.periods[i];
+    return v === NONE ? undefined : v;
+  }
+
+  id(i: number): string | undefined {
+    const v = this.ids[i];
+    return v === NONE ? undefined : this.pools.ids.name(v);
+  }
+
+  period(i: number): string | undefined {
+    const v = this.periods[i];
+    return v === NONE ? undefined : this.pools.periods.name(v);
+  }
+
+  amount(i: number): number | undefined {
+    const v = this.amounts[i];
+    return Number.isNaN(v) ? undefined : v;
+  }
+
+  /** Row i as the partner sent it (member order aside). */
+  record(i: number): unknown {
+    const text = this.odd.get(i);
+    if (text !== undefined) return JSON.parse(text) as unknown;
+    return { [this.fields.id!]: this.id(i), [this.fields.period!]: this.period(i), [this.fields.amount!]: this.amount(i) };
+  }
+
+  /** Every row as the partner sent it (for a detailed comparison; allocates one object per row). */
+  records(): unknown[] {
+    const out = new Array<unknown>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.record(i);
+    return out;
+  }
+
+  /** Bytes the table holds (columns and odd rows), for the bench and the tests. */
+  get heldBytes(): number {
+    let odd = 0;
+    for (const t of this.odd.values()) odd += t.length * 2;
+    return this.ids.byteLength + this.periods.byteLength + this.amounts.byteLength + odd;
+  }
+
+  digest(): RowDigest {
+    let a = 0;
+    let b = 0;
+    const sums: Record<string, number> = {};
+    const perPeriod = new Map<number, number>();
+    for (let i = 0; i < this.length; i++) {
+      f64[0] = this.amounts[i];
+      let h1 = mix(mix(mix(0x9747b28c, this.ids[i]), this.periods[i]), u32[0]);
+      h1 = mix(h1, u32[1]);
+      let h2 = mix(mix(mix(0x5bd1e995, u32[1]), this.ids[i] ^ 0xa5a5a5a5), this.periods[i] + u32[0]);
+      const text = this.odd.get(i);
+      if (text !== undefined) {
+        h1 = mix(h1, hashString(0x811c9dc5, text));
+        h2 = mix(h2, hashString(0x01000193, text));
+      }
+      a = (a + h1) >>> 0;
+      b = (b + h2) >>> 0;
+      const p = this.periods[i];
+      const amount = this.amounts[i];
+      if (p !== NONE && !Number.isNaN(amount)) perPeriod.set(p, (perPeriod.get(p) ?? 0) + amount);
+    }
+    for (const [p, v] of [...perPeriod.entries()].sort((x, y) => (this.pools.periods.name(x[0]) < this.pools.periods.name(y[0]) ? -1 : 1))) {
+      sums[this.pools.periods.name(p)] = Math.round(v * 100) / 100;
+    }
+    return { rows: this.length, hash: `${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}`, periodSums: sums };
+  }
+}
+
+/** Plain row objects seen through the same interface. */
+export function rowsOfArray(rows: readonly { id?: string; period?: string; amount?: number }[]): RowsLike {
+  return {
+    length: rows.length,
+    id: (i) => rows[i].id,
+    period: (i) => rows[i].period,
+    amount: (i) => rows[i].amount,
+  };
+}
