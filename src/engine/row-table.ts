@@ -8,6 +8,7 @@
  * the three) keep their JSON text beside the columns, so `record(i)` gives back what the partner
  * sent, up to member order.
  */
+import { giveBlock, takeBlock } from "../util/array-pool.js";
 
 /** Index of "no value" in the id and period columns. */
 const NONE = 0xffffffff;
@@ -96,9 +97,9 @@ export class RowTable implements RowsLike {
   private constructor(
     readonly pools: RowPools,
     private readonly fields: RowFields,
-    private readonly ids: Uint32Array,
-    private readonly periods: Uint32Array,
-    private readonly amounts: Float64Array,
+    private ids: Uint32Array,
+    private periods: Uint32Array,
+    private amounts: Float64Array,
     /** JSON text of rows that the columns cannot hold exactly. */
     private readonly odd: Map<number, string>,
   ) {}
@@ -107,42 +108,13 @@ export class RowTable implements RowsLike {
   static from(json: unknown, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
     const data = json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>)[dataField] : undefined;
     if (!Array.isArray(data)) return undefined;
-    const n = data.length;
-    const ids = new Uint32Array(n);
-    const periods = new Uint32Array(n);
-    const amounts = new Float64Array(n);
-    const odd = new Map<number, string>();
-    const known = [fields.id, fields.period, fields.amount].filter((f): f is string => f !== undefined);
-    for (let i = 0; i < n; i++) {
-      const r = data[i] as unknown;
-      if (!r || typeof r !== "object" || Array.isArray(r)) {
-        ids[i] = NONE;
-        periods[i] = NONE;
-        amounts[i] = NaN;
-        odd.set(i, JSON.stringify(r) ?? "null");
-        continue;
-      }
-      const o = r as Record<string, unknown>;
-      const id = fields.id !== undefined ? o[fields.id] : undefined;
-      const period = fields.period !== undefined ? o[fields.period] : undefined;
-      const amount = fields.amount !== undefined ? o[fields.amount] : undefined;
-      ids[i] = typeof id === "string" ? pools.ids.intern(id) : NONE;
-      periods[i] = typeof period === "string" ? pools.periods.intern(period) : NONE;
-      amounts[i] = typeof amount === "number" ? amount : NaN;
-      // Anything the columns would lose: a missing or mistyped field, or fields beyond the three.
-      let exact = typeof id === "string" && typeof period === "string" && typeof amount === "number";
-      if (exact) {
-        let count = 0;
-        for (const key in o) {
-          count++;
-          if (count > known.length || !known.includes(key)) {
-            exact = false;
-            break;
-          }
-        }
-      }
-      if (!exact) odd.set(i, JSON.stringify(o));
-    }
+    const b = new RowTableBuilder(pools, fields, data.length);
+    for (const r of data) b.pushValue(r);
+    return b.finish();
+  }
+
+  /** @internal Used by RowTableBuilder. */
+  static of(pools: RowPools, fields: RowFields, ids: Uint32Array, periods: Uint32Array, amounts: Float64Array, odd: Map<number, string>): RowTable {
     return new RowTable(pools, fields, ids, periods, amounts, odd);
   }
 
@@ -190,6 +162,21 @@ export class RowTable implements RowsLike {
     return out;
   }
 
+  /** The same rows in columns of their own, exactly their length (for a table kept for the whole run). */
+  compact(): RowTable {
+    return new RowTable(this.pools, this.fields, this.ids.slice(), this.periods.slice(), this.amounts.slice(), new Map(this.odd));
+  }
+
+  /** Gives the columns' memory back for reuse; the table is empty afterwards. */
+  release(): void {
+    const block = this.amounts.buffer;
+    this.ids = new Uint32Array(0);
+    this.periods = new Uint32Array(0);
+    this.amounts = new Float64Array(0);
+    this.odd.clear();
+    giveBlock(block);
+  }
+
   /** Bytes the table holds (columns and odd rows), for the bench and the tests. */
   get heldBytes(): number {
     let odd = 0;
@@ -222,6 +209,100 @@ export class RowTable implements RowsLike {
       sums[this.pools.periods.name(p)] = Math.round(v * 100) / 100;
     }
     return { rows: this.length, hash: `${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}`, periodSums: sums };
+  }
+}
+
+/** Builds a RowTable row by row, growing its columns as needed. */
+export class RowTableBuilder {
+  private block!: ArrayBuffer;
+  private ids!: Uint32Array;
+  private periods!: Uint32Array;
+  private amounts!: Float64Array;
+  private readonly odd = new Map<number, string>();
+  private n = 0;
+  private readonly known: string[];
+
+  constructor(
+    readonly pools: RowPools,
+    private readonly fields: RowFields,
+    capacity = 1024,
+  ) {
+    this.allocate(Math.max(16, capacity));
+    this.known = [fields.id, fields.period, fields.amount].filter((f): f is string => f !== undefined);
+  }
+
+  /** The three columns in one pooled block: amounts first (8-byte aligned), then ids, then periods. */
+  private allocate(cap: number): void {
+    const block = takeBlock(cap * 16);
+    const ids = new Uint32Array(block, cap * 8, cap);
+    const periods = new Uint32Array(block, cap * 12, cap);
+    const amounts = new Float64Array(block, 0, cap);
+    if (this.block) {
+      ids.set(this.ids.subarray(0, this.n));
+      periods.set(this.periods.subarray(0, this.n));
+      amounts.set(this.amounts.subarray(0, this.n));
+      giveBlock(this.block);
+    }
+    this.block = block;
+    this.ids = ids;
+    this.periods = periods;
+    this.amounts = amounts;
+  }
+
+  private grow(): void {
+    this.allocate(this.amounts.length * 2);
+  }
+
+  /** A row with exactly the three fields, of the right types (interned id and period). */
+  push(id: number, period: number, amount: number): void {
+    if (this.n === this.amounts.length) this.grow();
+    this.ids[this.n] = id;
+    this.periods[this.n] = period;
+    this.amounts[this.n] = amount;
+    this.n++;
+  }
+
+  /** Any row value as JSON.parse gives it. */
+  pushValue(r: unknown): void {
+    if (this.n === this.amounts.length) this.grow();
+    const i = this.n++;
+    if (!r || typeof r !== "object" || Array.isArray(r)) {
+      this.ids[i] = NONE;
+      this.periods[i] = NONE;
+      this.amounts[i] = NaN;
+      this.odd.set(i, JSON.stringify(r) ?? "null");
+      return;
+    }
+    const { fields, pools } = this;
+    const o = r as Record<string, unknown>;
+    const id = fields.id !== undefined ? o[fields.id] : undefined;
+    const period = fields.period !== undefined ? o[fields.period] : undefined;
+    const amount = fields.amount !== undefined ? o[fields.amount] : undefined;
+    this.ids[i] = typeof id === "string" ? pools.ids.intern(id) : NONE;
+    this.periods[i] = typeof period === "string" ? pools.periods.intern(period) : NONE;
+    this.amounts[i] = typeof amount === "number" ? amount : NaN;
+    // Anything the columns would lose: a missing or mistyped field, or fields beyond the three.
+    let exact = typeof id === "string" && typeof period === "string" && typeof amount === "number";
+    if (exact) {
+      let count = 0;
+      for (const key in o) {
+        count++;
+        if (count > this.known.length || !this.known.includes(key)) {
+          exact = false;
+          break;
+        }
+      }
+    }
+    if (!exact) this.odd.set(i, JSON.stringify(o));
+  }
+
+  /**
+   * The table; its columns are views of the builder's pooled block (no copy). Give the block back
+   * with RowTable.release once the table has been read, or keep a compact() copy.
+   */
+  finish(): RowTable {
+    const n = this.n;
+    return RowTable.of(this.pools, this.fields, this.ids.subarray(0, n), this.periods.subarray(0, n), this.amounts.subarray(0, n), this.odd);
   }
 }
 

@@ -38,7 +38,9 @@ export function operationPath(op: Operation, company?: string): string {
 
 export class SharedData {
   private readonly walks = new Map<string, Promise<ListWalk>>();
+  /** Sync exchanges without their parsed bodies (see lite). */
   private readonly sync: Exchange[] = [];
+  private readonly syncIds = new Set<number>();
   private readonly notes = new Map<string, string>();
   private readonly passes = new Map<SyncKind, Promise<SyncPass>>();
   private readonly rowPools = new Map<string, RowPools>();
@@ -57,14 +59,24 @@ export class SharedData {
     return { ...this.limits };
   }
 
-  /** Exchanges of the requests that a sync would make (valid parameters, the run's token). */
+  /**
+   * Exchanges of the requests that a sync would make (valid parameters, the run's token), for the
+   * checks that read headers, statuses and timing across the whole run. Their parsed bodies are not
+   * kept here (the start of the text is): the run would otherwise hold every body it ever read.
+   */
   syncExchanges(): readonly Exchange[] {
     return this.sync;
   }
 
   /** Count an exchange a check sent itself as a valid request of a sync (e.g. the refresh grant) for coverage. */
   recordSyncExchange(ex: Exchange): void {
-    if (!ex.fromCache && !this.sync.includes(ex)) this.sync.push(ex);
+    if (!ex.fromCache) this.keep(ex);
+  }
+
+  private keep(ex: Exchange): void {
+    if (this.syncIds.has(ex.id)) return;
+    this.syncIds.add(ex.id);
+    this.sync.push(lite(ex));
   }
 
   /** Say why an operation could not be exercised (shown in the report's coverage). First note wins. */
@@ -93,7 +105,7 @@ export class SharedData {
   }
 
   /** `fresh`: bypass the run's request cache (the rehearsal's own pass). 429/503 are retried as Reach does. */
-  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false): Promise<Exchange> {
+  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false, readBody?: (body: Buffer) => unknown): Promise<Exchange> {
     const ex = await this.http.send({
       method: op.method as "GET",
       path,
@@ -101,8 +113,9 @@ export class SharedData {
       operation: { method: op.method, path: op.path },
       cache: !fresh,
       retry: this.syncSettings.retry,
+      ...(readBody ? { readBody } : {}),
     });
-    if (!ex.fromCache) this.sync.push(ex);
+    if (!ex.fromCache) this.keep(ex);
     return ex;
   }
 
@@ -111,7 +124,7 @@ export class SharedData {
     const op = this.op("discovery");
     if (!op) return undefined;
     const ex = await this.http.send({ method: "GET", path: op.path, auth: "none", operation: { method: op.method, path: op.path }, cache: true });
-    if (!ex.fromCache) this.sync.push(ex);
+    if (!ex.fromCache) this.keep(ex);
     return ex;
   }
 
@@ -185,7 +198,8 @@ export class SharedData {
     }
   }
 
-  async statement(op: Operation, company: string, q: StatementQuery, fresh = false): Promise<Exchange> {
+  /** `readBody`: read the body from its bytes instead of parsing it (the sync's statements, see HttpRequest.readBody). */
+  async statement(op: Operation, company: string, q: StatementQuery, fresh = false, readBody?: (body: Buffer) => unknown): Promise<Exchange> {
     const n = this.contract.profile.parameters;
     return this.get(op, operationPath(op, company), {
       [n.startDate]: q.start,
@@ -194,7 +208,7 @@ export class SharedData {
       [n.budgetId]: q.budgetId,
       [n.classId]: q.classId,
       [n.departmentId]: q.departmentId,
-    }, fresh);
+    }, fresh, readBody);
   }
 
   async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {
@@ -206,7 +220,7 @@ export class SharedData {
       cache: !fresh,
       retry: this.syncSettings.retry,
     });
-    if (!ex.fromCache) this.sync.push(ex);
+    if (!ex.fromCache) this.keep(ex);
     return ex;
   }
 
@@ -285,4 +299,12 @@ export class SharedData {
     const w = this.recentWindow();
     return { [op.profile.bodyIdsField ?? "NonFinancialIds"]: ids, [n.startDate]: w.start, [n.endDate]: w.end };
   }
+}
+
+/** An exchange without its parsed body (status, headers, the start of the text and timing stay). */
+function lite(ex: Exchange): Exchange {
+  const res = ex.response;
+  if (!res || (res.json === undefined && res.read === undefined)) return ex;
+  const { json: _json, read: _read, ...rest } = res;
+  return { ...ex, response: { ...rest, ...(res.json !== undefined ? { folded: true } : {}) } };
 }

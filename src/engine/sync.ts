@@ -19,6 +19,7 @@ import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
 import { topLevelIds } from "../probes/support/accuracy.js";
+import { readRowTable } from "./row-reader.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
 import {
@@ -277,16 +278,28 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
 
     /** Reads a statement response into its fold and lets go of the body. */
     const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
-      // Never through the request cache: the body is dropped once folded, so nothing may reuse the exchange for its body.
-      const exchange = await data.statement(op, company, query, true);
+      // Never through the request cache: the body is not kept, so nothing may reuse the exchange for it.
+      const exchange = await data.statement(op, company, query, true, (body) => readRowTable(body, src.dataField, fieldsOf(op), pools));
       const res = exchange.response;
-      const table = res && res.status === 200 ? RowTable.from(res.json, src.dataField, fieldsOf(op), pools) : undefined;
-      if (res && res.json !== undefined) {
-        delete res.json;
-        res.folded = true;
+      let table: RowTable | undefined;
+      const read = res?.read instanceof RowTable ? res.read : undefined;
+      if (res?.status === 200) table = read ?? RowTable.from(res.json, src.dataField, fieldsOf(op), pools);
+      else read?.release();
+      if (res) {
+        // A 200 read from its bytes, or parsed and now in the table: either way no body outlives this point.
+        delete res.read;
+        if (res.status === 200 && res.json !== undefined) {
+          delete res.json;
+          res.folded = true;
+        }
       }
       const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}) };
-      if (table && !split) fold.table = table;
+      if (table && !split) {
+        // Kept for the whole run in columns of its own; the pooled ones go back for the next body.
+        const kept = table.compact();
+        table.release();
+        table = fold.table = kept;
+      }
       const fetch: StatementFetch = { op, company, query, ...(split ? { split } : {}), exchange, fold };
       c.statements.push(fetch);
       if (!split && op === splitOp && query.basis === basisOfSplits) wholeRead.resolve(table);
@@ -295,7 +308,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
           if (!chart) return;
           let facts = c.accounts.get(op.key);
           if (!facts) c.accounts.set(op.key, (facts = newAccountFacts()));
-          foldAccountFacts(facts, table, chart, op.profile.accountTypes ?? [], statementKey(fetch));
+          foldAccountFacts(facts, table!, chart, op.profile.accountTypes ?? [], statementKey(fetch));
         };
         // Splits are only fetched after the chart was read; an unsplit statement may come first.
         if (split) foldFacts(c.chart);
@@ -373,6 +386,8 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
                   fetch.fold.sameAsWhole = r.sameAsWhole;
                   if (sums) sums.added++;
                 }
+                // A split is folded by now: its rows go.
+                table?.release();
               });
             }
           });

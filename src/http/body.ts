@@ -3,6 +3,7 @@
  */
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
+import { takeBlock } from "../util/array-pool.js";
 
 export class BodyError extends Error {
   constructor(
@@ -31,7 +32,23 @@ export function discard(stream: BodyStream): void {
   stream.destroy();
 }
 
-export async function readCapped(stream: BodyStream, max: number): Promise<Buffer> {
+export async function readCapped(stream: BodyStream, max: number, declaredLength?: number): Promise<Buffer> {
+  // With a Content-Length, the body goes straight into one buffer of that size: no list of chunks
+  // beside a concatenated copy, which for a 20 MB statement doubles what a response holds at once.
+  if (declaredLength !== undefined && Number.isSafeInteger(declaredLength) && declaredLength > 0 && declaredLength <= max) {
+    // From the pool of large blocks; the client gives it back once the body is read (see giveBlock).
+    const out = Buffer.from(takeBlock(declaredLength), 0, declaredLength);
+    let size = 0;
+    for await (const chunk of stream) {
+      if (size + chunk.byteLength > declaredLength) {
+        discard(stream);
+        throw new BodyError("other", `the body is longer than its Content-Length of ${declaredLength} bytes`);
+      }
+      out.set(chunk, size);
+      size += chunk.byteLength;
+    }
+    return size === declaredLength ? out : out.subarray(0, size);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

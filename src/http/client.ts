@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { rootCertificates } from "node:tls";
 import { Agent, request } from "undici";
 import { Redactor } from "../util/redact.js";
+import { giveBlock } from "../util/array-pool.js";
 import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped } from "./body.js";
 import { curlLine, type CurlAuth } from "./curl.js";
 import { diagnoseBase } from "./diagnose.js";
@@ -138,6 +139,13 @@ function headerRecord(raw: Record<string, string | string[] | undefined>): Recor
 
 export { retryAfterMs } from "./retry-after.js";
 
+/**
+ * Bodies larger than this stay in the request cache only while in flight (see send). A page of a
+ * list (at most 1,000 records) stays below it and is shared for the whole run; a statement of a
+ * large company does not.
+ */
+export const CACHE_MAX_BODY_BYTES = 512 * 1024;
+
 /** Characters of a body's text an exchange keeps (see ExchangeResponse.text). */
 export const KEPT_TEXT_CHARS = 8192;
 
@@ -153,6 +161,14 @@ function keptText(text: string): string {
   if (head.replace(/\s+/g, "").length < KEPT_TEXT_CHARS / 4) return text;
   // A copy, so the kept part does not pin the whole decoded string in memory.
   return Buffer.from(head, "utf8").toString("utf8");
+}
+
+/** The kept beginning of a body read without decoding all of it (see keptText). */
+function headText(body: Buffer): string {
+  // Four bytes per character at most: this many bytes hold at least KEPT_TEXT_CHARS characters.
+  const head = body.subarray(0, KEPT_TEXT_CHARS * 4);
+  const text = new TextDecoder("utf-8").decode(head);
+  return head.length < body.length ? keptText(text.slice(0, KEPT_TEXT_CHARS)) : keptText(text);
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -263,8 +279,10 @@ class UndiciHttpClient implements HttpClient {
     const pending = this.execute(prepared);
     this.cache.set(key, pending);
     const ex = await pending;
-    // Only answers are worth sharing; a transport failure may well not happen again.
-    if (ex.error && this.cache.get(key) === pending) this.cache.delete(key);
+    // Only answers are worth sharing; a transport failure may well not happen again. A large body
+    // is shared with the requests that asked while it was in flight, not kept for the whole run:
+    // holding every multi-megabyte statement a run reads would make memory grow with the data.
+    if ((ex.error || (ex.response?.bytes ?? 0) > CACHE_MAX_BODY_BYTES) && this.cache.get(key) === pending) this.cache.delete(key);
     return ex;
   }
 
@@ -423,10 +441,15 @@ class UndiciHttpClient implements HttpClient {
         discard(res.body);
         throw new BodyError("body-too-large", `Content-Length ${declared} exceeds the ${this.limits.maxBodyBytes}-byte limit`);
       }
-      const raw = await readCapped(res.body, this.limits.maxBodyBytes);
-      const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
-      if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
-      response = this.storedResponse(res.statusCode, headers, decoded);
+      const raw = await readCapped(res.body, this.limits.maxBodyBytes, Number.isFinite(declared) ? declared : undefined);
+      try {
+        const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
+        if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
+        response = this.storedResponse(res.statusCode, headers, decoded, p.req.readBody);
+      } finally {
+        // Everything kept of the body is a copy by now (text, parsed JSON, rows): its bytes can be reused.
+        giveBlock(raw.buffer);
+      }
     } catch (err) {
       if (aborted === "deadline") {
         error = transportError(aborted, "request aborted");
@@ -510,10 +533,25 @@ class UndiciHttpClient implements HttpClient {
    * JSON is parsed from the raw text so validation sees the partner's real data; only when the
    * text held a secret are the parsed strings rewritten too, so nothing in the exchange leaks.
    */
-  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer): ExchangeResponse {
+  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer, reader?: (body: Buffer) => unknown): ExchangeResponse {
     const r = this.redactor;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
+    if (reader && status >= 200 && status < 300 && !r.hasInBytes(body)) {
+      const read = reader(body);
+      if (read !== undefined) {
+        const contentType = mediaType(rawHeaders["content-type"]);
+        return {
+          status,
+          headers,
+          ...(contentType !== undefined ? { contentType } : {}),
+          text: headText(body),
+          bytes: body.length,
+          folded: true,
+          read,
+        };
+      }
+    }
     // Strict UTF-8, a nesting limit, and what JSON.parse hides (repeated names, lossy numbers).
     const parsed = readBody(body, rawHeaders["content-encoding"]);
     const rawText = parsed.text;

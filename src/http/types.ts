@@ -42,6 +42,13 @@ export interface HttpRequest {
    * `refresh_token` of a token endpoint): registered with the redactor before the exchange is stored.
    */
   secretResponseFields?: string[];
+  /**
+   * Reads a 2xx body straight from its bytes instead of parsing it into `json` (the sync's large
+   * statements, see engine/row-reader.ts). Returning undefined means "not the expected shape":
+   * the body is then read the usual way. A body that holds a secret is always read the usual way,
+   * so that what is kept is redacted. The value lands in `response.read`; `json` stays absent.
+   */
+  readBody?: (body: Buffer) => unknown;
 }
 
 export type TransportErrorCode =
@@ -79,6 +86,8 @@ export interface ExchangeResponse {
    * engine/statement-fold.ts): `json` is absent although the body was JSON.
    */
   folded?: boolean;
+  /** What the request's `readBody` made of the body, when it read it. */
+  read?: unknown;
   /** Why the body is not JSON (parse error message), when it is not empty and did not parse. */
   jsonError?: string;
   /** JSON pointers of member names repeated within one object (the parsed `json` keeps the last). */

@@ -61,6 +61,11 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "cyclic-hierarchy", family: "accuracy", description: "Two accounts name each other as ParentAccountId." },
   { id: "ignore-class-filter", family: "accuracy", description: "Profit and loss ignores ClassId and returns the unfiltered rows." },
   {
+    id: "class-split-remainder",
+    family: "accuracy",
+    description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the latest month: the class splits no longer add up.",
+  },
+  {
     id: "unknown-filter-ignored",
     family: "accuracy",
     description: "An unknown BudgetId, ClassId or DepartmentId is ignored: 200 with actuals instead of 400.",

@@ -68,6 +68,9 @@ function base64Forms(secret: string): string[] {
   return [...out, ...out.map(toUrlSafe)];
 }
 
+/** Bytes searched at a time by hasInBytes. */
+const BYTE_WINDOW = 64 * 1024;
+
 export class Redactor {
   private readonly secrets = new Set<string>();
   private patterns = new Set<string>();
@@ -112,6 +115,27 @@ export class Redactor {
     const found = re.test(text);
     re.lastIndex = 0;
     return found;
+  }
+
+  /**
+   * True when raw body bytes may hold a spelling of a secret. Spellings are matched on the bytes
+   * read as Latin-1, which equals the UTF-8 text for ASCII spellings; with a non-ASCII secret the
+   * answer is always true (the caller then decodes and redacts the usual way).
+   */
+  hasInBytes(bytes: Buffer): boolean {
+    if (this.patterns.size === 0) return false;
+    let longest = 0;
+    for (const p of this.patterns) {
+      if (/[^\x00-\x7f]/.test(p)) return true;
+      longest = Math.max(longest, p.length);
+    }
+    // In windows that overlap by a spelling's length: one string of a multi-megabyte body would be
+    // a large heap object per response, freed only by a full collection.
+    const step = BYTE_WINDOW;
+    for (let at = 0; at < bytes.length; at += step) {
+      if (this.has(bytes.toString("latin1", at, Math.min(bytes.length, at + step + longest - 1)))) return true;
+    }
+    return false;
   }
 
   /**

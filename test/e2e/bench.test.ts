@@ -26,6 +26,7 @@ describe("npm run bench", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.run).toHaveLength(1);
+    expect(out.failed).toEqual([]);
     const run = out.run[0];
     expect(run.size).toBe("small");
     expect(run.verdict).toBe("ready");

@@ -20,6 +20,7 @@ const CASES: Case[] = [
   { brk: "income-on-balance-sheet", check: "accuracy.statement-types", status: "fail", code: "accuracy.statement-types/wrong-type" },
   { brk: "stale-data", check: "freshness.profit-and-loss", status: "fail", code: "freshness.profit-and-loss/stale" },
   { brk: "ignore-class-filter", check: "accuracy.segment-splits", status: "fail", code: "accuracy.segment-splits/filter-ignored" },
+  { brk: "class-split-remainder", check: "accuracy.segment-splits", status: "warn", code: "accuracy.segment-splits/class-remainder" },
   { brk: "rate-limit", check: "reliability.rehearsal", status: "warn", code: "reliability.rehearsal/rate-limited" },
   { brk: "rate-limit-no-retry-after", check: "reliability.rehearsal", status: "fail", code: "reliability.rehearsal/rate-limited-no-retry-after" },
   { brk: "intermittent-500", check: "reliability.rehearsal", status: "fail", code: "reliability.rehearsal/server-error" },

@@ -143,4 +143,16 @@ describe("Redactor", () => {
     expect(r.redactDeep("plain")).toBe("plain");
     expect(r.redactDeep(42)).toBe(42);
   });
+
+  it("finds a secret in raw body bytes, also across the boundary of its search windows", () => {
+    const token = "tok-0123456789abcdefghij";
+    const r = redactorFor(token);
+    const filler = Buffer.alloc(64 * 1024 - 5, 0x20);
+    expect(r.hasInBytes(Buffer.concat([filler, Buffer.from(`"${token}"`)]))).toBe(true);
+    expect(r.hasInBytes(Buffer.concat([filler, filler, Buffer.from(encodeURIComponent(token))]))).toBe(true);
+    expect(r.hasInBytes(Buffer.concat([filler, Buffer.from("tok-0123456789abcdefghi")]))).toBe(false);
+    expect(new Redactor().hasInBytes(Buffer.from(token))).toBe(false);
+    // A secret that is not ASCII cannot be matched on raw bytes read as Latin-1: always "maybe".
+    expect(redactorFor("sécret-value").hasInBytes(Buffer.from("nothing here"))).toBe(true);
+  });
 });

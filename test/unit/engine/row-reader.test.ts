@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { readRowTable } from "../../../src/engine/row-reader.js";
+import { newPools, RowTable, type RowFields } from "../../../src/engine/row-table.js";
+
+const FIELDS: RowFields = { id: "AccountId", period: "Period", amount: "Amount" };
+
+/** What JSON.parse and RowTable.from make of a body: the reference the byte reader must match. */
+function reference(text: string) {
+  return RowTable.from(JSON.parse(text), "Data", FIELDS, newPools());
+}
+
+function both(text: string) {
+  const read = readRowTable(Buffer.from(text, "utf8"), "Data", FIELDS, newPools());
+  return { read, parsed: reference(text) };
+}
+
+const records = (t: RowTable | undefined) => (t ? t.records() : undefined);
+
+describe("readRowTable", () => {
+  it("reads plain rows exactly as JSON.parse would", () => {
+    const text = JSON.stringify({
+      Data: [
+        { AccountId: "acc-4000", Period: "2026-09", Amount: 1200.5 },
+        { Period: "2026-10", Amount: -0.07, AccountId: "acc-4000" },
+        { AccountId: "acc-6100", Period: "2026-10", Amount: 0 },
+        { AccountId: "acc-6100", Period: "2026-11", Amount: 123456789012.34 },
+      ],
+    });
+    const { read, parsed } = both(text);
+    expect(read).toBeDefined();
+    expect(records(read)).toEqual(records(parsed));
+    expect(read!.digest()).toEqual(parsed!.digest());
+  });
+
+  it("handles whitespace, escapes, other top-level members and odd rows", () => {
+    const text = `\r\n { "Meta" : {"a":[1,2,{"b":null}],"c":"x\\"y"}, "Data" : [
+      {"AccountId":"acc-\\u0034000","Period":"2026-09","Amount":1e3},
+      {"AccountId":"acc-4010","Period":"2026-09","Amount":12345678901234567890},
+      {"AccountId":"acc-4020","Period":"2026-09","Amount":"12.00"},
+      {"AccountId":"acc-4030","Period":"2026-09","Amount":1,"Memo":{"deep":[true,false]}},
+      {"AccountId":"acc-4040","Period":"2026-09","Amount":1,"AccountId":"acc-4041"},
+      {"AccountId":"acc-4050","Period":"2026-09"},
+      {},
+      null, 7, "row", [1],
+      {"AccountId":"Zürich ✓","Period":"2026-09","Amount":0.1}
+    ], "Tail": -0.5e-3 }  `;
+    const { read, parsed } = both(text);
+    expect(read).toBeDefined();
+    expect(records(read)).toEqual(records(parsed));
+    expect(read!.digest()).toEqual(parsed!.digest());
+    expect(read!.id(0)).toBe("acc-4000");
+    expect(read!.amount(1)).toBe(12345678901234567890);
+    expect(read!.amount(2)).toBeUndefined();
+    expect(read!.id(4)).toBe("acc-4041");
+  });
+
+  it("gives the same number as JSON.parse for every literal form", () => {
+    const literals = ["0", "-0", "0.1", "0.30000000000000004", "1234567.891", "-99.995", "1E2", "2.5e-7", "9007199254740993", "123456789012345.67", "0.000001", "1.7976931348623157e308"];
+    for (const lit of literals) {
+      const text = `{"Data":[{"AccountId":"a","Period":"2026-01","Amount":${lit}}]}`;
+      const { read } = both(text);
+      expect(Object.is(read!.amount(0), JSON.parse(lit) as number), lit).toBe(true);
+    }
+  });
+
+  it("declines what it does not expect, so the usual reading reports it", () => {
+    const declined = [
+      "",
+      "[]",
+      '{"Data":{}}',
+      '{"Items":[]}',
+      '{"Data":[],"Data":[]}',
+      '{"D\\u0061ta":[]}',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":01}]}',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1.}]}',
+      '{"Data":[{"AccountId":"a\u0001","Period":"2026-01","Amount":1}]}',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1},]}',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]} x',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":NaN}]}',
+      '{"Data":[tru]}',
+      '{"Data":["\\x"]}',
+      `{"Data":[${"[".repeat(600)}${"]".repeat(600)}]}`,
+    ];
+    for (const text of declined) expect(readRowTable(Buffer.from(text, "utf8"), "Data", FIELDS, newPools()), text.slice(0, 60)).toBeUndefined();
+    // A byte order mark and invalid UTF-8 are left to the usual reading too.
+    expect(readRowTable(Buffer.from('\ufeff{"Data":[]}', "utf8"), "Data", FIELDS, newPools())).toBeUndefined();
+    expect(readRowTable(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), "Data", FIELDS, newPools())).toBeUndefined();
+  });
+
+  it("reads an empty data array as no rows", () => {
+    const read = readRowTable(Buffer.from('{"Data": [ ] }'), "Data", FIELDS, newPools());
+    expect(read?.length).toBe(0);
+  });
+
+  it("interns ids and periods in the company's pools, shared with other tables", () => {
+    const pools = newPools();
+    const text = JSON.stringify({ Data: [{ AccountId: "x", Period: "2026-01", Amount: 1 }, { AccountId: "x", Period: "2026-02", Amount: 2 }, { AccountId: "y", Period: "2026-01", Amount: 3 }] });
+    const a = readRowTable(Buffer.from(text), "Data", FIELDS, pools)!;
+    const b = RowTable.from(JSON.parse(text), "Data", FIELDS, pools)!;
+    expect(pools.ids.size).toBe(2);
+    expect(pools.periods.size).toBe(2);
+    expect([a.idIndex(0), a.idIndex(1), a.idIndex(2)]).toEqual([b.idIndex(0), b.idIndex(1), b.idIndex(2)]);
+  });
+
+  it("digests rows independently of their order, and tells changed rows apart", () => {
+    const rows = [
+      { AccountId: "a", Period: "2026-01", Amount: 1 },
+      { AccountId: "b", Period: "2026-01", Amount: 2 },
+    ];
+    const pools = newPools();
+    const read = (data: unknown[]) => readRowTable(Buffer.from(JSON.stringify({ Data: data })), "Data", FIELDS, pools)!.digest();
+    expect(read(rows)).toEqual(read([...rows].reverse()));
+    expect(read(rows).hash).not.toBe(read([rows[0], { ...rows[1], Amount: 2.01 }]).hash);
+    expect(read(rows).hash).not.toBe(read([rows[0], { ...rows[1], Memo: "x" }]).hash);
+    expect(read(rows).periodSums).toEqual({ "2026-01": 3 });
+  });
+});

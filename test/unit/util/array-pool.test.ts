@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { giveBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
+
+describe("the large block pool", () => {
+  it("hands a given-back block out again for a request it fits", () => {
+    const a = takeBlock(3 * MIN_POOLED + 5);
+    expect(a.byteLength).toBeGreaterThanOrEqual(3 * MIN_POOLED + 5);
+    giveBlock(a);
+    expect(spareBlockBytes()).toBeGreaterThanOrEqual(a.byteLength);
+    const b = takeBlock(3 * MIN_POOLED);
+    expect(b).toBe(a);
+    // A block far larger than asked for is not handed out for a small request.
+    giveBlock(b);
+    const small = takeBlock(MIN_POOLED);
+    expect(small).not.toBe(b);
+    expect(takeBlock(2 * MIN_POOLED + 1)).toBe(b);
+  });
+
+  it("leaves small blocks and blocks it did not hand out alone", () => {
+    const before = spareBlockBytes();
+    giveBlock(new ArrayBuffer(8 * MIN_POOLED));
+    giveBlock(takeBlock(1024));
+    expect(spareBlockBytes()).toBe(before);
+  });
+
+  it("keeps at most 64 MiB of spare blocks", () => {
+    const blocks = Array.from({ length: 12 }, () => takeBlock(16 * MIN_POOLED));
+    for (const b of blocks) giveBlock(b);
+    expect(spareBlockBytes()).toBeLessThanOrEqual(64 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeGreaterThan(40 * MIN_POOLED);
+  });
+});
