@@ -223,6 +223,20 @@ const CASES: Record<string, Check> = {
     const apparel = (await c.get(`${PL}&ClassId=cls-apparel`)).text;
     expect(apparel === all).toBe(on);
   },
+  "class-split-remainder": async (c, on) => {
+    // Over the whole history, the class splits add up to the unsplit profit and loss unless the switch is on.
+    const window = { StartDate: "2020-01-01", EndDate: "2030-12-31", AccountingBasis: "ACCRUAL" };
+    const total = async (extra: string) => {
+      const data = (await c.get(`${statementPath(NW, "profit-and-loss", window)}${extra}`)).json.Data as { Amount: number }[];
+      return data.reduce((sum, r) => sum + Math.round(r.Amount * 100), 0);
+    };
+    const classes = (await c.get(`/companies/${NW}/classes?limit=1000`)).json.Data as { ClassId: string; ParentClassId: string | null }[];
+    let split = 0;
+    for (const k of classes) split += await total(`&ClassId=${k.ClassId}`);
+    const whole = await total("");
+    if (on) expect(split - whole).toBe(classes.length * 10000);
+    else expect(split).toBe(whole);
+  },
   "unknown-filter-ignored": async (c, on) => {
     for (const extra of ["&BudgetId=bud-nope", "&ClassId=cls-nope", "&DepartmentId=dept-nope"]) {
       const res = await c.get(`${PL}${extra}`);
