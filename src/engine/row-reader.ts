@@ -29,6 +29,9 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/** Slots of the short-string cache (a power of two; a statement has a few dozen periods). */
+const SHORT_SLOTS = 128;
+
 /** Powers of ten a double holds exactly. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -60,6 +63,9 @@ class Reader {
   /** The previous row's id bytes and index: rows of one account usually follow each other. */
   private lastId = { start: -1, end: -1, index: 0 };
   private lastPeriod = { start: -1, end: -1, index: 0 };
+  /** The short-string cache of shortIntern: per slot three words of bytes and a "used" flag; the index apart. */
+  private readonly shortCache = new Int32Array(SHORT_SLOTS * 4);
+  private readonly shortIndex = new Uint32Array(SHORT_SLOTS);
 
   constructor(
     private readonly b: Buffer,
@@ -366,8 +372,34 @@ class Reader {
       return false;
     }
     if (idStart === -1 || periodStart === -1 || Number.isNaN(amount)) return false;
-    this.builder.push(this.intern(idStart, idEnd, this.lastId, this.pools.ids), this.intern(periodStart, periodEnd, this.lastPeriod, this.pools.periods), amount);
+    this.builder.push(this.intern(idStart, idEnd, this.lastId, this.pools.ids), this.shortIntern(periodStart, periodEnd), amount);
     return true;
+  }
+
+  /**
+   * Interned index of a string span of up to 8 bytes (a period, "2026-11"), found by its bytes in a
+   * small direct-mapped cache: the many rows naming one of a few periods neither allocate a string
+   * nor look one up. A miss (or a longer string) goes through intern().
+   */
+  private shortIntern(start: number, end: number): number {
+    const len = end - start;
+    if (len > 8) return this.intern(start, end, this.lastPeriod, this.pools.periods);
+    const b = this.b;
+    const at = (k: number) => (k < len ? b[start + k] : 0);
+    const w0 = at(0) | (at(1) << 8) | (at(2) << 16);
+    const w1 = at(3) | (at(4) << 8) | (at(5) << 16);
+    const w2 = at(6) | (at(7) << 8) | (len << 16);
+    const slot = ((w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 131)) >>> 0) & (SHORT_SLOTS - 1);
+    const cache = this.shortCache;
+    const o = slot * 4;
+    if (cache[o + 3] === 1 && cache[o] === w0 && cache[o + 1] === w1 && cache[o + 2] === w2) return this.shortIndex[slot];
+    const index = this.intern(start, end, this.lastPeriod, this.pools.periods);
+    cache[o] = w0;
+    cache[o + 1] = w1;
+    cache[o + 2] = w2;
+    cache[o + 3] = 1;
+    this.shortIndex[slot] = index;
+    return index;
   }
 
   /** Interned index of a string span, reusing the previous row's when the bytes are the same. */

@@ -21,6 +21,9 @@ export interface ChartIndex {
   ids: Set<string>;
   /** Account id -> account type (first record of an id wins). */
   typeOf: Map<string, string>;
+  /** The same by interned id (the company's pools): 1 for a listed account, and its type. */
+  listed?: Uint8Array;
+  typeAt?: (string | undefined)[];
 }
 
 export interface StatementFold {
@@ -74,16 +77,23 @@ const firstOf = (cur: FirstRow | undefined, key: string, index: number): boolean
 /** Records the accuracy facts of one usable statement response. */
 export function foldAccountFacts(facts: AccountFacts, table: RowTable, chart: ChartIndex, allowed: readonly string[], key: string): void {
   facts.responses++;
+  const listed = chart.listed;
+  const typeAt = chart.typeAt;
   for (let i = 0; i < table.length; i++) {
-    const id = table.id(i);
-    if (id === undefined) continue;
-    if (!chart.ids.has(id)) {
+    const idx = table.idIndex(i);
+    if (idx === undefined) continue;
+    // By interned index when the chart was interned in these pools, by string otherwise.
+    const known = listed ? idx < listed.length && listed[idx] === 1 : chart.ids.has(table.id(i)!);
+    if (!known) {
+      const id = table.id(i)!;
       facts.unknown.set(id, (facts.unknown.get(id) ?? 0) + 1);
       if (firstOf(facts.firstUnknown, key, i)) facts.firstUnknown = { key, index: i, record: JSON.stringify(table.record(i)) };
       continue;
     }
-    const type = chart.typeOf.get(id);
-    if (allowed.length > 0 && type !== undefined && !allowed.includes(type)) {
+    if (allowed.length === 0) continue;
+    const type = typeAt ? typeAt[idx] : chart.typeOf.get(table.id(i)!);
+    if (type !== undefined && !allowed.includes(type)) {
+      const id = table.id(i)!;
       if (!facts.misplaced.has(id)) facts.misplaced.set(id, type);
       if (firstOf(facts.firstMisplaced, key, i)) facts.firstMisplaced = { key, index: i, record: JSON.stringify(table.record(i)) };
     }

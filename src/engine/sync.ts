@@ -351,7 +351,13 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
           if (c.chart) {
             const ids = [...c.chart.ids].map((id) => pools.ids.intern(id));
             knownFlags = new Uint8Array(pools.ids.size);
-            for (const i of ids) knownFlags[i] = 1;
+            const typeAt: (string | undefined)[] = new Array(pools.ids.size);
+            for (const i of ids) {
+              knownFlags[i] = 1;
+              typeAt[i] = c.chart.typeOf.get(pools.ids.name(i));
+            }
+            c.chart.listed = knownFlags;
+            c.chart.typeAt = typeAt;
           }
           chartRead.resolve(c.chart);
         }

@@ -88,6 +88,20 @@ describe("readRowTable", () => {
     expect(readRowTable(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), "Data", FIELDS, newPools())).toBeUndefined();
   });
 
+  it("tells apart many short periods and ids that share a cache slot", () => {
+    // 600 distinct short values of 1 to 9 bytes, in an order that keeps changing: the short-string cache must never mix them up.
+    const months = Array.from({ length: 360 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`);
+    const eight = Array.from({ length: 40 }, (_, i) => `abcdefg${String.fromCharCode(65 + i)}`);
+    const mixed = Array.from({ length: 200 }, (_, i) => String(i * 7919).slice(0, 1 + (i % 9)).padEnd(1 + (i % 9), "x"));
+    const values = [...months, ...eight, ...mixed];
+    const data = values.flatMap((v, i) => [
+      { AccountId: v, Period: values[(i * 13) % values.length], Amount: i },
+      { AccountId: values[(i * 7) % values.length], Period: v, Amount: -i },
+    ]);
+    const { read, parsed } = both(JSON.stringify({ Data: data }));
+    expect(records(read)).toEqual(records(parsed));
+  });
+
   it("reads an empty data array as no rows", () => {
     const read = readRowTable(Buffer.from('{"Data": [ ] }'), "Data", FIELDS, newPools());
     expect(read?.length).toBe(0);
