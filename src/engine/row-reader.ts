@@ -30,7 +30,7 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /** Slots of the short-string cache (a power of two; a statement has a few dozen periods). */
-const SHORT_SLOTS = 128;
+const SHORT_SLOTS = 1024;
 
 /** Powers of ten a double holds exactly. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -389,7 +389,12 @@ class Reader {
     const w0 = at(0) | (at(1) << 8) | (at(2) << 16);
     const w1 = at(3) | (at(4) << 8) | (at(5) << 16);
     const w2 = at(6) | (at(7) << 8) | (len << 16);
-    const slot = ((w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 131)) >>> 0) & (SHORT_SLOTS - 1);
+    // Every byte must reach the slot bits: "2025-01" and "2025-11" differ in one middle byte.
+    let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca77) ^ Math.imul(w2, 0xc2b2ae3d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    const slot = (h >>> 0) & (SHORT_SLOTS - 1);
     const cache = this.shortCache;
     const o = slot * 4;
     if (cache[o + 3] === 1 && cache[o] === w0 && cache[o + 1] === w1 && cache[o + 2] === w2) return this.shortIndex[slot];

@@ -187,14 +187,16 @@ export class RowTable implements RowsLike {
   digest(): RowDigest {
     let a = 0;
     let b = 0;
-    const sums: Record<string, number> = {};
-    const perPeriod = new Map<number, number>();
+    // Sums per interned period in a typed array (a Map would box every partial sum).
+    let perPeriod = new Float64Array(Math.max(16, this.pools.periods.size));
+    let seenPeriods = new Uint8Array(perPeriod.length);
+    const anyOdd = this.odd.size > 0;
     for (let i = 0; i < this.length; i++) {
       f64[0] = this.amounts[i];
       let h1 = mix(mix(mix(0x9747b28c, this.ids[i]), this.periods[i]), u32[0]);
       h1 = mix(h1, u32[1]);
       let h2 = mix(mix(mix(0x5bd1e995, u32[1]), this.ids[i] ^ 0xa5a5a5a5), this.periods[i] + u32[0]);
-      const text = this.odd.get(i);
+      const text = anyOdd ? this.odd.get(i) : undefined;
       if (text !== undefined) {
         h1 = mix(h1, hashString(0x811c9dc5, text));
         h2 = mix(h2, hashString(0x01000193, text));
@@ -203,11 +205,24 @@ export class RowTable implements RowsLike {
       b = (b + h2) >>> 0;
       const p = this.periods[i];
       const amount = this.amounts[i];
-      if (p !== NONE && !Number.isNaN(amount)) perPeriod.set(p, (perPeriod.get(p) ?? 0) + amount);
+      if (p !== NONE && !Number.isNaN(amount)) {
+        if (p >= perPeriod.length) {
+          const grown = new Float64Array(Math.max(p + 1, perPeriod.length * 2));
+          grown.set(perPeriod);
+          perPeriod = grown;
+          const grownSeen = new Uint8Array(grown.length);
+          grownSeen.set(seenPeriods);
+          seenPeriods = grownSeen;
+        }
+        perPeriod[p] += amount;
+        seenPeriods[p] = 1;
+      }
     }
-    for (const [p, v] of [...perPeriod.entries()].sort((x, y) => (this.pools.periods.name(x[0]) < this.pools.periods.name(y[0]) ? -1 : 1))) {
-      sums[this.pools.periods.name(p)] = Math.round(v * 100) / 100;
-    }
+    const sums: Record<string, number> = {};
+    const periods: [string, number][] = [];
+    for (let p = 0; p < perPeriod.length; p++) if (seenPeriods[p] === 1) periods.push([this.pools.periods.name(p), perPeriod[p]]);
+    periods.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    for (const [name, v] of periods) sums[name] = Math.round(v * 100) / 100;
     return { rows: this.length, hash: `${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}`, periodSums: sums };
   }
 }
