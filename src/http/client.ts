@@ -271,7 +271,8 @@ class UndiciHttpClient implements HttpClient {
       return this.failedBeforeSending(req, "invalid-url", message);
     }
     if (this.closed) return this.failedBeforeSending(req, "other", "the HTTP client is closed", prepared);
-    if (!req.cache) return this.execute(prepared);
+    // A body read by readBody has no `json` for another caller: such requests are never shared.
+    if (!req.cache || req.readBody) return this.execute(prepared);
 
     const key = this.cacheKey(prepared);
     const shared = this.cache.get(key);

@@ -1,12 +1,14 @@
 /**
- * Shared shape of the statement freshness checks: for each company, fetch the statement over the
- * recent window (the same request the schema check made) and ask whether the data reaches a period.
+ * Shared shape of the statement freshness checks: for each company, take the statement of the
+ * shared sync pass (24 months, read once for the accuracy checks too) and ask whether the data
+ * reaches a period.
  */
 import type { Finding } from "../../report/types.js";
 import { periodShift } from "../../util/dates.js";
 import type { Operation, ProbeContext, ProbeOutput } from "../types.js";
 import { makeFinding } from "./findings.js";
-import { latestPeriod, rowsOf, type Row } from "./rows.js";
+import { latestPeriod, type Row } from "./rows.js";
+import { sharedSync } from "./sync-data.js";
 import { NO_COMPANY } from "./skips.js";
 
 export const FRESHNESS_RULE = {
@@ -30,17 +32,19 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
   const p = ctx.contract.profile;
   const basis = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
-  // The sync's 24-month request (shared with the accuracy checks), so the latest period with data is
+  // The sync's 24-month statement (what the accuracy checks read), so the latest period with data is
   // named even when it is long before the current month.
   const w = ctx.data.syncWindow();
   const oldest = periodShift(ctx.now, -spec.maxLagMonths);
   const findings: Finding[] = [];
   const latest: string[] = [];
   let judged = 0;
+  const pass = await sharedSync(ctx);
   for (const company of ctx.companies) {
-    const ex = await ctx.data.statement(op, company, { start: w.start, end: w.end, basis });
-    const rows = rowsOf(ex, p.pagination.dataField, { id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField });
-    if (!rows) continue; // unusable response: schema.statements reports it
+    const fetch = pass.companies.find((c) => c.company === company)?.statements.find((s) => !s.split && s.op === op && s.query.basis === basis);
+    const rows = fetch?.fold.table;
+    if (!fetch || !rows) continue; // unusable response: schema.statements reports it
+    const ex = fetch.exchange;
     judged++;
     const last = latestPeriod(rows, spec.hasData);
     latest.push(`${company}: ${last ?? "none"}`);

@@ -1,3 +1,4 @@
+import type { RowsLike } from "../../engine/row-table.js";
 import type { Exchange } from "../../http/types.js";
 
 export interface Row {
@@ -26,8 +27,20 @@ export function rowsOf(ex: Exchange | undefined, dataField: string, fields: { id
 }
 
 /** Latest period among rows that pass the filter; `YYYY-MM` strings order lexically. */
-export function latestPeriod(rows: Row[], filter: (r: Row) => boolean = () => true): string | undefined {
+export function latestPeriod(rows: readonly Row[] | RowsLike, filter: (r: Row) => boolean = () => true): string | undefined {
   let best: string | undefined;
-  for (const r of rows) if (r.period && filter(r) && (best === undefined || r.period > best)) best = r.period;
+  if (Array.isArray(rows)) {
+    for (const r of rows as readonly Row[]) if (r.period && filter(r) && (best === undefined || r.period > best)) best = r.period;
+    return best;
+  }
+  // Compact rows: one scratch row handed to the filter (it only reads it), not an object per row.
+  const table = rows as RowsLike;
+  const row: Row = {};
+  for (let i = 0; i < table.length; i++) {
+    row.id = table.id(i);
+    row.period = table.period(i);
+    row.amount = table.amount(i);
+    if (row.period && filter(row) && (best === undefined || row.period > best)) best = row.period;
+  }
   return best;
 }
