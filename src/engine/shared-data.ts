@@ -44,6 +44,8 @@ export class SharedData {
   private readonly notes = new Map<string, string>();
   private readonly passes = new Map<SyncKind, Promise<SyncPass>>();
   private readonly rowPools = new Map<string, RowPools>();
+  /** Passes that have ended. */
+  private readonly ended = new Map<SyncKind, SyncPass>();
 
   constructor(
     private readonly contract: Contract,
@@ -255,10 +257,16 @@ export class SharedData {
           dataField: this.contract.profile.pagination.dataField,
           accountTypeField: this.contract.profile.accounting.accountTypeField,
           pools: (company) => this.poolsOf(company),
+          // Only the fresh pass may leave rows to the other: the shared pass's are what the accuracy checks read.
+          peer: (company) => (kind === "fresh" ? this.ended.get("shared")?.companies.find((c) => c.company === company) : undefined),
         },
         kind,
       );
       this.passes.set(kind, pass);
+      pass.then(
+        (p) => this.ended.set(kind, p),
+        () => undefined,
+      );
     }
     return pass;
   }

@@ -18,7 +18,7 @@
 import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
-import { topLevelIds } from "../probes/support/accuracy.js";
+import { remainderFromSums, topLevelIds, type Remainder } from "../probes/support/accuracy.js";
 import { readRowTable } from "./row-reader.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
@@ -83,8 +83,11 @@ export interface CompanySync {
   chart?: ChartIndex;
   /** Shared pass, chart read: accuracy facts per statement operation (key). */
   accounts: Map<string, AccountFacts>;
-  /** Shared pass: the class splits' sums for the remainder rule, per split parameter. */
-  splitSums: Map<string, SplitSums>;
+  /**
+   * Shared pass: what the unsplit statement minus the sum of the class splits leaves, per split
+   * parameter (the remainder rule), computed when the pass ends; the sums themselves are not kept.
+   */
+  splitRemainders: Map<string, Remainder>;
 }
 
 export interface SyncPass {
@@ -204,6 +207,8 @@ export interface SyncSource {
   accountTypeField: string;
   /** Interned account ids and periods of a company, shared by both passes. */
   pools(company: string): RowPools;
+  /** The other pass's result for a company, when that pass has already ended. */
+  peer?(company: string): CompanySync | undefined;
 }
 
 /** The list whose ids statement rows refer to (the chart of accounts). */
@@ -258,9 +263,13 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const declares = (op: Operation, name: string) => op.parameters.some((p) => p.name === name && p.in === "query");
   const chartOp = chartOperation(operations);
   const fieldsOf = (op: Operation) => ({ id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField });
+  // The split sums of each company, for the remainders computed when the pass ends.
+  const sumsOf = new Map<CompanySync, Map<string, SplitSums>>();
 
   for (const company of src.companies) {
-    const c: CompanySync = { company, lists: [], statements: [], metrics: [], accounts: new Map(), splitSums: new Map() };
+    const c: CompanySync = { company, lists: [], statements: [], metrics: [], accounts: new Map(), splitRemainders: new Map() };
+    const splitSums = new Map<string, SplitSums>();
+    sumsOf.set(c, splitSums);
     companies.push(c);
     const pools = src.pools(company);
     // Splits wait for the chart of accounts and for the unsplit statement they are compared with.
@@ -295,10 +304,14 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       }
       const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}) };
       if (table && !split) {
-        // Kept for the whole run in columns of its own; the pooled ones go back for the next body.
-        const kept = table.compact();
+        // Kept for the whole run in columns of its own; the pooled ones go back for the next body. A
+        // second pass keeps no copy of rows the first pass already holds unchanged (same digest).
+        const peer = fresh ? src.peer?.(company)?.statements.find((x) => statementKey(x) === statementKey({ op, query })) : undefined;
+        const unchanged = peer?.fold.digest?.hash === fold.digest!.hash && peer?.fold.digest?.rows === fold.digest!.rows;
+        const kept = unchanged ? undefined : table.compact();
         table.release();
-        table = fold.table = kept;
+        table = kept;
+        if (kept) fold.table = kept;
       }
       const fetch: StatementFetch = { op, company, query, ...(split ? { split } : {}), exchange, fold };
       c.statements.push(fetch);
@@ -376,7 +389,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
               })();
               if (param === src.parameters.classId) {
                 sums = { whole: whole.sums, all: whole.sums.empty(), ...(tops.size < ids.length ? { top: whole.sums.empty() } : {}), added: 0 };
-                c.splitSums.set(param, sums);
+                splitSums.set(param, sums);
               }
             }
             for (const id of ids) {
@@ -414,6 +427,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   await pool.idle();
   const durationMs = performance.now() - t0;
   for (const c of companies) {
+    for (const [param, sums] of sumsOf.get(c) ?? []) c.splitRemainders.set(param, remainderFromSums(sums.whole, sums.all, sums.top));
     c.lists.sort((a, b) => a.operation.key.localeCompare(b.operation.key));
     c.statements.sort((a, b) => statementKey(a).localeCompare(statementKey(b)));
     c.metrics.sort((a, b) => a.chunk - b.chunk);

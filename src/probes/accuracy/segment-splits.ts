@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import type { RowTable } from "../../engine/row-table.js";
-import { CENT, ignoredAmong, remainderFromSums } from "../support/accuracy.js";
+import { CENT, ignoredAmong } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOf, listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -58,13 +58,12 @@ export const probe: Probe = {
         }
         if (param !== names.classId) continue;
         // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
-        const sums = c.splitSums.get(param);
-        if (!sums) continue;
+        const rest = c.splitRemainders.get(param);
+        if (!rest) continue;
         if (usable.length < splits.length) {
           notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
           continue;
         }
-        const rest = remainderFromSums(sums.whole, sums.all, sums.top);
         if (rest.cells === 0) {
           notes.push(`${c.company}: ${usable.length} classes sum to the whole`);
           continue;
