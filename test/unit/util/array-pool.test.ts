@@ -23,10 +23,10 @@ describe("the large block pool", () => {
     expect(spareBlockBytes()).toBe(before);
   });
 
-  it("keeps at most 32 MiB of spare blocks", () => {
-    const blocks = Array.from({ length: 6 }, () => takeBlock(16 * MIN_POOLED));
+  it("keeps at most 24 MiB of spare blocks", () => {
+    const blocks = Array.from({ length: 6 }, () => takeBlock(13 * MIN_POOLED));
     for (const b of blocks) giveBlock(b);
-    expect(spareBlockBytes()).toBeLessThanOrEqual(32 * MIN_POOLED);
-    expect(spareBlockBytes()).toBeGreaterThan(16 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeLessThanOrEqual(24 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeGreaterThan(12 * MIN_POOLED);
   });
 });
