@@ -435,8 +435,8 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   return { kind, window: src.window, concurrency, companies, durationMs, attempts: src.samples().slice(before) };
 }
 
-/** Id -> parent id of a walked list with a parent field. */
-function parentMap(op: Operation, walk: ListWalk): Map<string, string | null> {
+/** Id -> parent id of a walked list (null for a top-level record, or when the list has no parent field). */
+export function parentMap(op: Operation, walk: ListWalk): Map<string, string | null> {
   const out = new Map<string, string | null>();
   const idField = op.profile.idField;
   const parentField = op.profile.parentField;

@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import type { RowTable } from "../../engine/row-table.js";
+import { parentMap } from "../../engine/sync.js";
 import { CENT, ignoredAmong } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOf, listSome, sharedSync } from "../support/sync-data.js";
@@ -34,7 +35,8 @@ export const probe: Probe = {
         const usable = splits.filter((s) => s.fold.usable && s.fold.sameAsWhole !== undefined);
         if (usable.length === 0) continue;
         const list = splits[0].split!.list;
-        const parentOf = parents(list.profile.idField, list.profile.parentField, c.lists.find((w) => w.operation.key === list.key)?.records ?? []);
+        const walk = c.lists.find((w) => w.operation.key === list.key);
+        const parentOf = walk ? parentMap(list, walk) : new Map<string, string | null>();
         const ignored = hasActivity(wholeRows, chart?.ids) ? ignoredAmong(usable.filter((s) => s.fold.sameAsWhole).map((s) => s.split!.id), parentOf) : undefined;
         if (ignored) {
           const shown = splits.find((s) => s.split!.id === ignored[0])!;
@@ -93,19 +95,6 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `Every split differs from the whole${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
   },
 };
-
-function parents(idField: string | undefined, parentField: string | undefined, records: readonly unknown[]): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  if (!idField) return out;
-  for (const r of records) {
-    if (!r || typeof r !== "object") continue;
-    const rec = r as Record<string, unknown>;
-    const id = rec[idField];
-    const parent = parentField ? rec[parentField] : null;
-    if (typeof id === "string") out.set(id, typeof parent === "string" ? parent : null);
-  }
-  return out;
-}
 
 /** Whether the unsplit statement has any amount beyond a cent on a listed account (every account without a chart). */
 function hasActivity(rows: RowTable, listed: ReadonlySet<string> | undefined): boolean {
