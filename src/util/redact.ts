@@ -72,6 +72,8 @@ export class Redactor {
   private readonly secrets = new Set<string>();
   private patterns = new Set<string>();
   private matcher: RegExp | undefined;
+  /** The spellings as bytes for hasInBytes; null when one is not ASCII. */
+  private needles: Buffer[] | null | undefined;
 
   /** Registers a secret. Empty and very short values (under 4 characters) are ignored. */
   add(secret: string): void {
@@ -80,6 +82,7 @@ export class Redactor {
     const forms = [secret, ...urlForms(secret), ...jsonForms(secret), ...base64Forms(secret)];
     for (const form of forms) if (form.length > 0) this.patterns.add(form);
     this.matcher = undefined;
+    this.needles = undefined;
   }
 
   /** Number of registered secrets (not their spellings). */
@@ -121,9 +124,14 @@ export class Redactor {
    */
   hasInBytes(bytes: Buffer): boolean {
     if (this.patterns.size === 0) return false;
-    for (const p of this.patterns) if (/[^\x00-\x7f]/.test(p)) return true;
+    if (!this.needles) {
+      // Made once per set of secrets; undefined (always "maybe") when a spelling is not ASCII.
+      const ascii = [...this.patterns].every((p) => !/[^\x00-\x7f]/.test(p));
+      this.needles = ascii ? [...this.patterns].map((p) => Buffer.from(p, "latin1")) : null;
+    }
+    if (this.needles === null) return true;
     // A native byte search per spelling: no string of a multi-megabyte body is made.
-    for (const p of this.patterns) if (bytes.indexOf(p, 0, "latin1") !== -1) return true;
+    for (const n of this.needles) if (bytes.indexOf(n) !== -1) return true;
     return false;
   }
 
