@@ -42,19 +42,51 @@ const fail = (): never => {
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-export function readRowTable(body: Buffer, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
-  if (body.length === 0 || !isUtf8(body)) return undefined;
-  try {
-    return new Reader(body, dataField, fields, pools).read();
-  } catch (err) {
-    if (err instanceof Invalid) return undefined;
-    throw err;
+/** Bytes of one unfinished piece (the part before the data array, a row, the part after) held at most. */
+const MAX_HELD = 4 * 1024 * 1024;
+/** A parse that fails this close to the end of the bytes so far may just need the next chunk. */
+const NEAR_END = 8;
+
+/**
+ * Reads a statement body chunk by chunk as it arrives: only the unfinished row between two chunks
+ * is held, never the body. `write` returns false once the reader has declined the body (the caller
+ * then reads it the usual way, from the start); `end` gives the table, or undefined when declined.
+ */
+export class StatementReader {
+  private readonly reader: Reader;
+  private declined = false;
+
+  constructor(dataField: string, fields: RowFields, pools: RowPools, expectedBytes?: number) {
+    this.reader = new Reader(dataField, fields, pools, expectedBytes);
   }
+
+  write(chunk: Buffer): boolean {
+    if (this.declined) return false;
+    if (chunk.length > 0 && !this.reader.feed(chunk, false)) this.declined = true;
+    return !this.declined;
+  }
+
+  end(): RowTable | undefined {
+    if (this.declined || !this.reader.feed(undefined, true)) {
+      this.declined = true;
+      this.reader.abandon();
+      return undefined;
+    }
+    return this.reader.table();
+  }
+}
+
+/** A whole body at once (tests, and bodies that arrived whole). */
+export function readRowTable(body: Buffer, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
+  const r = new StatementReader(dataField, fields, pools, body.length);
+  r.write(body);
+  return r.end();
 }
 
 class Reader {
   private i = 0;
-  private readonly n: number;
+  private n = 0;
+  private b: Buffer = Buffer.alloc(0);
   private readonly data: Buffer;
   private readonly idKey: Buffer | undefined;
   private readonly periodKey: Buffer | undefined;
@@ -66,54 +98,168 @@ class Reader {
   /** The short-string cache of shortIntern: per slot three words of bytes and a "used" flag; the index apart. */
   private readonly shortCache = new Int32Array(SHORT_SLOTS * 4);
   private readonly shortIndex = new Uint32Array(SHORT_SLOTS);
+  /** Where the body is: before the data array, in it, after it. */
+  private phase: "start" | "rows" | "rest" = "start";
+  /** In the data array, a comma was read: a row must follow. */
+  private afterComma = false;
+  /** Bytes not read yet (an unfinished piece), copied from the last chunk. */
+  private tail: Buffer | undefined;
+  /** The row read by plainRow, pushed once its separator is there. */
+  private rowId = 0;
+  private rowPeriod = 0;
+  private rowAmount = 0;
 
   constructor(
-    private readonly b: Buffer,
     dataField: string,
     fields: RowFields,
     private readonly pools: RowPools,
+    expectedBytes?: number,
   ) {
-    this.n = b.length;
     this.data = Buffer.from(dataField, "utf8");
     this.idKey = fields.id !== undefined ? Buffer.from(fields.id, "utf8") : undefined;
     this.periodKey = fields.period !== undefined ? Buffer.from(fields.period, "utf8") : undefined;
     this.amountKey = fields.amount !== undefined ? Buffer.from(fields.amount, "utf8") : undefined;
     // A row of the three members takes at least about 45 bytes; the builder grows when that is too few.
-    this.builder = new RowTableBuilder(pools, fields, Math.min(1 << 22, Math.ceil(b.length / 45)));
+    this.builder = new RowTableBuilder(pools, fields, Math.min(1 << 22, Math.ceil((expectedBytes ?? 46080) / 45)));
   }
 
-  read(): RowTable | undefined {
+  table(): RowTable {
+    return this.builder.finish();
+  }
+
+  /** Gives the builder's memory back (a declined body). */
+  abandon(): void {
+    this.builder.finish().release();
+  }
+
+  /**
+   * Reads what `chunk` completes (`final`: the body has ended). Returns false when the body is
+   * declined: not the expected shape, not valid, or a piece too large to hold.
+   */
+  feed(chunk: Buffer | undefined, final: boolean): boolean {
+    const held = this.tail;
+    const buf = held && held.length > 0 ? (chunk ? Buffer.concat([held, chunk]) : held) : (chunk ?? Buffer.alloc(0));
+    this.b = buf;
+    this.n = buf.length;
+    this.i = 0;
+    // The previous row's offsets belong to the previous buffer.
+    this.lastId.start = -1;
+    this.lastPeriod.start = -1;
+    let keepFrom = 0;
+    try {
+      if (this.phase === "start") {
+        if (!this.prefix()) return false;
+        this.phase = "rows";
+        keepFrom = this.i;
+      }
+      if (this.phase === "rows") {
+        keepFrom = this.i;
+        for (;;) {
+          if (!this.row()) return false;
+          keepFrom = this.i;
+          if (this.phase !== "rows") break;
+        }
+      }
+      if (this.phase === "rest") {
+        if (final) {
+          if (!this.rest()) return false;
+          keepFrom = this.n;
+        } else {
+          keepFrom = this.i;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      // Ran out of bytes in the middle of a piece: wait for the next chunk. Anything else is invalid.
+      if (final || this.i < this.n - NEAR_END) return false;
+    }
+    if (final && keepFrom < this.n) return false;
+    // Strict UTF-8 over what was read: it ends at a boundary between rows, which is ASCII.
+    if (!isUtf8(buf.subarray(0, keepFrom))) return false;
+    this.tail = keepFrom < this.n ? Buffer.from(buf.subarray(keepFrom)) : undefined;
+    return !this.tail || this.tail.length <= MAX_HELD;
+  }
+
+  /** `{` and the members before the data array, up to its `[`. False: not the expected shape. */
+  private prefix(): boolean {
     const b = this.b;
     this.ws();
-    if (b[this.i] !== LBRACE) return undefined;
+    if (this.i >= this.n) fail();
+    if (b[this.i] !== LBRACE) return false;
     this.i++;
-    let seen = false;
-    this.ws();
-    if (b[this.i] === RBRACE) return undefined;
     for (;;) {
       this.ws();
+      if (b[this.i] === RBRACE) return false; // no data array
       const ks = this.stringSpan();
       const ke = this.spanEnd;
-      if (this.hasEscape(ks, ke)) return undefined;
+      if (this.hasEscape(ks, ke)) return false;
       this.ws();
       this.expect(COLON);
       this.ws();
       if (this.equals(ks, ke, this.data)) {
-        if (seen || b[this.i] !== LBRACKET) return undefined;
-        seen = true;
-        this.rows();
-      } else {
-        this.skipValue();
+        if (this.i >= this.n) fail();
+        if (b[this.i] !== LBRACKET) return false;
+        this.i++;
+        this.afterComma = false;
+        return true;
       }
+      this.skipValue();
       this.ws();
       const c = b[this.i++];
-      if (c === COMMA) continue;
-      if (c === RBRACE) break;
-      fail();
+      if (c !== COMMA) return c === undefined ? fail() : false;
+    }
+  }
+
+  /** One row and its separator, or the end of the array. False: declined. */
+  private row(): boolean {
+    const b = this.b;
+    this.ws();
+    if (this.i >= this.n) fail();
+    if (b[this.i] === RBRACKET && !this.afterComma) {
+      this.i++;
+      this.phase = "rest";
+      return true;
+    }
+    const start = this.i;
+    let plain = b[start] === LBRACE && this.plainRow();
+    let end = this.i;
+    if (!plain) {
+      // Not a plain row: validate it; JSON.parse reads exactly those bytes once the separator is there.
+      this.i = start;
+      this.skipValue();
+      end = this.i;
+      plain = false;
     }
     this.ws();
-    if (this.i !== this.n || !seen) return undefined;
-    return this.builder.finish();
+    if (this.i >= this.n) fail();
+    const c = b[this.i++];
+    if (c !== COMMA && c !== RBRACKET) fail();
+    if (plain) this.builder.push(this.rowId, this.rowPeriod, this.rowAmount);
+    else this.builder.pushValue(JSON.parse(b.toString("utf8", start, end)) as unknown);
+    this.afterComma = c === COMMA;
+    if (c === RBRACKET) this.phase = "rest";
+    return true;
+  }
+
+  /** After the data array: other members and the closing `}`, then nothing. False: declined. */
+  private rest(): boolean {
+    const b = this.b;
+    for (;;) {
+      this.ws();
+      const c = b[this.i++];
+      if (c === RBRACE) break;
+      if (c !== COMMA) return false;
+      this.ws();
+      const ks = this.stringSpan();
+      const ke = this.spanEnd;
+      // A second data array, or a name with escapes that might spell it: the usual reading decides.
+      if (this.hasEscape(ks, ke) || this.equals(ks, ke, this.data)) return false;
+      this.ws();
+      this.expect(COLON);
+      this.skipValue();
+    }
+    this.ws();
+    return this.i === this.n;
   }
 
   private ws(): void {
@@ -298,35 +444,9 @@ class Reader {
     return true;
   }
 
-  /** At `[`: every element of the data array. */
-  private rows(): void {
-    const b = this.b;
-    this.i++;
-    this.ws();
-    if (b[this.i] === RBRACKET) {
-      this.i++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      const start = this.i;
-      if (b[start] !== LBRACE || !this.plainRow()) {
-        // Not a plain row: validate it, then let JSON.parse read exactly those bytes.
-        this.i = start;
-        this.skipValue();
-        this.builder.pushValue(JSON.parse(b.toString("utf8", start, this.i)) as unknown);
-      }
-      this.ws();
-      const c = b[this.i++];
-      if (c === COMMA) continue;
-      if (c === RBRACKET) return;
-      fail();
-    }
-  }
-
   /**
    * At `{`: reads a row with exactly the three members (string id, string period, number amount)
-   * in any order and pushes it. Returns false, having pushed nothing, for any other row.
+   * in any order into rowId/rowPeriod/rowAmount. Returns false for any other row.
    */
   private plainRow(): boolean {
     const b = this.b;
@@ -372,7 +492,9 @@ class Reader {
       return false;
     }
     if (idStart === -1 || periodStart === -1 || Number.isNaN(amount)) return false;
-    this.builder.push(this.intern(idStart, idEnd, this.lastId, this.pools.ids), this.shortIntern(periodStart, periodEnd), amount);
+    this.rowId = this.intern(idStart, idEnd, this.lastId, this.pools.ids);
+    this.rowPeriod = this.shortIntern(periodStart, periodEnd);
+    this.rowAmount = amount;
     return true;
   }
 

@@ -3,7 +3,7 @@
  * identical requests, and this module decides what "the" request for a piece of data is (which
  * page size, which date window), so that every probe asks for exactly the same thing.
  */
-import type { Exchange, HttpClient } from "../http/types.js";
+import type { Exchange, HttpClient, HttpRequest } from "../http/types.js";
 import type { Contract, Operation } from "../spec/types.js";
 import { isoDate, monthStart } from "../util/dates.js";
 import { newPools, type RowPools } from "./row-table.js";
@@ -107,7 +107,7 @@ export class SharedData {
   }
 
   /** `fresh`: bypass the run's request cache (the rehearsal's own pass). 429/503 are retried as Reach does. */
-  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false, readBody?: (body: Buffer) => unknown): Promise<Exchange> {
+  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false, readStream?: HttpRequest["readStream"]): Promise<Exchange> {
     const ex = await this.http.send({
       method: op.method as "GET",
       path,
@@ -115,7 +115,7 @@ export class SharedData {
       operation: { method: op.method, path: op.path },
       cache: !fresh,
       retry: this.syncSettings.retry,
-      ...(readBody ? { readBody } : {}),
+      ...(readStream ? { readStream } : {}),
     });
     if (!ex.fromCache) this.keep(ex);
     return ex;
@@ -200,8 +200,8 @@ export class SharedData {
     }
   }
 
-  /** `readBody`: read the body from its bytes instead of parsing it (the sync's statements, see HttpRequest.readBody). */
-  async statement(op: Operation, company: string, q: StatementQuery, fresh = false, readBody?: (body: Buffer) => unknown): Promise<Exchange> {
+  /** `readStream`: read the body as it arrives instead of parsing it (the sync's statements, see HttpRequest.readStream). */
+  async statement(op: Operation, company: string, q: StatementQuery, fresh = false, readStream?: HttpRequest["readStream"]): Promise<Exchange> {
     const n = this.contract.profile.parameters;
     return this.get(op, operationPath(op, company), {
       [n.startDate]: q.start,
@@ -210,7 +210,7 @@ export class SharedData {
       [n.budgetId]: q.budgetId,
       [n.classId]: q.classId,
       [n.departmentId]: q.departmentId,
-    }, fresh, readBody);
+    }, fresh, readStream);
   }
 
   async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {

@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
 import { remainderFromSums, topLevelIds, type Remainder } from "../probes/support/accuracy.js";
-import { readRowTable } from "./row-reader.js";
+import { StatementReader } from "./row-reader.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
 import {
@@ -288,7 +288,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
     /** Reads a statement response into its fold and lets go of the body. */
     const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
       // Never through the request cache: the body is not kept, so nothing may reuse the exchange for it.
-      const exchange = await data.statement(op, company, query, true, (body) => readRowTable(body, src.dataField, fieldsOf(op), pools));
+      const exchange = await data.statement(op, company, query, true, (expected) => new StatementReader(src.dataField, fieldsOf(op), pools, expected));
       const res = exchange.response;
       let table: RowTable | undefined;
       const read = res?.read instanceof RowTable ? res.read : undefined;

@@ -11,7 +11,7 @@ import { rootCertificates } from "node:tls";
 import { Agent, request } from "undici";
 import { Redactor } from "../util/redact.js";
 import { giveBlock } from "../util/array-pool.js";
-import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped } from "./body.js";
+import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped, type BodyStream } from "./body.js";
 import { curlLine, type CurlAuth } from "./curl.js";
 import { diagnoseBase } from "./diagnose.js";
 import { resolveHost, type HostAddresses } from "./address.js";
@@ -21,6 +21,7 @@ import { describeError, transportError } from "./errors.js";
 import { readBody } from "./json-scan.js";
 import { retryAfterMs } from "./retry-after.js";
 import type {
+  BodySink,
   Exchange,
   ExchangeResponse,
   HttpClient,
@@ -163,12 +164,11 @@ function keptText(text: string): string {
   return Buffer.from(head, "utf8").toString("utf8");
 }
 
-/** The kept beginning of a body read without decoding all of it (see keptText). */
-function headText(body: Buffer): string {
-  // Four bytes per character at most: this many bytes hold at least KEPT_TEXT_CHARS characters.
-  const head = body.subarray(0, KEPT_TEXT_CHARS * 4);
+/** The kept beginning of a body of `size` bytes from its first bytes (see keptText). */
+function headText(head: Buffer, size: number): string {
+  // Four bytes per character at most: KEPT_TEXT_CHARS * 4 bytes hold at least KEPT_TEXT_CHARS characters.
   const text = new TextDecoder("utf-8").decode(head);
-  return head.length < body.length ? keptText(text.slice(0, KEPT_TEXT_CHARS)) : keptText(text);
+  return head.length < size ? keptText(text.slice(0, KEPT_TEXT_CHARS)) : keptText(text);
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -271,8 +271,8 @@ class UndiciHttpClient implements HttpClient {
       return this.failedBeforeSending(req, "invalid-url", message);
     }
     if (this.closed) return this.failedBeforeSending(req, "other", "the HTTP client is closed", prepared);
-    // A body read by readBody has no `json` for another caller: such requests are never shared.
-    if (!req.cache || req.readBody) return this.execute(prepared);
+    // A body read by readStream has no `json` for another caller: such requests are never shared.
+    if (!req.cache || req.readStream) return this.execute(prepared);
 
     const key = this.cacheKey(prepared);
     const shared = this.cache.get(key);
@@ -382,6 +382,11 @@ class UndiciHttpClient implements HttpClient {
         this.sent++;
         result = await this.attempt(p, id);
       }
+      // A body the stream reader declined is read the usual way: the request goes out once more.
+      if (result.exchange.response?.streamDeclined && !this.options.signal?.aborted && this.sent < this.limits.maxRequests) {
+        this.sent++;
+        result = await this.attempt({ ...p, req: { ...p.req, readStream: undefined } }, id);
+      }
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
       if (!retry || attempt >= retry.maxRetries || !last.response) return last;
       if (last.response.status !== 429 && last.response.status !== 503) return last;
@@ -442,14 +447,20 @@ class UndiciHttpClient implements HttpClient {
         discard(res.body);
         throw new BodyError("body-too-large", `Content-Length ${declared} exceeds the ${this.limits.maxBodyBytes}-byte limit`);
       }
-      const raw = await readCapped(res.body, this.limits.maxBodyBytes, Number.isFinite(declared) ? declared : undefined);
-      try {
-        const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
-        if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
-        response = this.storedResponse(res.statusCode, headers, decoded, p.req.readBody);
-      } finally {
-        // Everything kept of the body is a copy by now (text, parsed JSON, rows): its bytes can be reused.
-        giveBlock(raw.buffer);
+      const encoded = (headers["content-encoding"] ?? "").split(",").some((c) => c.trim() !== "" && c.trim().toLowerCase() !== "identity");
+      const sink = p.req.readStream && res.statusCode === 200 && !encoded ? p.req.readStream(Number.isFinite(declared) ? declared : undefined) : undefined;
+      if (sink) {
+        response = await this.streamedResponse(res.statusCode, headers, res.body, sink);
+      } else {
+        const raw = await readCapped(res.body, this.limits.maxBodyBytes, Number.isFinite(declared) ? declared : undefined);
+        try {
+          const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
+          if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
+          response = this.storedResponse(res.statusCode, headers, decoded);
+        } finally {
+          // Everything kept of the body is a copy by now (text, parsed JSON): its bytes can be reused.
+          giveBlock(raw.buffer);
+        }
       }
     } catch (err) {
       if (aborted === "deadline") {
@@ -534,25 +545,10 @@ class UndiciHttpClient implements HttpClient {
    * JSON is parsed from the raw text so validation sees the partner's real data; only when the
    * text held a secret are the parsed strings rewritten too, so nothing in the exchange leaks.
    */
-  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer, reader?: (body: Buffer) => unknown): ExchangeResponse {
+  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer): ExchangeResponse {
     const r = this.redactor;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
-    if (reader && status >= 200 && status < 300 && !r.hasInBytes(body)) {
-      const read = reader(body);
-      if (read !== undefined) {
-        const contentType = mediaType(rawHeaders["content-type"]);
-        return {
-          status,
-          headers,
-          ...(contentType !== undefined ? { contentType } : {}),
-          text: headText(body),
-          bytes: body.length,
-          folded: true,
-          read,
-        };
-      }
-    }
     // Strict UTF-8, a nesting limit, and what JSON.parse hides (repeated names, lossy numbers).
     const parsed = readBody(body, rawHeaders["content-encoding"]);
     const rawText = parsed.text;
@@ -571,6 +567,50 @@ class UndiciHttpClient implements HttpClient {
       ...(parsed.byteOrderMark ? { byteOrderMark: true } : {}),
       ...(parsed.impreciseNumbers ? { impreciseNumbers: parsed.impreciseNumbers.map((x) => ({ pointer: r.redact(x.pointer), literal: x.literal })) } : {}),
     };
+  }
+
+  /**
+   * A body handed to a sink as it arrives. Only the start of the body (for quotes) and the end of
+   * the previous chunk (so that a secret split between two chunks is still found) are held. A
+   * declined body is not read further: `streamDeclined` asks the caller to send the request again.
+   */
+  private async streamedResponse(status: number, rawHeaders: Record<string, string>, stream: BodyStream, sink: BodySink): Promise<ExchangeResponse> {
+    const r = this.redactor;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
+    const contentType = mediaType(rawHeaders["content-type"]);
+    const headBytes = KEPT_TEXT_CHARS * 4;
+    const head: Buffer[] = [];
+    let headSize = 0;
+    let size = 0;
+    let overlap = Buffer.alloc(0);
+    const keep = r.longestSpelling();
+    let declined = false;
+    for await (const piece of stream) {
+      const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      size += chunk.length;
+      if (size > this.limits.maxBodyBytes) {
+        discard(stream);
+        throw new BodyError("body-too-large", `more than ${this.limits.maxBodyBytes} bytes`);
+      }
+      if (headSize < headBytes) {
+        head.push(Buffer.from(chunk.subarray(0, headBytes - headSize)));
+        headSize += Math.min(chunk.length, headBytes - headSize);
+      }
+      const searched = overlap.length > 0 ? Buffer.concat([overlap, chunk]) : chunk;
+      if (r.hasInBytes(searched) || !sink.write(chunk)) {
+        declined = true;
+        discard(stream);
+        break;
+      }
+      overlap = keep > 1 ? Buffer.from(searched.subarray(Math.max(0, searched.length - (keep - 1)))) : overlap;
+    }
+    const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
+    // An empty body has nothing to read either way (as the usual reading: no JSON, no error).
+    if (size === 0 && !declined) return base;
+    const read = declined ? undefined : sink.end();
+    if (read === undefined) return { ...base, text: "", streamDeclined: true };
+    return { ...base, folded: true, read };
   }
 
   private deadlinePassed(p: Prepared, id: number): Exchange {

@@ -43,12 +43,22 @@ export interface HttpRequest {
    */
   secretResponseFields?: string[];
   /**
-   * Reads a 2xx body straight from its bytes instead of parsing it into `json` (the sync's large
-   * statements, see engine/row-reader.ts). Returning undefined means "not the expected shape":
-   * the body is then read the usual way. A body that holds a secret is always read the usual way,
-   * so that what is kept is redacted. The value lands in `response.read`; `json` stays absent.
+   * Reads a 200 body chunk by chunk as it arrives instead of parsing it into `json` (the sync's
+   * large statements, see engine/row-reader.ts), so the body is never held whole. Given the
+   * Content-Length when there is one. When the sink declines the body (`write` or `end` says so),
+   * or the body holds a secret or is content-encoded, the request is sent once more and read the
+   * usual way (the second attempt is an ordinary exchange). The sink's value lands in
+   * `response.read`; `json` stays absent.
    */
-  readBody?: (body: Buffer) => unknown;
+  readStream?: (expectedBytes: number | undefined) => BodySink;
+}
+
+/** Receives a body as it arrives (see HttpRequest.readStream). */
+export interface BodySink {
+  /** False: declined, send no more. */
+  write(chunk: Buffer): boolean;
+  /** The value read, or undefined when declined at the end. */
+  end(): unknown;
 }
 
 export type TransportErrorCode =
@@ -86,7 +96,12 @@ export interface ExchangeResponse {
    * engine/statement-fold.ts): `json` is absent although the body was JSON.
    */
   folded?: boolean;
-  /** What the request's `readBody` made of the body, when it read it. */
+  /**
+   * The request's `readStream` declined this body (not read further); the client sends the request
+   * again and returns that attempt, so callers only see this on an exchange they never get.
+   */
+  streamDeclined?: boolean;
+  /** What the request's `readStream` made of the body, when it read it. */
   read?: unknown;
   /** Why the body is not JSON (parse error message), when it is not empty and did not parse. */
   jsonError?: string;

@@ -85,6 +85,13 @@ export class Redactor {
     this.needles = undefined;
   }
 
+  /** Length of the longest spelling of any secret (0 without secrets). */
+  longestSpelling(): number {
+    let longest = 0;
+    for (const p of this.patterns) longest = Math.max(longest, Buffer.byteLength(p, "latin1"));
+    return longest;
+  }
+
   /** Number of registered secrets (not their spellings). */
   get size(): number {
     return this.secrets.size;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readRowTable } from "../../../src/engine/row-reader.js";
+import { readRowTable, StatementReader } from "../../../src/engine/row-reader.js";
 import { newPools, RowTable, type RowFields } from "../../../src/engine/row-table.js";
 
 const FIELDS: RowFields = { id: "AccountId", period: "Period", amount: "Amount" };
@@ -128,5 +128,50 @@ describe("readRowTable", () => {
     expect(read(rows).hash).not.toBe(read([rows[0], { ...rows[1], Amount: 2.01 }]).hash);
     expect(read(rows).hash).not.toBe(read([rows[0], { ...rows[1], Memo: "x" }]).hash);
     expect(read(rows).periodSums).toEqual({ "2026-01": 3 });
+  });
+
+  it("reads a body fed in chunks of any size exactly as the whole body", () => {
+    const bodies = [
+      JSON.stringify({ Data: Array.from({ length: 300 }, (_, i) => ({ AccountId: `acc-${i % 37}-é`, Period: `2026-${String((i % 12) + 1).padStart(2, "0")}`, Amount: (i * 7919) / 100 - 50 })) }),
+      `{ "Meta" : {"x":[1,{"y":"}]"}]} , "Data":[ {"AccountId":"a\\b","Period":"2026-01","Amount":-1.5e2} ,\n {"AccountId":"c","Period":"2026-01","Amount":3,"Memo":"x, y ] }"}, null, [1,2] ,{"Period":"2026-02","AccountId":"d","Amount":12345678901234567890} ], "Tail":{"Data":1} }`,
+      '{"Data":[]}',
+    ];
+    for (const text of bodies) {
+      const bytes = Buffer.from(text, "utf8");
+      const whole = records(readRowTable(bytes, "Data", FIELDS, newPools()));
+      expect(whole, text.slice(0, 40)).toEqual(records(reference(text)));
+      for (const size of [1, 2, 3, 7, 13, 64, 1000]) {
+        const r = new StatementReader("Data", FIELDS, newPools());
+        for (let at = 0; at < bytes.length; at += size) expect(r.write(bytes.subarray(at, at + size))).toBe(true);
+        expect(records(r.end()), `${size}-byte chunks of ${text.slice(0, 40)}`).toEqual(whole);
+      }
+    }
+  });
+
+  it("declines, fed in chunks, what it declines whole", () => {
+    for (const text of ['{"Data":[{"AccountId":"a","Period":"2026-01","Amount":01}]}', '{"Data":[1,]}', '{"Data":[1]', '{"Data":[1]} x', '{"Data":[],"Data":[]}', '{"Items":[]}', '\ufeff{"Data":[]}']) {
+      const bytes = Buffer.from(text, "utf8");
+      for (const size of [1, 5, 100]) {
+        const r = new StatementReader("Data", FIELDS, newPools());
+        for (let at = 0; at < bytes.length; at += size) r.write(bytes.subarray(at, at + size));
+        expect(r.end(), `${size}: ${text}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("holds only the unfinished row between chunks, and gives up on a piece too large to hold", () => {
+    const r = new StatementReader("Data", FIELDS, newPools());
+    expect(r.write(Buffer.from('{"Data":['))).toBe(true);
+    const row = Buffer.from('{"AccountId":"a","Period":"2026-01","Amount":1},');
+    for (let i = 0; i < 1000; i++) expect(r.write(row)).toBe(true);
+    expect(r.write(Buffer.from('{"AccountId":"a","Period":"2026-01","Amount":1}]}'))).toBe(true);
+    expect(r.end()?.length).toBe(1001);
+    // One string of 5 MB without its end: more than a row may hold.
+    const big = new StatementReader("Data", FIELDS, newPools());
+    big.write(Buffer.from('{"Data":[{"AccountId":"'));
+    let accepted = true;
+    for (let i = 0; i < 6 && accepted; i++) accepted = big.write(Buffer.alloc(1024 * 1024, 0x61));
+    expect(accepted).toBe(false);
+    expect(big.end()).toBeUndefined();
   });
 });
