@@ -104,6 +104,8 @@ class Reader {
   private afterComma = false;
   /** Bytes not read yet (an unfinished piece), copied from the last chunk. */
   private tail: Buffer | undefined;
+  /** Where the unfinished piece and the next chunk are put together. */
+  private scratch: Buffer = Buffer.alloc(0);
   /** The row read by plainRow, pushed once its separator is there. */
   private rowId = 0;
   private rowPeriod = 0;
@@ -137,8 +139,18 @@ class Reader {
    * declined: not the expected shape, not valid, or a piece too large to hold.
    */
   feed(chunk: Buffer | undefined, final: boolean): boolean {
+    // The unfinished piece and the new chunk side by side in one reused buffer (no allocation per chunk).
     const held = this.tail;
-    const buf = held && held.length > 0 ? (chunk ? Buffer.concat([held, chunk]) : held) : (chunk ?? Buffer.alloc(0));
+    let buf: Buffer;
+    if (held && held.length > 0 && chunk) {
+      const need = held.length + chunk.length;
+      if (this.scratch.length < need) this.scratch = Buffer.allocUnsafe(Math.max(need, this.scratch.length * 2));
+      held.copy(this.scratch, 0);
+      chunk.copy(this.scratch, held.length);
+      buf = this.scratch.subarray(0, need);
+    } else {
+      buf = held && held.length > 0 ? held : (chunk ?? Buffer.alloc(0));
+    }
     this.b = buf;
     this.n = buf.length;
     this.i = 0;

@@ -597,13 +597,14 @@ class UndiciHttpClient implements HttpClient {
         head.push(Buffer.from(chunk.subarray(0, headBytes - headSize)));
         headSize += Math.min(chunk.length, headBytes - headSize);
       }
-      const searched = overlap.length > 0 ? Buffer.concat([overlap, chunk]) : chunk;
-      if (r.hasInBytes(searched) || !sink.write(chunk)) {
+      // A secret within the chunk, or across its start (the end of the previous chunk and the start of this one).
+      const seam = overlap.length > 0 ? Buffer.concat([overlap, chunk.subarray(0, keep - 1)]) : undefined;
+      if ((seam && r.hasInBytes(seam)) || r.hasInBytes(chunk) || !sink.write(chunk)) {
         declined = true;
         discard(stream);
         break;
       }
-      overlap = keep > 1 ? Buffer.from(searched.subarray(Math.max(0, searched.length - (keep - 1)))) : overlap;
+      if (keep > 1) overlap = Buffer.from(chunk.length >= keep - 1 ? chunk.subarray(chunk.length - (keep - 1)) : Buffer.concat([overlap, chunk]).subarray(-(keep - 1)));
     }
     const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
     // An empty body has nothing to read either way (as the usual reading: no JSON, no error).

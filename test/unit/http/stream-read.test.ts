@@ -1,0 +1,74 @@
+import { createServer, type Server } from "node:http";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { StatementReader } from "../../../src/engine/row-reader.js";
+import { newPools, RowTable } from "../../../src/engine/row-table.js";
+import { REDACTED } from "../../../src/util/redact.js";
+import { TOKEN, client } from "./helpers.js";
+
+const FIELDS = { id: "AccountId", period: "Period", amount: "Amount" };
+const servers: Server[] = [];
+afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+
+/** A loopback server that sends each body in the given pieces, 20 ms apart, and counts requests. */
+async function piecewise(pieces: (Buffer | string)[], headers: Record<string, string> = {}): Promise<{ url: string; requests: () => number }> {
+  let count = 0;
+  const s = createServer(async (_req, res) => {
+    count++;
+    res.writeHead(200, { "content-type": "application/json", ...headers });
+    for (const p of pieces) {
+      res.write(p);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    res.end();
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, requests: () => count };
+}
+
+const reader = () => new StatementReader("Data", FIELDS, newPools());
+
+describe("HttpClient: bodies read as they stream in", () => {
+  it("hands a statement to the reader chunk by chunk and keeps only its start as text", async () => {
+    const s = await piecewise(['{"Data":[{"AccountId":"a","Peri', 'od":"2026-01","Amount":1.5},{"AccountId":"b",', '"Period":"2026-02","Amount":-2}]}']);
+    const ex = await client(s.url).send({ method: "GET", path: "/s", readStream: reader });
+    expect(s.requests()).toBe(1);
+    const res = ex.response!;
+    expect(res.folded).toBe(true);
+    expect(res.json).toBeUndefined();
+    expect(res.read).toBeInstanceOf(RowTable);
+    expect((res.read as RowTable).records()).toEqual([
+      { AccountId: "a", Period: "2026-01", Amount: 1.5 },
+      { AccountId: "b", Period: "2026-02", Amount: -2 },
+    ]);
+    expect(res.text.startsWith('{"Data":[{"AccountId":"a"')).toBe(true);
+  });
+
+  it("sends the request again, read and redacted the usual way, when a secret is split between two chunks", async () => {
+    const half = Math.floor(TOKEN.length / 2);
+    const s = await piecewise([`{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1,"Note":"${TOKEN.slice(0, half)}`, `${TOKEN.slice(half)}"}]}`]);
+    const ex = await client(s.url).send({ method: "GET", path: "/s", readStream: reader });
+    expect(s.requests()).toBe(2);
+    expect(ex.response!.read).toBeUndefined();
+    expect((ex.response!.json as { Data: { Note: string }[] }).Data[0].Note).toBe(REDACTED);
+    expect(JSON.stringify(ex)).not.toContain(TOKEN.slice(0, 8));
+  });
+
+  it("sends the request again for a body the reader declines (a byte order mark)", async () => {
+    const s = await piecewise([Buffer.from([0xef, 0xbb, 0xbf]), '{"Data":[]}']);
+    const ex = await client(s.url).send({ method: "GET", path: "/s", readStream: reader });
+    expect(s.requests()).toBe(2);
+    expect(ex.response!.byteOrderMark).toBe(true);
+    expect(ex.response!.json).toEqual({ Data: [] });
+  });
+
+  it("reads a compressed body the usual way, in one request", async () => {
+    const s = await piecewise([gzipSync('{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]}')], { "content-encoding": "gzip" });
+    const ex = await client(s.url).send({ method: "GET", path: "/s", readStream: reader });
+    expect(s.requests()).toBe(1);
+    expect(ex.response!.read).toBeUndefined();
+    expect(ex.response!.json).toEqual({ Data: [{ AccountId: "a", Period: "2026-01", Amount: 1 }] });
+  });
+});
