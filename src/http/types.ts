@@ -45,9 +45,9 @@ export interface HttpRequest {
   /**
    * Reads a 200 body chunk by chunk as it arrives instead of parsing it into `json` (the sync's
    * large statements, see engine/row-reader.ts), so the body is never held whole. Given the
-   * Content-Length when there is one. When the sink declines the body (`write` or `end` says so),
-   * or the body holds a secret or is content-encoded, the request is sent once more and read the
-   * usual way (the second attempt is an ordinary exchange). The sink's value lands in
+   * Content-Length when there is one. When the sink declines the body (`write` or `end` says so) or
+   * the body holds a secret, the request is sent once more and read the usual way (the second
+   * attempt is an ordinary exchange); a content-encoded body is read the usual way at once. The sink's value lands in
    * `response.read`; `json` stays absent.
    */
   readStream?: (expectedBytes: number | undefined) => BodySink;
