@@ -177,13 +177,6 @@ export class RowTable implements RowsLike {
     giveBlock(block);
   }
 
-  /** Bytes the table holds (columns and odd rows), for the bench and the tests. */
-  get heldBytes(): number {
-    let odd = 0;
-    for (const t of this.odd.values()) odd += t.length * 2;
-    return this.ids.byteLength + this.periods.byteLength + this.amounts.byteLength + odd;
-  }
-
   digest(): RowDigest {
     let a = 0;
     let b = 0;

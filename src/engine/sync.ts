@@ -295,7 +295,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       if (res?.status === 200) table = read ?? RowTable.from(res.json, src.dataField, fieldsOf(op), pools);
       else read?.release();
       if (res) {
-        // A 200 read from its bytes, or parsed and now in the table: either way no body outlives this point.
+        // A 200 read as it streamed in, or parsed and now in the table: either way no body outlives this point.
         delete res.read;
         if (res.status === 200 && res.json !== undefined) {
           delete res.json;
