@@ -76,13 +76,6 @@ export class StatementReader {
   }
 }
 
-/** A whole body at once (tests, and bodies that arrived whole). */
-export function readRowTable(body: Buffer, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
-  const r = new StatementReader(dataField, fields, pools, body.length);
-  r.write(body);
-  return r.end();
-}
-
 class Reader {
   private i = 0;
   private n = 0;

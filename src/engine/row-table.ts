@@ -28,11 +28,6 @@ export class Interner {
     return i;
   }
 
-  /** Index of a string already seen, or undefined. */
-  find(s: string): number | undefined {
-    return this.index.get(s);
-  }
-
   name(i: number): string {
     return this.names[i];
   }

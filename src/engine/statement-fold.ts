@@ -22,8 +22,8 @@ export interface ChartIndex {
   /** Account id -> account type (first record of an id wins). */
   typeOf: Map<string, string>;
   /** The same by interned id (the company's pools): 1 for a listed account, and its type. */
-  listed?: Uint8Array;
-  typeAt?: (string | undefined)[];
+  listed: Uint8Array;
+  typeAt: (string | undefined)[];
 }
 
 export interface StatementFold {
@@ -32,8 +32,6 @@ export interface StatementFold {
   digest?: RowDigest;
   /** Unsplit statements only: the rows, compact. */
   table?: RowTable;
-  /** Shared pass, splits, chart read: rows naming a listed account. */
-  knownRows?: number;
   /** Shared pass, splits: the split holds the same amounts as the unsplit statement (listed accounts only). */
   sameAsWhole?: boolean;
 }
@@ -67,8 +65,6 @@ export interface SplitSums {
   all: CellSums;
   /** Only the top-level splits (parents not among the splits); undefined when every split is top-level. */
   top?: CellSums;
-  /** Splits added to the sums. */
-  added: number;
 }
 
 const firstOf = (cur: FirstRow | undefined, key: string, index: number): boolean =>
@@ -77,22 +73,18 @@ const firstOf = (cur: FirstRow | undefined, key: string, index: number): boolean
 /** Records the accuracy facts of one usable statement response. */
 export function foldAccountFacts(facts: AccountFacts, table: RowTable, chart: ChartIndex, allowed: readonly string[], key: string): void {
   facts.responses++;
-  const listed = chart.listed;
-  const typeAt = chart.typeAt;
+  const { listed, typeAt } = chart;
   for (let i = 0; i < table.length; i++) {
     const idx = table.idIndex(i);
     if (idx === undefined) continue;
-    // By interned index when the chart was interned in these pools, by string otherwise.
-    const known = listed ? idx < listed.length && listed[idx] === 1 : chart.ids.has(table.id(i)!);
-    if (!known) {
+    if (idx >= listed.length || listed[idx] !== 1) {
       const id = table.id(i)!;
       facts.unknown.set(id, (facts.unknown.get(id) ?? 0) + 1);
       if (firstOf(facts.firstUnknown, key, i)) facts.firstUnknown = { key, index: i, record: JSON.stringify(table.record(i)) };
       continue;
     }
-    if (allowed.length === 0) continue;
-    const type = typeAt ? typeAt[idx] : chart.typeOf.get(table.id(i)!);
-    if (type !== undefined && !allowed.includes(type)) {
+    const type = typeAt[idx];
+    if (allowed.length > 0 && type !== undefined && !allowed.includes(type)) {
       const id = table.id(i)!;
       if (!facts.misplaced.has(id)) facts.misplaced.set(id, type);
       if (firstOf(facts.firstMisplaced, key, i)) facts.firstMisplaced = { key, index: i, record: JSON.stringify(table.record(i)) };
@@ -115,8 +107,9 @@ export function wholeSums(table: RowTable, pools: RowPools, known: ((id: number)
 }
 
 /**
- * Folds one usable split into its parameter's sums: whether it equals the unsplit statement, and
- * (when `sums` is given) its amounts into the all/top-level totals.
+ * Folds one usable split into its parameter's sums: returns whether it equals the unsplit statement
+ * (over listed accounts, with at least one such row), and adds (when `sums` is given) its amounts
+ * into the all/top-level totals.
  */
 export function foldSplit(
   table: RowTable,
@@ -125,7 +118,7 @@ export function foldSplit(
   sums: { all: CellSums; top?: CellSums; topLevel: boolean } | undefined,
   /** A sum of the whole's shape to work in (cleared here), so that a pass does not allocate one per split. */
   scratch: CellSums = whole.empty(),
-): { knownRows: number; sameAsWhole: boolean } {
+): boolean {
   const cells = scratch;
   cells.clear();
   const knownRows = addRows(cells, table, known);
@@ -134,5 +127,5 @@ export function foldSplit(
     sums.all.addAll(cells);
     if (sums.top && sums.topLevel) sums.top.addAll(cells);
   }
-  return { knownRows, sameAsWhole };
+  return sameAsWhole;
 }

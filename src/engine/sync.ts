@@ -218,8 +218,11 @@ export function chartOperation(ops: readonly Operation[]): Operation | undefined
   return ops.find((o) => o.profile.role === "list" && o.profile.idField !== undefined && o.profile.idField === rowId);
 }
 
-/** The chart of accounts of a complete walk: ids and each account's type. */
-export function chartIndex(op: Operation, walk: ListWalk, typeField: string): ChartIndex | undefined {
+/**
+ * The chart of accounts of a complete walk: ids and each account's type, also by interned id (the
+ * chart's ids are interned here first, which also puts them in the split sums' grid).
+ */
+export function chartIndex(op: Operation, walk: ListWalk, typeField: string, pools: RowPools): ChartIndex | undefined {
   if (!walk.complete) return undefined;
   const idField = op.profile.idField!;
   const ids = new Set<string>();
@@ -233,7 +236,14 @@ export function chartIndex(op: Operation, walk: ListWalk, typeField: string): Ch
     const type = rec[typeField];
     if (typeof type === "string" && !typeOf.has(id)) typeOf.set(id, type);
   }
-  return { op, ids, typeOf };
+  const indexes = [...ids].map((id) => pools.ids.intern(id));
+  const listed = new Uint8Array(pools.ids.size);
+  const typeAt: (string | undefined)[] = new Array(pools.ids.size);
+  for (const i of indexes) {
+    listed[i] = 1;
+    typeAt[i] = typeOf.get(pools.ids.name(i));
+  }
+  return { op, ids, typeOf, listed, typeAt };
 }
 
 /** A promise with its resolver. */
@@ -278,17 +288,16 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
     if (!chartOp || !lists.includes(chartOp)) chartRead.resolve(undefined);
     if (!splitOp || !basisOfSplits || !statements.includes(splitOp)) wholeRead.resolve(undefined);
     let whole: { sums: ReturnType<typeof wholeSums>; scratch: ReturnType<typeof wholeSums> } | undefined;
-    // Interned ids of listed accounts as flags (interning the chart first also puts its ids in the sums' grid).
-    let knownFlags: Uint8Array | undefined;
+    // Listed accounts by interned id, once the chart is read (without a chart every row counts).
     const known = () => {
-      const flags = knownFlags;
+      const flags = c.chart?.listed;
       return flags ? (id: number) => id < flags.length && flags[id] === 1 : undefined;
     };
 
     /** Reads a statement response into its fold and lets go of the body. */
     const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
-      // Never through the request cache: the body is not kept, so nothing may reuse the exchange for it.
-      const exchange = await data.statement(op, company, query, true, (expected) => new StatementReader(src.dataField, fieldsOf(op), pools, expected));
+      // Read as it streams in (a request with a reader never goes through the request cache).
+      const exchange = await data.statement(op, company, query, fresh, (expected) => new StatementReader(src.dataField, fieldsOf(op), pools, expected));
       const res = exchange.response;
       let table: RowTable | undefined;
       const read = res?.read instanceof RowTable ? res.read : undefined;
@@ -360,18 +369,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         }
         c.lists.push(walk);
         if (op === chartOp) {
-          c.chart = chartIndex(op, walk, src.accountTypeField);
-          if (c.chart) {
-            const ids = [...c.chart.ids].map((id) => pools.ids.intern(id));
-            knownFlags = new Uint8Array(pools.ids.size);
-            const typeAt: (string | undefined)[] = new Array(pools.ids.size);
-            for (const i of ids) {
-              knownFlags[i] = 1;
-              typeAt[i] = c.chart.typeOf.get(pools.ids.name(i));
-            }
-            c.chart.listed = knownFlags;
-            c.chart.typeAt = typeAt;
-          }
+          c.chart = chartIndex(op, walk, src.accountTypeField, pools);
           chartRead.resolve(c.chart);
         }
         const ids = idsOf(walk);
@@ -388,7 +386,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
                 return { sums: w, scratch: w.empty() };
               })();
               if (param === src.parameters.classId) {
-                sums = { whole: whole.sums, all: whole.sums.empty(), ...(tops.size < ids.length ? { top: whole.sums.empty() } : {}), added: 0 };
+                sums = { whole: whole.sums, all: whole.sums.empty(), ...(tops.size < ids.length ? { top: whole.sums.empty() } : {}) };
                 splitSums.set(param, sums);
               }
             }
@@ -400,10 +398,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
                 else query.departmentId = id;
                 const { fetch, table } = await fetchStatement(splitOp, query, { parameter: param, id, list: op });
                 if (!fresh && whole && table) {
-                  const r = foldSplit(table, whole.sums, known(), sums ? { all: sums.all, top: sums.top, topLevel: tops.has(id) } : undefined, whole.scratch);
-                  fetch.fold.knownRows = r.knownRows;
-                  fetch.fold.sameAsWhole = r.sameAsWhole;
-                  if (sums) sums.added++;
+                  fetch.fold.sameAsWhole = foldSplit(table, whole.sums, known(), sums ? { all: sums.all, top: sums.top, topLevel: tops.has(id) } : undefined, whole.scratch);
                 }
                 // A split is folded by now: its rows go.
                 table?.release();

@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { unbalancedPeriods } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import { chartOf, listSome, sharedSync, unsplit } from "../support/sync-data.js";
+import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -23,7 +23,7 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     let periods = 0;
     for (const c of pass.companies) {
-      const chart = chartOf(c);
+      const chart = c.chart;
       if (!chart) continue;
       for (const s of unsplit(c).filter((x) => ops.includes(x.op))) {
         const rows = s.fold.table;

@@ -2,7 +2,7 @@ import { statementKey } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { chartOf, listSome, rowPointer, sharedSync } from "../support/sync-data.js";
+import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -20,7 +20,7 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     let judged = 0;
     for (const c of pass.companies) {
-      const chart = chartOf(c);
+      const chart = c.chart;
       if (!chart) continue; // the chart could not be read to its end: schema.reference-lists says why
       // One finding per statement operation, naming every unknown id seen in any of its responses.
       // In statement order (by operation key), as the responses are listed.

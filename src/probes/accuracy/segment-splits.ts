@@ -4,7 +4,7 @@ import type { RowTable } from "../../engine/row-table.js";
 import { parentMap } from "../../engine/sync.js";
 import { CENT, ignoredAmong } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import { chartOf, listSome, sharedSync } from "../support/sync-data.js";
+import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -24,7 +24,7 @@ export const probe: Probe = {
     const notes: string[] = [];
     for (const c of pass.companies) {
       // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
-      const chart = chartOf(c);
+      const chart = c.chart;
       for (const param of [names.budgetId, names.classId, names.departmentId]) {
         const splits = c.statements.filter((s) => s.split?.parameter === param);
         if (splits.length === 0) continue;

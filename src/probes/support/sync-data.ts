@@ -3,7 +3,6 @@
  * types) and what the pass folded out of each statement response (see engine/statement-fold.ts).
  * Nothing here sends a request of its own.
  */
-import type { ChartIndex } from "../../engine/statement-fold.js";
 import { chartOperation as chartOfOperations, idsOf, metricBody, METRIC_IDS_PER_REQUEST, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
 import type { Operation, ProbeContext } from "../types.js";
 
@@ -26,11 +25,6 @@ export async function syncMetricBody(ctx: ProbeContext, op: Operation, company: 
 /** The list whose ids the statement rows refer to (the chart of accounts). */
 export function chartOperation(ctx: ProbeContext): Operation | undefined {
   return chartOfOperations(ctx.contract.operations);
-}
-
-/** The company's chart of accounts from the pass, when the walk reached its end. */
-export function chartOf(c: CompanySync): ChartIndex | undefined {
-  return c.chart;
 }
 
 /** The unsplit statement requests of a company (one per operation and basis). */

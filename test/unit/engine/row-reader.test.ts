@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { readRowTable, StatementReader } from "../../../src/engine/row-reader.js";
-import { newPools, RowTable, type RowFields } from "../../../src/engine/row-table.js";
+import { StatementReader } from "../../../src/engine/row-reader.js";
+import { newPools, RowTable, type RowFields, type RowPools } from "../../../src/engine/row-table.js";
+
+/** A whole body handed to the reader as one chunk. */
+function readRowTable(body: Buffer, dataField: string, fields: RowFields, pools: RowPools): RowTable | undefined {
+  const r = new StatementReader(dataField, fields, pools, body.length);
+  r.write(body);
+  return r.end();
+}
 
 const FIELDS: RowFields = { id: "AccountId", period: "Period", amount: "Amount" };
 
