@@ -24,9 +24,9 @@ const BIN = join(ROOT, "bin", "reach-check.js");
 const SELF = fileURLToPath(import.meta.url);
 const NOW = "2026-11-15T12:00:00Z";
 const CONCURRENCY = 4;
-/** Writes the process's peak RSS (KiB) to fd 3 at exit. */
+/** Writes the process's peak RSS (KiB) and CPU time (µs) to fd 3 at exit, as "rss user system". */
 const MAXRSS_PRELOAD =
-  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,String(process.resourceUsage().maxRSS))}catch{}})';
+  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{try{const u=process.resourceUsage();writeSync(3,`${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}`)}catch{}})';
 
 const dist = (path) => import(pathToFileURL(join(DIST, path)).href);
 const median = (xs) => {
@@ -44,6 +44,9 @@ async function partnerRole(size) {
   const token = await new Promise((resolve) => process.once("message", (m) => resolve(m.token)));
   const app = createPartner({ size, now: new Date(NOW), accessToken: token });
   let log = [];
+  // How busy the partner was since the last take-log: event-loop utilisation and CPU time. A run
+  // that leaves the partner idle is slower than the crawler for reasons of scheduling, not CPU.
+  let since = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
   const handler = (req) => {
     const auth = req.headers.authorization;
     log.push({
@@ -57,8 +60,12 @@ async function partnerRole(size) {
   const server = await startServer(handler, { host: "127.0.0.1", port: 0 });
   process.on("message", (m) => {
     if (m.type === "take-log") {
-      process.send({ type: "log", log });
+      const elu = performance.eventLoopUtilization(since.elu);
+      const cpu = process.cpuUsage(since.cpu);
+      const wallMs = performance.now() - since.at;
+      process.send({ type: "log", log, busy: { elu: elu.utilization, cpuShare: (cpu.user + cpu.system) / 1000 / wallMs } });
       log = [];
+      since = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
     } else if (m.type === "stop") {
       server.close().then(() => process.exit(0));
     }
@@ -82,7 +89,10 @@ async function crawlRole() {
       else if (r.auth === "other") headers.authorization = "Bearer bench-not-a-token";
       if (r.contentType) headers["content-type"] = r.contentType;
       const res = await request(job.baseUrl + r.path, { dispatcher: agent, method: r.method, headers, body: r.body });
-      bytes += (await res.body.arrayBuffer()).byteLength;
+      // Read first, then add: `bytes += await …` would add to the total as it was before the wait,
+      // losing what the other workers added meanwhile.
+      const read = (await res.body.arrayBuffer()).byteLength;
+      bytes += read;
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
@@ -103,7 +113,8 @@ function startPartnerProcess(size, token) {
   child.send({ token });
   return nextMessage().then((ready) => ({
     baseUrl: ready.baseUrl,
-    takeLog: () => (child.send({ type: "take-log" }), nextMessage().then((m) => m.log)),
+    /** The requests logged since the last call, and how busy the partner was meanwhile. */
+    takeLog: () => (child.send({ type: "take-log" }), nextMessage().then((m) => ({ log: m.log, busy: m.busy }))),
     stop: () => new Promise((resolve) => (child.once("exit", resolve), child.send({ type: "stop" }))),
   }));
 }
@@ -130,7 +141,8 @@ function timed(args, { env = {}, rss = false } = {}) {
     child.on("close", (code) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      resolve({ ms, code, stdout, stderr, rssMiB: rssText ? Number(rssText) / 1024 : undefined });
+      const [rssKiB, userUs, systemUs] = rssText.split(" ").map(Number);
+      resolve({ ms, code, stdout, stderr, rssMiB: rssText ? rssKiB / 1024 : undefined, cpuMs: rssText ? (userUs + systemUs) / 1000 : undefined });
     });
   });
 }
@@ -173,21 +185,21 @@ async function measureRun(size, runs) {
       const warm = await timed(args, { env });
       // Exit 1 (not ready) still measures; the verdict column shows it.
       if (warm.code !== 0 && warm.code !== 1) throw new Error(`reach-check run against the ${size} partner exited ${warm.code}: ${warm.stderr.slice(0, 500)}`);
-      await partner.takeLog();
     }
     const checker = [];
     const crawler = [];
     let requests;
+    await partner.takeLog();
     for (let i = 0; i < runs; i++) {
       const r = await timed(args, { env, rss: true });
       if (r.code !== 0 && r.code !== 1) throw new Error(`reach-check run exited ${r.code}: ${r.stderr.slice(0, 500)}`);
       const report = JSON.parse(r.stdout);
       const sent = await partner.takeLog();
-      requests ??= sent;
-      checker.push({ wallMs: r.ms, inRunMs: report.durationMs, rssMiB: r.rssMiB, verdict: report.verdict, requests: sent.length });
+      requests ??= sent.log;
+      checker.push({ wallMs: r.ms, inRunMs: report.durationMs, rssMiB: r.rssMiB, cpuMs: r.cpuMs, verdict: report.verdict, requests: sent.log.length, partnerBusy: sent.busy });
       // The crawler replays exactly what the first measured run sent, with the same concurrency.
-      crawler.push(await crawl(partner.baseUrl, requests, token));
-      await partner.takeLog();
+      const c = await crawl(partner.baseUrl, requests, token);
+      crawler.push({ ...c, partnerBusy: (await partner.takeLog()).busy });
     }
     const m = {
       size,
@@ -200,6 +212,10 @@ async function measureRun(size, runs) {
       crawlerWallMs: median(crawler.map((c) => c.wallMs)),
       crawlerFetchMs: median(crawler.map((c) => c.ms)),
       peakRssMiB: median(checker.map((c) => c.rssMiB)),
+      checkerCpuMs: median(checker.map((c) => c.cpuMs)),
+      // Share of the wall time the partner's event loop was busy, during the run and the crawl.
+      partnerBusyRun: median(checker.map((c) => c.partnerBusy.elu)),
+      partnerBusyCrawl: median(crawler.map((c) => c.partnerBusy.elu)),
     };
     return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs };
   } finally {
@@ -307,7 +323,7 @@ async function main(argv) {
   lines.push(`reach-check bench (Node ${process.version}, medians, concurrency ${CONCURRENCY}, loopback)`, "");
   if (out.run.length > 0) lines.push(
     table([
-      ["partner", "runs", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB"],
+      ["partner", "runs", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB", "partner busy run/crawl %"],
       ...out.run.map((r) => [
         r.size,
         r.runs,
@@ -321,6 +337,7 @@ async function main(argv) {
         fmt(r.crawlerFetchMs),
         fmt(r.ratioInRun, 2),
         fmt(r.peakRssMiB, 1),
+        `${fmt(r.partnerBusyRun * 100)}/${fmt(r.partnerBusyCrawl * 100)}`,
       ]),
     ]),
   );
