@@ -61,6 +61,33 @@ describe("readRowTable", () => {
     expect(read!.id(4)).toBe("acc-4041");
   });
 
+  it("reads rows in the usual compact spelling and every near miss of it as JSON.parse does", () => {
+    // Each row starts like `{"AccountId":"…","Period":"…","Amount":…}` and departs from it at one place.
+    const rows = [
+      '{"AccountId":"acc-1","Period":"2026-01","Amount":-0}',
+      '{"AccountId":"acc-1","Period":"2026-02","Amount":2.5e-3}',
+      '{"AccountId":"acc-1","Period":"2026-03","Amount":7 }',
+      '{"AccountId":"acc-1","Period":"2026-04","Amount":7,"Memo":"x"}',
+      '{"AccountId":"acc-\\\\2","Period":"2026-04","Amount":1}',
+      '{"AccountId":"acc-2","Period":"2026-\\u0030","Amount":1}',
+      '{"AccountId":"acc-2","Period":"2026-05" ,"Amount":1}',
+      '{"AccountId":"acc-2","Period":"2026-05","Amount":"1"}',
+      '{"AccountId":"acc-2","Period":"2026-05","Amounts":1}',
+      '{"AccountId":"acc-2","Period":7,"Amount":1}',
+      '{"AccountId":"acc-a-very-long-account-identifier-0000000000000001","Period":"2026-06","Amount":123.45}',
+      '{"AccountId":"","Period":"","Amount":0}',
+    ];
+    const text = `{"Data":[${rows.join(",")}]}`;
+    const { read, parsed } = both(text);
+    expect(read).toBeDefined();
+    expect(records(read)).toEqual(records(parsed));
+    expect(read!.id(4)).toBe("acc-\\2");
+    expect(read!.period(5)).toBe("2026-0");
+    // A raw control character inside a value is invalid JSON, whichever spelling the row has.
+    expect(readRowTable(Buffer.from('{"Data":[{"AccountId":"acc\t1","Period":"2026-01","Amount":1}]}'), "Data", FIELDS, newPools())).toBeUndefined();
+    expect(readRowTable(Buffer.from('{"Data":[{"AccountId":"acc-1","Period":"2026\n01","Amount":1}]}'), "Data", FIELDS, newPools())).toBeUndefined();
+  });
+
   it("gives the same number as JSON.parse for every literal form", () => {
     const literals = ["0", "-0", "0.1", "0.30000000000000004", "1234567.891", "-99.995", "1E2", "2.5e-7", "9007199254740993", "123456789012345.67", "0.000001", "1.7976931348623157e308"];
     for (const lit of literals) {
