@@ -32,6 +32,11 @@ export class Interner {
     return this.names[i];
   }
 
+  /** Every string, by index. */
+  all(): readonly string[] {
+    return this.names;
+  }
+
   get size(): number {
     return this.names.length;
   }
@@ -160,6 +165,40 @@ export class RowTable implements RowsLike {
   /** The same rows in columns of their own, exactly their length (for a table kept for the whole run). */
   compact(): RowTable {
     return new RowTable(this.pools, this.fields, this.ids.slice(), this.periods.slice(), this.amounts.slice(), new Map(this.odd));
+  }
+
+  /**
+   * A table from columns read by another thread (row-reader-thread.ts), whose id and period
+   * indexes point into `idNames` and `periodNames`: interned into `pools`, in a pooled block of
+   * this thread (the caller may hand `parts`' memory back to where it came from afterwards).
+   */
+  static rebase(
+    pools: RowPools,
+    fields: RowFields,
+    parts: { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string>; idNames: readonly string[]; periodNames: readonly string[] },
+  ): RowTable {
+    const n = parts.amounts.length;
+    const block = takeBlock(n * 16);
+    const amounts = new Float64Array(block, 0, n);
+    const ids = new Uint32Array(block, n * 8, n);
+    const periods = new Uint32Array(block, n * 12, n);
+    amounts.set(parts.amounts);
+    const idMap = Uint32Array.from(parts.idNames, (name) => pools.ids.intern(name));
+    const periodMap = Uint32Array.from(parts.periodNames, (name) => pools.periods.intern(name));
+    const fromIds = parts.ids;
+    const fromPeriods = parts.periods;
+    for (let i = 0; i < n; i++) {
+      const id = fromIds[i];
+      const period = fromPeriods[i];
+      ids[i] = id === NONE ? NONE : idMap[id];
+      periods[i] = period === NONE ? NONE : periodMap[period];
+    }
+    return new RowTable(pools, fields, ids, periods, amounts, parts.odd);
+  }
+
+  /** The columns and odd rows as they are (views, no copy), to hand the table to another thread. */
+  parts(): { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string> } {
+    return { ids: this.ids, periods: this.periods, amounts: this.amounts, odd: this.odd };
   }
 
   /** Gives the columns' memory back for reuse; the table is empty afterwards. */

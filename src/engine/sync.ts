@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
 import { remainderFromSums, topLevelIds, type Remainder } from "../probes/support/accuracy.js";
-import { StatementReader } from "./row-reader.js";
+import { statementReader } from "./row-reader-thread.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
 import {
@@ -297,7 +297,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
     /** Reads a statement response into its fold and lets go of the body. */
     const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
       // Read as it streams in (a request with a reader never goes through the request cache).
-      const exchange = await data.statement(op, company, query, fresh, (expected) => new StatementReader(src.dataField, fieldsOf(op), pools, expected));
+      const exchange = await data.statement(op, company, query, fresh, (expected) => statementReader(src.dataField, fieldsOf(op), pools, expected));
       const res = exchange.response;
       let table: RowTable | undefined;
       const read = res?.read instanceof RowTable ? res.read : undefined;

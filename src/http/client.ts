@@ -586,32 +586,42 @@ class UndiciHttpClient implements HttpClient {
     let overlap = Buffer.alloc(0);
     const keep = r.longestSpelling();
     let declined = false;
-    for await (const piece of stream) {
-      const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-      size += chunk.length;
-      if (size > this.limits.maxBodyBytes) {
-        discard(stream);
-        throw new BodyError("body-too-large", `more than ${this.limits.maxBodyBytes} bytes`);
+    let ended = false;
+    try {
+      for await (const piece of stream) {
+        const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        size += chunk.length;
+        if (size > this.limits.maxBodyBytes) {
+          discard(stream);
+          throw new BodyError("body-too-large", `more than ${this.limits.maxBodyBytes} bytes`);
+        }
+        if (headSize < headBytes) {
+          head.push(Buffer.from(chunk.subarray(0, headBytes - headSize)));
+          headSize += Math.min(chunk.length, headBytes - headSize);
+        }
+        // A secret within the chunk, or across its start (the end of the previous chunk and the start of this one).
+        const seam = overlap.length > 0 ? Buffer.concat([overlap, chunk.subarray(0, keep - 1)]) : undefined;
+        if ((seam && r.hasInBytes(seam)) || r.hasInBytes(chunk) || !sink.write(chunk)) {
+          declined = true;
+          discard(stream);
+          break;
+        }
+        if (keep > 1) overlap = Buffer.from(chunk.length >= keep - 1 ? chunk.subarray(chunk.length - (keep - 1)) : Buffer.concat([overlap, chunk]).subarray(-(keep - 1)));
+        // A sink that reads elsewhere (another thread) may ask the socket to wait for it.
+        const wait = sink.backlog?.();
+        if (wait) await wait;
       }
-      if (headSize < headBytes) {
-        head.push(Buffer.from(chunk.subarray(0, headBytes - headSize)));
-        headSize += Math.min(chunk.length, headBytes - headSize);
-      }
-      // A secret within the chunk, or across its start (the end of the previous chunk and the start of this one).
-      const seam = overlap.length > 0 ? Buffer.concat([overlap, chunk.subarray(0, keep - 1)]) : undefined;
-      if ((seam && r.hasInBytes(seam)) || r.hasInBytes(chunk) || !sink.write(chunk)) {
-        declined = true;
-        discard(stream);
-        break;
-      }
-      if (keep > 1) overlap = Buffer.from(chunk.length >= keep - 1 ? chunk.subarray(chunk.length - (keep - 1)) : Buffer.concat([overlap, chunk]).subarray(-(keep - 1)));
+      const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
+      // An empty body has nothing to read either way (as the usual reading: no JSON, no error).
+      if (size === 0 && !declined) return base;
+      if (declined) return { ...base, text: "", streamDeclined: true };
+      ended = true;
+      const read: unknown = await sink.end();
+      if (read === undefined) return { ...base, text: "", streamDeclined: true };
+      return { ...base, folded: true, read };
+    } finally {
+      if (!ended) sink.abort?.();
     }
-    const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
-    // An empty body has nothing to read either way (as the usual reading: no JSON, no error).
-    if (size === 0 && !declined) return base;
-    const read = declined ? undefined : sink.end();
-    if (read === undefined) return { ...base, text: "", streamDeclined: true };
-    return { ...base, folded: true, read };
   }
 
   private deadlinePassed(p: Prepared, id: number): Exchange {

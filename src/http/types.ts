@@ -57,8 +57,12 @@ export interface HttpRequest {
 export interface BodySink {
   /** False: declined, send no more. */
   write(chunk: Buffer): boolean;
-  /** The value read, or undefined when declined at the end. */
+  /** A promise when the sink has more unread bytes than it wants: the body is read on once it settles. */
+  backlog?(): Promise<void> | undefined;
+  /** The value read (or a promise of it), or undefined when declined at the end. */
   end(): unknown;
+  /** The body will not be read to its end (declined, failed, aborted): the sink lets go of what it holds. */
+  abort?(): void;
 }
 
 export type TransportErrorCode =

@@ -54,6 +54,16 @@ export function giveBlock(block: ArrayBufferLike): void {
   }
 }
 
+/**
+ * Gives back a block that was taken here but has been to another thread and back (a transfer
+ * makes a new ArrayBuffer object of the same memory): it joins the pool like one of ours.
+ */
+export function adoptBlock(block: ArrayBuffer): void {
+  if (block.byteLength < MIN_POOLED) return;
+  ours.add(block);
+  giveBlock(block);
+}
+
 /** Bytes held as spare blocks (for tests and the bench). */
 export function spareBlockBytes(): number {
   return spareBytes;

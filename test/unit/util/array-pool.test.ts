@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { giveBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
+import { adoptBlock, giveBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
 
 describe("the large block pool", () => {
   it("hands a given-back block out again for a request it fits", () => {
@@ -28,5 +28,18 @@ describe("the large block pool", () => {
     for (const b of blocks) giveBlock(b);
     expect(spareBlockBytes()).toBeLessThanOrEqual(24 * MIN_POOLED);
     expect(spareBlockBytes()).toBeGreaterThan(12 * MIN_POOLED);
+  });
+
+  it("takes back a block that comes home from another thread as a new object", () => {
+    // A transfer to a worker and back gives the same memory as a new ArrayBuffer object.
+    const returned = structuredClone(takeBlock(3 * MIN_POOLED), { transfer: [] });
+    const before = spareBlockBytes();
+    giveBlock(returned);
+    expect(spareBlockBytes()).toBe(before);
+    adoptBlock(returned);
+    expect(spareBlockBytes()).toBe(before + 3 * MIN_POOLED);
+    expect(takeBlock(3 * MIN_POOLED)).toBe(returned);
+    adoptBlock(new ArrayBuffer(1024));
+    expect(spareBlockBytes()).toBe(before);
   });
 });

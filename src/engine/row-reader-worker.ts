@@ -1,0 +1,78 @@
+/**
+ * The worker side of row-reader-thread.ts: reads statement bodies with StatementReader off the
+ * main thread. Messages (all from the main thread, answered in order):
+ *   open    a body starts: its reader is made, with interners of its own;
+ *   data    bytes of a body, in a batch buffer that goes back with the `ack` (ok: not declined);
+ *   close   the body has ended: `done` carries the table's columns (their block transferred) and
+ *           the strings its indexes point to, or no table when the body was declined;
+ *   drop    the body was abandoned: its reader lets go of its memory;
+ *   recycle a block of a table sent earlier, back for the next table.
+ */
+import { parentPort } from "node:worker_threads";
+import { adoptBlock } from "../util/array-pool.js";
+import { StatementReader } from "./row-reader.js";
+import { newPools, type RowFields, type RowPools } from "./row-table.js";
+
+export type ToWorker =
+  | { t: "open"; id: number; dataField: string; fields: RowFields; expected?: number }
+  | { t: "data"; id: number; buf: ArrayBuffer; len: number }
+  | { t: "close"; id: number }
+  | { t: "drop"; id: number }
+  | { t: "recycle"; buf: ArrayBuffer };
+
+export type FromWorker =
+  | { t: "ack"; id: number; ok: boolean; buf: ArrayBuffer }
+  | {
+      t: "done";
+      id: number;
+      table?: { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string>; idNames: string[]; periodNames: string[] };
+    };
+
+const port = parentPort;
+if (port) {
+  const open = new Map<number, { reader: StatementReader; pools: RowPools; ok: boolean }>();
+  port.on("message", (m: ToWorker) => {
+    switch (m.t) {
+      case "open": {
+        const pools = newPools();
+        open.set(m.id, { reader: new StatementReader(m.dataField, m.fields, pools, m.expected), pools, ok: true });
+        break;
+      }
+      case "data": {
+        const s = open.get(m.id);
+        if (s?.ok) s.ok = s.reader.write(Buffer.from(m.buf, 0, m.len));
+        const answer: FromWorker = { t: "ack", id: m.id, ok: s?.ok ?? false, buf: m.buf };
+        port.postMessage(answer, [m.buf]);
+        break;
+      }
+      case "close": {
+        const s = open.get(m.id);
+        open.delete(m.id);
+        const table = s?.reader.end();
+        if (!s || !table) {
+          port.postMessage({ t: "done", id: m.id } satisfies FromWorker);
+          break;
+        }
+        const parts = table.parts();
+        const answer: FromWorker = {
+          t: "done",
+          id: m.id,
+          table: { ...parts, idNames: [...s.pools.ids.all()], periodNames: [...s.pools.periods.all()] },
+        };
+        // The three columns are views of one block: it moves to the main thread, which sends it back.
+        const block = parts.amounts.buffer as ArrayBuffer;
+        port.postMessage(answer, block.byteLength > 0 ? [block] : []);
+        break;
+      }
+      case "drop": {
+        const s = open.get(m.id);
+        open.delete(m.id);
+        s?.reader.end()?.release();
+        break;
+      }
+      case "recycle":
+        adoptBlock(m.buf);
+        break;
+    }
+  });
+}
