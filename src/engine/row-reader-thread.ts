@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BodySink } from "../http/types.js";
+import { lendBlock } from "../util/array-pool.js";
 import { StatementReader } from "./row-reader.js";
 import type { FromWorker, ToWorker } from "./row-reader-worker.js";
 import { RowTable, type RowFields, type RowPools } from "./row-table.js";
@@ -85,9 +86,10 @@ class ReaderThread {
     this.close(m.id);
     let table: RowTable | undefined;
     if (m.table && s) {
-      table = RowTable.rebase(s.pools, s.fields, m.table);
+      // The columns stay in the worker's block; once the table is released the block goes back there.
       const block = m.table.amounts.buffer as ArrayBuffer;
-      if (block.byteLength > 0) this.send({ t: "recycle", buf: block }, [block]);
+      if (block.byteLength > 0) lendBlock(block, (b) => !this.dead && this.send({ t: "recycle", buf: b }, [b]));
+      table = RowTable.rebase(s.pools, s.fields, m.table);
     }
     s?.done?.(table);
   }

@@ -9,7 +9,7 @@
  *   recycle a block of a table sent earlier, back for the next table.
  */
 import { parentPort } from "node:worker_threads";
-import { adoptBlock } from "../util/array-pool.js";
+import { adoptBlock, limitSpare } from "../util/array-pool.js";
 import { StatementReader } from "./row-reader.js";
 import { newPools, type RowFields, type RowPools } from "./row-table.js";
 
@@ -30,6 +30,8 @@ export type FromWorker =
 
 const port = parentPort;
 if (port) {
+  // Spare blocks for the next tables: the four bodies in flight take the rest as they need it.
+  limitSpare(16 * 1024 * 1024);
   const open = new Map<number, { reader: StatementReader; pools: RowPools; ok: boolean }>();
   port.on("message", (m: ToWorker) => {
     switch (m.t) {

@@ -168,30 +168,23 @@ export class RowTable implements RowsLike {
   }
 
   /**
-   * A table from columns read by another thread (row-reader-thread.ts), whose id and period
-   * indexes point into `idNames` and `periodNames`: interned into `pools`, in a pooled block of
-   * this thread (the caller may hand `parts`' memory back to where it came from afterwards).
+   * A table over columns read by another thread (row-reader-thread.ts), whose id and period
+   * indexes point into `idNames` and `periodNames`: they are interned into `pools` in place, and the
+   * columns stay where they are (release() gives their block to whatever lendBlock said).
    */
   static rebase(
     pools: RowPools,
     fields: RowFields,
     parts: { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string>; idNames: readonly string[]; periodNames: readonly string[] },
   ): RowTable {
-    const n = parts.amounts.length;
-    const block = takeBlock(n * 16);
-    const amounts = new Float64Array(block, 0, n);
-    const ids = new Uint32Array(block, n * 8, n);
-    const periods = new Uint32Array(block, n * 12, n);
-    amounts.set(parts.amounts);
+    const { ids, periods, amounts } = parts;
     const idMap = Uint32Array.from(parts.idNames, (name) => pools.ids.intern(name));
     const periodMap = Uint32Array.from(parts.periodNames, (name) => pools.periods.intern(name));
-    const fromIds = parts.ids;
-    const fromPeriods = parts.periods;
-    for (let i = 0; i < n; i++) {
-      const id = fromIds[i];
-      const period = fromPeriods[i];
-      ids[i] = id === NONE ? NONE : idMap[id];
-      periods[i] = period === NONE ? NONE : periodMap[period];
+    for (let i = 0; i < amounts.length; i++) {
+      const id = ids[i];
+      const period = periods[i];
+      if (id !== NONE) ids[i] = idMap[id];
+      if (period !== NONE) periods[i] = periodMap[period];
     }
     return new RowTable(pools, fields, ids, periods, amounts, parts.odd);
   }

@@ -11,14 +11,16 @@
 
 /** Blocks below this size are not worth pooling. */
 export const MIN_POOLED = 1024 * 1024;
-/** Spare blocks kept at most, in bytes (a few large bodies and row tables). */
-const MAX_SPARE = 24 * 1024 * 1024;
+/** Spare blocks kept at most, in bytes (a few large bodies and row tables); see limitSpare. */
+let maxSpare = 24 * 1024 * 1024;
 /** Sizes are rounded up to a multiple of this, so that blocks fit more requests. */
 const GRAIN = 1024 * 1024;
 
 const spare: ArrayBuffer[] = [];
 /** Blocks handed out by takeBlock: only those come back into the pool. */
 const ours = new WeakSet<ArrayBuffer>();
+/** Blocks lent by another thread: given back, they go home instead of into the pool. */
+const lent = new WeakMap<ArrayBuffer, (block: ArrayBuffer) => void>();
 let spareBytes = 0;
 
 /** A block of at least `bytes` bytes (its content is whatever it held before). */
@@ -42,11 +44,18 @@ export function takeBlock(bytes: number): ArrayBuffer {
 
 /** Gives a block back for reuse. The caller must not use it, or any view of it, afterwards. */
 export function giveBlock(block: ArrayBufferLike): void {
-  if (!(block instanceof ArrayBuffer) || !ours.has(block) || spare.includes(block)) return;
+  if (!(block instanceof ArrayBuffer)) return;
+  const home = lent.get(block);
+  if (home) {
+    lent.delete(block);
+    home(block);
+    return;
+  }
+  if (!ours.has(block) || spare.includes(block)) return;
   spare.push(block);
   spareBytes += block.byteLength;
   // Over the cap: drop the smallest spare blocks first (the large ones are the expensive ones).
-  while (spareBytes > MAX_SPARE && spare.length > 0) {
+  while (spareBytes > maxSpare && spare.length > 0) {
     let smallest = 0;
     for (let i = 1; i < spare.length; i++) if (spare[i].byteLength < spare[smallest].byteLength) smallest = i;
     spareBytes -= spare[smallest].byteLength;
@@ -62,6 +71,16 @@ export function adoptBlock(block: ArrayBuffer): void {
   if (block.byteLength < MIN_POOLED) return;
   ours.add(block);
   giveBlock(block);
+}
+
+/** A block another thread lent: giveBlock sends it back through `home` instead of keeping it. */
+export function lendBlock(block: ArrayBuffer, home: (block: ArrayBuffer) => void): void {
+  lent.set(block, home);
+}
+
+/** Sets the cap on spare blocks of this thread (a worker that reads a few bodies at once needs less). */
+export function limitSpare(bytes: number): void {
+  maxSpare = bytes;
 }
 
 /** Bytes held as spare blocks (for tests and the bench). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adoptBlock, giveBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
+import { adoptBlock, giveBlock, lendBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
 
 describe("the large block pool", () => {
   it("hands a given-back block out again for a request it fits", () => {
@@ -40,6 +40,17 @@ describe("the large block pool", () => {
     expect(spareBlockBytes()).toBe(before + 3 * MIN_POOLED);
     expect(takeBlock(3 * MIN_POOLED)).toBe(returned);
     adoptBlock(new ArrayBuffer(1024));
+    expect(spareBlockBytes()).toBe(before);
+  });
+
+  it("sends a lent block home when it is given back, once, instead of keeping it", () => {
+    const block = new ArrayBuffer(2 * MIN_POOLED);
+    const home: ArrayBuffer[] = [];
+    lendBlock(block, (b) => home.push(b));
+    const before = spareBlockBytes();
+    giveBlock(block);
+    giveBlock(block);
+    expect(home).toEqual([block]);
     expect(spareBlockBytes()).toBe(before);
   });
 });
