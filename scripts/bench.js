@@ -44,9 +44,9 @@ async function partnerRole(size) {
   const token = await new Promise((resolve) => process.once("message", (m) => resolve(m.token)));
   const app = createPartner({ size, now: new Date(NOW), accessToken: token });
   let log = [];
-  // How busy the partner was since the last take-log: event-loop utilisation and CPU time. A run
-  // that leaves the partner idle is slower than the crawler for reasons of scheduling, not CPU.
-  let since = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
+  // How busy the partner's event loop was since the last take-log. A run that leaves the partner
+  // idle is slower than the crawler for reasons of scheduling, not CPU.
+  let since = performance.eventLoopUtilization();
   const handler = (req) => {
     const auth = req.headers.authorization;
     log.push({
@@ -60,12 +60,9 @@ async function partnerRole(size) {
   const server = await startServer(handler, { host: "127.0.0.1", port: 0 });
   process.on("message", (m) => {
     if (m.type === "take-log") {
-      const elu = performance.eventLoopUtilization(since.elu);
-      const cpu = process.cpuUsage(since.cpu);
-      const wallMs = performance.now() - since.at;
-      process.send({ type: "log", log, busy: { elu: elu.utilization, cpuShare: (cpu.user + cpu.system) / 1000 / wallMs } });
+      process.send({ type: "log", log, busy: performance.eventLoopUtilization(since).utilization });
       log = [];
-      since = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), at: performance.now() };
+      since = performance.eventLoopUtilization();
     } else if (m.type === "stop") {
       server.close().then(() => process.exit(0));
     }
@@ -214,8 +211,8 @@ async function measureRun(size, runs) {
       peakRssMiB: median(checker.map((c) => c.rssMiB)),
       checkerCpuMs: median(checker.map((c) => c.cpuMs)),
       // Share of the wall time the partner's event loop was busy, during the run and the crawl.
-      partnerBusyRun: median(checker.map((c) => c.partnerBusy.elu)),
-      partnerBusyCrawl: median(crawler.map((c) => c.partnerBusy.elu)),
+      partnerBusyRun: median(checker.map((c) => c.partnerBusy)),
+      partnerBusyCrawl: median(crawler.map((c) => c.partnerBusy)),
     };
     return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs };
   } finally {

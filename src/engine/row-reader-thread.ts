@@ -201,13 +201,18 @@ export async function stopReaderThread(): Promise<void> {
   await thread?.stop();
 }
 
+/** The worker for a body of this size, when it goes to one. */
+function threadFor(expected: number | undefined): ReaderThread | undefined {
+  return expected === undefined || expected >= OFF_THREAD_MIN ? readerThread() : undefined;
+}
+
 /** Where statement bodies of this size are read now (for the tests): "worker" or "in-thread". */
 export function readerPlacement(expected: number | undefined): "worker" | "in-thread" {
-  return (expected === undefined || expected >= OFF_THREAD_MIN) && readerThread() ? "worker" : "in-thread";
+  return threadFor(expected) ? "worker" : "in-thread";
 }
 
 /** A reader for one statement body (see HttpRequest.readStream): on the worker when it is large. */
 export function statementReader(dataField: string, fields: RowFields, pools: RowPools, expected: number | undefined): BodySink {
-  const t = expected === undefined || expected >= OFF_THREAD_MIN ? readerThread() : undefined;
+  const t = threadFor(expected);
   return t ? t.open(dataField, fields, pools, expected) : new StatementReader(dataField, fields, pools, expected);
 }

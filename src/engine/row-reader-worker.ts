@@ -11,7 +11,7 @@
 import { parentPort } from "node:worker_threads";
 import { adoptBlock, limitSpare } from "../util/array-pool.js";
 import { StatementReader } from "./row-reader.js";
-import { newPools, type RowFields, type RowPools } from "./row-table.js";
+import { newPools, type RowFields, type RowPools, type RowTableParts } from "./row-table.js";
 
 export type ToWorker =
   | { t: "open"; id: number; dataField: string; fields: RowFields; expected?: number }
@@ -25,25 +25,25 @@ export type FromWorker =
   | {
       t: "done";
       id: number;
-      table?: { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string>; idNames: string[]; periodNames: string[] };
+      table?: RowTableParts & { idNames: string[]; periodNames: string[] };
     };
 
 const port = parentPort;
 if (port) {
   // Spare blocks for the next tables: the four bodies in flight take the rest as they need it.
   limitSpare(16 * 1024 * 1024);
-  const open = new Map<number, { reader: StatementReader; pools: RowPools; ok: boolean }>();
+  const open = new Map<number, { reader: StatementReader; pools: RowPools }>();
   port.on("message", (m: ToWorker) => {
     switch (m.t) {
       case "open": {
         const pools = newPools();
-        open.set(m.id, { reader: new StatementReader(m.dataField, m.fields, pools, m.expected), pools, ok: true });
+        open.set(m.id, { reader: new StatementReader(m.dataField, m.fields, pools, m.expected), pools });
         break;
       }
       case "data": {
-        const s = open.get(m.id);
-        if (s?.ok) s.ok = s.reader.write(Buffer.from(m.buf, 0, m.len));
-        const answer: FromWorker = { t: "ack", id: m.id, ok: s?.ok ?? false, buf: m.buf };
+        // A declined reader answers false without reading on.
+        const ok = open.get(m.id)?.reader.write(Buffer.from(m.buf, 0, m.len)) ?? false;
+        const answer: FromWorker = { t: "ack", id: m.id, ok, buf: m.buf };
         port.postMessage(answer, [m.buf]);
         break;
       }
@@ -67,9 +67,8 @@ if (port) {
         break;
       }
       case "drop": {
-        const s = open.get(m.id);
+        open.get(m.id)?.reader.abort();
         open.delete(m.id);
-        s?.reader.end()?.release();
         break;
       }
       case "recycle":

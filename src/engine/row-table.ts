@@ -52,6 +52,14 @@ export function newPools(): RowPools {
   return { ids: new Interner(), periods: new Interner() };
 }
 
+/** A table's columns and odd rows, as handed to another thread (see RowTable.parts and rebase). */
+export interface RowTableParts {
+  ids: Uint32Array;
+  periods: Uint32Array;
+  amounts: Float64Array;
+  odd: Map<number, string>;
+}
+
 /** The profile's names of a statement row's three fields. */
 export interface RowFields {
   id?: string;
@@ -175,7 +183,7 @@ export class RowTable implements RowsLike {
   static rebase(
     pools: RowPools,
     fields: RowFields,
-    parts: { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string>; idNames: readonly string[]; periodNames: readonly string[] },
+    parts: RowTableParts & { idNames: readonly string[]; periodNames: readonly string[] },
   ): RowTable {
     const { ids, periods, amounts } = parts;
     const idMap = Uint32Array.from(parts.idNames, (name) => pools.ids.intern(name));
@@ -190,7 +198,7 @@ export class RowTable implements RowsLike {
   }
 
   /** The columns and odd rows as they are (views, no copy), to hand the table to another thread. */
-  parts(): { ids: Uint32Array; periods: Uint32Array; amounts: Float64Array; odd: Map<number, string> } {
+  parts(): RowTableParts {
     return { ids: this.ids, periods: this.periods, amounts: this.amounts, odd: this.odd };
   }
 

@@ -1,8 +1,7 @@
-import { statementKey } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
+import { accountFacts, listSome, rowPointer, sharedSync, statementFetch } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -23,13 +22,10 @@ export const probe: Probe = {
       const chart = c.chart;
       if (!chart) continue; // the chart could not be read to its end: schema.reference-lists says why
       // One finding per statement operation, naming every unknown id seen in any of its responses.
-      // In statement order (by operation key), as the responses are listed.
-      for (const [key, facts] of [...c.accounts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        const op = ctx.contract.operations.find((o) => o.key === key);
-        if (!op) continue;
+      for (const { op, facts } of accountFacts(ctx, c)) {
         judged += facts.responses;
         const first = facts.firstUnknown;
-        const fetch = first && c.statements.find((s) => statementKey(s) === first.key);
+        const fetch = first && statementFetch(c, first.key);
         if (!first || !fetch) continue;
         const names = [...facts.unknown.keys()];
         const rows = [...facts.unknown.values()].reduce((a, b) => a + b, 0);

@@ -1,8 +1,7 @@
-import { statementKey } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
+import { accountFacts, listSome, rowPointer, sharedSync, statementFetch } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -21,13 +20,10 @@ export const probe: Probe = {
     let judged = 0;
     for (const c of pass.companies) {
       if (!c.chart) continue;
-      // In statement order (by operation key), as the responses are listed.
-      for (const [key, facts] of [...c.accounts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        const op = ctx.contract.operations.find((o) => o.key === key);
-        if (!op) continue;
+      for (const { op, facts } of accountFacts(ctx, c)) {
         judged += facts.responses;
         const first = facts.firstMisplaced;
-        const fetch = first && c.statements.find((s) => statementKey(s) === first.key);
+        const fetch = first && statementFetch(c, first.key);
         if (!first || !fetch) continue;
         const named = [...facts.misplaced.entries()].map(([id, type]) => `${id} (${type})`);
         findings.push(

@@ -5,6 +5,7 @@ import type { Operation, Probe, ProbeContext } from "../types.js";
 import { describeDiff, diffCount, diffFields, diffRecords, keyBy, type RecordDiff } from "../support/compare.js";
 import { makeFinding } from "../support/findings.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { statementFetch } from "../support/sync-data.js";
 
 /** Differences listed per response at most; the rest are counted. */
 const SHOWN = 5;
@@ -82,7 +83,7 @@ function pairs(ctx: ProbeContext, a: CompanySync, b: CompanySync): Pair[] {
     out.push({ company: a.company, op, label: op.profile.name, first: wa.pages[0], second: wb.pages[0], diff });
   }
   for (const sa of a.statements) {
-    const sb = b.statements.find((s) => statementKey(s) === statementKey(sa));
+    const sb = statementFetch(b, statementKey(sa));
     if (!sa.fold.usable || !sb?.fold.usable) continue;
     const op = sa.op;
     const split = sa.split ? `, ${sa.split.parameter}=${sa.split.id}` : "";

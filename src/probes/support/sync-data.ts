@@ -3,7 +3,17 @@
  * types) and what the pass folded out of each statement response (see engine/statement-fold.ts).
  * Nothing here sends a request of its own.
  */
-import { chartOperation as chartOfOperations, idsOf, metricBody, METRIC_IDS_PER_REQUEST, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
+import type { AccountFacts } from "../../engine/statement-fold.js";
+import {
+  chartOperation as chartOfOperations,
+  idsOf,
+  metricBody,
+  METRIC_IDS_PER_REQUEST,
+  statementKey,
+  type CompanySync,
+  type StatementFetch,
+  type SyncPass,
+} from "../../engine/sync.js";
 import type { Operation, ProbeContext } from "../types.js";
 
 export function sharedSync(ctx: ProbeContext): Promise<SyncPass> {
@@ -25,6 +35,21 @@ export async function syncMetricBody(ctx: ProbeContext, op: Operation, company: 
 /** The list whose ids the statement rows refer to (the chart of accounts). */
 export function chartOperation(ctx: ProbeContext): Operation | undefined {
   return chartOfOperations(ctx.contract.operations);
+}
+
+/** A company's account facts per statement operation, in operation-key order (as the responses are listed). */
+export function accountFacts(ctx: ProbeContext, c: CompanySync): { op: Operation; facts: AccountFacts }[] {
+  return [...c.accounts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([key, facts]) => {
+      const op = ctx.contract.operations.find((o) => o.key === key);
+      return op ? [{ op, facts }] : [];
+    });
+}
+
+/** The statement request of a company with this key (see statementKey), e.g. the first response a fact names. */
+export function statementFetch(c: CompanySync, key: string): StatementFetch | undefined {
+  return c.statements.find((s) => statementKey(s) === key);
 }
 
 /** The unsplit statement requests of a company (one per operation and basis). */
