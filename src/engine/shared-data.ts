@@ -9,6 +9,9 @@ import { isoDate, monthStart } from "../util/dates.js";
 import { newPools, type RowPools } from "./row-table.js";
 import { DEFAULT_SYNC_SETTINGS, runSyncPass, type SyncKind, type SyncPass, type SyncSettings } from "./sync.js";
 
+/** How a body is read as it streams in (see HttpRequest.readStream and readStreamAgain). */
+export type BodyReading = Pick<HttpRequest, "readStream" | "readStreamAgain">;
+
 export interface ListWalk {
   operation: Operation;
   company: string;
@@ -107,7 +110,7 @@ export class SharedData {
   }
 
   /** `fresh`: bypass the run's request cache (the rehearsal's own pass). 429/503 are retried as Reach does. */
-  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false, readStream?: HttpRequest["readStream"]): Promise<Exchange> {
+  private async get(op: Operation, path: string, query?: Record<string, string | number | undefined>, fresh = false, reading?: BodyReading): Promise<Exchange> {
     const ex = await this.http.send({
       method: op.method as "GET",
       path,
@@ -115,7 +118,8 @@ export class SharedData {
       operation: { method: op.method, path: op.path },
       cache: !fresh,
       retry: this.syncSettings.retry,
-      ...(readStream ? { readStream } : {}),
+      ...(reading?.readStream ? { readStream: reading.readStream } : {}),
+      ...(reading?.readStreamAgain ? { readStreamAgain: reading.readStreamAgain } : {}),
     });
     if (!ex.fromCache) this.keep(ex);
     return ex;
@@ -200,8 +204,8 @@ export class SharedData {
     }
   }
 
-  /** `readStream`: read the body as it arrives instead of parsing it (the sync's statements, see HttpRequest.readStream). */
-  async statement(op: Operation, company: string, q: StatementQuery, fresh = false, readStream?: HttpRequest["readStream"]): Promise<Exchange> {
+  /** `reading`: read the body as it arrives instead of parsing it (the sync's statements, see HttpRequest.readStream). */
+  async statement(op: Operation, company: string, q: StatementQuery, fresh = false, reading?: BodyReading): Promise<Exchange> {
     const n = this.contract.profile.parameters;
     return this.get(op, operationPath(op, company), {
       [n.startDate]: q.start,
@@ -210,7 +214,7 @@ export class SharedData {
       [n.budgetId]: q.budgetId,
       [n.classId]: q.classId,
       [n.departmentId]: q.departmentId,
-    }, fresh, readStream);
+    }, fresh, reading);
   }
 
   async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {

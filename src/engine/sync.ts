@@ -19,6 +19,7 @@ import { performance } from "node:perf_hooks";
 import type { Exchange, LatencySample } from "../http/types.js";
 import type { Operation } from "../spec/types.js";
 import { remainderFromSums, topLevelIds, type Remainder } from "../probes/support/accuracy.js";
+import { HashingSink, SAME_BODY, SameBodySink } from "./body-hash.js";
 import { statementReader } from "./row-reader-thread.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
@@ -294,15 +295,49 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       return flags ? (id: number) => id < flags.length && flags[id] === 1 : undefined;
     };
 
+    // The shared pass's statements by key, for the fresh pass (looked up once it has ended).
+    let peerStatements: Map<string, StatementFetch> | undefined;
+    const peerStatement = (key: string): StatementFetch | undefined => {
+      if (!fresh) return undefined;
+      if (!peerStatements) {
+        const peer = src.peer?.(company);
+        if (!peer) return undefined;
+        peerStatements = new Map(peer.statements.map((x) => [statementKey(x), x]));
+      }
+      return peerStatements.get(key);
+    };
+
     /** Reads a statement response into its fold and lets go of the body. */
     const fetchStatement = async (op: Operation, query: StatementQuery, split?: StatementFetch["split"]): Promise<{ fetch: StatementFetch; table?: RowTable }> => {
-      // Read as it streams in (a request with a reader never goes through the request cache).
-      const exchange = await data.statement(op, company, query, fresh, (expected) => statementReader(src.dataField, fieldsOf(op), pools, expected));
+      // Read as it streams in (a request with a reader never goes through the request cache). The
+      // body's hash is kept; in the fresh pass a body the shared pass read is only hashed, and read
+      // (asked for once more) only when its bytes changed.
+      let hashing: HashingSink | undefined;
+      const reader = (expected: number | undefined) => (hashing = new HashingSink(statementReader(src.dataField, fieldsOf(op), pools, expected)));
+      const before = peerStatement(statementKey({ op, query, split }));
+      const known = before?.fold.usable ? before.fold.bodyHash : undefined;
+      const exchange = await data.statement(
+        op,
+        company,
+        query,
+        fresh,
+        known !== undefined ? { readStream: () => new SameBodySink(known), readStreamAgain: reader } : { readStream: reader },
+      );
       const res = exchange.response;
+      if (res?.status === 200 && res.read === SAME_BODY && before) {
+        delete res.read;
+        const fold: StatementFold = { usable: true, digest: before.fold.digest, bodyHash: known, sameBody: true };
+        const fetch: StatementFetch = { op, company, query, ...(split ? { split } : {}), exchange, fold };
+        c.statements.push(fetch);
+        // The unsplit statement only holds splits back in this pass; nothing here reads its rows.
+        if (!split && op === splitOp && query.basis === basisOfSplits) wholeRead.resolve(undefined);
+        return { fetch };
+      }
       let table: RowTable | undefined;
       const read = res?.read instanceof RowTable ? res.read : undefined;
       if (res?.status === 200) table = read ?? RowTable.from(res.json, src.dataField, fieldsOf(op), pools);
       else read?.release();
+      const bodyHash = read !== undefined && hashing?.value === read ? hashing.digest : undefined;
       if (res) {
         // A 200 read as it streamed in, or parsed and now in the table: either way no body outlives this point.
         delete res.read;
@@ -311,12 +346,11 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
           res.folded = true;
         }
       }
-      const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}) };
+      const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}), ...(table && bodyHash ? { bodyHash } : {}) };
       if (table && !split) {
         // Kept for the whole run in columns of its own; the pooled ones go back for the next body. A
         // second pass keeps no copy of rows the first pass already holds unchanged (same digest).
-        const peer = fresh ? src.peer?.(company)?.statements.find((x) => statementKey(x) === statementKey({ op, query })) : undefined;
-        const unchanged = peer?.fold.digest?.hash === fold.digest!.hash && peer?.fold.digest?.rows === fold.digest!.rows;
+        const unchanged = before?.fold.digest?.hash === fold.digest!.hash && before?.fold.digest?.rows === fold.digest!.rows;
         const kept = unchanged ? undefined : table.compact();
         table.release();
         table = kept;

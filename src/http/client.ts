@@ -382,10 +382,11 @@ class UndiciHttpClient implements HttpClient {
         this.sent++;
         result = await this.attempt(p, id);
       }
-      // A body the stream reader declined is read the usual way: the request goes out once more.
-      if (result.exchange.response?.streamDeclined && !this.options.signal?.aborted && this.sent < this.limits.maxRequests) {
+      // A body the stream reader declined goes out once more, read by the second reader when there is
+      // one, and the usual way when there is none or it declined as well.
+      for (let again = p.req.readStreamAgain; result.exchange.response?.streamDeclined && !this.options.signal?.aborted && this.sent < this.limits.maxRequests; again = undefined) {
         this.sent++;
-        result = await this.attempt({ ...p, req: { ...p.req, readStream: undefined } }, id);
+        result = await this.attempt({ ...p, req: { ...p.req, readStream: again, readStreamAgain: undefined } }, id);
       }
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
       if (!retry || attempt >= retry.maxRetries || !last.response) return last;

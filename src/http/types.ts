@@ -51,6 +51,11 @@ export interface HttpRequest {
    * `response.read`; `json` stays absent.
    */
   readStream?: (expectedBytes: number | undefined) => BodySink;
+  /**
+   * Reads the body of the second attempt when `readStream` declined the first (instead of the usual
+   * way). Only when this one declines too is the request sent a third time and read the usual way.
+   */
+  readStreamAgain?: (expectedBytes: number | undefined) => BodySink;
 }
 
 /** Receives a body as it arrives (see HttpRequest.readStream). */

@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { HashingSink, SAME_BODY, SameBodySink } from "../../../src/engine/body-hash.js";
 import { StatementReader } from "../../../src/engine/row-reader.js";
 import { newPools, RowTable } from "../../../src/engine/row-table.js";
 import { REDACTED } from "../../../src/util/redact.js";
@@ -70,5 +72,38 @@ describe("HttpClient: bodies read as they stream in", () => {
     expect(s.requests()).toBe(1);
     expect(ex.response!.read).toBeUndefined();
     expect(ex.response!.json).toEqual({ Data: [{ AccountId: "a", Period: "2026-01", Amount: 1 }] });
+  });
+
+  it("reads a declined body with the second reader when there is one, and the usual way only when that one declines too", async () => {
+    const body = ['{"Data":[{"AccountId":"a","Period":"2026-01",', '"Amount":1}]}'];
+    const s = await piecewise(body);
+    const sha = createHash("sha256").update(body.join("")).digest("base64");
+    // Bytes as expected: one request, nothing read.
+    const same = await client(s.url).send({ method: "GET", path: "/s", readStream: () => new SameBodySink(sha), readStreamAgain: reader });
+    expect(s.requests()).toBe(1);
+    expect(same.response!.read).toBe(SAME_BODY);
+    // Other bytes: declined, sent again and read by the second reader.
+    const changed = await client(s.url).send({ method: "GET", path: "/s", readStream: () => new SameBodySink("not-this"), readStreamAgain: reader });
+    expect(s.requests()).toBe(3);
+    expect((changed.response!.read as RowTable).records()).toEqual([{ AccountId: "a", Period: "2026-01", Amount: 1 }]);
+    // Both readers decline: a third request, read the usual way.
+    const neither = await client(s.url).send({ method: "GET", path: "/s", readStream: () => new SameBodySink("not-this"), readStreamAgain: () => new SameBodySink("nor-this") });
+    expect(s.requests()).toBe(6);
+    expect(neither.response!.read).toBeUndefined();
+    expect(neither.response!.json).toEqual({ Data: [{ AccountId: "a", Period: "2026-01", Amount: 1 }] });
+  });
+
+  it("hashes exactly the bytes a reader read, and gives no hash for a body it declined", async () => {
+    const body = ['{"Data":[{"AccountId":"a","Peri', 'od":"2026-01","Amount":2.5}]}'];
+    const s = await piecewise(body);
+    let sink: HashingSink | undefined;
+    const ex = await client(s.url).send({ method: "GET", path: "/s", readStream: () => (sink = new HashingSink(reader())) });
+    expect(sink!.value).toBe(ex.response!.read);
+    expect(sink!.digest).toBe(createHash("sha256").update(body.join("")).digest("base64"));
+    const bom = await piecewise([Buffer.from([0xef, 0xbb, 0xbf]), '{"Data":[]}']);
+    const declined = await client(bom.url).send({ method: "GET", path: "/s", readStream: () => (sink = new HashingSink(reader())) });
+    expect(declined.response!.json).toEqual({ Data: [] });
+    expect(sink!.digest).toBeUndefined();
+    expect(sink!.value).toBeUndefined();
   });
 });
