@@ -31,7 +31,7 @@ export type FromWorker =
 const port = parentPort;
 if (port) {
   // Spare blocks for the next tables: the four bodies in flight take the rest as they need it.
-  limitSpare(16 * 1024 * 1024);
+  limitSpare(4 * 1024 * 1024);
   const open = new Map<number, { reader: StatementReader; pools: RowPools }>();
   port.on("message", (m: ToWorker) => {
     switch (m.t) {

@@ -12,7 +12,7 @@
 /** Blocks below this size are not worth pooling. */
 export const MIN_POOLED = 1024 * 1024;
 /** Spare blocks kept at most, in bytes (a few large bodies and row tables); see limitSpare. */
-let maxSpare = 24 * 1024 * 1024;
+let maxSpare = 8 * 1024 * 1024;
 /** Sizes are rounded up to a multiple of this, so that blocks fit more requests. */
 const GRAIN = 1024 * 1024;
 

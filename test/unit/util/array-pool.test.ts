@@ -23,11 +23,11 @@ describe("the large block pool", () => {
     expect(spareBlockBytes()).toBe(before);
   });
 
-  it("keeps at most 24 MiB of spare blocks", () => {
-    const blocks = Array.from({ length: 6 }, () => takeBlock(13 * MIN_POOLED));
+  it("keeps at most 8 MiB of spare blocks", () => {
+    const blocks = Array.from({ length: 6 }, () => takeBlock(5 * MIN_POOLED));
     for (const b of blocks) giveBlock(b);
-    expect(spareBlockBytes()).toBeLessThanOrEqual(24 * MIN_POOLED);
-    expect(spareBlockBytes()).toBeGreaterThan(12 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeLessThanOrEqual(8 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeGreaterThan(4 * MIN_POOLED);
   });
 
   it("takes back a block that comes home from another thread as a new object", () => {
@@ -37,7 +37,7 @@ describe("the large block pool", () => {
     giveBlock(returned);
     expect(spareBlockBytes()).toBe(before);
     adoptBlock(returned);
-    expect(spareBlockBytes()).toBe(before + 3 * MIN_POOLED);
+    expect(spareBlockBytes()).toBe(before + returned.byteLength);
     expect(takeBlock(3 * MIN_POOLED)).toBe(returned);
     adoptBlock(new ArrayBuffer(1024));
     expect(spareBlockBytes()).toBe(before);
