@@ -36,10 +36,10 @@ const DEFAULT_MAX_ISSUES = 50;
 interface Compiled {
   /** Fast path: no error details; the closed variant when it compiled. */
   check: ValidateFunction;
-  /** All errors, verbose: the failures that matter. */
-  open: ValidateFunction;
-  /** All errors, verbose, closed: the source of unknown-field issues. */
-  closed?: ValidateFunction;
+  /** All errors, verbose: the failures that matter. Compiled on the first value that fails `check`. */
+  open: () => ValidateFunction;
+  /** All errors, verbose, closed: the source of unknown-field issues (none when it does not compile). Compiled as `open`. */
+  closed: () => ValidateFunction | undefined;
   basePointer: string;
 }
 
@@ -106,8 +106,7 @@ function compileDocNode(engine: Engine, pointer: string): CacheEntry {
     if (!fn) throw new Error(`cannot resolve ${basePointer} in the document`);
     return fn;
   };
-  const open = get(engine.full, OPEN_DOC_ID);
-  return withClosed(basePointer, open, () => get(engine.fast, CLOSED_DOC_ID), () => get(engine.full, CLOSED_DOC_ID), () =>
+  return withClosed(basePointer, () => get(engine.full, OPEN_DOC_ID), () => get(engine.fast, CLOSED_DOC_ID), () => get(engine.full, CLOSED_DOC_ID), () =>
     get(engine.fast, OPEN_DOC_ID),
   );
 }
@@ -115,25 +114,59 @@ function compileDocNode(engine: Engine, pointer: string): CacheEntry {
 function compileStandalone(engine: Engine, schema: unknown, specPointer: string): CacheEntry {
   const open = convertStandalone(schema, specPointer, engine.dialect, engine.index, engine.located);
   const closed = engine.closed.close(open);
-  const openFull = engine.full.compile(open as JsonSchema);
-  return withClosed(specPointer, openFull, () => engine.fast.compile(closed as JsonSchema), () => engine.full.compile(closed as JsonSchema), () =>
+  return withClosed(specPointer, () => engine.full.compile(open as JsonSchema), () => engine.fast.compile(closed as JsonSchema), () => engine.full.compile(closed as JsonSchema), () =>
     engine.fast.compile(open as JsonSchema),
   );
 }
 
-/** The closed variant is a bonus: if it does not compile, validate without unknown-field checks. */
+/** Compiles on the first call, then gives the same value; a compilation error is thrown on every call. */
+function once<T>(compile: () => T): () => T {
+  let done: { value: T } | { error: unknown } | undefined;
+  return () => {
+    done ??= (() => {
+      try {
+        return { value: compile() };
+      } catch (error) {
+        return { error };
+      }
+    })();
+    if ("error" in done) throw done.error;
+    return done.value;
+  };
+}
+
+/**
+ * Only the fast check is compiled at once: most responses pass it, and the two all-errors variants
+ * (which cost Ajv twice as much again) are compiled for the first value that fails. The closed
+ * variant is a bonus: if it does not compile, values are validated without unknown-field checks.
+ */
 function withClosed(
   basePointer: string,
-  open: ValidateFunction,
+  openFull: () => ValidateFunction,
   closedFast: () => ValidateFunction,
   closedFull: () => ValidateFunction,
   openFast: () => ValidateFunction,
 ): Compiled {
+  const open = once(openFull);
+  let check: ValidateFunction;
   try {
-    return { check: closedFast(), open, closed: closedFull(), basePointer };
+    check = closedFast();
   } catch {
-    return { check: openFast(), open, basePointer };
+    return { check: openFast(), open, closed: () => undefined, basePointer };
   }
+  const closed = once(closedFull);
+  return {
+    check,
+    open,
+    closed: () => {
+      try {
+        return closed();
+      } catch {
+        return undefined;
+      }
+    },
+    basePointer,
+  };
 }
 
 /** Converted-document pointer of the schema node that `specPointer` names, if it names one. */
@@ -210,15 +243,16 @@ export function createValidator(
       compileFull: (node) => eng.full.compile(node as JsonSchema),
       basePointer: c.basePointer,
     };
-    const openErrors = collect(c.open, value);
+    const openErrors = collect(c.open(), value);
     const units: Unit[] = errorsToUnits(openErrors, "", ctx);
-    if (c.closed) {
+    const closedFull = c.closed();
+    if (closedFull) {
       // Where the value has the wrong shape, Ajv's evaluated-property bookkeeping is lost and
       // every field there would look unknown: say nothing about unknown fields at such places.
       const unreliable = new Set<string>();
       for (const e of openErrors) if (SHAPE_FAILURES.has(e.keyword)) unreliable.add(e.instancePath);
       const reported = new Set<string>();
-      for (const e of collect(c.closed, value)) {
+      for (const e of collect(closedFull, value)) {
         if (e.keyword !== "unevaluatedProperties" || !isObject(e.parentSchema) || !eng.closed.closures.has(e.parentSchema)) continue;
         if (unreliable.has(e.instancePath)) continue;
         const closure = e.parentSchema;
