@@ -1,16 +1,19 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { oneLine, SpecError } from "./errors.js";
 import { buildOperations } from "./operations.js";
 import { findRefCycle } from "./cycles.js";
 import { isMissing, parseLocalRef, walk } from "./pointer.js";
 import { describeFsError, readProfile } from "./profile.js";
 import { DownloadError, downloadDocument } from "../http/download.js";
+import { readPrebuilt } from "./prebuilt.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
 import type { Contract, JsonSchema, Profile } from "./types.js";
 
 export { SpecError } from "./errors.js";
+export { prebuiltPath } from "./prebuilt.js";
 
 export interface LoadOptions {
   /**
@@ -27,6 +30,11 @@ export interface LoadOptions {
    * no for a bundled one, which the test suite validates once instead of every run paying for it.
    */
   validate?: boolean;
+  /**
+   * Use the bundled version's document as the build prepared it (see prebuilt.ts), when it
+   * was made from exactly these bytes. Default: yes; a test compares it with a fresh parse.
+   */
+  prebuilt?: boolean;
 }
 
 type SwaggerParserStatic = typeof import("@apidevtools/swagger-parser");
@@ -55,12 +63,25 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
   const bytes = source.kind === "url" ? await fetchSpec(source) : await readSpecFile(source);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
 
-  // swagger-parser (and its YAML parser and validator) is the slowest import of the tool.
-  const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
-  const parsed = await parseDocument(SwaggerParser, source, bytes);
-  const { openapiVersion, dialect } = checkVersion(parsed, source.label);
-  const document = await bundleDocument(SwaggerParser, source, parsed);
-  if (opts.validate ?? source.kind !== "bundled") await validateDocument(SwaggerParser, document, dialect, source.label);
+  // A bundled spec was parsed when the package was built; swagger-parser (and its YAML parser and
+  // validator), the slowest import of the tool, is loaded only for anything else.
+  const ready = source.kind === "bundled" && (opts.prebuilt ?? true) ? await readPrebuilt(source.version!, sha256) : undefined;
+  let document: Doc;
+  let openapiVersion: string;
+  let dialect: "3.0" | "3.1";
+  if (ready) {
+    ({ openapiVersion, dialect } = checkVersion(ready, source.label));
+    document = ready;
+  } else {
+    const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+    const parsed = await parseDocument(SwaggerParser, source, bytes);
+    ({ openapiVersion, dialect } = checkVersion(parsed, source.label));
+    document = await bundleDocument(SwaggerParser, source, parsed);
+  }
+  if (opts.validate ?? source.kind !== "bundled") {
+    const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+    await validateDocument(SwaggerParser, document, dialect, source.label);
+  }
   const cycle = findRefCycle(document);
   if (cycle) {
     throw new SpecError(`${source.label}: circular $ref ${cycle.join(" -> ")}: the schema refers back to itself without describing any value in between, so nothing can be validated against it`);
@@ -86,6 +107,21 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
     resolve,
     document,
   };
+}
+
+/**
+ * Parses and bundles a bundled version as loadContract would, for the build to write to
+ * prebuiltPath. Undefined when the document would not come back the same from JSON (then every
+ * run parses the YAML itself).
+ */
+export async function prebuildDocument(version: string): Promise<{ sha256: string; document: Doc } | undefined> {
+  const files = await bundledSpecFiles(version);
+  const source: SpecSource = { kind: "bundled", location: files.openapiPath, label: files.openapiPath, version };
+  const bytes = await readSpecFile(source);
+  const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+  const document = await bundleDocument(SwaggerParser, source, await parseDocument(SwaggerParser, source, bytes));
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(document)), document)) return undefined;
+  return { sha256: createHash("sha256").update(bytes).digest("hex"), document };
 }
 
 async function locateSpec(opts: LoadOptions): Promise<SpecSource> {

@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { packageRoot } from "../util/package-info.js";
 import { SpecError } from "./errors.js";
+import { readPrebuilt } from "./prebuilt.js";
 import { HTTP_METHODS } from "./operations.js";
 
 /** One bundled Reach API version under `specs/reach-api/<version>/`. */
@@ -78,14 +80,17 @@ export async function bundledSpecFiles(version: string): Promise<{ openapiPath: 
 export async function listBundledSpecs(): Promise<BundledSpec[]> {
   const versions = await bundledVersions();
   if (versions.length === 0) return [];
-  // The YAML parser comes with swagger-parser; load it only when a listing is asked for.
-  const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
   const out: BundledSpec[] = [];
   for (const version of versions) {
     const openapiPath = openapiPathOf(version);
-    let doc: Record<string, unknown>;
+    let doc: Record<string, unknown> | undefined;
     try {
-      doc = (await SwaggerParser.parse(openapiPath)) as unknown as Record<string, unknown>;
+      // As the build parsed it; the YAML parser (it comes with swagger-parser) only when that is missing or stale.
+      doc = await readPrebuilt(version, createHash("sha256").update(await readFile(openapiPath)).digest("hex"));
+      if (!doc) {
+        const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+        doc = (await SwaggerParser.parse(openapiPath)) as unknown as Record<string, unknown>;
+      }
     } catch (err) {
       throw new SpecError(`${openapiPath}: cannot parse bundled spec (${(err as Error).message})`);
     }
