@@ -15,8 +15,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BodySink } from "../http/types.js";
-import { lendBlock } from "../util/array-pool.js";
-import { StatementReader } from "./row-reader.js";
+import { claimBlock, takeBlock } from "../util/array-pool.js";
+import { rowCapacity, StatementReader } from "./row-reader.js";
 import type { FromWorker, ToWorker } from "./row-reader-worker.js";
 import { RowTable, type RowFields, type RowPools } from "./row-table.js";
 
@@ -86,9 +86,8 @@ class ReaderThread {
     this.close(m.id);
     let table: RowTable | undefined;
     if (m.table && s) {
-      // The columns stay in the worker's block; once the table is released the block goes back there.
-      const block = m.table.amounts.buffer as ArrayBuffer;
-      if (block.byteLength > 0) lendBlock(block, (b) => !this.dead && this.send({ t: "recycle", buf: b }, [b]));
+      // The columns' block joins this thread's pool once the table is released, for the next body.
+      claimBlock(m.table.amounts.buffer as ArrayBuffer);
       table = RowTable.rebase(s.pools, s.fields, m.table);
     }
     s?.done?.(table);
@@ -124,7 +123,9 @@ class ReaderThread {
     const stream: Stream = { declined: false, pools, fields };
     if (this.streams.size === 0) this.worker.ref();
     this.streams.set(id, stream);
-    this.send({ t: "open", id, dataField, fields, ...(expected !== undefined ? { expected } : {}) });
+    // Memory for the table's columns, from this thread's pool: it comes back with the table.
+    const block = takeBlock(rowCapacity(expected) * 16);
+    this.send({ t: "open", id, dataField, fields, block, ...(expected !== undefined ? { expected } : {}) }, [block]);
     let batch: Uint8Array | undefined;
     let used = 0;
     const flush = () => {

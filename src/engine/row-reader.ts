@@ -62,13 +62,22 @@ const NEAR_END = 8;
  * is held, never the body. `write` returns false once the reader has declined the body (the caller
  * then reads it the usual way, from the start); `end` gives the table, or undefined when declined.
  */
+/**
+ * Rows a body of this many bytes is read into before the columns have to grow: a row of the three
+ * members takes at least about 45 bytes (16 bytes of columns each).
+ */
+export function rowCapacity(expectedBytes: number | undefined): number {
+  return Math.max(16, Math.min(1 << 22, Math.ceil((expectedBytes ?? 46080) / 45)));
+}
+
 export class StatementReader {
   private readonly reader: Reader;
   private declined = false;
   private finished = false;
 
-  constructor(dataField: string, fields: RowFields, pools: RowPools, expectedBytes?: number) {
-    this.reader = new Reader(dataField, fields, pools, expectedBytes);
+  /** `block`: memory for the table's columns (see rowCapacity), used when large enough. */
+  constructor(dataField: string, fields: RowFields, pools: RowPools, expectedBytes?: number, block?: ArrayBuffer) {
+    this.reader = new Reader(dataField, fields, pools, expectedBytes, block);
   }
 
   write(chunk: Buffer): boolean {
@@ -135,6 +144,7 @@ class Reader {
     fields: RowFields,
     private readonly pools: RowPools,
     expectedBytes?: number,
+    block?: ArrayBuffer,
   ) {
     this.data = Buffer.from(dataField, "utf8");
     this.idKey = fields.id !== undefined ? Buffer.from(fields.id, "utf8") : undefined;
@@ -145,8 +155,7 @@ class Reader {
       const name = (s: string) => JSON.stringify(s);
       this.compact = [bytes(`{${name(fields.id)}:"`), bytes(`",${name(fields.period)}:"`), bytes(`",${name(fields.amount)}:`)];
     }
-    // A row of the three members takes at least about 45 bytes; the builder grows when that is too few.
-    this.builder = new RowTableBuilder(pools, fields, Math.min(1 << 22, Math.ceil((expectedBytes ?? 46080) / 45)));
+    this.builder = new RowTableBuilder(pools, fields, rowCapacity(expectedBytes), block);
   }
 
   table(): RowTable {

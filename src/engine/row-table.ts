@@ -178,7 +178,7 @@ export class RowTable implements RowsLike {
   /**
    * A table over columns read by another thread (row-reader-thread.ts), whose id and period
    * indexes point into `idNames` and `periodNames`: they are interned into `pools` in place, and the
-   * columns stay where they are (release() gives their block to whatever lendBlock said).
+   * columns stay where they are (release() gives their block to this thread's pool, see claimBlock).
    */
   static rebase(
     pools: RowPools,
@@ -265,18 +265,20 @@ export class RowTableBuilder {
   private n = 0;
   private readonly known: string[];
 
+  /** `block`: memory for the columns, used when it holds `capacity` rows (else taken from the pool). */
   constructor(
     readonly pools: RowPools,
     private readonly fields: RowFields,
     capacity = 1024,
+    block?: ArrayBuffer,
   ) {
-    this.allocate(Math.max(16, capacity));
+    this.allocate(Math.max(16, capacity), block);
     this.known = [fields.id, fields.period, fields.amount].filter((f): f is string => f !== undefined);
   }
 
   /** The three columns in one pooled block: amounts first (8-byte aligned), then ids, then periods. */
-  private allocate(cap: number): void {
-    const block = takeBlock(cap * 16);
+  private allocate(cap: number, given?: ArrayBuffer): void {
+    const block = given !== undefined && given.byteLength >= cap * 16 ? given : takeBlock(cap * 16);
     const ids = new Uint32Array(block, cap * 8, cap);
     const periods = new Uint32Array(block, cap * 12, cap);
     const amounts = new Float64Array(block, 0, cap);

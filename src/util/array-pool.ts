@@ -11,16 +11,18 @@
 
 /** Blocks below this size are not worth pooling. */
 export const MIN_POOLED = 1024 * 1024;
-/** Spare blocks kept at most, in bytes (a few large bodies and row tables); see limitSpare. */
-let maxSpare = 8 * 1024 * 1024;
+/**
+ * Spare blocks kept at most, in bytes; see limitSpare. Enough for the columns of the four statements
+ * a sync reads at once (a 20 MB statement takes a block of about 7 MiB), which go from here to the
+ * reading thread and back for every body: kept, they are reused instead of freed and allocated again.
+ */
+let maxSpare = 32 * 1024 * 1024;
 /** Sizes are rounded up to a multiple of this, so that blocks fit more requests. */
 const GRAIN = 1024 * 1024;
 
 const spare: ArrayBuffer[] = [];
 /** Blocks handed out by takeBlock: only those come back into the pool. */
 const ours = new WeakSet<ArrayBuffer>();
-/** Blocks lent by another thread: given back, they go home instead of into the pool. */
-const lent = new WeakMap<ArrayBuffer, (block: ArrayBuffer) => void>();
 let spareBytes = 0;
 
 /** A block of at least `bytes` bytes (its content is whatever it held before). */
@@ -45,12 +47,6 @@ export function takeBlock(bytes: number): ArrayBuffer {
 /** Gives a block back for reuse. The caller must not use it, or any view of it, afterwards. */
 export function giveBlock(block: ArrayBufferLike): void {
   if (!(block instanceof ArrayBuffer)) return;
-  const home = lent.get(block);
-  if (home) {
-    lent.delete(block);
-    home(block);
-    return;
-  }
   if (!ours.has(block) || spare.includes(block)) return;
   spare.push(block);
   spareBytes += block.byteLength;
@@ -73,9 +69,12 @@ export function adoptBlock(block: ArrayBuffer): void {
   giveBlock(block);
 }
 
-/** A block another thread lent: giveBlock sends it back through `home` instead of keeping it. */
-export function lendBlock(block: ArrayBuffer, home: (block: ArrayBuffer) => void): void {
-  lent.set(block, home);
+/**
+ * Makes a block that came from another thread (the reading thread's table columns) one of this
+ * pool's: once given back, it is kept for reuse here instead of being freed.
+ */
+export function claimBlock(block: ArrayBuffer): void {
+  if (block.byteLength >= MIN_POOLED) ours.add(block);
 }
 
 /** Sets the cap on spare blocks of this thread (a worker that reads a few bodies at once needs less). */

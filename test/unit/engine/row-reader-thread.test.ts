@@ -1,9 +1,10 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { StatementReader } from "../../../src/engine/row-reader.js";
+import { rowCapacity, StatementReader } from "../../../src/engine/row-reader.js";
 import { OFF_THREAD_MIN, readerPlacement, statementReader, stopReaderThread } from "../../../src/engine/row-reader-thread.js";
 import { newPools, RowTable, type RowPools } from "../../../src/engine/row-table.js";
 import type { BodySink } from "../../../src/http/types.js";
+import { spareBlockBytes } from "../../../src/util/array-pool.js";
 import { REDACTED } from "../../../src/util/redact.js";
 import { TOKEN, client } from "../http/helpers.js";
 
@@ -59,6 +60,20 @@ describe("statement bodies read on a worker thread", () => {
     expect(table.pools).toBe(pools);
     expect(table.idIndex(17)).toBe(known);
     expect(pools.ids.size).toBe(211);
+  });
+
+  it("reads into a block of this thread's pool, which the released table gives back for the next body", async () => {
+    const first = (await feed(statementReader("Data", FIELDS, newPools(), big.length), big)) as RowTable;
+    const block = first.parts().amounts.buffer;
+    expect(block.byteLength).toBeGreaterThanOrEqual(rowCapacity(big.length) * 16);
+    const before = spareBlockBytes();
+    first.release();
+    expect(spareBlockBytes()).toBe(before + block.byteLength);
+    // The next body of that size is sent the same memory, and its table comes back in it.
+    const second = (await feed(statementReader("Data", FIELDS, newPools(), big.length), big)) as RowTable;
+    expect(spareBlockBytes()).toBe(before);
+    expect(second.records()).toEqual(inThread(big, newPools())!.records());
+    second.release();
   });
 
   it("gives the same rows whatever the chunk size, also of unknown length", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adoptBlock, giveBlock, lendBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
+import { adoptBlock, claimBlock, giveBlock, MIN_POOLED, spareBlockBytes, takeBlock } from "../../../src/util/array-pool.js";
 
 describe("the large block pool", () => {
   it("hands a given-back block out again for a request it fits", () => {
@@ -23,11 +23,11 @@ describe("the large block pool", () => {
     expect(spareBlockBytes()).toBe(before);
   });
 
-  it("keeps at most 8 MiB of spare blocks", () => {
-    const blocks = Array.from({ length: 6 }, () => takeBlock(5 * MIN_POOLED));
+  it("keeps at most 32 MiB of spare blocks", () => {
+    const blocks = Array.from({ length: 6 }, () => takeBlock(13 * MIN_POOLED));
     for (const b of blocks) giveBlock(b);
-    expect(spareBlockBytes()).toBeLessThanOrEqual(8 * MIN_POOLED);
-    expect(spareBlockBytes()).toBeGreaterThan(4 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeLessThanOrEqual(32 * MIN_POOLED);
+    expect(spareBlockBytes()).toBeGreaterThan(19 * MIN_POOLED);
   });
 
   it("takes back a block that comes home from another thread as a new object", () => {
@@ -43,14 +43,19 @@ describe("the large block pool", () => {
     expect(spareBlockBytes()).toBe(before);
   });
 
-  it("sends a lent block home when it is given back, once, instead of keeping it", () => {
+  it("keeps a claimed block from another thread once it is given back, and not before", () => {
     const block = new ArrayBuffer(2 * MIN_POOLED);
-    const home: ArrayBuffer[] = [];
-    lendBlock(block, (b) => home.push(b));
     const before = spareBlockBytes();
+    claimBlock(block);
+    expect(spareBlockBytes()).toBe(before);
     giveBlock(block);
     giveBlock(block);
-    expect(home).toEqual([block]);
+    expect(spareBlockBytes()).toBe(before + block.byteLength);
+    expect(takeBlock(2 * MIN_POOLED)).toBe(block);
+    // Small blocks are left to the allocator, claimed or not.
+    const small = new ArrayBuffer(1024);
+    claimBlock(small);
+    giveBlock(small);
     expect(spareBlockBytes()).toBe(before);
   });
 });
