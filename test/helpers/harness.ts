@@ -3,7 +3,8 @@
  * real pipeline, and only the checks under test (plus the checks they depend on).
  */
 import { loadSpec, runPipeline } from "../../src/cli/pipeline.js";
-import { startPartner, type PartnerOptions } from "../../src/reference-partner/index.js";
+import { startServer, type ServerReply, type ServerRequest } from "../../src/http/server.js";
+import { createPartner, startPartner, type PartnerOptions, type RunningPartner } from "../../src/reference-partner/index.js";
 import type { CheckResult, Finding, Report } from "../../src/report/types.js";
 import type { Contract } from "../../src/spec/types.js";
 import { validateReport } from "../../src/report/report-schema.js";
@@ -32,11 +33,26 @@ export interface HarnessOptions {
   scopedToken?: boolean;
   /** Overrides of pipeline settings (concurrency, pageSize, maxPages, ...). */
   settings?: Partial<Parameters<typeof runPipeline>[0]>;
+  /** Puts the partner behind a wrapper that sees (and may change) every request and answer. */
+  wrap?: Wrap;
+}
+
+/** Stands between the run and the reference partner: `next` gives the partner's own answer. */
+export type Wrap = (req: ServerRequest, next: () => Promise<ServerReply>) => Promise<ServerReply>;
+
+/** The reference partner on loopback, behind `wrap` when there is one. */
+async function startReference(opts: HarnessOptions, now: Date): Promise<RunningPartner> {
+  const options = { now, defects: opts.defects ?? [], ...opts.partner };
+  if (!opts.wrap) return startPartner(options);
+  const wrap = opts.wrap;
+  const { handler, ...app } = createPartner(options);
+  const server = await startServer((req) => wrap(req, async () => handler(req)), { host: options.host ?? "127.0.0.1", port: options.port ?? 0, tls: options.tls });
+  return { ...app, baseUrl: server.url, close: () => server.close() };
 }
 
 export async function checkReference(opts: HarnessOptions = {}): Promise<Report> {
   const now = new Date(opts.now ?? NOW);
-  const partner = await startPartner({ now, defects: opts.defects ?? [], ...opts.partner });
+  const partner = await startReference(opts, now);
   try {
     const report = await runPipeline({
       baseUrl: partner.baseUrl,

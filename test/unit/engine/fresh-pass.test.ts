@@ -3,58 +3,29 @@
  * changed since the shared pass: counted at a live reference partner, by request.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runPipeline } from "../../../src/cli/pipeline.js";
 import { StatementReader } from "../../../src/engine/row-reader.js";
-import { startServer } from "../../../src/http/server.js";
-import { createPartner } from "../../../src/reference-partner/index.js";
-import { contractFor, resultOf } from "../../helpers/harness.js";
-import { NOW } from "../../helpers/cli.js";
+import { checkReference, resultOf } from "../../helpers/harness.js";
 
 const STATEMENT = /\/(profit-and-loss|balance-sheet|cash-flow)\?/;
 
 /** Runs the stability check after the shared pass and counts how often each sync statement URL (24-month window) was asked for. */
 async function statementRequests(defects: string[]) {
-  const now = new Date(NOW);
-  const app = createPartner({ now, defects });
   const counts = new Map<string, number>();
   // Bodies read to their end into rows (the small partner's statements are read in-thread).
   const reads = vi.spyOn(StatementReader.prototype, "end");
-  const server = await startServer(
-    (req) => {
+  const report = await checkReference({
+    defects,
+    // As in a full run, an accuracy check reads the shared pass before the rehearsal (the fresh pass) runs alone.
+    only: ["accuracy.balance-sheet", "reliability.stability"],
+    wrap: (req, next) => {
       const path = req.url.pathname + req.url.search;
       if (STATEMENT.test(path)) counts.set(path, (counts.get(path) ?? 0) + 1);
-      return app.handler(req);
+      return next();
     },
-    { host: "127.0.0.1", port: 0 },
-  );
-  try {
-    const report = await runPipeline({
-      baseUrl: server.url,
-      token: app.accessToken,
-      tokenEnvName: "REACH_ACCESS_TOKEN",
-      secrets: [app.clientSecret, app.refreshToken],
-      contract: await contractFor(),
-      strict: false,
-      concurrency: 4,
-      timeoutMs: 10_000,
-      connectTimeoutMs: 5_000,
-      bodyTimeoutMs: 20_000,
-      maxBodyBytes: 50 * 1024 * 1024,
-      pageSize: 1000,
-      maxPages: 1000,
-      maxRequests: 5000,
-      slowMs: 2000,
-      now,
-      toolVersion: "0.0.0-test",
-      // As in a full run, an accuracy check reads the shared pass before the rehearsal (the fresh pass) runs alone.
-      only: ["accuracy.balance-sheet", "reliability.stability"],
-    });
-    // The sync reads 24 months: its StartDate is the first of the month 23 months back.
-    const sync = [...counts].filter(([path]) => path.includes("StartDate=2024-12-01&"));
-    return { report, sync, reads: reads.mock.calls.length };
-  } finally {
-    await server.close();
-  }
+  });
+  // The sync reads 24 months: its StartDate is the first of the month 23 months back.
+  const sync = [...counts].filter(([path]) => path.includes("StartDate=2024-12-01&"));
+  return { report, sync, reads: reads.mock.calls.length };
 }
 
 afterEach(() => vi.restoreAllMocks());

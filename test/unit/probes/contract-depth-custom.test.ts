@@ -4,44 +4,12 @@
  * pages never end).
  */
 import { describe, expect, it } from "vitest";
-import { runPipeline } from "../../../src/cli/pipeline.js";
-import { startServer, type ServerHandler, type ServerReply, type ServerRequest } from "../../../src/http/server.js";
-import { createPartner } from "../../../src/reference-partner/index.js";
+import type { ServerReply } from "../../../src/http/server.js";
 import type { Report } from "../../../src/report/types.js";
-import { NOW } from "../../helpers/cli.js";
-import { codes, contractFor, resultOf } from "../../helpers/harness.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
 
-type Wrap = (req: ServerRequest, next: () => Promise<ServerReply>) => Promise<ServerReply>;
-
-async function checkWrapped(only: string[], wrap: Wrap): Promise<Report> {
-  const now = new Date(NOW);
-  const { handler, ...app } = createPartner({ now });
-  const wrapped: ServerHandler = (req) => wrap(req, async () => handler(req));
-  const server = await startServer(wrapped, { host: "127.0.0.1", port: 0 });
-  try {
-    return await runPipeline({
-      baseUrl: server.url,
-      token: app.accessToken,
-      tokenEnvName: "REACH_ACCESS_TOKEN",
-      secrets: [app.clientSecret, app.refreshToken],
-      contract: await contractFor(),
-      strict: false,
-      concurrency: 4,
-      timeoutMs: 10_000,
-      connectTimeoutMs: 5_000,
-      bodyTimeoutMs: 20_000,
-      maxBodyBytes: 50 * 1024 * 1024,
-      pageSize: 1000,
-      maxPages: 1000,
-      maxRequests: 5000,
-      slowMs: 2000,
-      now,
-      toolVersion: "0.0.0-test",
-      only,
-    });
-  } finally {
-    await server.close();
-  }
+function checkWrapped(only: string[], wrap: Wrap): Promise<Report> {
+  return checkReference({ only, wrap });
 }
 
 function editJson(reply: ServerReply, edit: (body: Record<string, unknown>) => void): ServerReply {
