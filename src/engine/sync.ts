@@ -54,6 +54,13 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
 /** Ids per metric-values request body. */
 export const METRIC_IDS_PER_REQUEST = 50;
 
+/**
+ * Statement bodies of the fresh pass that may come back with other bytes than in the shared pass
+ * before the pass stops hashing and reads every body as it arrives. Each one costs a request more;
+ * a partner whose bodies always differ (a timestamp in the envelope, data that moves) pays a few.
+ */
+export const CHANGED_BODIES_BEFORE_READING = 3;
+
 /** A statement request of the sync; `split` names the filter when it is a budget, class or department split. */
 export interface StatementFetch {
   op: Operation;
@@ -276,6 +283,8 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const fieldsOf = (op: Operation) => ({ id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField });
   // The split sums of each company, for the remainders computed when the pass ends.
   const sumsOf = new Map<CompanySync, Map<string, SplitSums>>();
+  // Fresh pass: bodies that came back with other bytes (each one asked for again).
+  let changedBodies = 0;
 
   for (const company of src.companies) {
     const c: CompanySync = { company, lists: [], statements: [], metrics: [], accounts: new Map(), splitRemainders: new Map() };
@@ -315,7 +324,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       let hashing: HashingSink | undefined;
       const reader = (expected: number | undefined) => (hashing = new HashingSink(statementReader(src.dataField, fieldsOf(op), pools, expected)));
       const before = peerStatement(statementKey({ op, query, split }));
-      const known = before?.fold.usable ? before.fold.bodyHash : undefined;
+      const known = before?.fold.usable && changedBodies < CHANGED_BODIES_BEFORE_READING ? before.fold.bodyHash : undefined;
       const exchange = await data.statement(
         op,
         company,
@@ -333,6 +342,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         if (!split && op === splitOp && query.basis === basisOfSplits) wholeRead.resolve(undefined);
         return { fetch };
       }
+      if (known !== undefined && res?.status === 200) changedBodies++;
       let table: RowTable | undefined;
       const read = res?.read instanceof RowTable ? res.read : undefined;
       if (res?.status === 200) table = read ?? RowTable.from(res.json, src.dataField, fieldsOf(op), pools);
