@@ -51,7 +51,8 @@ interface Engine {
   /** Original document node -> its pointer in the converted document. */
   located: WeakMap<object, string>;
   fast: Ajv2020;
-  full: Ajv2020;
+  /** The all-errors instance, made when a value first fails a fast check. */
+  full: () => Ajv2020;
   dialect: Dialect;
   /** The document as given, to find the node a spec pointer names. */
   source: Record<string, unknown>;
@@ -75,13 +76,14 @@ function buildEngine(document: Record<string, unknown>, dialect: Dialect): Engin
   const index = newSchemaIndex();
   const { doc, located } = convertDocument(document, dialect, index);
   const closed = buildClosedSchemas(doc, index);
-  const fast = newAjv(false);
-  const full = newAjv(true);
-  for (const ajv of [fast, full]) {
+  const withDocs = (ajv: Ajv2020) => {
     ajv.addSchema(doc, OPEN_DOC_ID, undefined, false);
     ajv.addSchema(closed.doc, CLOSED_DOC_ID, undefined, false);
-  }
-  return { index, closed, located, fast, full, dialect, source: document };
+    return ajv;
+  };
+  const fast = withDocs(newAjv(false));
+  let full: Ajv2020 | undefined;
+  return { index, closed, located, fast, full: () => (full ??= withDocs(newAjv(true))), dialect, source: document };
 }
 
 function errorText(err: unknown): string {
@@ -106,7 +108,7 @@ function compileDocNode(engine: Engine, pointer: string): CacheEntry {
     if (!fn) throw new Error(`cannot resolve ${basePointer} in the document`);
     return fn;
   };
-  return withClosed(basePointer, () => get(engine.full, OPEN_DOC_ID), () => get(engine.fast, CLOSED_DOC_ID), () => get(engine.full, CLOSED_DOC_ID), () =>
+  return withClosed(basePointer, () => get(engine.full(), OPEN_DOC_ID), () => get(engine.fast, CLOSED_DOC_ID), () => get(engine.full(), CLOSED_DOC_ID), () =>
     get(engine.fast, OPEN_DOC_ID),
   );
 }
@@ -114,7 +116,7 @@ function compileDocNode(engine: Engine, pointer: string): CacheEntry {
 function compileStandalone(engine: Engine, schema: unknown, specPointer: string): CacheEntry {
   const open = convertStandalone(schema, specPointer, engine.dialect, engine.index, engine.located);
   const closed = engine.closed.close(open);
-  return withClosed(specPointer, () => engine.full.compile(open as JsonSchema), () => engine.fast.compile(closed as JsonSchema), () => engine.full.compile(closed as JsonSchema), () =>
+  return withClosed(specPointer, () => engine.full().compile(open as JsonSchema), () => engine.fast.compile(closed as JsonSchema), () => engine.full().compile(closed as JsonSchema), () =>
     engine.fast.compile(open as JsonSchema),
   );
 }
@@ -240,7 +242,7 @@ export function createValidator(
   const explain = (eng: Engine, c: Compiled, value: unknown, max: number): SchemaIssue[] => {
     const ctx: ExplainContext = {
       index: eng.index,
-      compileFull: (node) => eng.full.compile(node as JsonSchema),
+      compileFull: (node) => eng.full().compile(node as JsonSchema),
       basePointer: c.basePointer,
     };
     const openErrors = collect(c.open(), value);
