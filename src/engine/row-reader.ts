@@ -58,11 +58,6 @@ const MAX_HELD = 4 * 1024 * 1024;
 const NEAR_END = 8;
 
 /**
- * Reads a statement body chunk by chunk as it arrives: only the unfinished row between two chunks
- * is held, never the body. `write` returns false once the reader has declined the body (the caller
- * then reads it the usual way, from the start); `end` gives the table, or undefined when declined.
- */
-/**
  * Rows a body of this many bytes is read into before the columns have to grow: a row of the three
  * members takes at least about 45 bytes (16 bytes of columns each).
  */
@@ -70,6 +65,11 @@ export function rowCapacity(expectedBytes: number | undefined): number {
   return Math.max(16, Math.min(1 << 22, Math.ceil((expectedBytes ?? 46080) / 45)));
 }
 
+/**
+ * Reads a statement body chunk by chunk as it arrives: only the unfinished row between two chunks
+ * is held, never the body. `write` returns false once the reader has declined the body (the caller
+ * then reads it the usual way, from the start); `end` gives the table, or undefined when declined.
+ */
 export class StatementReader {
   private readonly reader: Reader;
   private declined = false;

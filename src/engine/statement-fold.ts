@@ -36,8 +36,6 @@ export interface StatementFold {
   sameAsWhole?: boolean;
   /** SHA-256 (base64) of the body the rows were read from as it streamed in (see body-hash.ts). */
   bodyHash?: string;
-  /** Fresh pass: the body came back byte for byte as the shared pass read it, and was not read again. */
-  sameBody?: boolean;
 }
 
 /** The first row of a kind seen in a company's responses of one operation (in statement order). */

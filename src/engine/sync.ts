@@ -335,7 +335,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       const res = exchange.response;
       if (res?.status === 200 && res.read === SAME_BODY && before) {
         delete res.read;
-        const fold: StatementFold = { usable: true, digest: before.fold.digest, bodyHash: known, sameBody: true };
+        const fold: StatementFold = { usable: true, digest: before.fold.digest, bodyHash: known };
         const fetch: StatementFetch = { op, company, query, ...(split ? { split } : {}), exchange, fold };
         c.statements.push(fetch);
         // The unsplit statement only holds splits back in this pass; nothing here reads its rows.

@@ -156,19 +156,14 @@ function withClosed(
   } catch {
     return { check: openFast(), open, closed: () => undefined, basePointer };
   }
-  const closed = once(closedFull);
-  return {
-    check,
-    open,
-    closed: () => {
-      try {
-        return closed();
-      } catch {
-        return undefined;
-      }
-    },
-    basePointer,
-  };
+  const closed = once(() => {
+    try {
+      return closedFull();
+    } catch {
+      return undefined;
+    }
+  });
+  return { check, open, closed, basePointer };
 }
 
 /** Converted-document pointer of the schema node that `specPointer` names, if it names one. */

@@ -46,8 +46,7 @@ export function takeBlock(bytes: number): ArrayBuffer {
 
 /** Gives a block back for reuse. The caller must not use it, or any view of it, afterwards. */
 export function giveBlock(block: ArrayBufferLike): void {
-  if (!(block instanceof ArrayBuffer)) return;
-  if (!ours.has(block) || spare.includes(block)) return;
+  if (!(block instanceof ArrayBuffer) || !ours.has(block) || spare.includes(block)) return;
   spare.push(block);
   spareBytes += block.byteLength;
   // Over the cap: drop the smallest spare blocks first (the large ones are the expensive ones).
@@ -60,18 +59,9 @@ export function giveBlock(block: ArrayBufferLike): void {
 }
 
 /**
- * Gives back a block that was taken here but has been to another thread and back (a transfer
- * makes a new ArrayBuffer object of the same memory): it joins the pool like one of ours.
- */
-export function adoptBlock(block: ArrayBuffer): void {
-  if (block.byteLength < MIN_POOLED) return;
-  ours.add(block);
-  giveBlock(block);
-}
-
-/**
- * Makes a block that came from another thread (the reading thread's table columns) one of this
- * pool's: once given back, it is kept for reuse here instead of being freed.
+ * Makes a block that came from another thread (the reading thread's table columns; a transfer makes
+ * a new ArrayBuffer object even of memory taken here) one of this pool's: once given back, it is
+ * kept for reuse here instead of being freed.
  */
 export function claimBlock(block: ArrayBuffer): void {
   if (block.byteLength >= MIN_POOLED) ours.add(block);
