@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: how much reach-check itself costs next to the partner it checks.
  *
- *   node scripts/bench.js [--quick] [--sizes small,large] [--runs n] [--json]
+ *   node scripts/bench.js [--quick] [--sizes small,large] [--runs n] [--latency ms] [--json]
  *
  * Everything runs on loopback against the bundled reference partner (built code in dist/), each
  * party in its own process so they do not share a CPU queue:
@@ -41,7 +41,7 @@ const median = (xs) => {
 async function partnerRole(size) {
   const { createPartner } = await dist("reference-partner/index.js");
   const { startServer } = await dist("http/server.js");
-  const token = await new Promise((resolve) => process.once("message", (m) => resolve(m.token)));
+  const { token, latencyMs } = await new Promise((resolve) => process.once("message", resolve));
   const app = createPartner({ size, now: new Date(NOW), accessToken: token });
   let log = [];
   // How busy the partner's event loop was since the last take-log. A run that leaves the partner
@@ -55,7 +55,9 @@ async function partnerRole(size) {
       auth: auth === undefined ? "none" : auth === `Bearer ${token}` ? "token" : "other",
       ...(req.body.length > 0 ? { body: req.body.toString("utf8"), contentType: req.headers["content-type"] } : {}),
     });
-    return app.handler(req);
+    if (!latencyMs) return app.handler(req);
+    // A partner across a network: every answer comes latencyMs later, for reach-check and crawler alike.
+    return Promise.resolve(app.handler(req)).then((reply) => ({ ...reply, delayMs: (reply.delayMs ?? 0) + latencyMs }));
   };
   const server = await startServer(handler, { host: "127.0.0.1", port: 0 });
   process.on("message", (m) => {
@@ -101,13 +103,13 @@ async function crawlRole() {
 // ---------------------------------------------------------------------------------------------
 // Helpers of the main role
 
-function startPartnerProcess(size, token) {
+function startPartnerProcess(size, token, latencyMs) {
   const child = fork(SELF, ["--partner", size], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const messages = [];
   const waiters = [];
   child.on("message", (m) => (waiters.length > 0 ? waiters.shift()(m) : messages.push(m)));
   const nextMessage = () => new Promise((resolve) => (messages.length > 0 ? resolve(messages.shift()) : waiters.push(resolve)));
-  child.send({ token });
+  child.send({ token, latencyMs });
   return nextMessage().then((ready) => ({
     baseUrl: ready.baseUrl,
     /** The requests logged since the last call, and how busy the partner was meanwhile. */
@@ -169,9 +171,9 @@ function table(rows) {
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
-async function measureRun(size, runs) {
+async function measureRun(size, runs, latencyMs) {
   const token = `bench-${randomBytes(18).toString("base64url")}`;
-  const partner = await startPartnerProcess(size, token);
+  const partner = await startPartnerProcess(size, token, latencyMs);
   const args = [BIN, "run", "--base-url", partner.baseUrl, "--format", "json", "--now", NOW, "--concurrency", String(CONCURRENCY)];
   const env = { REACH_ACCESS_TOKEN: token };
   try {
@@ -297,13 +299,17 @@ async function main(argv) {
   const runsAt = argv.indexOf("--runs");
   // One large run reads about 10 GB and takes minutes: by default it is measured once.
   const runsOf = (size) => (runsAt >= 0 ? Number(argv[runsAt + 1]) : quick || size === "large" ? 1 : 3);
+  // --latency ms: the partner holds every answer this long, as a partner across a network would.
+  const latencyAt = argv.indexOf("--latency");
+  const latencyMs = latencyAt >= 0 ? Number(argv[latencyAt + 1]) : 0;
+  if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new Error("--latency takes a whole number of milliseconds");
   if (!existsSync(join(DIST, "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
 
-  const out = { concurrency: CONCURRENCY, run: [], failed: [], coldStart: [], validation: undefined };
+  const out = { concurrency: CONCURRENCY, latencyMs, run: [], failed: [], coldStart: [], validation: undefined };
   // A size that fails does not take the others' figures with it.
   for (const size of sizes) {
     try {
-      out.run.push({ runs: runsOf(size), ...(await measureRun(size, runsOf(size))) });
+      out.run.push({ runs: runsOf(size), ...(await measureRun(size, runsOf(size), latencyMs)) });
     } catch (err) {
       out.failed.push({ size, error: err instanceof Error ? err.message : String(err) });
       process.exitCode = 1;
@@ -317,7 +323,8 @@ async function main(argv) {
     return;
   }
   const lines = [];
-  lines.push(`reach-check bench (Node ${process.version}, medians, concurrency ${CONCURRENCY}, loopback)`, "");
+  const latency = latencyMs > 0 ? `, partner answers ${latencyMs} ms late` : "";
+  lines.push(`reach-check bench (Node ${process.version}, medians, concurrency ${CONCURRENCY}, loopback${latency})`, "");
   if (out.run.length > 0) lines.push(
     table([
       ["partner", "runs", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB", "partner busy run/crawl %"],

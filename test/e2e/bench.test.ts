@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 
-/** Runs `node scripts/bench.js --quick --json` (built code in dist/, as `npm test` leaves it). */
-function quickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `node scripts/bench.js --quick --json [args]` (built code in dist/, as `npm test` leaves it). */
+function quickBench(args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench.js"), "--quick", "--json"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench.js"), "--quick", "--json", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -37,4 +37,22 @@ describe("npm run bench", () => {
     expect(out.validation.statementRows.perSecond).toBeGreaterThan(0);
     expect(out.validation.accounts.perSecond).toBeGreaterThan(0);
   }, 90_000);
+
+  it("--latency holds every answer of the partner, for the run and the crawler alike", async () => {
+    const r = await quickBench(["--latency", "8"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.latencyMs).toBe(8);
+    const run = out.run[0];
+    expect(run.verdict).toBe("ready");
+    // At most `concurrency` requests wait at a time, so the crawl cannot be faster than this.
+    expect(run.crawlerFetchMs).toBeGreaterThanOrEqual((run.requests * 8) / out.concurrency);
+    expect(run.checkerInRunMs).toBeGreaterThanOrEqual((run.requests * 8) / out.concurrency);
+  }, 90_000);
+
+  it("refuses a --latency that is not a whole number of milliseconds", async () => {
+    const r = await quickBench(["--latency", "soon"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--latency takes a whole number of milliseconds");
+  }, 30_000);
 });
