@@ -6,6 +6,7 @@
  * to the base URL's origin; a bounded number of requests in flight and in total; bounded time to
  * connect, to headers and for the whole body; bounded body size, also after decompression.
  */
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { rootCertificates } from "node:tls";
 import { Agent, request } from "undici";
@@ -218,6 +219,9 @@ class UndiciHttpClient implements HttpClient {
     };
     const concurrency = Math.max(1, Math.floor(positive(options.concurrency, HTTP_DEFAULTS.concurrency)));
     this.semaphore = new Semaphore(concurrency);
+    // Every request in flight or waiting to be retried listens to the run's deadline until it ends:
+    // at --concurrency 8 or more, that is over Node's default of 10, which is not a leak.
+    if (options.signal) setMaxListeners(0, options.signal);
     // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
     this.caList = options.ca !== undefined ? [...rootCertificates, options.ca.toString()] : undefined;
     this.agent = new Agent({

@@ -42,6 +42,14 @@ describe("reach-check run", () => {
     expect(report.target.companies).toEqual(partner.companies.map((c) => c.id));
   });
 
+  it("runs at the highest --concurrency without a word on stderr (no listener-leak warning from Node)", async () => {
+    const r = await runCli(["run", "--base-url", partner.baseUrl, "--format", "json", "--now", NOW, "--concurrency", "32"], {
+      env: { REACH_ACCESS_TOKEN: partner.accessToken },
+    });
+    expect(parseReport(r).verdict).toBe("ready");
+    expect(r.stderr).toBe("");
+  });
+
   it("takes the token from the variable named by --token-env, and --company narrows the run", async () => {
     const only = partner.companies[1].id;
     const r = await runCli(
