@@ -75,9 +75,10 @@ export async function loadSpec(opts: { specVersion?: string; spec?: string }): P
 }
 
 export async function runPipeline(input: PipelineInput): Promise<Report> {
-  const [{ createHttpClient }, { createValidator }, { runChecks }, { probes, families }, { Redactor }] = await Promise.all([
+  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks }, { probes, families }, { Redactor }] = await Promise.all([
     import("../http/client.js"),
     import("../schema/validator.js"),
+    import("../spec/prebuilt.js"),
     import("../engine/run.js"),
     import("../probes/index.js"),
     import("../util/redact.js"),
@@ -107,7 +108,9 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     ca: input.ca,
   });
   try {
-    const validator = createValidator(input.contract.document, input.contract.dialect, { strict: input.strict });
+    const { contract } = input;
+    const prebuilt = contract.prebuiltChecks ? loadPrebuiltChecks(contract.prebuiltChecks, contract.sha256, contract.dialect) : undefined;
+    const validator = createValidator(contract.document, contract.dialect, { strict: input.strict, prebuilt });
     return await runChecks({
       contract: input.contract,
       http,

@@ -42,5 +42,6 @@ export { renderHtml, renderJson, renderJunit, renderMarkdown, renderTerminal };
 export type { HtmlOptions, JsonOptions, JunitOptions, MarkdownOptions, TerminalOptions };
 export { applyAllowlist, allowlistNotices, type Allowlist, type AllowlistEntry } from "./allowlist.js";
 export { canonicalJson, checkIntegrity, digestOf, sealReport } from "./integrity.js";
-export { reportSchema, validateReport } from "./report-schema.js";
+// The report schema (report-schema.js) is not re-exported: it loads Ajv, which a run that only
+// renders its report does not need. `verify` and `schema` import it themselves.
 export * from "./types.js";

@@ -4,10 +4,13 @@
  * Cost model: per schema, one fast check with the closed variant (valid and no unknown fields in
  * one pass); only when it fails do the all-errors runs happen (open for real failures, closed
  * for unknown fields). Each schema is compiled once per validator, never per call.
+ *
+ * A bundled spec version comes with its fast checks compiled at build time (`prebuildChecks`,
+ * loaded by spec/prebuilt.ts): then a run whose responses all pass never loads Ajv at all.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020 as Ajv2020Class } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
 import type { JsonSchema } from "../spec/types.js";
 import type { SchemaIssue, SchemaValidator } from "./types.js";
 import {
@@ -24,12 +27,20 @@ import {
 import { CLOSED_DOC_ID, buildClosedSchemas, type ClosedSchemas } from "./close.js";
 import { SHAPE_FAILURES, errorsToUnits, selectIssues, unknownFieldUnit, type ExplainContext, type Unit } from "./issues.js";
 
-const addFormats = addFormatsModule.default;
+// Ajv is CommonJS: loaded on first need with require, so that validate() can stay synchronous.
+const requireCjs = createRequire(import.meta.url);
 
 export interface ValidatorOptions {
   /** Unknown response fields fail instead of warn. */
   strict: boolean;
+  /**
+   * Fast checks compiled at build time for this very document, by converted-document pointer
+   * (`closed:<pointer>`, or `open:<pointer>` where the closed variant does not compile).
+   */
+  prebuilt?: PrebuiltChecks;
 }
+
+export type PrebuiltChecks = Readonly<Record<string, ValidateFunction>>;
 
 const DEFAULT_MAX_ISSUES = 50;
 
@@ -47,43 +58,66 @@ type CacheEntry = Compiled | { failure: string; basePointer: string };
 
 interface Engine {
   index: SchemaIndex;
-  closed: ClosedSchemas;
+  /** The converted (2020-12) document. */
+  doc: Record<string, unknown>;
+  /** The closed variants, built with the first compilation that needs them. */
+  closed: () => ClosedSchemas;
   /** Original document node -> its pointer in the converted document. */
   located: WeakMap<object, string>;
-  fast: Ajv2020;
+  /** The no-errors instance, made when a schema without a prebuilt check is first met. */
+  fast: () => Ajv2020Class;
   /** The all-errors instance, made when a value first fails a fast check. */
-  full: () => Ajv2020;
+  full: () => Ajv2020Class;
+  prebuilt: PrebuiltChecks;
   dialect: Dialect;
   /** The document as given, to find the node a spec pointer names. */
   source: Record<string, unknown>;
 }
 
-function newAjv(allErrors: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
+/** The Ajv options of every instance (and of the build's, which only adds `code.source`). */
+function ajvOptions(allErrors: boolean) {
+  return {
     allErrors,
     // Error objects carry the value and the schema node: needed to word issues and find spec pointers.
     verbose: allErrors,
     // Spec schemas carry OpenAPI annotations and unknown formats; they must not stop compilation.
     strict: false,
     validateSchema: false,
-    logger: false,
-  });
+    logger: false as const,
+  };
+}
+
+function newAjv(allErrors: boolean, code?: { source: true }): Ajv2020Class {
+  const { Ajv2020 } = requireCjs("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+  const addFormats = (requireCjs("ajv-formats") as typeof import("ajv-formats")).default;
+  const ajv = new Ajv2020({ ...ajvOptions(allErrors), ...(code ? { code } : {}) });
   addFormats(ajv);
   return ajv;
 }
 
-function buildEngine(document: Record<string, unknown>, dialect: Dialect): Engine {
+function buildEngine(document: Record<string, unknown>, dialect: Dialect, prebuilt: PrebuiltChecks = {}): Engine {
   const index = newSchemaIndex();
   const { doc, located } = convertDocument(document, dialect, index);
-  const closed = buildClosedSchemas(doc, index);
-  const withDocs = (ajv: Ajv2020) => {
+  let closed: ClosedSchemas | undefined;
+  const closedSchemas = () => (closed ??= buildClosedSchemas(doc, index));
+  const withDocs = (ajv: Ajv2020Class) => {
     ajv.addSchema(doc, OPEN_DOC_ID, undefined, false);
-    ajv.addSchema(closed.doc, CLOSED_DOC_ID, undefined, false);
+    ajv.addSchema(closedSchemas().doc, CLOSED_DOC_ID, undefined, false);
     return ajv;
   };
-  const fast = withDocs(newAjv(false));
-  let full: Ajv2020 | undefined;
-  return { index, closed, located, fast, full: () => (full ??= withDocs(newAjv(true))), dialect, source: document };
+  let fast: Ajv2020Class | undefined;
+  let full: Ajv2020Class | undefined;
+  return {
+    index,
+    doc,
+    closed: closedSchemas,
+    located,
+    fast: () => (fast ??= withDocs(newAjv(false))),
+    full: () => (full ??= withDocs(newAjv(true))),
+    prebuilt,
+    dialect,
+    source: document,
+  };
 }
 
 function errorText(err: unknown): string {
@@ -103,21 +137,26 @@ function problemIssue(message: string, schemaPointer: string, actual: string): S
 function compileDocNode(engine: Engine, pointer: string): CacheEntry {
   const fragment = pointerToFragment(pointer);
   const basePointer = `#${pointer}`;
-  const get = (ajv: Ajv2020, id: string): ValidateFunction => {
+  const get = (ajv: Ajv2020Class, id: string): ValidateFunction => {
     const fn = ajv.getSchema(`${id}#${fragment}`);
     if (!fn) throw new Error(`cannot resolve ${basePointer} in the document`);
     return fn;
   };
-  return withClosed(basePointer, () => get(engine.full(), OPEN_DOC_ID), () => get(engine.fast, CLOSED_DOC_ID), () => get(engine.full(), CLOSED_DOC_ID), () =>
-    get(engine.fast, OPEN_DOC_ID),
-  );
+  const openFull = () => get(engine.full(), OPEN_DOC_ID);
+  const closedFull = () => get(engine.full(), CLOSED_DOC_ID);
+  // Built from this document at build time, with the same options: the same function Ajv would make.
+  const closedBuilt = Object.hasOwn(engine.prebuilt, `closed:${pointer}`) ? engine.prebuilt[`closed:${pointer}`] : undefined;
+  const openBuilt = Object.hasOwn(engine.prebuilt, `open:${pointer}`) ? engine.prebuilt[`open:${pointer}`] : undefined;
+  if (closedBuilt) return withClosed(basePointer, openFull, () => closedBuilt, closedFull, () => closedBuilt);
+  if (openBuilt) return { check: openBuilt, open: once(openFull), closed: () => undefined, basePointer };
+  return withClosed(basePointer, openFull, () => get(engine.fast(), CLOSED_DOC_ID), closedFull, () => get(engine.fast(), OPEN_DOC_ID));
 }
 
 function compileStandalone(engine: Engine, schema: unknown, specPointer: string): CacheEntry {
   const open = convertStandalone(schema, specPointer, engine.dialect, engine.index, engine.located);
-  const closed = engine.closed.close(open);
-  return withClosed(specPointer, () => engine.full().compile(open as JsonSchema), () => engine.fast.compile(closed as JsonSchema), () => engine.full().compile(closed as JsonSchema), () =>
-    engine.fast.compile(open as JsonSchema),
+  const closed = engine.closed().close(open);
+  return withClosed(specPointer, () => engine.full().compile(open as JsonSchema), () => engine.fast().compile(closed as JsonSchema), () => engine.full().compile(closed as JsonSchema), () =>
+    engine.fast().compile(open as JsonSchema),
   );
 }
 
@@ -189,7 +228,7 @@ export function createValidator(
   let engine: Engine | undefined;
   let engineError: string | undefined;
   try {
-    engine = buildEngine(document, dialect);
+    engine = buildEngine(document, dialect, options.prebuilt);
   } catch (err) {
     engineError = errorText(err);
   }
@@ -250,10 +289,10 @@ export function createValidator(
       for (const e of openErrors) if (SHAPE_FAILURES.has(e.keyword)) unreliable.add(e.instancePath);
       const reported = new Set<string>();
       for (const e of collect(closedFull, value)) {
-        if (e.keyword !== "unevaluatedProperties" || !isObject(e.parentSchema) || !eng.closed.closures.has(e.parentSchema)) continue;
+        if (e.keyword !== "unevaluatedProperties" || !isObject(e.parentSchema) || !eng.closed().closures.has(e.parentSchema)) continue;
         if (unreliable.has(e.instancePath)) continue;
         const closure = e.parentSchema;
-        const unit = unknownFieldUnit(e, () => eng.closed.declaredNames(closure), ctx);
+        const unit = unknownFieldUnit(e, () => eng.closed().declaredNames(closure), ctx);
         if (reported.has(unit.pointer)) continue;
         reported.add(unit.pointer);
         units.push(unit);
@@ -298,4 +337,38 @@ function runtimeReason(err: unknown): string {
 /** Run an all-errors validator and keep its errors (Ajv reuses `.errors` on the next call). */
 function collect(fn: ValidateFunction, value: unknown): ErrorObject[] {
   return fn(value) === true ? [] : [...(fn.errors ?? [])];
+}
+
+/**
+ * The source of a CommonJS module with the fast check of each of `schemas` (nodes of `document`),
+ * for the build (scripts/prebuild-specs.js): `exports["closed:<pointer>"]`, or `exports["open:<pointer>"]`
+ * where the closed variant does not compile, keyed by converted-document pointer. The functions are
+ * the ones a validator compiles at run time, made by Ajv with the same options. Schemas that are
+ * not nodes of the document, or that do not compile at all, are left to run time.
+ */
+export function prebuildChecks(document: Record<string, unknown>, dialect: Dialect, schemas: readonly unknown[]): { code: string; count: number } {
+  const index = newSchemaIndex();
+  const { doc, located } = convertDocument(document, dialect, index);
+  const closed = buildClosedSchemas(doc, index);
+  const ajv = newAjv(false, { source: true });
+  ajv.addSchema(doc, OPEN_DOC_ID, undefined, false);
+  ajv.addSchema(closed.doc, CLOSED_DOC_ID, undefined, false);
+  const exportsById: Record<string, string> = {};
+  for (const schema of schemas) {
+    const pointer = typeof schema === "object" && schema !== null ? located.get(schema) : undefined;
+    if (pointer === undefined || Object.hasOwn(exportsById, `closed:${pointer}`) || Object.hasOwn(exportsById, `open:${pointer}`)) continue;
+    const fragment = pointerToFragment(pointer);
+    for (const [variant, id] of [["closed", CLOSED_DOC_ID], ["open", OPEN_DOC_ID]] as const) {
+      try {
+        if (ajv.getSchema(`${id}#${fragment}`)) {
+          exportsById[`${variant}:${pointer}`] = `${id}#${fragment}`;
+          break;
+        }
+      } catch {
+        // this variant does not compile: try the next, or leave the schema to run time
+      }
+    }
+  }
+  const standaloneCode = (requireCjs("ajv/dist/standalone/index.js") as typeof import("ajv/dist/standalone/index.js")).default;
+  return { code: standaloneCode(ajv, exportsById), count: Object.keys(exportsById).length };
 }

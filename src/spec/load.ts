@@ -8,12 +8,12 @@ import { findRefCycle } from "./cycles.js";
 import { isMissing, parseLocalRef, walk } from "./pointer.js";
 import { describeFsError, readProfile } from "./profile.js";
 import { DownloadError, downloadDocument } from "../http/download.js";
-import { readPrebuilt } from "./prebuilt.js";
+import { prebuiltChecksPath, readPrebuilt } from "./prebuilt.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
 import type { Contract, JsonSchema, Profile } from "./types.js";
 
 export { SpecError } from "./errors.js";
-export { prebuiltPath } from "./prebuilt.js";
+export { prebuiltChecksPath, prebuiltPath } from "./prebuilt.js";
 
 export interface LoadOptions {
   /**
@@ -106,6 +106,7 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
     errorSchema,
     resolve,
     document,
+    ...(ready ? { prebuiltChecks: prebuiltChecksPath(source.version!) } : {}),
   };
 }
 

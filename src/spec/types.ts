@@ -135,4 +135,9 @@ export interface Contract {
   resolve(ref: string): unknown;
   /** The document as loaded (refs kept), for the schema compiler. */
   document: Record<string, unknown>;
+  /**
+   * A bundled version read as the build prepared it: the module with its fast checks compiled at
+   * build time (see spec/prebuilt.ts), which the validator uses when its digest matches.
+   */
+  prebuiltChecks?: string;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOW, parseReport, runCli } from "../helpers/cli.js";
 import { validateReport } from "../../src/report/report-schema.js";
@@ -51,5 +54,22 @@ describe("reach-check demo", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("no-such-switch");
+  });
+
+  it("loads no schema compiler when every response passes (the bundled spec's fast checks were compiled at build time)", async () => {
+    // A preload that says at exit how many of Ajv's modules the process loaded.
+    const preload = join(mkdtempSync(join(tmpdir(), "rc-ajv-")), "count-ajv.cjs");
+    writeFileSync(
+      preload,
+      'process.on("exit", () => process.stderr.write(`ajv-modules:${Object.keys(require.cache).filter((k) => /node_modules[\\/\\\\]ajv[\\/\\\\]/.test(k)).length}\\n`));\n',
+    );
+    const env = { NODE_OPTIONS: `--require ${preload}` };
+    const clean = await runCli(["demo", "--format", "json", "--now", NOW], { env });
+    expect(parseReport(clean).verdict).toBe("ready");
+    expect(clean.stderr).toBe("ajv-modules:0\n");
+    // A response that fails its fast check is explained by Ajv, loaded then.
+    const broken = await runCli(["demo", "--format", "json", "--now", NOW, "--break", "wrong-type"], { env });
+    expect(parseReport(broken).checks.find((c) => c.id === "schema.company-info")?.status).toBe("fail");
+    expect(broken.stderr).toMatch(/^ajv-modules:[1-9]\d*\n$/);
   });
 });

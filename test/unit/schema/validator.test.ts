@@ -1,5 +1,7 @@
+import { createRequire } from "node:module";
+import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
-import { createValidator } from "../../../src/schema/validator.js";
+import { createValidator, prebuildChecks, type PrebuiltChecks } from "../../../src/schema/validator.js";
 import type { SchemaIssue } from "../../../src/schema/types.js";
 import { DOC_30, DOC_31, RESPONSE_POINTER, account, list, responseSchema, schemaOf } from "./fixtures.js";
 
@@ -244,6 +246,24 @@ function run(doc: Record<string, unknown>, dialect: "3.0" | "3.1", c: Case, stri
   return v.validate(schemaOf(doc, c.schema), c.value, { specPointer: pointerOf(c.schema) });
 }
 
+/**
+ * The fast checks the build would write for these schemas of `doc`, loaded as a run loads them
+ * (a CommonJS module), each wrapped to count its calls.
+ */
+function prebuilt(doc: Record<string, unknown>, dialect: "3.0" | "3.1", schemas: unknown[]): { checks: PrebuiltChecks; calls: Map<string, number>; count: number } {
+  const { code, count } = prebuildChecks(doc, dialect, schemas);
+  // Evaluated as CommonJS with this package's require, which finds Ajv's runtime helpers.
+  const mod = { exports: {} as Record<string, ValidateFunction> };
+  new Function("require", "exports", "module", code)(createRequire(import.meta.url), mod.exports, mod);
+  const loaded = mod.exports;
+  const calls = new Map<string, number>();
+  const checks: Record<string, ValidateFunction> = {};
+  for (const [key, fn] of Object.entries(loaded)) {
+    checks[key] = ((value: unknown) => (calls.set(key, (calls.get(key) ?? 0) + 1), fn(value))) as ValidateFunction;
+  }
+  return { checks, calls, count };
+}
+
 describe.each(DIALECTS)("createValidator, OpenAPI $dialect", ({ dialect, doc }) => {
   it.each(CASES)("$name", (c) => {
     const issues = run(doc, dialect, c);
@@ -342,6 +362,35 @@ describe.each(DIALECTS)("createValidator, OpenAPI $dialect", ({ dialect, doc }) 
     const text = JSON.stringify(issues);
     expect(text).not.toContain(secret);
     expect(text).not.toContain("42");
+  });
+});
+
+describe.each(DIALECTS)("fast checks prebuilt at build time, OpenAPI $dialect", ({ dialect, doc }) => {
+  const names = [...new Set(CASES.map((c) => c.schema))];
+  const built = prebuilt(doc, dialect, names.map((n) => schemaOf(doc, n)));
+
+  it("cover every schema asked for, and are what the validator runs first", () => {
+    expect(built.count).toBe(names.length);
+    const v = createValidator(doc, dialect, { strict: false, prebuilt: built.checks });
+    const before = [...built.calls.values()].reduce((a, b) => a + b, 0);
+    for (const c of CASES) v.validate(schemaOf(doc, c.schema), c.value, { specPointer: pointerOf(c.schema) });
+    expect([...built.calls.values()].reduce((a, b) => a + b, 0) - before).toBe(CASES.length);
+  });
+
+  it.each(CASES)("give the issues run-time compilation gives: $name", (c) => {
+    for (const strict of [false, true]) {
+      const v = createValidator(doc, dialect, { strict, prebuilt: built.checks });
+      expect(v.validate(schemaOf(doc, c.schema), c.value, { specPointer: pointerOf(c.schema) })).toEqual(run(doc, dialect, c, strict));
+    }
+  });
+
+  it("leave a schema they do not cover to run-time compilation", () => {
+    const only = prebuilt(doc, dialect, [schemaOf(doc, names[0])]);
+    expect(only.count).toBe(1);
+    const v = createValidator(doc, dialect, { strict: false, prebuilt: only.checks });
+    for (const c of CASES) {
+      expect(v.validate(schemaOf(doc, c.schema), c.value, { specPointer: pointerOf(c.schema) })).toEqual(run(doc, dialect, c));
+    }
   });
 });
 
