@@ -17,6 +17,7 @@ import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
 import { DEFAULT_SYNC_SETTINGS } from "./sync.js";
 import { stepResults, statusOf, worst } from "./verdict.js";
+import { byCodeUnits } from "../util/compare.js";
 
 export interface ProgressEvent {
   type: "check-start" | "check-end";
@@ -167,7 +168,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   }
 
   // The report lists checks in registry order (by id), not execution order, so diffs stay small.
-  checks.sort((a, b) => a.step - b.step || opts.familyOrder.indexOf(a.family) - opts.familyOrder.indexOf(b.family) || a.id.localeCompare(b.id));
+  checks.sort((a, b) => a.step - b.step || opts.familyOrder.indexOf(a.family) - opts.familyOrder.indexOf(b.family) || byCodeUnits(a.id, b.id));
   const steps = stepResults(checks).map((s) => (cutSteps.has(s.step) ? { ...s, verdict: "not-ready" as const } : s));
   const samples = opts.http.samples();
   const statuses: Record<string, number> = {};

@@ -33,6 +33,7 @@ import {
   type SplitSums,
   type StatementFold,
 } from "./statement-fold.js";
+import { byCodeUnits } from "../util/compare.js";
 
 export type SyncKind = "shared" | "fresh";
 
@@ -467,8 +468,8 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const durationMs = performance.now() - t0;
   for (const c of companies) {
     for (const [param, sums] of sumsOf.get(c) ?? []) c.splitRemainders.set(param, remainderFromSums(sums.whole, sums.all, sums.top));
-    c.lists.sort((a, b) => a.operation.key.localeCompare(b.operation.key));
-    c.statements.sort((a, b) => statementKey(a).localeCompare(statementKey(b)));
+    c.lists.sort((a, b) => byCodeUnits(a.operation.key, b.operation.key));
+    c.statements.sort((a, b) => byCodeUnits(statementKey(a), statementKey(b)));
     c.metrics.sort((a, b) => a.chunk - b.chunk);
   }
   return { kind, window: src.window, concurrency, companies, durationMs, attempts: src.samples().slice(before) };

@@ -2,6 +2,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
+import { byCodeUnits } from "../../util/compare.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -44,7 +45,7 @@ export const probe: Probe = {
     }
     if (seen === 0) return { findings: [], skip: "No successful data response was read in this run." };
     const findings: Finding[] = [];
-    for (const [key, { ex, why, count }] of [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, { ex, why, count }] of [...byOp.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/stale-cache`,

@@ -2,6 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { LatencySample } from "../../http/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
+import { byCodeUnits } from "../../util/compare.js";
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -31,7 +32,7 @@ export const probe: Probe = {
     if (byOp.size === 0) return { findings: [], skip: "No request was answered in this run." };
     const findings: Finding[] = [];
     const lines: string[] = [];
-    for (const [key, e] of [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, e] of [...byOp.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
       const sorted = [...e.ms].sort((a, b) => a - b);
       const p50 = Math.round(percentile(sorted, 50));
       const p95 = Math.round(percentile(sorted, 95));

@@ -6,6 +6,7 @@ import { makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { byCodeUnits } from "../../util/compare.js";
 
 const RELIABLE = {
   ref: "reach:developer-checklist#behaviour-and-stability",
@@ -57,7 +58,7 @@ export function rehearsalFigures(pass: SyncPass, companies: readonly string[]): 
     statuses,
     retries,
     operations: [...byOp.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => byCodeUnits(a, b))
       .map(([operation, e]) => {
         const sorted = [...e.ms].sort((a, b) => a - b);
         return {

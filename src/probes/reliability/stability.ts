@@ -6,6 +6,7 @@ import { describeDiff, diffCount, diffFields, diffRecords, keyBy, type RecordDif
 import { makeFinding } from "../support/findings.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { statementFetch } from "../support/sync-data.js";
+import { byCodeUnits } from "../../util/compare.js";
 
 /** Differences listed per response at most; the rest are counted. */
 const SHOWN = 5;
@@ -152,7 +153,7 @@ export const probe: Probe = {
         }),
       );
     }
-    findings.sort((x, y) => `${x.company}|${x.operation?.path}`.localeCompare(`${y.company}|${y.operation?.path}`));
+    findings.sort((x, y) => byCodeUnits(`${x.company}|${x.operation?.path}`, `${y.company}|${y.operation?.path}`));
     if (findings.length > MAX_FINDINGS) {
       const dropped = findings.length - MAX_FINDINGS + 1;
       findings.splice(MAX_FINDINGS - 1);

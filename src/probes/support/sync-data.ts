@@ -15,6 +15,7 @@ import {
   type SyncPass,
 } from "../../engine/sync.js";
 import type { Operation, ProbeContext } from "../types.js";
+import { byCodeUnits } from "../../util/compare.js";
 
 export function sharedSync(ctx: ProbeContext): Promise<SyncPass> {
   return ctx.data.syncPass("shared", ctx.companies);
@@ -40,7 +41,7 @@ export function chartOperation(ctx: ProbeContext): Operation | undefined {
 /** A company's account facts per statement operation, in operation-key order (as the responses are listed). */
 export function accountFacts(ctx: ProbeContext, c: CompanySync): { op: Operation; facts: AccountFacts }[] {
   return [...c.accounts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnits(a, b))
     .flatMap(([key, facts]) => {
       const op = ctx.contract.operations.find((o) => o.key === key);
       return op ? [{ op, facts }] : [];
