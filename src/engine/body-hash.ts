@@ -49,9 +49,15 @@ export class HashingSink implements BodySink {
   }
 }
 
-/** Hashes a body without reading it: ends as `SAME_BODY` when its SHA-256 is `expected`, declined otherwise. */
+/**
+ * Hashes a body without reading it: ends as `SAME_BODY` when its SHA-256 is `expected`, declined
+ * otherwise. `expected` is the digest of a body the client scanned for secrets as it streamed in
+ * (a `HashingSink` only has a digest for a body the client did not decline), so equal bytes hold
+ * none either, and the client need not look again.
+ */
 export class SameBodySink implements BodySink {
   private readonly hash: Hash = createHash("sha256");
+  readonly onlyKnownBytes = true;
 
   constructor(private readonly expected: string) {}
 

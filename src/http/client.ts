@@ -589,7 +589,9 @@ class UndiciHttpClient implements HttpClient {
     let headSize = 0;
     let size = 0;
     let overlap = Buffer.alloc(0);
-    const keep = r.longestSpelling();
+    // Bytes the sink only compares with a body already scanned need no scan of their own.
+    const scan = sink.onlyKnownBytes !== true;
+    const keep = scan ? r.longestSpelling() : 0;
     let declined = false;
     let ended = false;
     try {
@@ -606,7 +608,7 @@ class UndiciHttpClient implements HttpClient {
         }
         // A secret within the chunk, or across its start (the end of the previous chunk and the start of this one).
         const seam = overlap.length > 0 ? Buffer.concat([overlap, chunk.subarray(0, keep - 1)]) : undefined;
-        if ((seam && r.hasInBytes(seam)) || r.hasInBytes(chunk) || !sink.write(chunk)) {
+        if ((scan && ((seam && r.hasInBytes(seam)) || r.hasInBytes(chunk))) || !sink.write(chunk)) {
           declined = true;
           discard(stream);
           break;

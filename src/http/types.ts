@@ -68,6 +68,12 @@ export interface BodySink {
   end(): unknown;
   /** The body will not be read to its end (declined, failed, aborted): the sink lets go of what it holds. */
   abort?(): void;
+  /**
+   * Set by a sink that keeps none of the bytes and ends with a value only for a body identical to
+   * one the client already read and scanned for secrets (it compares digests, and declines any
+   * other body at its end): the client does not scan these bytes again.
+   */
+  readonly onlyKnownBytes?: boolean;
 }
 
 export type TransportErrorCode =

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { StatementReader } from "../../../src/engine/row-reader.js";
+import { Redactor } from "../../../src/util/redact.js";
 import { CHANGED_BODIES_BEFORE_READING } from "../../../src/engine/sync.js";
 import type { ServerReply } from "../../../src/http/server.js";
 import { checkReference, resultOf } from "../../helpers/harness.js";
@@ -72,5 +73,51 @@ describe("the fresh pass of the sync", () => {
     const again = sync.filter(([, n]) => n === 3).length;
     expect(again).toBeGreaterThanOrEqual(CHANGED_BODIES_BEFORE_READING);
     expect(again).toBeLessThanOrEqual(CHANGED_BODIES_BEFORE_READING + 4);
+  });
+
+  it("does not scan for secrets the bytes it only hashes, and never shows a secret that turns up in them", async () => {
+    const scanned: number[] = [];
+    const scan = Redactor.prototype.hasInBytes;
+    vi.spyOn(Redactor.prototype, "hasInBytes").mockImplementation(function (this: Redactor, bytes: Buffer) {
+      scanned.push(bytes.length);
+      return scan.call(this, bytes);
+    });
+    let token = "";
+    let echoed: string | undefined;
+    /** Per statement URL, the length of each 200 answer in turn. */
+    const answers = new Map<string, number[]>();
+    const report = await checkReference({
+      only: ["accuracy.balance-sheet", "reliability.stability"],
+      wrap: async (req, next) => {
+        const path = req.url.pathname + req.url.search;
+        token ||= (req.headers.authorization ?? "").replace(/^Bearer /, "");
+        let reply = await next();
+        if (!STATEMENT.test(path) || reply.status !== 200) return reply;
+        const sizes = answers.get(path) ?? [];
+        answers.set(path, sizes);
+        // The second answer of one sync statement echoes the token; the one after is as the first.
+        if (sizes.length === 1 && echoed === undefined && path.includes("StartDate=2024-12-01&")) {
+          echoed = path;
+          const body = JSON.parse(String(reply.body)) as Record<string, unknown>;
+          reply = { ...reply, body: JSON.stringify({ Debug: `authorization: Bearer ${token}`, ...body }) };
+        }
+        sizes.push(Buffer.byteLength(reply.body ?? ""));
+        return reply;
+      },
+    });
+    expect(token.length).toBeGreaterThan(8);
+    expect(echoed).toBeDefined();
+    // The changed body was asked for once more (and read, as the first, without the token).
+    expect(answers.get(echoed!)).toHaveLength(3);
+    expect(resultOf(report, "reliability.stability").status).toBe("pass");
+    expect(JSON.stringify(report)).not.toContain(token);
+    // Scanned as they streamed in: each statement's first answer and the one asked for again, not
+    // the second answers the fresh pass only hashed (give or take the joins between chunks).
+    const first = [...answers.values()].reduce((sum, sizes) => sum + sizes[0], 0);
+    const hashed = [...answers.values()].reduce((sum, sizes) => sum + (sizes[1] ?? 0), 0);
+    const total = scanned.reduce((a, b) => a + b, 0);
+    expect(hashed).toBeGreaterThan(first / 2);
+    expect(total).toBeGreaterThanOrEqual(first);
+    expect(total).toBeLessThan(first + answers.get(echoed!)![2] + 200 * scanned.length);
   });
 });
