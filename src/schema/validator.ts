@@ -58,8 +58,6 @@ type CacheEntry = Compiled | { failure: string; basePointer: string };
 
 interface Engine {
   index: SchemaIndex;
-  /** The converted (2020-12) document. */
-  doc: Record<string, unknown>;
   /** The closed variants, built with the first compilation that needs them. */
   closed: () => ClosedSchemas;
   /** Original document node -> its pointer in the converted document. */
@@ -109,7 +107,6 @@ function buildEngine(document: Record<string, unknown>, dialect: Dialect, prebui
   let full: Ajv2020Class | undefined;
   return {
     index,
-    doc,
     closed: closedSchemas,
     located,
     fast: () => (fast ??= withDocs(newAjv(false))),
