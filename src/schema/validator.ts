@@ -93,7 +93,8 @@ function newAjv(allErrors: boolean, code?: { source: true }): Ajv2020Class {
   return ajv;
 }
 
-function buildEngine(document: Record<string, unknown>, dialect: Dialect, prebuilt: PrebuiltChecks = {}): Engine {
+/** `fastCode`: the no-errors instance keeps its functions' source (for the build's standalone code). */
+function buildEngine(document: Record<string, unknown>, dialect: Dialect, prebuilt: PrebuiltChecks = {}, fastCode?: { source: true }): Engine {
   const index = newSchemaIndex();
   const { doc, located } = convertDocument(document, dialect, index);
   let closed: ClosedSchemas | undefined;
@@ -109,7 +110,7 @@ function buildEngine(document: Record<string, unknown>, dialect: Dialect, prebui
     index,
     closed: closedSchemas,
     located,
-    fast: () => (fast ??= withDocs(newAjv(false))),
+    fast: () => (fast ??= withDocs(newAjv(false, fastCode))),
     full: () => (full ??= withDocs(newAjv(true))),
     prebuilt,
     dialect,
@@ -344,12 +345,8 @@ function collect(fn: ValidateFunction, value: unknown): ErrorObject[] {
  * not nodes of the document, or that do not compile at all, are left to run time.
  */
 export function prebuildChecks(document: Record<string, unknown>, dialect: Dialect, schemas: readonly unknown[]): { code: string; count: number } {
-  const index = newSchemaIndex();
-  const { doc, located } = convertDocument(document, dialect, index);
-  const closed = buildClosedSchemas(doc, index);
-  const ajv = newAjv(false, { source: true });
-  ajv.addSchema(doc, OPEN_DOC_ID, undefined, false);
-  ajv.addSchema(closed.doc, CLOSED_DOC_ID, undefined, false);
+  const { located, fast } = buildEngine(document, dialect, {}, { source: true });
+  const ajv = fast();
   const exportsById: Record<string, string> = {};
   for (const schema of schemas) {
     const pointer = typeof schema === "object" && schema !== null ? located.get(schema) : undefined;
