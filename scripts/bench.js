@@ -216,7 +216,9 @@ async function measureRun(size, runs, latencyMs) {
       partnerBusyRun: median(checker.map((c) => c.partnerBusy)),
       partnerBusyCrawl: median(crawler.map((c) => c.partnerBusy)),
     };
-    return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs };
+    // Each run's own figures too (in --json): a median hides an outlier, which peak RSS has.
+    const each = checker.map((c, i) => ({ wallMs: c.wallMs, crawlerWallMs: crawler[i].wallMs, rssMiB: c.rssMiB, cpuMs: c.cpuMs }));
+    return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs, each };
   } finally {
     await partner.stop();
   }
