@@ -1,5 +1,6 @@
 /**
- * One entry point for the CLI: pick a format, get a string. Writing it anywhere is the caller's job.
+ * One entry point: pick a format, get a string. Writing it anywhere is the caller's job. This
+ * module loads every reporter; the CLI loads only those of the formats it writes (renderers.ts).
  */
 import { renderHtml, type HtmlOptions } from "./html.js";
 import { renderJson, type JsonOptions } from "./json.js";

@@ -84,15 +84,20 @@ export async function runAndPrint(
   } finally {
     progress.stop();
   }
-  const { renderReport, applyAllowlist, allowlistNotices, sealReport } = await import("../../report/index.js");
+  const format = opts.format as Format;
+  const [{ applyAllowlist, allowlistNotices }, { sealReport }, renderers] = await Promise.all([
+    import("../../report/allowlist.js"),
+    import("../../report/integrity.js"),
+    // Only the reporters of the formats written.
+    import("../../report/renderers.js").then((m) => m.loadRenderers([format, ...targets.map((t) => t.format)])),
+  ]);
   if (allowlist) report = applyAllowlist(report, allowlist, report.startedAt.slice(0, 10));
   report = sealReport(report);
 
-  const format = opts.format as Format;
   const common = { verbose: opts.verbose === true, failOn };
-  const text = renderReport(format, report, { ...common, color: useColor(outEnv, opts.color as boolean | undefined) });
+  const text = renderers.get(format)!(report, { ...common, color: useColor(outEnv, opts.color as boolean | undefined) });
   io.stdout(text.endsWith("\n") ? text : `${text}\n`);
-  for (const t of targets) writeReportFile(t, renderReport(t.format, report, { ...common, color: false }));
+  for (const t of targets) writeReportFile(t, renderers.get(t.format)!(report, { ...common, color: false }));
   for (const notice of allowlistNotices(report)) io.stderr(`reach-check: warning: ${notice}\n`);
   return exitCodeFor(report, failOn);
 }

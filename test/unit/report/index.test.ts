@@ -7,6 +7,7 @@ import { REPORT_FORMAT_NAMES } from "../../../src/cli/report-files.js";
 import { renderHtml } from "../../../src/report/html.js";
 import { renderJunit } from "../../../src/report/junit.js";
 import { renderMarkdown } from "../../../src/report/markdown.js";
+import { loadRenderers } from "../../../src/report/renderers.js";
 
 describe("renderReport", () => {
   const report = loadReport("not-ready");
@@ -40,5 +41,24 @@ describe("renderReport", () => {
 
   it("names the known formats when given an unknown one", () => {
     expect(() => renderReport("xml" as ReportFormat, report)).toThrow(/expected one of: terminal, json, junit, markdown, html/);
+  });
+});
+
+describe("loadRenderers (what a run uses: only the reporters of the formats it writes)", () => {
+  const report = loadReport("not-ready");
+
+  it("gives for every format the renderer renderReport dispatches to, with the same options", async () => {
+    const renderers = await loadRenderers([...REPORT_FORMATS, "json"]);
+    expect([...renderers.keys()]).toEqual([...REPORT_FORMATS]);
+    const options = [{}, { color: true, verbose: true, maxFindings: 1, width: 80, failOn: "warn" as const, pretty: false }];
+    for (const format of REPORT_FORMATS) {
+      for (const o of options) expect(renderers.get(format)!(report, o), format).toBe(renderReport(format, report, o));
+    }
+  });
+
+  it("loads one format alone", async () => {
+    const renderers = await loadRenderers(["json"]);
+    expect([...renderers.keys()]).toEqual(["json"]);
+    expect(renderers.get("json")!(report, {})).toBe(renderJson(report));
   });
 });
