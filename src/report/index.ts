@@ -13,7 +13,7 @@ export const REPORT_FORMATS = ["terminal", "json", "junit", "markdown", "html"] 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of every format together; each reporter reads the ones it knows. Colour is off unless asked for. */
-export type RenderOptions = Partial<TerminalOptions> & JsonOptions & JunitOptions & MarkdownOptions & HtmlOptions;
+export type RenderOptions = TerminalOptions & JsonOptions & JunitOptions & MarkdownOptions & HtmlOptions;
 
 export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
@@ -22,7 +22,7 @@ export function isReportFormat(value: string): value is ReportFormat {
 export function renderReport(format: ReportFormat, report: Report, options: RenderOptions = {}): string {
   switch (format) {
     case "terminal":
-      return renderTerminal(report, { ...options, color: options.color ?? false });
+      return renderTerminal(report, options);
     case "json":
       return renderJson(report, options);
     case "junit":

@@ -9,10 +9,7 @@ import type { Report } from "./types.js";
 export type Renderer = (report: Report, options: RenderOptions) => string;
 
 const LOADERS: Record<ReportFormat, () => Promise<Renderer>> = {
-  terminal: async () => {
-    const { renderTerminal } = await import("./terminal.js");
-    return (report, options) => renderTerminal(report, { ...options, color: options.color ?? false });
-  },
+  terminal: async () => (await import("./terminal.js")).renderTerminal,
   json: async () => (await import("./json.js")).renderJson,
   junit: async () => (await import("./junit.js")).renderJunit,
   markdown: async () => (await import("./markdown.js")).renderMarkdown,

@@ -19,7 +19,8 @@ import {
 import { clip, formatDuration, hang, plural, sanitize, textLength } from "./text.js";
 
 export interface TerminalOptions {
-  color: boolean;
+  /** ANSI colours; off unless asked for. */
+  color?: boolean;
   /** Also show info findings, per-check timings and the list of modeled operations. */
   verbose?: boolean;
   /** Findings shown per check before the rest are summarised; default 5. */

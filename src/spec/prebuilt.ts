@@ -12,7 +12,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { ValidateFunction } from "ajv";
+import type { PrebuiltChecks } from "../schema/validator.js";
 import { packageRoot } from "../util/package-info.js";
 
 /** `{ "sha256": <hex digest of the openapi.yaml it was made from>, "document": {...} }` of a version. */
@@ -46,12 +46,12 @@ export function prebuiltChecksPath(version: string): string {
  * The fast checks prebuilt from the document with this digest and dialect, keyed as the validator
  * expects them; undefined when there are none (not built, made from other bytes, damaged).
  */
-export function loadPrebuiltChecks(path: string, sha256: string, dialect: string): Readonly<Record<string, ValidateFunction>> | undefined {
+export function loadPrebuiltChecks(path: string, sha256: string, dialect: string): PrebuiltChecks | undefined {
   try {
     const mod = createRequire(import.meta.url)(path) as { sha256?: unknown; dialect?: unknown; checks?: unknown };
     if (mod.sha256 !== sha256 || mod.dialect !== dialect || typeof mod.checks !== "object" || mod.checks === null) return undefined;
     const checks = mod.checks as Record<string, unknown>;
-    return Object.values(checks).every((f) => typeof f === "function") ? (checks as Record<string, ValidateFunction>) : undefined;
+    return Object.values(checks).every((f) => typeof f === "function") ? (checks as PrebuiltChecks) : undefined;
   } catch {
     return undefined; // the validator compiles every check itself
   }
