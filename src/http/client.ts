@@ -9,7 +9,7 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { rootCertificates } from "node:tls";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import { Redactor } from "../util/redact.js";
 import { giveBlock } from "../util/array-pool.js";
 import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped, type BodyStream } from "./body.js";
@@ -17,6 +17,7 @@ import { curlLine, type CurlAuth } from "./curl.js";
 import { diagnoseBase } from "./diagnose.js";
 import { resolveHost, type HostAddresses } from "./address.js";
 import { tlsHandshake, type TlsHandshakeResult } from "./tls.js";
+import { undici } from "./undici.js";
 import type { SecureVersion } from "node:tls";
 import { describeError, transportError } from "./errors.js";
 import { readBody } from "./json-scan.js";
@@ -181,6 +182,7 @@ class UndiciHttpClient implements HttpClient {
   private readonly base: BaseUrl;
   private readonly redactor: Redactor;
   private readonly agent: Agent;
+  private readonly request = undici().request;
   private readonly semaphore: Semaphore;
   private readonly now: () => number;
   private readonly limits: {
@@ -224,6 +226,7 @@ class UndiciHttpClient implements HttpClient {
     if (options.signal) setMaxListeners(0, options.signal);
     // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
     this.caList = options.ca !== undefined ? [...rootCertificates, options.ca.toString()] : undefined;
+    const { Agent } = undici();
     this.agent = new Agent({
       connections: concurrency,
       headersTimeout: this.limits.headersTimeoutMs,
@@ -433,7 +436,7 @@ class UndiciHttpClient implements HttpClient {
     let error: { code: TransportErrorCode; message: string } | undefined;
     let retryAfter: string | undefined;
     try {
-      const res = await request(p.target.url, {
+      const res = await this.request(p.target.url, {
         dispatcher: this.agent,
         method: p.method,
         headers: p.headers,

@@ -72,4 +72,20 @@ describe("reach-check demo", () => {
     expect(parseReport(broken).checks.find((c) => c.id === "schema.company-info")?.status).toBe("fail");
     expect(broken.stderr).toMatch(/^ajv-modules:[1-9]\d*\n$/);
   });
+
+  it("loads undici's Agent and request handler, not its whole package entry", async () => {
+    const preload = join(mkdtempSync(join(tmpdir(), "rc-undici-")), "count-undici.cjs");
+    writeFileSync(
+      preload,
+      String.raw`process.on("exit", () => {
+  const files = Object.keys(require.cache).filter((k) => /node_modules[\\/]undici[\\/]/.test(k));
+  const has = (re) => files.some((k) => re.test(k));
+  process.stderr.write("undici-entry:" + has(/undici[\\/]index\.js$/) + " agent:" + has(/dispatcher[\\/]agent\.js$/) + " fetch:" + has(/[\\/]web[\\/]fetch[\\/]/) + "\n");
+});
+`,
+    );
+    const r = await runCli(["demo", "--format", "json", "--now", NOW], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(parseReport(r).verdict).toBe("ready");
+    expect(r.stderr).toBe("undici-entry:false agent:true fetch:false\n");
+  });
 });
