@@ -12,7 +12,6 @@ import type { Contract } from "../spec/types.js";
 import type { Redactor } from "../util/redact.js";
 import { atPointer } from "../probes/support/findings.js";
 import { executionOrder } from "./order.js";
-import { runAs } from "../http/owner.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
 import { DEFAULT_SYNC_SETTINGS } from "./sync.js";
@@ -118,6 +117,24 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     return true;
   };
 
+  /** What a check sees: the run's client and shared data, with the requests it sends counted for it. */
+  const checkContext = (id: string): ProbeContext => {
+    const http = opts.http.forCheck(id);
+    return {
+      contract: opts.contract,
+      http,
+      validator: opts.validator,
+      companies,
+      now: opts.now,
+      options: opts.options,
+      credentials: opts.credentials,
+      scopedToken: opts.scopedToken,
+      data: data.forCheck(http),
+      results,
+      log: opts.log ?? (() => {}),
+    };
+  };
+
   const start = (index: number, probe: Probe): void => {
     begun[index] = true;
     opts.onProgress?.({ type: "check-start", id: probe.id, title: probe.title, index, total: ordered.length });
@@ -125,21 +142,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     if (cut) cutSteps.add(probe.step);
     const work = cut
       ? Promise.resolve(skipped(probe, skippedByDeadline(opts.deadline!)))
-      : runAs(probe.id, () =>
-          runOne(probe, {
-            contract: opts.contract,
-            http: opts.http,
-            validator: opts.validator,
-            companies,
-            now: opts.now,
-            options: opts.options,
-            credentials: opts.credentials,
-            scopedToken: opts.scopedToken,
-            data,
-            results,
-            log: opts.log ?? (() => {}),
-          }, blocked, clock, (r) => (rehearsal = r), opts.deadline),
-        );
+      : runOne(probe, checkContext(probe.id), blocked, clock, (r) => (rehearsal = r), opts.deadline);
     running.set(
       index,
       work.then((result) => {

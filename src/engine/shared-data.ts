@@ -59,6 +59,17 @@ export class SharedData {
     private readonly syncSettings: SyncSettings = DEFAULT_SYNC_SETTINGS,
   ) {}
 
+  /**
+   * The same shared data seen by one check: what this check is first to ask for is fetched through
+   * `http` (its own view of the client, HttpClient.forCheck), so those requests count for it, and
+   * the result is shared with every other check as before. The view inherits everything else from
+   * this object; every field of the class is readonly, so nothing a method does through the view
+   * can replace a map or list on the view instead of changing the shared one.
+   */
+  forCheck(http: HttpClient): SharedData {
+    return Object.create(this, { http: { value: http } }) as SharedData;
+  }
+
   /** The run's page size (within the spec's range) and page cap (--page-size, --max-pages). */
   pageLimits(): { pageSize: number; maxPages: number } {
     return { ...this.limits };

@@ -35,7 +35,6 @@ import type {
 } from "./types.js";
 import { bareHost, buildTarget, defaultPort, parseBaseUrl, type BaseUrl, type Target } from "./url.js";
 import { Semaphore } from "./semaphore.js";
-import { currentOwner } from "./owner.js";
 
 export interface RetryOptions {
   maxRetries: number;
@@ -101,6 +100,8 @@ interface Prepared {
   auth: AuthMode;
   /** How curl lines show the Authorization header. */
   curlAuth: CurlAuth;
+  /** The check the request is sent for (see HttpClient.forCheck). */
+  check?: string;
 }
 
 interface Attempt {
@@ -255,9 +256,28 @@ class UndiciHttpClient implements HttpClient {
   }
 
   diagnose(): Promise<ReachabilityResult> {
+    return this.diagnoseFor(undefined);
+  }
+
+  private diagnoseFor(check: string | undefined): Promise<ReachabilityResult> {
     return diagnoseBase(this.base.url, { connectTimeoutMs: this.limits.connectTimeoutMs, ca: this.caList }, () =>
-      this.send({ method: "GET", path: "", auth: "none" }),
+      this.sendFor({ method: "GET", path: "", auth: "none" }, check),
     );
+  }
+
+  forCheck(check: string): HttpClient {
+    return {
+      baseUrl: this.baseUrl,
+      send: (req) => this.sendFor(req, check),
+      diagnose: () => this.diagnoseFor(check),
+      forCheck: (other) => this.forCheck(other),
+      curl: (ex) => this.curl(ex),
+      samples: () => this.samples(),
+      tlsHandshake: (versions) => this.tlsHandshake(versions),
+      resolveHost: () => this.resolveHost(),
+      issuedSecret: (ex, field) => this.issuedSecret(ex, field),
+      close: () => this.close(),
+    };
   }
 
   tlsHandshake(versions: { minVersion?: SecureVersion; maxVersion?: SecureVersion } = {}): Promise<TlsHandshakeResult> {
@@ -269,10 +289,15 @@ class UndiciHttpClient implements HttpClient {
     return resolveHost(bareHost(this.base.url), this.limits.connectTimeoutMs);
   }
 
-  async send(req: HttpRequest): Promise<Exchange> {
+  send(req: HttpRequest): Promise<Exchange> {
+    return this.sendFor(req, undefined);
+  }
+
+  private async sendFor(req: HttpRequest, check: string | undefined): Promise<Exchange> {
     let prepared: Prepared;
     try {
       prepared = this.prepare(req);
+      if (check !== undefined) prepared.check = check;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return this.failedBeforeSending(req, "invalid-url", message);
@@ -407,7 +432,7 @@ class UndiciHttpClient implements HttpClient {
 
   /** One request on the wire, under the concurrency bound. */
   private async attempt(p: Prepared, id: number): Promise<Attempt> {
-    const check = currentOwner();
+    const check = p.check;
     const release = await this.semaphore.acquire();
     const slot = this.slots.length;
     this.slots.push(undefined);

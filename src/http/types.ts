@@ -162,7 +162,7 @@ export interface Exchange {
 
 export interface LatencySample {
   operation?: OperationRef;
-  /** The check the request was sent for (see owner.ts), when it was sent inside one. */
+  /** The check the request was sent for (see HttpClient.forCheck), when it was sent for one. */
   check?: string;
   status?: number;
   error?: TransportErrorCode;
@@ -192,6 +192,11 @@ export interface HttpClient {
   curl(ex: Exchange): string;
   /** DNS, TCP, TLS and first HTTP answer against the base URL, with timings. */
   diagnose(): Promise<ReachabilityResult>;
+  /**
+   * The same client, with every request sent through it (and every request it starts, such as
+   * diagnose's) counted for `check` in samples(). The engine gives each check its own.
+   */
+  forCheck(check: string): HttpClient;
   /** Every request actually sent (cache hits not counted). */
   samples(): readonly LatencySample[];
   /** One TLS handshake with the base URL's host and port (https), trust reported, not enforced. */

@@ -73,6 +73,24 @@ describe("reach-check demo", () => {
     expect(broken.stderr).toMatch(/^ajv-modules:[1-9]\d*\n$/);
   });
 
+  it("counts every request to the check that sent it, shared data to the check that asked first", async () => {
+    const r = await runCli(["demo", "--format", "json", "--now", NOW, "--concurrency", "4"]);
+    const report = parseReport(r);
+    const counts = new Map(report.checks.map((c) => [c.id, c.requests]));
+    const sum = [...counts.values()].reduce((a, b) => a + b, 0);
+    // One request belongs to no check: user-info for the companies, read by the engine between the
+    // connection check and the rest.
+    expect(sum).toBe(report.stats.requests - 1);
+    // Checks that only send their own requests, the same number every run.
+    expect(counts.get("auth.no-token")).toBe(11);
+    expect(counts.get("auth.bearer-challenge")).toBe(2);
+    expect(counts.get("reachability.connection")).toBe(1);
+    // Shared lists and statements are fetched by whichever schema check asks first, the rest read the cache.
+    expect((counts.get("schema.statement-filters") ?? 0) + (counts.get("schema.statements") ?? 0)).toBeGreaterThan(100);
+    // Checks that only read what others fetched send nothing.
+    for (const id of ["freshness.balance-sheet", "accuracy.unique-accounts", "reliability.latency"]) expect(counts.get(id)).toBe(0);
+  });
+
   it("loads undici's Agent and request handler, not its whole package entry", async () => {
     const preload = join(mkdtempSync(join(tmpdir(), "rc-undici-")), "count-undici.cjs");
     writeFileSync(

@@ -406,3 +406,33 @@ describe("HttpClient: retries", () => {
     expect(hits).toBe(1);
   });
 });
+
+describe("HttpClient: requests counted per check", () => {
+  it("tags what a check's view sends, shares the cache across views, and leaves the client's own requests untagged", async () => {
+    let hits = 0;
+    const s = await server(() => {
+      hits++;
+      return { status: 200, headers: { "content-type": "application/json" }, body: '{"Data":[]}' };
+    });
+    const c = client(s.url);
+    const a = c.forCheck("schema.a");
+    const b = c.forCheck("schema.b");
+    // Side by side: each view's requests are its own, whatever order they finish in.
+    await Promise.all([a.send({ method: "GET", path: "/a1" }), b.send({ method: "GET", path: "/b1" }), a.send({ method: "GET", path: "/a2" })]);
+    // A cached request belongs to the view that sent it first; the other reads the cache.
+    await a.send({ method: "GET", path: "/shared", cache: true });
+    const cached = await b.send({ method: "GET", path: "/shared", cache: true });
+    expect(cached.fromCache).toBe(true);
+    // Requests the client starts for a view, such as the connection check's first answer, count for it.
+    await b.diagnose();
+    await c.send({ method: "GET", path: "/nobody" });
+    expect(hits).toBe(6);
+    const byCheck = (id: string | undefined) => c.samples().filter((x) => x.check === id).length;
+    expect([byCheck("schema.a"), byCheck("schema.b"), byCheck(undefined)]).toEqual([3, 2, 1]);
+    // A view is the same client: same samples, same base URL, and a view of a view names the new check.
+    expect(a.samples()).toEqual(c.samples());
+    expect(a.baseUrl.href).toBe(c.baseUrl.href);
+    await a.forCheck("schema.c").send({ method: "GET", path: "/c" });
+    expect(c.samples().at(-1)?.check).toBe("schema.c");
+  });
+});

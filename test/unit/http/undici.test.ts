@@ -56,7 +56,7 @@ describe("undici parts", () => {
     const lean = loadUndici();
     const entry = loadUndici(entryOnly);
     expect([lean.loaded, entry.loaded]).toEqual(["lean", "entry"]);
-    const cases = [
+    const cases: { path: string; init: { method: string; headers?: Record<string, string>; body?: string } }[] = [
       { path: "/companies/c%2F1/accounts?page=2&name=a%20b&empty=", init: { method: "GET", headers: { "x-probe": "one", authorization: "Bearer t" } } },
       { path: "/token", init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-probe": "two" }, body: "grant_type=client_credentials" } },
       { path: "/", init: { method: "HEAD" } },
