@@ -6,7 +6,6 @@
  * to the base URL's origin; a bounded number of requests in flight and in total; bounded time to
  * connect, to headers and for the whole body; bounded body size, also after decompression.
  */
-import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { rootCertificates } from "node:tls";
 import type { Agent } from "undici";
@@ -113,19 +112,6 @@ interface Attempt {
 }
 
 /** Waits `ms`, or less when the signal aborts first (a retry wait never outlives the run's deadline). */
-function sleepUnless(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
 /** `Bearer abc` -> `Bearer ***`: the scheme is useful evidence, the credential never is. */
 function authPlaceholder(value: string): string {
   const scheme = /^([A-Za-z][A-Za-z0-9._~+/-]*)\s+\S/.exec(value)?.[1];
@@ -197,6 +183,8 @@ class UndiciHttpClient implements HttpClient {
   private readonly cache = new Map<string, Promise<Exchange>>();
   /** One slot per request sent, in sending order; filled when the request ends. */
   private readonly slots: Array<LatencySample | undefined> = [];
+  /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
+  private readonly atDeadline = new Set<() => void>();
   /** Exchange id -> how its curl line writes Authorization. */
   private readonly curlAuthById = new Map<number, CurlAuth>();
   /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
@@ -222,9 +210,11 @@ class UndiciHttpClient implements HttpClient {
     };
     const concurrency = Math.max(1, Math.floor(positive(options.concurrency, HTTP_DEFAULTS.concurrency)));
     this.semaphore = new Semaphore(concurrency);
-    // Every request in flight or waiting to be retried listens to the run's deadline until it ends:
-    // at --concurrency 8 or more, that is over Node's default of 10, which is not a leak.
-    if (options.signal) setMaxListeners(0, options.signal);
+    // One listener on the run's deadline for the whole client: requests in flight and retries waiting
+    // register in atDeadline instead of each adding (and removing) a listener of its own.
+    options.signal?.addEventListener("abort", () => {
+      for (const stop of [...this.atDeadline]) stop();
+    }, { once: true });
     // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
     this.caList = options.ca !== undefined ? [...rootCertificates, options.ca.toString()] : undefined;
     const { Agent } = undici();
@@ -426,8 +416,23 @@ class UndiciHttpClient implements HttpClient {
       const wait = retryAfterMs(result.retryAfter, this.now());
       if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
       retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
-      await sleepUnless(wait, this.options.signal);
+      await this.sleepUnlessDeadline(wait);
     }
+  }
+
+  /** Waits `ms`, or less when the run's deadline passes meanwhile. */
+  private sleepUnlessDeadline(ms: number): Promise<void> {
+    const deadline = this.options.signal;
+    if (deadline?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.atDeadline.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      if (deadline) this.atDeadline.add(done);
+    });
   }
 
   /** One request on the wire, under the concurrency bound. */
@@ -454,7 +459,7 @@ class UndiciHttpClient implements HttpClient {
     const deadline = this.options.signal;
     const onDeadline = () => abortAs("deadline");
     if (deadline?.aborted) onDeadline();
-    else deadline?.addEventListener("abort", onDeadline, { once: true });
+    else if (deadline) this.atDeadline.add(onDeadline);
     let ttfbMs: number | undefined;
     let receivedAt: number | undefined;
     let response: ExchangeResponse | undefined;
@@ -510,7 +515,7 @@ class UndiciHttpClient implements HttpClient {
       error = { code: error.code, message: this.redactor.redact(error.message) };
     } finally {
       for (const t of timers) clearTimeout(t);
-      deadline?.removeEventListener("abort", onDeadline);
+      this.atDeadline.delete(onDeadline);
       release();
     }
     const durationMs = performance.now() - t0;

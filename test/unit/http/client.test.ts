@@ -1,7 +1,8 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createHttpClient } from "../../../src/http/client.js";
 import type { ServerRequest } from "../../../src/http/server.js";
-import { TOKEN, client, closedPort, server } from "./helpers.js";
+import { TOKEN, client, closedPort, server, sleep } from "./helpers.js";
 
 describe("HttpClient: requests and responses", () => {
   it("sends accept, user agent and the bearer token; returns status, headers and parsed JSON", async () => {
@@ -434,5 +435,30 @@ describe("HttpClient: requests counted per check", () => {
     expect(a.baseUrl.href).toBe(c.baseUrl.href);
     await a.forCheck("schema.c").send({ method: "GET", path: "/c" });
     expect(c.samples().at(-1)?.check).toBe("schema.c");
+  });
+});
+
+describe("HttpClient: the run's deadline", () => {
+  it("stops requests in flight and retry waits at once, through a single listener on the signal", async () => {
+    const s = await server((req) =>
+      req.url.pathname === "/busy" ? { status: 429, headers: { "retry-after": "30" }, body: "{}" } : { status: 200, body: "{}", delayMs: 5_000 },
+    );
+    const deadline = new AbortController();
+    const c = client(s.url, { signal: deadline.signal, concurrency: 16, retry: { maxRetries: 2, maxRetryAfterMs: 60_000 }, headersTimeoutMs: 10_000 });
+    const slow = Array.from({ length: 12 }, (_, i) => c.send({ method: "GET", path: `/slow/${i}` }));
+    const busy = c.send({ method: "GET", path: "/busy" });
+    await sleep(150);
+    // However many requests are in flight or waiting, the client listens to the signal once.
+    expect(getEventListeners(deadline.signal, "abort")).toHaveLength(1);
+    const t0 = performance.now();
+    deadline.abort();
+    const done = await Promise.all(slow);
+    const retried = await busy;
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    for (const ex of done) expect(ex.error?.code).toBe("deadline");
+    // The wait before the retry ended with the deadline: the last real answer is the result.
+    expect(retried.response?.status).toBe(429);
+    // Nothing is sent after the deadline.
+    expect((await c.send({ method: "GET", path: "/later" })).error?.code).toBe("deadline");
   });
 });
