@@ -39,17 +39,24 @@ export function operationPath(op: Operation, company?: string): string {
   );
 }
 
-export class SharedData {
-  private readonly walks = new Map<string, Promise<ListWalk>>();
+/** What the run has fetched and worked out so far: one per run, shared by every check's SharedData. */
+interface SharedState {
+  readonly walks: Map<string, Promise<ListWalk>>;
   /** Sync exchanges without their parsed bodies (see lite). */
-  private readonly sync: Exchange[] = [];
-  private readonly syncIds = new Set<number>();
-  private readonly notes = new Map<string, string>();
-  private readonly passes = new Map<SyncKind, Promise<SyncPass>>();
-  private readonly rowPools = new Map<string, RowPools>();
+  readonly sync: Exchange[];
+  readonly syncIds: Set<number>;
+  readonly notes: Map<string, string>;
+  readonly passes: Map<SyncKind, Promise<SyncPass>>;
+  readonly rowPools: Map<string, RowPools>;
   /** Passes that have ended. */
-  private readonly ended = new Map<SyncKind, SyncPass>();
+  readonly ended: Map<SyncKind, SyncPass>;
+}
 
+function newState(): SharedState {
+  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map() };
+}
+
+export class SharedData {
   constructor(
     private readonly contract: Contract,
     private readonly http: HttpClient,
@@ -57,17 +64,16 @@ export class SharedData {
     private readonly limits: { pageSize: number; maxPages: number },
     /** The nightly sync's concurrency, retry policy and months (see sync.ts). */
     private readonly syncSettings: SyncSettings = DEFAULT_SYNC_SETTINGS,
+    private readonly state: SharedState = newState(),
   ) {}
 
   /**
    * The same shared data seen by one check: what this check is first to ask for is fetched through
-   * `http` (its own view of the client, HttpClient.forCheck), so those requests count for it, and
-   * the result is shared with every other check as before. The view inherits everything else from
-   * this object; every field of the class is readonly, so nothing a method does through the view
-   * can replace a map or list on the view instead of changing the shared one.
+   * `http` (its own view of the client, HttpClient.forCheck), so those requests count for it; what
+   * is fetched and worked out is the run's, shared with every other check.
    */
   forCheck(http: HttpClient): SharedData {
-    return Object.create(this, { http: { value: http } }) as SharedData;
+    return new SharedData(this.contract, http, this.now, this.limits, this.syncSettings, this.state);
   }
 
   /** The run's page size (within the spec's range) and page cap (--page-size, --max-pages). */
@@ -81,7 +87,7 @@ export class SharedData {
    * kept here (the start of the text is): the run would otherwise hold every body it ever read.
    */
   syncExchanges(): readonly Exchange[] {
-    return this.sync;
+    return this.state.sync;
   }
 
   /** Count an exchange a check sent itself as a valid request of a sync (e.g. the refresh grant) for coverage. */
@@ -90,18 +96,18 @@ export class SharedData {
   }
 
   private keep(ex: Exchange): void {
-    if (this.syncIds.has(ex.id)) return;
-    this.syncIds.add(ex.id);
-    this.sync.push(lite(ex));
+    if (this.state.syncIds.has(ex.id)) return;
+    this.state.syncIds.add(ex.id);
+    this.state.sync.push(lite(ex));
   }
 
   /** Say why an operation could not be exercised (shown in the report's coverage). First note wins. */
   noteNotExercised(op: Operation, reason: string): void {
-    if (!this.notes.has(op.key)) this.notes.set(op.key, reason);
+    if (!this.state.notes.has(op.key)) this.state.notes.set(op.key, reason);
   }
 
   notExercisedReason(op: Operation): string | undefined {
-    return this.notes.get(op.key);
+    return this.state.notes.get(op.key);
   }
 
   op(role: Operation["profile"]["role"]): Operation | undefined {
@@ -160,10 +166,10 @@ export class SharedData {
   /** Walk a list to its end with the run's page size. Cached per operation and company. */
   listAll(op: Operation, company: string): Promise<ListWalk> {
     const key = `${op.key}|${company}`;
-    let walk = this.walks.get(key);
+    let walk = this.state.walks.get(key);
     if (!walk) {
       walk = this.walk(op, company);
-      this.walks.set(key, walk);
+      this.state.walks.set(key, walk);
     }
     return walk;
   }
@@ -256,7 +262,7 @@ export class SharedData {
    * request cache (what the accuracy checks read), `fresh` bypassing it (the timed rehearsal).
    */
   syncPass(kind: SyncKind, companies: readonly string[]): Promise<SyncPass> {
-    let pass = this.passes.get(kind);
+    let pass = this.state.passes.get(kind);
     if (!pass) {
       const n = this.contract.profile.parameters;
       pass = runSyncPass(
@@ -273,13 +279,13 @@ export class SharedData {
           accountTypeField: this.contract.profile.accounting.accountTypeField,
           pools: (company) => this.poolsOf(company),
           // Only the fresh pass may leave rows to the other: the shared pass's are what the accuracy checks read.
-          peer: (company) => (kind === "fresh" ? this.ended.get("shared")?.companies.find((c) => c.company === company) : undefined),
+          peer: (company) => (kind === "fresh" ? this.state.ended.get("shared")?.companies.find((c) => c.company === company) : undefined),
         },
         kind,
       );
-      this.passes.set(kind, pass);
+      this.state.passes.set(kind, pass);
       pass.then(
-        (p) => this.ended.set(kind, p),
+        (p) => this.state.ended.set(kind, p),
         () => undefined,
       );
     }
@@ -288,8 +294,8 @@ export class SharedData {
 
   /** Interned account ids and periods of a company's statement rows (one set per run, both passes share it). */
   poolsOf(company: string): RowPools {
-    let pools = this.rowPools.get(company);
-    if (!pools) this.rowPools.set(company, (pools = newPools()));
+    let pools = this.state.rowPools.get(company);
+    if (!pools) this.state.rowPools.set(company, (pools = newPools()));
     return pools;
   }
 
