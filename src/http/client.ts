@@ -111,7 +111,6 @@ interface Attempt {
   resetBeforeHeaders?: boolean;
 }
 
-/** Waits `ms`, or less when the signal aborts first (a retry wait never outlives the run's deadline). */
 /** `Bearer abc` -> `Bearer ***`: the scheme is useful evidence, the credential never is. */
 function authPlaceholder(value: string): string {
   const scheme = /^([A-Za-z][A-Za-z0-9._~+/-]*)\s+\S/.exec(value)?.[1];
@@ -420,7 +419,7 @@ class UndiciHttpClient implements HttpClient {
     }
   }
 
-  /** Waits `ms`, or less when the run's deadline passes meanwhile. */
+  /** Waits `ms`, or less when the run's deadline passes meanwhile (a retry wait never outlives it). */
   private sleepUnlessDeadline(ms: number): Promise<void> {
     const deadline = this.options.signal;
     if (deadline?.aborted) return Promise.resolve();
