@@ -152,10 +152,13 @@ function keptText(text: string): string {
   return Buffer.from(head, "utf8").toString("utf8");
 }
 
+/** Decodes whole buffers (no streaming state between calls), so one serves every body. */
+const UTF8 = new TextDecoder("utf-8");
+
 /** The kept beginning of a body of `size` bytes from its first bytes (see keptText). */
 function headText(head: Buffer, size: number): string {
   // Four bytes per character at most: KEPT_TEXT_CHARS * 4 bytes hold at least KEPT_TEXT_CHARS characters.
-  const text = new TextDecoder("utf-8").decode(head);
+  const text = UTF8.decode(head);
   return head.length < size ? keptText(text.slice(0, KEPT_TEXT_CHARS)) : keptText(text);
 }
 
