@@ -75,11 +75,12 @@ export async function loadSpec(opts: { specVersion?: string; spec?: string }): P
 }
 
 export async function runPipeline(input: PipelineInput): Promise<Report> {
-  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks }, { probes, families }, { Redactor }] = await Promise.all([
+  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks }, { retryPolicy }, { probes, families }, { Redactor }] = await Promise.all([
     import("../http/client.js"),
     import("../schema/validator.js"),
     import("../spec/prebuilt.js"),
     import("../engine/run.js"),
+    import("../engine/sync.js"),
     import("../probes/index.js"),
     import("../util/redact.js"),
   ]);
@@ -106,6 +107,10 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     maxRequests: input.maxRequests,
     userAgent: `reach-check/${input.toolVersion}`,
     ca: input.ca,
+    // A partner that rate-limits with 429 and Retry-After is answered as Reach's sync answers it, by
+    // every check: a check about paging or errors judges the answer, not the rate limit (which the
+    // rehearsal reports).
+    retry: retryPolicy(input.maxRetryWaitMs),
   });
   try {
     const { contract } = input;

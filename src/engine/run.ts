@@ -14,7 +14,7 @@ import { atPointer } from "../probes/support/findings.js";
 import { executionOrder } from "./order.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
-import { DEFAULT_SYNC_SETTINGS } from "./sync.js";
+import { DEFAULT_SYNC_SETTINGS, retryPolicy } from "./sync.js";
 import { stepResults, statusOf, worst } from "./verdict.js";
 import { byCodeUnits } from "../util/compare.js";
 
@@ -80,7 +80,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   const data = new SharedData(opts.contract, opts.http, opts.now, { pageSize: opts.pageSize, maxPages: opts.maxPages }, {
     ...DEFAULT_SYNC_SETTINGS,
     concurrency: opts.options.concurrency,
-    retry: { maxRetries: DEFAULT_SYNC_SETTINGS.retry!.maxRetries, maxRetryAfterMs: opts.options.maxRetryWaitMs ?? DEFAULT_SYNC_SETTINGS.retry!.maxRetryAfterMs },
+    retry: retryPolicy(opts.options.maxRetryWaitMs),
   });
   const results = new Map<string, CheckResult>();
   const blocked = new Map<string, string>();

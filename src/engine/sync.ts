@@ -52,6 +52,15 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   months: 24,
 };
 
+/**
+ * How every request of a run treats 429 and 503: waits out a Retry-After of at most
+ * `maxRetryWaitMs` (--max-retry-wait) and asks again, as Reach's sync does, a few times at most.
+ */
+export function retryPolicy(maxRetryWaitMs?: number): { maxRetries: number; maxRetryAfterMs: number } {
+  const base = DEFAULT_SYNC_SETTINGS.retry!;
+  return { maxRetries: base.maxRetries, maxRetryAfterMs: maxRetryWaitMs ?? base.maxRetryAfterMs };
+}
+
 /** Ids per metric-values request body. */
 export const METRIC_IDS_PER_REQUEST = 50;
 

@@ -45,6 +45,35 @@ describe.each(CASES)("demo --break $brk", (c) => {
   );
 });
 
+describe("a partner that answers some requests 429 or 503 with Retry-After", () => {
+  // Every 5th (429) or 6th (503) data request, Retry-After: 1. Reach's sync waits and asks again, and
+  // so does every check: only the rehearsal, which times the sync, reports the rate limit.
+  it.each(["rate-limit", "maintenance-503"])(
+    "--break %s: every check gets its answer after waiting; only the rehearsal warns",
+    async (brk) => {
+      const r = await runCli(["demo", "--format", "json", "--now", NOW, "--break", brk], { timeoutMs: 90_000 });
+      const report = parseReport(r);
+      const notPassed = report.checks.filter((c) => c.status === "fail" || c.status === "warn" || c.status === "error").map((c) => `${c.id}:${c.status}`);
+      expect(notPassed).toEqual(["reliability.rehearsal:warn"]);
+      expect(report.verdict).toBe("ready-with-warnings");
+      expect(r.code).toBe(0);
+      // The refused attempts are in the figures: more requests than the clean run's.
+      expect(report.stats.requests).toBeGreaterThan(450);
+    },
+    90_000,
+  );
+
+  it("with --max-retry-wait 0 the checks see the 429 and say why nothing was retried", async () => {
+    const r = await runCli(["demo", "--format", "json", "--now", NOW, "--break", "rate-limit", "--max-retry-wait", "0"]);
+    const report = parseReport(r);
+    expect(report.verdict).toBe("not-ready");
+    const messages = report.checks.flatMap((c) => c.findings.map((f) => f.message)).filter((m) => / 429\b/.test(m));
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(m).not.toMatch(/still answered so\.$/);
+    expect(messages.some((m) => /reach-check waits at most 0 s \(--max-retry-wait\)/.test(m))).toBe(true);
+  });
+});
+
 describe("the clean reference partner", () => {
   it("is ready, and the report states the rehearsal figures", async () => {
     const json = parseReport(await runCli(["demo", "--format", "json", "--now", NOW]));

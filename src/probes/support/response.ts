@@ -41,7 +41,7 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
     if (waitMs > cap) {
       return ` Its Retry-After asks for a wait of ${Math.round(waitMs / 1000)} s; reach-check waits at most ${Math.round(cap / 1000)} s (--max-retry-wait) and did not wait it out${tries}.`;
     }
-    return ` It was still answered so${tries}.`;
+    return tries ? ` It was still answered so${tries}.` : " reach-check did not get to ask again (the run's request budget or deadline ran out first).";
   }
   return "";
 }
