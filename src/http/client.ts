@@ -185,6 +185,8 @@ class UndiciHttpClient implements HttpClient {
   private readonly cache = new Map<string, Promise<Exchange>>();
   /** One slot per request sent, in sending order; filled when the request ends. */
   private readonly slots: Array<LatencySample | undefined> = [];
+  /** No request is sent before this time (performance.now()): the partner asked for a pause with Retry-After. */
+  private pausedUntil = 0;
   /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
   private readonly atDeadline = new Set<() => void>();
   /** Exchange id -> how its curl line writes Authorization. */
@@ -392,6 +394,7 @@ class UndiciHttpClient implements HttpClient {
     let last: Exchange | undefined;
     const retries: NonNullable<Exchange["retries"]> = [];
     for (let attempt = 0; ; attempt++) {
+      if (this.pausedUntil > performance.now()) await this.waitOutPause();
       if (this.options.signal?.aborted) return last ?? this.deadlinePassed(p, id);
       if (this.sent >= this.limits.maxRequests) {
         // A retry that no longer fits the budget leaves the last real answer as the result.
@@ -418,7 +421,17 @@ class UndiciHttpClient implements HttpClient {
       const wait = retryAfterMs(result.retryAfter, this.now());
       if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
       retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
-      await this.sleepUnlessDeadline(wait);
+      // Retry-After is about the client, not this one request (RFC 6585 section 4: "too many requests
+      // in a given amount of time"): every request waits it out, so that the retries are not starved
+      // by requests sent meanwhile.
+      this.pausedUntil = Math.max(this.pausedUntil, performance.now() + wait);
+    }
+  }
+
+  /** Waits until the pause the partner asked for is over (it may grow meanwhile), or the deadline passes. */
+  private async waitOutPause(): Promise<void> {
+    for (let hold = this.pausedUntil - performance.now(); hold > 0 && !this.options.signal?.aborted; hold = this.pausedUntil - performance.now()) {
+      await this.sleepUnlessDeadline(hold);
     }
   }
 

@@ -399,6 +399,30 @@ describe("HttpClient: retries", () => {
     expect(hits).toBe(2);
   });
 
+  it("holds every request while a Retry-After runs, so that the retried one is not starved by the others", async () => {
+    const arrivals: { path: string; at: number }[] = [];
+    let limited = false;
+    const s = await server((req) => {
+      arrivals.push({ path: req.url.pathname, at: performance.now() });
+      if (req.url.pathname === "/first" && !limited) {
+        limited = true;
+        return { status: 429, headers: { "retry-after": "1" } };
+      }
+      return { status: 200, body: "{}" };
+    });
+    const c = client(s.url, { retry: { maxRetries: 2, maxRetryAfterMs: 5_000 } });
+    const first = c.send({ method: "GET", path: "/first" });
+    await sleep(100);
+    const refusedAt = arrivals[0]!.at;
+    // Sent while the partner's Retry-After runs: they wait for it too, then go out with the retry.
+    const others = await Promise.all(["/a", "/b", "/c"].map((path) => c.send({ method: "GET", path })));
+    expect((await first).response?.status).toBe(200);
+    for (const ex of others) expect(ex.response?.status).toBe(200);
+    const later = arrivals.slice(1);
+    expect(later.map((a) => a.path).sort()).toEqual(["/a", "/b", "/c", "/first"]);
+    for (const a of later) expect(a.at - refusedAt).toBeGreaterThanOrEqual(950);
+  });
+
   it("does not retry without the retry option", async () => {
     let hits = 0;
     const s = await server(() => (hits++, { status: 429, headers: { "retry-after": "0" } }));
