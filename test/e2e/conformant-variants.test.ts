@@ -314,6 +314,16 @@ const VARIANTS: Variant[] = [
     reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "private, max-age=60" }) : r),
   },
   {
+    name: "Cache-Control: no-cache beside a week's max-age on data",
+    why: "RFC 9111 section 5.2.2.4: a no-cache response is never reused without validation, whatever its max-age",
+    reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "private, no-cache, max-age=604800" }) : r),
+  },
+  {
+    name: "Cache-Control: no-store, max-age=604800 on data",
+    why: "RFC 9111 section 5.2.2.5: a no-store response is not kept by any cache, whatever its max-age",
+    reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "no-store, max-age=604800" }) : r),
+  },
+  {
     name: "ETag and Age: 30 on data",
     why: "spec model: only an Age over 24 h is a concern",
     reply: (r) => (is200Json(r) ? withHeaders(r, { etag: etagOf(r.body), age: "30", "last-modified": new Date(NOW).toUTCString() }) : r),

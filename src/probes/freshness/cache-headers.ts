@@ -16,6 +16,22 @@ function maxAge(cacheControl: string | undefined): number | undefined {
   return best;
 }
 
+/**
+ * Whether a cache may hand out the response without asking the partner first: not when it says
+ * `no-store` (kept by no cache) or a bare `no-cache` (validated with the origin before every reuse,
+ * RFC 9111 section 5.2.2.4), whatever max-age it gives beside them. `no-cache="field"` only
+ * concerns the fields named and does not count.
+ */
+function reusableWithoutAsking(cacheControl: string | undefined): boolean {
+  if (!cacheControl) return true;
+  for (const part of cacheControl.split(",")) {
+    const [name, value] = part.split("=", 2);
+    const directive = name!.trim().toLowerCase();
+    if (directive === "no-store" || (directive === "no-cache" && value === undefined)) return false;
+  }
+  return true;
+}
+
 export const probe: Probe = {
   id: "freshness.cache-headers",
   family: "freshness",
@@ -36,7 +52,7 @@ export const probe: Probe = {
       const ma = maxAge(res.headers["cache-control"]);
       const reasons: string[] = [];
       if (age !== undefined && Number.isFinite(age) && age > DAY_SECONDS) reasons.push(`Age: ${age}`);
-      if (ma !== undefined && ma > DAY_SECONDS) reasons.push(`Cache-Control: ${res.headers["cache-control"]}`);
+      if (ma !== undefined && ma > DAY_SECONDS && reusableWithoutAsking(res.headers["cache-control"])) reasons.push(`Cache-Control: ${res.headers["cache-control"]}`);
       if (reasons.length === 0) continue;
       const key = `${ex.operation.method} ${ex.operation.path}`;
       const entry = byOp.get(key);
@@ -53,7 +69,7 @@ export const probe: Probe = {
           message: `${key} is served with ${why}${count > 1 ? ` (${count} responses)` : ""}: the data may be more than a day old when Reach reads it.`,
           rule: {
             ref: "spec-model:freshness",
-            text: "Data responses are not served stale from a cache: no Age and no Cache-Control max-age over 24 hours.",
+            text: "Data responses are not served stale from a cache: no Age and no Cache-Control max-age over 24 hours (unless no-store or no-cache make every reuse ask the partner first).",
           },
           fix: "Serve data responses with `Cache-Control: no-store` (or a max-age well under a day) and bypass shared caches for the API.",
           operation: ex.operation,
