@@ -59,7 +59,9 @@ export const probe: Probe = {
     if (access === undefined || access === "") {
       return { findings, summary: findings.length === 0 ? undefined : "The refresh grant gave no usable access token." };
     }
-    const notes: string[] = [`Refresh grant answered ${ex.response!.status} with a ${String(body!.token_type)} token for ${String(body!.expires_in)} s`];
+    const kind = typeof body?.token_type === "string" ? `a ${body.token_type} token` : "a token without a token_type";
+    const life = typeof body?.expires_in === "number" ? ` for ${body.expires_in} s` : " with no expires_in";
+    const notes: string[] = [`Refresh grant answered ${ex.response!.status} with ${kind}${life}`];
     const issuedRefresh = ctx.http.issuedSecret(ex, "refresh_token");
     const rotated = issuedRefresh !== undefined && issuedRefresh !== ctx.credentials.refreshToken;
     // Compared, never shown: the report says whether it changed, not what it is.
