@@ -472,6 +472,14 @@ const VARIANTS: Variant[] = [
         : r,
   },
   {
+    name: "token answers with OpenID Connect and vendor members (id_token, refresh_expires_in, not-before-policy)",
+    why: "RFC 6749 section 5.1: the client must ignore unrecognized value names in the token response",
+    reply: (r, req) =>
+      req.url.pathname === "/oauth2/token" && r.status === 200
+        ? mapJson(r, (j) => ({ ...(j as object), id_token: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", refresh_expires_in: 1800, "not-before-policy": 0 }))
+        : r,
+  },
+  {
     name: "https with TLS 1.3 only",
     why: "checklist: TLS 1.2 or higher, 1.3 recommended",
     tls: { minVersion: "TLSv1.3" },

@@ -35,6 +35,11 @@ async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token
   };
 }
 
+const UNKNOWN_TOKEN_MEMBER = {
+  ref: "rfc6749#section-5.1",
+  text: "The client must ignore unrecognized value names in the token response.",
+};
+
 export const probe: Probe = {
   id: "oauth.refresh-grant",
   family: "oauth",
@@ -52,7 +57,14 @@ export const probe: Probe = {
     const ex = await postToken(ctx, op, refreshForm(ctx.credentials));
     ctx.data.recordSyncExchange(ex);
     const checked = checkDataResponse(ctx, this.id, op, ex);
-    const findings: Finding[] = [...checked.findings];
+    // RFC 6749 section 5.1: a client ignores the token response's members it does not know (an
+    // OpenID Connect provider adds id_token, others their own); they are listed, never judged, not
+    // even with --strict.
+    const findings: Finding[] = checked.findings.map((f) =>
+      f.code === `${this.id}/unknown-field`
+        ? { ...f, severity: "info" as const, rule: UNKNOWN_TOKEN_MEMBER, fix: "Nothing to do: Reach ignores it." }
+        : f,
+    );
     const body = ex.response?.json as Record<string, unknown> | undefined;
     // The stored exchange shows the issued tokens redacted; the client hands out the real ones.
     const access = ex.response?.status === 200 ? ctx.http.issuedSecret(ex, "access_token") : undefined;
