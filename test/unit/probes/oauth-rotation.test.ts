@@ -7,7 +7,7 @@ import { createPartner } from "../../../src/reference-partner/index.js";
 import { startServer } from "../../../src/http/server.js";
 import { loadSpec, runPipeline } from "../../../src/cli/pipeline.js";
 import { NOW } from "../../helpers/cli.js";
-import { resultOf } from "../../helpers/harness.js";
+import { checkReference, resultOf } from "../../helpers/harness.js";
 
 const ROTATED = "rt_Rotated-New-Refresh-Token-42";
 
@@ -60,46 +60,22 @@ describe("oauth.refresh-grant with rotation", () => {
   });
 
   it("says plainly when the token response has no expires_in (never 'undefined')", async () => {
-    const partner = createPartner({ now: new Date(NOW) });
-    const server = await startServer(async (req) => {
-      const reply = await partner.handler(req);
-      if (req.url.pathname === "/oauth2/token" && reply.status === 200 && typeof reply.body === "string") {
+    const report = await checkReference({
+      only: ["oauth.refresh-grant"],
+      oauth: true,
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.url.pathname !== "/oauth2/token" || reply.status !== 200 || typeof reply.body !== "string") return reply;
         const body = JSON.parse(reply.body) as Record<string, unknown>;
         delete body.expires_in;
         const headers = { ...reply.headers };
         delete headers["content-length"];
         return { ...reply, headers, body: JSON.stringify(body) };
-      }
-      return reply;
+      },
     });
-    try {
-      const report = await runPipeline({
-        baseUrl: server.url,
-        token: partner.accessToken,
-        tokenEnvName: "REACH_ACCESS_TOKEN",
-        credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken },
-        contract: await loadSpec({}),
-        strict: false,
-        concurrency: 4,
-        timeoutMs: 10_000,
-        connectTimeoutMs: 5_000,
-        bodyTimeoutMs: 20_000,
-        maxBodyBytes: 50 * 1024 * 1024,
-        pageSize: 1000,
-        maxPages: 100,
-        maxRequests: 500,
-        slowMs: 2000,
-        now: new Date(NOW),
-        toolVersion: "0.0.0-test",
-        only: ["oauth.refresh-grant"],
-      });
-      const r = resultOf(report, "oauth.refresh-grant");
-      expect(r.status).toBe("fail");
-      expect(r.findings.map((f) => f.code)).toContain("oauth.refresh-grant/required");
-      expect(JSON.stringify(r)).not.toContain("undefined");
-      if (r.summary !== undefined) expect(r.summary).not.toMatch(/for undefined s/);
-    } finally {
-      await server.close();
-    }
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(r.status).toBe("fail");
+    expect(r.findings.map((f) => f.code)).toContain("oauth.refresh-grant/required");
+    expect(JSON.stringify(r)).not.toContain("undefined");
   });
 });
