@@ -152,13 +152,10 @@ function keptText(text: string): string {
   return Buffer.from(head, "utf8").toString("utf8");
 }
 
-/** Decodes whole buffers (no streaming state between calls), so one serves every body. */
-const UTF8 = new TextDecoder("utf-8");
-
 /** The kept beginning of a body of `size` bytes from its first bytes (see keptText). */
 function headText(head: Buffer, size: number): string {
   // Four bytes per character at most: KEPT_TEXT_CHARS * 4 bytes hold at least KEPT_TEXT_CHARS characters.
-  const text = UTF8.decode(head);
+  const text = decodeText(head);
   return head.length < size ? keptText(text.slice(0, KEPT_TEXT_CHARS)) : keptText(text);
 }
 
@@ -452,7 +449,6 @@ class UndiciHttpClient implements HttpClient {
 
   /** One request on the wire, under the concurrency bound. */
   private async attempt(p: Prepared, id: number): Promise<Attempt> {
-    const check = p.check;
     const release = await this.semaphore.acquire();
     const slot = this.slots.length;
     this.slots.push(undefined);
@@ -536,7 +532,7 @@ class UndiciHttpClient implements HttpClient {
     const durationMs = performance.now() - t0;
     this.slots[slot] = {
       ...(p.req.operation ? { operation: p.req.operation } : {}),
-      ...(check !== undefined ? { check } : {}),
+      ...(p.check !== undefined ? { check: p.check } : {}),
       ...(response ? { status: response.status } : {}),
       ...(error ? { error: error.code } : {}),
       durationMs,

@@ -24,7 +24,7 @@ type RawRequest = (this: Dispatcher, opts: RequestOptions) => Promise<Dispatcher
 const requireHere = createRequire(import.meta.url);
 
 /** undici's own files, or undefined when they are not there or not what this module expects. */
-export function leanParts(load: (id: string) => unknown = requireHere): UndiciParts | undefined {
+function leanParts(load: (id: string) => unknown = requireHere): UndiciParts | undefined {
   let Agent: unknown;
   let raw: unknown;
   try {
