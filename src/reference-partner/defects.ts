@@ -41,6 +41,13 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "unstable-order", family: "pagination", description: "List order depends on the page size (limit)." },
   { id: "ignore-limit", family: "pagination", description: "limit is ignored: pages always hold up to 100 records." },
   { id: "past-end-error", family: "pagination", description: "An offset at or past the end of a list answers 404 instead of 200 with Data: []." },
+  { id: "echo-offset-zero", family: "pagination", description: "Pagination.offset is always 0, whatever offset was asked (the pages themselves are right)." },
+  { id: "echo-limit-default", family: "pagination", description: "Pagination.limit is always 100, whatever limit was asked (the pages themselves are right)." },
+  {
+    id: "cap-limit",
+    family: "pagination",
+    description: "A limit above 20 is silently lowered to 20: pages hold at most 20 records and Pagination.limit says 20, while Pagination.total counts the whole list.",
+  },
 
   { id: "accept-bad-dates", family: "negative-inputs", description: "Malformed StartDate/EndDate values are answered 200 (with no rows)." },
   { id: "unknown-company-500", family: "negative-inputs", description: "An unknown CompanyId answers 500 instead of 404." },
@@ -52,6 +59,11 @@ const DEFECTS: readonly DefectInfo[] = [
     description: "The ledger and metrics stop three months before the clock's month: later months are 0 or absent.",
   },
   { id: "stale-cache", family: "freshness", description: "Data responses carry cache-control: max-age=604800 and age: 172800." },
+  {
+    id: "expires-header",
+    family: "freshness",
+    description: "Data responses carry no Cache-Control but an Expires header three days after their Date: a cache may reuse them for three days.",
+  },
   { id: "clock-skew", family: "freshness", description: "The Date header is 10 minutes behind." },
 
   { id: "unbalanced-balance-sheet", family: "accuracy", description: "One ASSET balance is off by 1234.56 in the latest two ledger months." },

@@ -6,8 +6,11 @@
 import type { ServerReply, ServerRequest } from "../http/server.js";
 import type { PartnerContext } from "./context.js";
 import type { CompanyData } from "./data.js";
-import { parsePaging } from "./params.js";
+import { DEFAULT_LIMIT, parsePaging } from "./params.js";
 import { createRng } from "./random.js";
+
+/** The page size the cap-limit switch lowers larger limits to: below the reference charts of accounts' length. */
+const CAPPED_LIMIT = 20;
 
 export type ListName = "chart-of-accounts" | "budgets" | "classes" | "departments" | "non-financial-metrics";
 export const LIST_NAMES: readonly ListName[] = ["chart-of-accounts", "budgets", "classes", "departments", "non-financial-metrics"];
@@ -72,7 +75,9 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   // defect: repeated-page (offset ignored)
   const start = d.has("repeated-page") ? 0 : paging.offset;
   // defect: ignore-limit
-  const size = d.has("ignore-limit") ? 100 : paging.limit;
+  let size = d.has("ignore-limit") ? 100 : paging.limit;
+  // defect: cap-limit
+  if (d.has("cap-limit")) size = Math.min(size, CAPPED_LIMIT);
   let total = all.length;
   // defect: lying-total
   if (d.has("lying-total")) total += 25;
@@ -80,5 +85,8 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   if (d.has("changing-data")) total += ++ctx.counters.changes;
   // defect: data-null
   const data = list === "departments" && d.has("data-null") ? null : all.slice(start, start + size);
-  return ctx.respond.json(200, { Data: data, Pagination: { offset: paging.offset, limit: size, total } }, { data: true });
+  // defect: echo-offset-zero, echo-limit-default (the page is right, its Pagination says otherwise)
+  const echoOffset = d.has("echo-offset-zero") ? 0 : paging.offset;
+  const echoLimit = d.has("echo-limit-default") ? DEFAULT_LIMIT : size;
+  return ctx.respond.json(200, { Data: data, Pagination: { offset: echoOffset, limit: echoLimit, total } }, { data: true });
 }

@@ -47,6 +47,13 @@ export class Responder {
       headers["cache-control"] = "max-age=604800";
       headers["age"] = "172800";
     }
+    // defect: expires-header (Expires three days after Date, no Cache-Control: fresh for three days, RFC 9111 4.2.1)
+    if (options.data && status < 300 && this.defects.has("expires-header")) {
+      const now = Date.now();
+      delete headers["cache-control"];
+      headers["date"] = new Date(now).toUTCString();
+      headers["expires"] = new Date(now + 3 * 24 * 60 * 60 * 1000).toUTCString();
+    }
     return { status, headers, body: JSON.stringify(body) };
   }
 

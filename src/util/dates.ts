@@ -26,3 +26,34 @@ export function monthEnd(d: Date, delta = 0): Date {
 export function periodShift(d: Date, delta: number): string {
   return periodOf(monthStart(d, delta));
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/**
+ * An HTTP-date (RFC 9110 section 5.6.7: IMF-fixdate, or the obsolete RFC 850 and asctime forms) in
+ * ms since the epoch; undefined for anything else. Stricter than Date.parse, which reads "0" or
+ * "2099" as dates: a cache treats an invalid date as one in the past (RFC 9111 section 5.3).
+ */
+export function parseHttpDate(text: string, nowMs: number): number | undefined {
+  const t = text.trim();
+  let parts: { day: string; mon: string; year: number; time: string[] } | undefined;
+  let m: RegExpExecArray | null;
+  if ((m = IMF_FIXDATE.exec(t))) parts = { day: m[1], mon: m[2], year: Number(m[3]), time: m.slice(4, 7) };
+  else if ((m = RFC850_DATE.exec(t))) {
+    // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
+    let year = 2000 + Number(m[3]);
+    if (year > new Date(nowMs).getUTCFullYear() + 50) year -= 100;
+    parts = { day: m[1], mon: m[2], year, time: m.slice(4, 7) };
+  } else if ((m = ASCTIME_DATE.exec(t))) parts = { day: m[2].trim(), mon: m[1], year: Number(m[6]), time: m.slice(3, 6) };
+  if (!parts) return undefined;
+  const month = MONTHS.indexOf(parts.mon);
+  const day = Number(parts.day);
+  const [h, min, sec] = parts.time.map(Number);
+  if (month < 0 || day < 1 || h > 23 || min > 59 || sec > 60) return undefined;
+  const ms = Date.UTC(parts.year, month, day, h, min, Math.min(sec, 59));
+  // 31 Feb and the like roll over in Date.UTC: not a date.
+  return new Date(ms).getUTCDate() === day ? ms : undefined;
+}

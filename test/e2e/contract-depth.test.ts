@@ -51,6 +51,8 @@ const CASES: Case[] = [
   { brk: "unstable-order", check: "pagination.stable-order", code: "pagination.stable-order/order-differs" },
   { brk: "ignore-limit", check: "pagination.walk", code: "pagination.walk/over-limit" },
   { brk: "past-end-error", check: "pagination.past-end", code: "pagination.past-end/status" },
+  { brk: "echo-offset-zero", check: "pagination.walk", code: "pagination.walk/offset-echo" },
+  { brk: "cap-limit", check: "pagination.walk", code: "pagination.walk/limit-echo" },
   { brk: "accept-bad-dates", check: "inputs.dates", code: "inputs.dates/accepted" },
   { brk: "unknown-company-500", check: "inputs.unknown-company", code: "inputs.unknown-company/server-error" },
   { brk: "accept-bad-limit", check: "inputs.paging", code: "inputs.paging/accepted" },

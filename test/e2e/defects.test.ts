@@ -27,6 +27,7 @@ const CASES: Case[] = [
   { brk: "unknown-field", check: "schema.company-info", status: "warn", code: "schema.company-info/unknown-field" },
   { brk: "stale-data", check: "freshness.profit-and-loss", status: "fail", code: "freshness.profit-and-loss/stale" },
   { brk: "stale-cache", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
+  { brk: "expires-header", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
   // Every profit and loss takes 2.5 s: only the checks this case is about run (--check).
   { brk: "slow-operation", check: "reliability.latency", status: "warn", code: "reliability.latency/slow", args: ["--check", "schema.statements", "--check", "reliability.latency"] },
 ];

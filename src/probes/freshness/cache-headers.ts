@@ -3,6 +3,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { byCodeUnits } from "../../util/compare.js";
+import { parseHttpDate } from "../../util/dates.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -32,13 +33,37 @@ function reusableWithoutAsking(cacheControl: string | undefined): boolean {
   return true;
 }
 
+/** Whether Cache-Control carries a max-age directive (s-maxage does not count: it binds shared caches only). */
+function hasMaxAge(cacheControl: string | undefined): boolean {
+  return cacheControl !== undefined && /(?:^|[,\s])max-age\s*=/i.test(cacheControl);
+}
+
+/**
+ * The freshness lifetime, in seconds, that Expires gives a response (RFC 9111 section 4.2.1:
+ * Expires minus Date, the time the response arrived when Date is missing). A max-age directive
+ * overrides Expires for every cache (section 5.3); s-maxage only for shared ones, so a private
+ * cache still goes by Expires beside it. An Expires that is not an HTTP-date (e.g. "0") means
+ * already expired: no lifetime.
+ */
+function expiresLifetime(ex: Exchange): { seconds: number; expires: string; date?: string } | undefined {
+  const h = ex.response!.headers;
+  if (h.expires === undefined || hasMaxAge(h["cache-control"])) return undefined;
+  const received = ex.receivedAt ?? ex.startedAt;
+  const expires = parseHttpDate(h.expires, received);
+  if (expires === undefined) return undefined;
+  const date = h.date !== undefined ? parseHttpDate(h.date, received) : undefined;
+  return { seconds: Math.floor((expires - (date ?? received)) / 1000), expires: h.expires, date: date !== undefined ? h.date : undefined };
+}
+
+const inDays = (seconds: number) => `${Math.round((seconds / DAY_SECONDS) * 10) / 10} days`;
+
 export const probe: Probe = {
   id: "freshness.cache-headers",
   family: "freshness",
   step: 2,
   title: "Data is not served stale from a cache",
   description:
-    "Looks at the caching headers of every data response read in this run: an Age or a Cache-Control max-age over 24 hours means Reach may receive yesterday's figures.",
+    "Looks at the caching headers of every data response read in this run: an Age, a Cache-Control max-age or an Expires (counted from Date) over 24 hours means Reach may receive yesterday's figures.",
   after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial"],
   runsAlone: true,
   async run(ctx) {
@@ -52,7 +77,12 @@ export const probe: Probe = {
       const ma = maxAge(res.headers["cache-control"]);
       const reasons: string[] = [];
       if (age !== undefined && Number.isFinite(age) && age > DAY_SECONDS) reasons.push(`Age: ${age}`);
-      if (ma !== undefined && ma > DAY_SECONDS && reusableWithoutAsking(res.headers["cache-control"])) reasons.push(`Cache-Control: ${res.headers["cache-control"]}`);
+      const reusable = reusableWithoutAsking(res.headers["cache-control"]);
+      if (ma !== undefined && ma > DAY_SECONDS && reusable) reasons.push(`Cache-Control: ${res.headers["cache-control"]}`);
+      const exp = reusable ? expiresLifetime(ex) : undefined;
+      if (exp && exp.seconds > DAY_SECONDS) {
+        reasons.push(`Expires: ${exp.expires} (${inDays(exp.seconds)} after ${exp.date !== undefined ? `its Date: ${exp.date}` : "it arrived, with no Date"}${res.headers["cache-control"] === undefined ? ", no Cache-Control" : ""})`);
+      }
       if (reasons.length === 0) continue;
       const key = `${ex.operation.method} ${ex.operation.path}`;
       const entry = byOp.get(key);
@@ -69,12 +99,12 @@ export const probe: Probe = {
           message: `${key} is served with ${why}${count > 1 ? ` (${count} responses)` : ""}: the data may be more than a day old when Reach reads it.`,
           rule: {
             ref: "spec-model:freshness",
-            text: "Data responses are not served stale from a cache: no Age and no Cache-Control max-age over 24 hours (unless no-store or no-cache make every reuse ask the partner first).",
+            text: "Data responses are not served stale from a cache: no Age and no Cache-Control max-age over 24 hours (unless no-store or no-cache make every reuse ask the partner first); an Expires more than 24 hours after Date gives the same lifetime where no max-age overrides it (RFC 9111 sections 4.2.1 and 5.3).",
           },
-          fix: "Serve data responses with `Cache-Control: no-store` (or a max-age well under a day) and bypass shared caches for the API.",
+          fix: "Serve data responses with `Cache-Control: no-store` (or a max-age well under a day; it also overrides Expires), drop far-future Expires headers, and bypass shared caches for the API.",
           operation: ex.operation,
           exchange: ex,
-          headers: ["cache-control", "age"],
+          headers: ["cache-control", "age", "expires", "date"],
         }),
       );
     }

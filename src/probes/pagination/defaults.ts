@@ -2,7 +2,7 @@ import { operationPath } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { dataOf, idOf } from "../support/paging.js";
+import { dataOf, echoOf, idOf } from "../support/paging.js";
 import { checkDataResponse } from "../support/response.js";
 import { NO_COMPANY } from "../support/skips.js";
 
@@ -12,7 +12,7 @@ export const probe: Probe = {
   step: 2,
   title: "Lists apply the default offset and limit",
   description:
-    "Requests the first page of each list without offset and limit and compares it with an explicit request for the spec's defaults (offset 0, limit 100): a partner must not need the parameters to page correctly.",
+    "Requests the first page of each list without offset and limit and compares it with an explicit request for the spec's defaults (offset 0, limit 100), whose values Pagination must echo: a partner must not need the parameters to page correctly.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -40,7 +40,31 @@ export const probe: Probe = {
           const idb = b.map((r) => idOf(r, op.profile.idField));
           const pagOf = (ex: typeof bare) => JSON.stringify((ex.response!.json as Record<string, unknown>)[p.paginationField] ?? null);
           const sameIds = ida.length === idb.length && ida.every((id, i) => id === idb[i]);
-          if (sameIds && pagOf(bare) === pagOf(explicit)) return [];
+          if (sameIds && pagOf(bare) === pagOf(explicit)) {
+            // Both answer alike; the echo must still name the defaults the partner applied.
+            const { echoedOffset, echoedLimit } = echoOf(ctx, bare.response!.json);
+            const wrong: string[] = [];
+            if (echoedOffset !== undefined && echoedOffset !== p.defaultOffset) wrong.push(`${p.offsetParam} ${echoedOffset}`);
+            if (echoedLimit !== undefined && echoedLimit !== p.defaultLimit) wrong.push(`${p.limitParam} ${echoedLimit}`);
+            if (wrong.length === 0) return [];
+            return [
+              makeFinding(ctx, {
+                code: `${this.id}/echo`,
+                severity: "fail",
+                message: `The ${op.profile.name} list of ${company} without paging parameters reports ${wrong.join(" and ")} in ${p.paginationField} (${ida.length} records on the page); the spec's defaults are ${p.offsetParam} ${p.defaultOffset} and ${p.limitParam} ${p.defaultLimit}.`,
+                rule: {
+                  ref: rule.ref,
+                  text: `${rule.text} The response echoes the offset and limit applied in ${p.paginationField}.${p.offsetParam} and ${p.paginationField}.${p.limitParam}.`,
+                },
+                fix: `Apply ${p.offsetParam} ${p.defaultOffset} and ${p.limitParam} ${p.defaultLimit} when they are absent, and echo them in ${p.paginationField}.`,
+                operation: op,
+                company,
+                exchange: bare,
+                pointer: `/${p.paginationField}/${echoedOffset !== undefined && echoedOffset !== p.defaultOffset ? p.offsetParam : p.limitParam}`,
+                evidence: { expected: `${p.offsetParam} = ${p.defaultOffset}, ${p.limitParam} = ${p.defaultLimit}`, actual: wrong.join(", ") },
+              }),
+            ];
+          }
           return [
             makeFinding(ctx, {
               code: `${this.id}/differs`,

@@ -2,7 +2,7 @@ import { operationPath } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { dataOf, PAGING_RULE } from "../support/paging.js";
+import { agreedTotal, dataOf, pagesOfListAll, PAGING_RULE } from "../support/paging.js";
 import { checkDataResponse } from "../support/response.js";
 import { NO_COMPANY } from "../support/skips.js";
 
@@ -27,7 +27,11 @@ export const probe: Probe = {
         ops.map(async (op): Promise<Finding[]> => {
           const walk = await ctx.data.listAll(op, company);
           if (!walk.complete) return []; // the end is unknown; pagination.walk reports why
-          const offset = Math.max(walk.records.length, 1);
+          // The walk ends at a page shorter than the limit; when Pagination.total says the list is
+          // longer, records may lie between the two (pagination.walk reports that): step past both.
+          const total = agreedTotal(pagesOfListAll(ctx, walk, pageSize).pages);
+          const offset = Math.max(walk.records.length, total ?? 0, 1);
+          const known = total !== undefined && total !== walk.records.length ? `a full walk found ${walk.records.length}, ${p.paginationField}.${p.totalField} says ${total}` : `a full walk found ${walk.records.length}`;
           asked++;
           const ex = await ctx.http.send({
             method: "GET",
@@ -41,7 +45,7 @@ export const probe: Probe = {
             f.code === `${this.id}/status`
               ? {
                   ...f,
-                  message: `${op.method} ${op.path} answered ${ex.response?.status} for offset ${offset}, just past the last of the ${walk.records.length} records of ${company}; expected 200 with an empty ${p.dataField} array.`,
+                  message: `${op.method} ${op.path} answered ${ex.response?.status} for offset ${offset}, just past the last record of the ${op.profile.name} list of ${company} (${known}); expected 200 with an empty ${p.dataField} array.`,
                   rule: PAGING_RULE,
                   fix: `Answer an offset at or past the end with 200, an empty ${p.dataField} array and the usual ${p.paginationField}.`,
                 }
@@ -53,7 +57,7 @@ export const probe: Probe = {
               makeFinding(ctx, {
                 code: `${this.id}/not-empty`,
                 severity: "fail",
-                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (a full walk found ${walk.records.length}).`,
+                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).`,
                 rule: PAGING_RULE,
                 fix: `Apply \`${p.offsetParam}\`: past the end the page is empty.`,
                 operation: op,

@@ -8,6 +8,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { makeFinding } from "./findings.js";
+import { integerBounds, parameterSchema } from "./inputs.js";
 
 export const PAGING_RULE: RuleRef = {
   ref: "spec-model:list-envelope",
@@ -19,12 +20,16 @@ export const MAX_SMALL_WALK_PAGES = 10;
 
 export interface Page {
   exchange: Exchange;
+  /** The offset and limit asked for. */
   offset: number;
   limit: number;
   /** The Data array of a 200 answer. */
   data?: unknown[];
   /** Pagination.total, when it is an integer. */
   total?: number;
+  /** Pagination.offset and Pagination.limit as answered, when they are integers. */
+  echoedOffset?: number;
+  echoedLimit?: number;
 }
 
 export interface PagedWalk {
@@ -40,11 +45,30 @@ export interface PagedWalk {
   capped: boolean;
 }
 
+/** An integer member of a body's Pagination object. */
+function paginationInteger(ctx: ProbeContext, body: unknown, field: string): number | undefined {
+  const pag = body && typeof body === "object" ? (body as Record<string, unknown>)[ctx.contract.profile.pagination.paginationField] : undefined;
+  const v = pag && typeof pag === "object" ? (pag as Record<string, unknown>)[field] : undefined;
+  return typeof v === "number" && Number.isInteger(v) ? v : undefined;
+}
+
 function totalOf(ctx: ProbeContext, body: unknown): number | undefined {
+  return paginationInteger(ctx, body, ctx.contract.profile.pagination.totalField);
+}
+
+/**
+ * Pagination.offset and Pagination.limit of a body. The members carry the names of the query
+ * parameters they echo (FACTS 5.1: offset, limit, total), so the profile's parameter names are used.
+ */
+export function echoOf(ctx: ProbeContext, body: unknown): { echoedOffset?: number; echoedLimit?: number } {
   const p = ctx.contract.profile.pagination;
-  const pag = body && typeof body === "object" ? (body as Record<string, unknown>)[p.paginationField] : undefined;
-  const t = pag && typeof pag === "object" ? (pag as Record<string, unknown>)[p.totalField] : undefined;
-  return typeof t === "number" && Number.isInteger(t) ? t : undefined;
+  return { echoedOffset: paginationInteger(ctx, body, p.offsetParam), echoedLimit: paginationInteger(ctx, body, p.limitParam) };
+}
+
+/** The Pagination.total all pages of a walk agree on, if they do. */
+export function agreedTotal(pages: readonly Page[]): number | undefined {
+  const totals = new Set(pages.filter((pg) => pg.data !== undefined && pg.total !== undefined).map((pg) => pg.total!));
+  return totals.size === 1 ? [...totals][0] : undefined;
 }
 
 export function dataOf(ctx: ProbeContext, ex: Exchange): unknown[] | undefined {
@@ -60,7 +84,7 @@ export function pagesOfListAll(ctx: ProbeContext, walk: ListWalk, limit: number)
   let offset = 0;
   for (const ex of walk.pages) {
     const data = dataOf(ctx, ex);
-    pages.push({ exchange: ex, offset, limit, data, total: totalOf(ctx, ex.response?.json) });
+    pages.push({ exchange: ex, offset, limit, data, total: totalOf(ctx, ex.response?.json), ...echoOf(ctx, ex.response?.json) });
     offset += data?.length ?? 0;
   }
   return {
@@ -108,7 +132,7 @@ export async function walkList(ctx: ProbeContext, op: Operation, company: string
     });
     const data = dataOf(ctx, ex);
     const total = totalOf(ctx, ex.response?.json);
-    walk.pages.push({ exchange: ex, offset, limit, data, total });
+    walk.pages.push({ exchange: ex, offset, limit, data, total, ...echoOf(ctx, ex.response?.json) });
     if (ex.response?.status === 204) {
       walk.complete = true;
       return walk;
@@ -163,14 +187,25 @@ export async function twoWalks(ctx: ProbeContext, op: Operation, company: string
   const count = full.records.length;
   const size = smallPageSize(ctx, count, pageSize);
   if (size === undefined) return { full, note: "the list is empty" };
+  // When the first walk ended early (a short page while Pagination.total says more), the list is as
+  // long as its total says as far as the second walk can know: budget its pages for that length.
+  const total = agreedTotal(full.pages);
+  const length = Math.max(count, total ?? 0);
   // The pages the list needs with this size, plus the empty page a partner may need to say "end", plus one.
-  const expected = Math.ceil(count / size) + 2;
+  const expected = Math.ceil(length / size) + 2;
   const cap = Math.min(expected, maxPages, MAX_SMALL_WALK_PAGES);
   const small = await walkList(ctx, op, company, size, cap);
   if (small.capped && cap < expected) {
     // Our bound, not the partner's fault: compare what was read.
     small.capped = false;
     return { full, small, note: `the walk with limit ${size} read the first ${cap} pages only` };
+  }
+  if (small.capped) {
+    const known =
+      total !== undefined && total > count
+        ? `Pagination.${ctx.contract.profile.pagination.totalField} says ${total}`
+        : `the walk with limit ${pageSize} found ${count}`;
+    small.stoppedBecause = `${cap} pages of ${size} brought ${small.records.length} records, more than the list holds (${known}), and the last page was still full`;
   }
   return { full, small };
 }
@@ -218,13 +253,20 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     );
   } else if (walk.complete && totals.length === 1 && totals[0] !== walk.records.length) {
     const last = ok[ok.length - 1] ?? walk.pages[walk.pages.length - 1];
+    // A page shorter than the limit ends a walk: when the total says more follow, that page is the cause.
+    const short = last.data !== undefined && last.data.length < last.limit && totals[0] > walk.records.length;
+    const cause = short
+      ? ` The page at offset ${last.offset} holds ${last.data!.length} records, fewer than the limit of ${last.limit}, which marks the last page: a client that pages until a short page never reads the other ${totals[0] - walk.records.length}.`
+      : "";
     findings.push(
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/total-mismatch`,
         severity: "fail",
-        message: `Pagination.${p.totalField} of ${name} says ${totals[0]} records, but walking every page returned ${walk.records.length}.`,
-        fix: `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
+        message: `Pagination.${p.totalField} of ${name} says ${totals[0]} records, but walking every page returned ${walk.records.length}.${cause}`,
+        fix: short
+          ? `Fill every page up to \`${p.limitParam}\` records until the end of the list (no page-size cap below the spec's maximum), and set ${p.paginationField}.${p.totalField} to the number of records in the whole list.`
+          : `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
         exchange: last.exchange,
         evidence: { expected: `${p.totalField} = ${walk.records.length} (records returned)`, actual: `${p.totalField} = ${totals[0]}` },
       }),
@@ -256,6 +298,8 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     }
   }
 
+  findings.push(...judgeEcho(ctx, checkId, walk));
+
   if (walk.capped) {
     const last = walk.pages[walk.pages.length - 1];
     findings.push(
@@ -266,6 +310,72 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
         message: `${name[0].toUpperCase()}${name.slice(1)} did not end: ${walk.stoppedBecause}.`,
         fix: "Return fewer records than `limit` on the last page and a Pagination.total equal to the number of records.",
         exchange: last.exchange,
+      }),
+    );
+  }
+  return findings;
+}
+
+export const ECHO_RULE: RuleRef = {
+  ref: "reach:reference-data#pagination-metadata",
+  text: "The response echoes offset and limit in Pagination.offset (records skipped before this page) and Pagination.limit (the largest page size asked for), beside Pagination.total (REACH_API_FACTS 6, observed on chart-of-accounts).",
+};
+
+/**
+ * Pagination.offset and Pagination.limit against what each page asked for. An empty page is not
+ * judged on its offset: past the end, "records skipped" may fairly be read as the asked offset or
+ * as the total. A limit outside the spec's range is not judged (the walks never ask one).
+ */
+function judgeEcho(ctx: ProbeContext, checkId: string, walk: PagedWalk): Finding[] {
+  const op = walk.operation;
+  const p = ctx.contract.profile.pagination;
+  const name = `the ${op.profile.name} list of ${walk.company} (limit ${walk.limit})`;
+  const bounds = integerBounds(parameterSchema(ctx, op, p.limitParam), { min: p.minLimit, max: p.maxLimit });
+  const inRange = (n: number) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  const ok = walk.pages.filter((pg) => pg.data !== undefined);
+  const findings: Finding[] = [];
+
+  const wrongOffset = ok.find((pg) => pg.data!.length > 0 && pg.echoedOffset !== undefined && pg.echoedOffset !== pg.offset);
+  if (wrongOffset) {
+    findings.push(
+      makeFinding(ctx, {
+        operation: op,
+        company: walk.company,
+        rule: ECHO_RULE,
+        code: `${checkId}/offset-echo`,
+        severity: "fail",
+        message: `A page of ${name} reports ${p.paginationField}.${p.offsetParam} ${wrongOffset.echoedOffset}, but ${p.offsetParam}=${wrongOffset.offset} was asked: a client that takes its place in the list from ${p.paginationField} reads the wrong records, or the same page again and again.`,
+        fix: `Echo the \`${p.offsetParam}\` that was applied in ${p.paginationField}.${p.offsetParam} (the number of records skipped before the page).`,
+        exchange: wrongOffset.exchange,
+        pointer: `/${p.paginationField}/${p.offsetParam}`,
+        evidence: { expected: `${p.offsetParam} = ${wrongOffset.offset}`, actual: `${p.offsetParam} = ${wrongOffset.echoedOffset}` },
+      }),
+    );
+  }
+
+  const wrongLimit = ok.find((pg) => inRange(pg.limit) && pg.echoedLimit !== undefined && pg.echoedLimit !== pg.limit);
+  if (wrongLimit) {
+    const held = wrongLimit.data!.length;
+    const capped = wrongLimit.echoedLimit! < wrongLimit.limit && held === wrongLimit.echoedLimit;
+    findings.push(
+      makeFinding(ctx, {
+        operation: op,
+        company: walk.company,
+        rule: ECHO_RULE,
+        code: `${checkId}/limit-echo`,
+        severity: "fail",
+        message:
+          `A page of ${name} at offset ${wrongLimit.offset} reports ${p.paginationField}.${p.limitParam} ${wrongLimit.echoedLimit}, but ${p.limitParam}=${wrongLimit.limit} was asked ` +
+          `(within the spec's ${bounds.min ?? "?"}..${bounds.max ?? "?"})` +
+          (capped
+            ? `, and the page holds ${held} records: the partner lowers the page size below what was asked, so a client that stops at a page shorter than its limit stops early.`
+            : ": a client that sizes its next request from the echo skips or repeats records."),
+        fix: capped
+          ? `Honour any \`${p.limitParam}\` from ${bounds.min ?? 1} to ${bounds.max ?? "the spec's maximum"} (no lower cap) and echo it in ${p.paginationField}.${p.limitParam}.`
+          : `Echo the \`${p.limitParam}\` that was asked (the default when it is absent) in ${p.paginationField}.${p.limitParam}.`,
+        exchange: wrongLimit.exchange,
+        pointer: `/${p.paginationField}/${p.limitParam}`,
+        evidence: { expected: `${p.limitParam} = ${wrongLimit.limit}`, actual: `${p.limitParam} = ${wrongLimit.echoedLimit} (${held} ${held === 1 ? "record" : "records"} on the page)` },
       }),
     );
   }

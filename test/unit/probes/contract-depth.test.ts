@@ -62,12 +62,22 @@ const TABLES: Table[] = [
     invalid: [
       { defects: ["lying-total"], status: "fail", codes: ["pagination.walk/total-mismatch"] },
       { defects: ["repeated-page"], status: "fail", codes: ["pagination.walk/repeated-id"] },
-      { defects: ["ignore-limit"], status: "fail", codes: ["pagination.walk/over-limit"] },
+      // limit-echo: on the lists too short to show a page over the limit, the echo of 100 is what shows it
+      { defects: ["ignore-limit"], status: "fail", codes: ["pagination.walk/limit-echo", "pagination.walk/over-limit"] },
       { defects: ["changing-data"], status: "fail", codes: ["pagination.walk/total-changed", "pagination.walk/total-mismatch"] },
+      { defects: ["echo-offset-zero"], status: "fail", codes: ["pagination.walk/offset-echo"] },
+      { defects: ["echo-limit-default"], status: "fail", codes: ["pagination.walk/limit-echo"] },
+      { defects: ["cap-limit"], status: "fail", codes: ["pagination.walk/limit-echo", "pagination.walk/total-mismatch"] },
     ],
   },
   { id: "pagination.stable-order", invalid: [{ defects: ["unstable-order"], status: "fail", codes: ["pagination.stable-order/order-differs"] }] },
-  { id: "pagination.defaults", invalid: [{ defects: ["changing-data"], status: "fail", codes: ["pagination.defaults/differs"] }] },
+  {
+    id: "pagination.defaults",
+    invalid: [
+      { defects: ["changing-data"], status: "fail", codes: ["pagination.defaults/differs"] },
+      { defects: ["cap-limit"], status: "fail", codes: ["pagination.defaults/echo"] },
+    ],
+  },
   {
     id: "pagination.past-end",
     invalid: [
@@ -99,6 +109,26 @@ describe.each(TABLES)("$id", (t) => {
 });
 
 describe("defects outside a check's concern do not trip it", () => {
+  it("past-end steps past Pagination.total when the pages end early, so a capped limit is not a false past-end", async () => {
+    const report = await checkReference({ only: ["pagination.past-end"], defects: ["cap-limit"] });
+    const r = resultOf(report, "pagination.past-end");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+  });
+  it("stable-order passes on wrong echoes and a capped limit, defaults on echoes that are right for the defaults", async () => {
+    for (const defect of ["echo-offset-zero", "echo-limit-default", "cap-limit"]) {
+      const report = await checkReference({ only: ["pagination.defaults", "pagination.stable-order"], defects: [defect] });
+      expect(resultOf(report, "pagination.stable-order").status, defect).toBe("pass");
+      // offset 0 and limit 100 are what a request without them gets: only the cap makes that page wrong
+      if (defect !== "cap-limit") expect(resultOf(report, "pagination.defaults").status, defect).toBe("pass");
+    }
+  });
+  it("walk reports an ignored limit once per list: over-limit where a page shows it, not limit-echo beside it", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["ignore-limit"] }), "pagination.walk");
+    const where = (code: string) => r.findings.filter((f) => f.code === code).map((f) => `${f.company} ${f.operation?.path}`);
+    const over = where("pagination.walk/over-limit");
+    expect(over.length).toBeGreaterThan(3);
+    for (const list of where("pagination.walk/limit-echo")) expect(over).not.toContain(list);
+  });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });
     expect(resultOf(report, "pagination.stable-order").status).toBe("pass");
@@ -126,6 +156,29 @@ describe("schema.statement-filters", () => {
 });
 
 describe("pagination.walk", () => {
+  it("names a silent cap on limit: the echoed limit and the short page, and no endless small walk", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["cap-limit"] }), "pagination.walk");
+    // the small walk is budgeted for the 61 records Pagination.total announces, not the 20 of the short walk
+    expect(codes(r)).not.toContain("pagination.walk/endless");
+    const echo = r.findings.find((f) => f.code === "pagination.walk/limit-echo")!;
+    expect(echo.message).toMatch(/reports Pagination\.limit 20, but limit=1000 was asked/);
+    expect(echo.pointer).toBe("/Pagination/limit");
+    expect(echo.evidence?.request).toContain("limit=1000");
+    expect(echo.curl).toMatch(/^curl /);
+    const mismatch = r.findings.find((f) => f.code === "pagination.walk/total-mismatch")!;
+    expect(mismatch.message).toMatch(/at offset 0 holds 20 records, fewer than the limit of 1000/);
+    expect(mismatch.message).toMatch(/says \d+ records, but walking every page returned 20\./);
+  });
+
+  it("names the wrong offset echo with its pointer, the asked offset and the answered one", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["echo-offset-zero"] }), "pagination.walk");
+    const f = r.findings[0];
+    expect(f.pointer).toBe("/Pagination/offset");
+    expect(f.message).toMatch(/reports Pagination\.offset 0, but offset=\d+ was asked/);
+    expect(f.evidence?.expected).toMatch(/^offset = [1-9]\d*$/);
+    expect(f.evidence?.actual).toBe("offset = 0");
+  });
+
   it("reports a list cut off by --max-pages as endless, without hanging", async () => {
     const report = await checkReference({ only: ["pagination.walk"], settings: { pageSize: 10, maxPages: 2 } });
     const r = resultOf(report, "pagination.walk");

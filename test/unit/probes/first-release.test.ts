@@ -53,7 +53,13 @@ const TABLES: Table[] = [
   { id: "freshness.profit-and-loss", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.profit-and-loss/stale"] }] },
   { id: "freshness.balance-sheet", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.balance-sheet/stale"] }] },
   { id: "freshness.non-financial", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.non-financial/stale"] }] },
-  { id: "freshness.cache-headers", invalid: [{ defects: ["stale-cache"], status: "warn", codes: ["freshness.cache-headers/stale-cache"] }] },
+  {
+    id: "freshness.cache-headers",
+    invalid: [
+      { defects: ["stale-cache"], status: "warn", codes: ["freshness.cache-headers/stale-cache"] },
+      { defects: ["expires-header"], status: "warn", codes: ["freshness.cache-headers/stale-cache"] },
+    ],
+  },
   { id: "reliability.latency", invalid: [] },
 ];
 

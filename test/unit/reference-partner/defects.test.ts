@@ -153,6 +153,22 @@ const CASES: Record<string, Check> = {
     expect(res.status).toBe(on ? 404 : 200);
     expect((await c.get(`/companies/${AF}/classes`)).status).toBe(200);
   },
+  "echo-offset-zero": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/chart-of-accounts?offset=10&limit=5`);
+    expect(res.json.Data.map((a: any) => a.AccountId)).toEqual((await ids(c, 5)).slice(10, 15));
+    expect(res.json.Pagination).toEqual({ offset: on ? 0 : 10, limit: 5, total: 61 });
+  },
+  "echo-limit-default": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/chart-of-accounts?offset=10&limit=5`);
+    expect(res.json.Data.length).toBe(5);
+    expect(res.json.Pagination).toEqual({ offset: 10, limit: on ? 100 : 5, total: 61 });
+  },
+  "cap-limit": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/chart-of-accounts?limit=1000`);
+    expect(res.json.Data.length).toBe(on ? 20 : 61);
+    expect(res.json.Pagination).toEqual({ offset: 0, limit: on ? 20 : 1000, total: 61 });
+    expect((await c.get(`/companies/${NW}/chart-of-accounts?offset=20&limit=20`)).json.Data.length).toBe(20);
+  },
   "accept-bad-dates": async (c, on) => {
     const res = await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-02-30", EndDate: "2025-03-31", AccountingBasis: "CASH" }));
     expect(res.status).toBe(on ? 200 : 400);
@@ -178,6 +194,14 @@ const CASES: Record<string, Check> = {
     const res = await c.get(`/companies/${NW}/budgets`);
     expect(res.headers.get("cache-control")).toBe(on ? "max-age=604800" : "no-store");
     expect(res.headers.get("age")).toBe(on ? "172800" : null);
+  },
+  "expires-header": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/budgets`);
+    expect(res.headers.get("cache-control")).toBe(on ? null : "no-store");
+    if (on) expect(Date.parse(res.headers.get("expires")!) - Date.parse(res.headers.get("date")!)).toBe(3 * 24 * 60 * 60 * 1000);
+    else expect(res.headers.get("expires")).toBe(null);
+    // only data answers: the token endpoint and errors keep their headers
+    expect((await c.get("/companies/nope/budgets")).headers.get("expires")).toBe(null);
   },
   "clock-skew": async (c, on) => {
     const res = await c.get(`/companies/${NW}`);

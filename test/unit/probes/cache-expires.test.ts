@@ -1,0 +1,58 @@
+/**
+ * freshness.cache-headers and Expires (RFC 9111): a response without max-age is fresh until its
+ * Expires, counted from its Date (section 4.2.1), so an Expires more than a day after Date is the
+ * same concern as a max-age over a day. What a cache may not reuse without asking, or what is
+ * already expired, is no concern.
+ */
+import { describe, expect, it } from "vitest";
+import type { ServerReply } from "../../../src/http/server.js";
+import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+
+const DAY = 24 * 60 * 60 * 1000;
+const httpDate = (ms: number) => new Date(ms).toUTCString();
+
+/** Data answers (200 from /companies/...) get `headers` in place of their cache headers. */
+async function cacheHeaders(headers: (now: number) => Record<string, string>) {
+  const report = await checkReference({
+    only: ["freshness.cache-headers"],
+    wrap: async (req, next): Promise<ServerReply> => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/")) return reply;
+      const now = Date.now();
+      const kept = Object.fromEntries(Object.entries(reply.headers ?? {}).filter(([k]) => k !== "cache-control"));
+      return { ...reply, headers: { ...kept, date: httpDate(now), ...headers(now) } };
+    },
+  });
+  return resultOf(report, "freshness.cache-headers");
+}
+
+describe("freshness.cache-headers with Expires", () => {
+  it("warns when Expires is three days after Date and no Cache-Control overrides it, naming both headers", async () => {
+    const r = await cacheHeaders((now) => ({ expires: httpDate(now + 3 * DAY) }));
+    expect(r.status).toBe("warn");
+    expect(codes(r)).toEqual(["freshness.cache-headers/stale-cache"]);
+    const f = r.findings[0];
+    expect(f.message).toMatch(/Expires: .* GMT \(3 days after its Date: .* GMT, no Cache-Control\)/);
+    expect(f.evidence?.headers?.expires).toBeDefined();
+    expect(f.evidence?.headers?.date).toBeDefined();
+    expect(f.rule.text).toContain("RFC 9111");
+  });
+
+  it("warns when only s-maxage stands beside it: a private cache still goes by Expires", async () => {
+    const r = await cacheHeaders((now) => ({ "cache-control": "s-maxage=60", expires: httpDate(now + 3 * DAY) }));
+    expect(codes(r)).toEqual(["freshness.cache-headers/stale-cache"]);
+  });
+
+  it.each([
+    ["an Expires within a day", (now: number) => ({ expires: httpDate(now + DAY / 2) })],
+    ["an Expires in the past", (now: number) => ({ expires: httpDate(now - 3 * DAY) })],
+    ["an invalid Expires (0): already expired", () => ({ expires: "0" })],
+    ["an Expires that is not an HTTP-date (a bare year)", () => ({ expires: "2099" })],
+    ["max-age=60 beside a far Expires: max-age wins", (now: number) => ({ "cache-control": "private, max-age=60", expires: httpDate(now + 30 * DAY) })],
+    ["no-store beside a far Expires", (now: number) => ({ "cache-control": "no-store", expires: httpDate(now + 30 * DAY) })],
+    ["no-cache beside a far Expires", (now: number) => ({ "cache-control": "no-cache", expires: httpDate(now + 30 * DAY) })],
+  ])("passes with %s", async (_name, headers) => {
+    const r = await cacheHeaders(headers);
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+  });
+});
