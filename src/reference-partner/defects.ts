@@ -37,6 +37,7 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "wrong-period-format", family: "schema", description: "Statement rows carry Period as \"2025-1\" (month not zero-padded)." },
 
   { id: "lying-total", family: "pagination", description: "Pagination.total is larger than the number of records." },
+  { id: "page-total", family: "pagination", description: "Pagination.total counts the records on the page, not the whole list: a walk with a small limit stops after its first page." },
   { id: "repeated-page", family: "pagination", description: "offset is ignored: every page is the first page." },
   { id: "unstable-order", family: "pagination", description: "List order depends on the page size (limit)." },
   { id: "ignore-limit", family: "pagination", description: "limit is ignored: pages always hold up to 100 records." },

@@ -85,6 +85,8 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   if (d.has("changing-data")) total += ++ctx.counters.changes;
   // defect: data-null
   const data = list === "departments" && d.has("data-null") ? null : all.slice(start, start + size);
+  // defect: page-total (counts the page, not the list)
+  if (d.has("page-total") && data) total = data.length;
   // defect: echo-offset-zero, echo-limit-default (the page is right, its Pagination says otherwise)
   const echoOffset = d.has("echo-offset-zero") ? 0 : paging.offset;
   const echoLimit = d.has("echo-limit-default") ? DEFAULT_LIMIT : size;

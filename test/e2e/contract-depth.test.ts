@@ -48,6 +48,7 @@ interface Case {
 const CASES: Case[] = [
   { brk: "lying-total", check: "pagination.walk", code: "pagination.walk/total-mismatch" },
   { brk: "repeated-page", check: "pagination.walk", code: "pagination.walk/repeated-id" },
+  { brk: "page-total", check: "pagination.walk", code: "pagination.walk/walks-differ" },
   { brk: "unstable-order", check: "pagination.stable-order", code: "pagination.stable-order/order-differs" },
   { brk: "ignore-limit", check: "pagination.walk", code: "pagination.walk/over-limit" },
   { brk: "past-end-error", check: "pagination.past-end", code: "pagination.past-end/status" },

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
-import { judgeWalk, twoWalks } from "../support/paging.js";
+import { judgeTwoWalks, judgeWalk, twoWalks } from "../support/paging.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -10,7 +10,7 @@ export const probe: Probe = {
   step: 2,
   title: "Lists page correctly from the first record to the last",
   description:
-    "Walks every page of every list with the run's page size and again with a small page size: Pagination.total is the same on every page and equals the records returned, Pagination.offset and Pagination.limit echo what each page asked for, no id appears twice, no page holds more than limit, and the pages end.",
+    "Walks every page of every list with the run's page size and again with a small page size: Pagination.total is the same on every page and equals the records returned, Pagination.offset and Pagination.limit echo what each page asked for, both walks read the same number of records, no id appears twice, no page holds more than limit, and the pages end.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -27,6 +27,8 @@ export const probe: Probe = {
           if (w.note && w.note !== "the list is empty") notes.push(`${op.profile.name} of ${company}: ${w.note}`);
           const found = judgeWalk(ctx, this.id, w.full);
           if (w.small) found.push(...judgeWalk(ctx, this.id, w.small));
+          // Two walks that each look right can still disagree on how long the list is.
+          if (w.small && found.length === 0) found.push(...judgeTwoWalks(ctx, this.id, w.full, w.small));
           // A partner that puts more than limit records on a page ignores limit; its echo of some
           // other limit is the same fault with the same fix, so over-limit alone says it.
           const ignoresLimit = found.some((f) => f.code === `${this.id}/over-limit`);

@@ -381,3 +381,36 @@ function judgeEcho(ctx: ProbeContext, checkId: string, walk: PagedWalk): Finding
   }
   return findings;
 }
+
+/**
+ * The same list walked with two page sizes must hold the same records. Each walk can look right on
+ * its own (a Pagination.total that counts the page instead of the list ends the walk early, with
+ * the total equal to what it read), so the two walks are compared: only when both reached their end
+ * and neither has a finding of its own, which would already name the fault.
+ */
+export function judgeTwoWalks(ctx: ProbeContext, checkId: string, full: PagedWalk, small: PagedWalk): Finding[] {
+  if (!full.complete || !small.complete || full.capped || small.capped) return [];
+  if (full.records.length === small.records.length) return [];
+  const p = ctx.contract.profile.pagination;
+  const name = `the ${full.operation.profile.name} list of ${full.company}`;
+  const said = (w: PagedWalk): string => {
+    const t = agreedTotal(w.pages);
+    return `${w.records.length} records in ${w.pages.length} page${w.pages.length === 1 ? "" : "s"}${t !== undefined ? `, Pagination.${p.totalField} ${t}` : ""}`;
+  };
+  const shorter = small.records.length < full.records.length ? small : full;
+  const longer = shorter === small ? full : small;
+  const last = shorter.pages[shorter.pages.length - 1];
+  return [
+    makeFinding(ctx, {
+      code: `${checkId}/walks-differ`,
+      severity: "fail",
+      message: `Walking ${name} with limit ${full.limit} gave ${said(full)}; with limit ${small.limit} it gave ${said(small)}. How much of a list a client reads must not depend on its page size: the walk with limit ${shorter.limit} stopped at offset ${last.offset + (last.data?.length ?? 0)}, ${longer.records.length - shorter.records.length} records short.`,
+      rule: PAGING_RULE,
+      fix: `Count the whole list in ${p.paginationField}.${p.totalField} (not the page) and serve pages until the end of the list whatever \`${p.limitParam}\` is asked for.`,
+      operation: full.operation,
+      company: full.company,
+      exchange: last.exchange,
+      evidence: { expected: `${longer.records.length} records with limit ${shorter.limit} (as with limit ${longer.limit})`, actual: `${shorter.records.length} records` },
+    }),
+  ];
+}

@@ -61,6 +61,7 @@ const TABLES: Table[] = [
     id: "pagination.walk",
     invalid: [
       { defects: ["lying-total"], status: "fail", codes: ["pagination.walk/total-mismatch"] },
+      { defects: ["page-total"], status: "fail", codes: ["pagination.walk/walks-differ"] },
       { defects: ["repeated-page"], status: "fail", codes: ["pagination.walk/repeated-id"] },
       // limit-echo: on the lists too short to show a page over the limit, the echo of 100 is what shows it
       { defects: ["ignore-limit"], status: "fail", codes: ["pagination.walk/limit-echo", "pagination.walk/over-limit"] },
@@ -128,6 +129,18 @@ describe("defects outside a check's concern do not trip it", () => {
     const over = where("pagination.walk/over-limit");
     expect(over.length).toBeGreaterThan(3);
     for (const list of where("pagination.walk/limit-echo")) expect(over).not.toContain(list);
+  });
+  it("walk compares the two walks when each looks right alone: a total that counts the page ends the small walk early", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["page-total"] }), "pagination.walk");
+    const f = r.findings.find((x) => x.code === "pagination.walk/walks-differ" && x.company === "northwind-outfitters" && x.operation?.path.endsWith("/chart-of-accounts"));
+    expect(f, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeDefined();
+    // 61 accounts: the small walk (limit 21) reads one page whose total says 21
+    expect(f!.message).toMatch(/gave 61 records in 1 page, Pagination\.total 61; with limit 21 it gave 21 records in 1 page, Pagination\.total 21\./);
+    expect(f!.message).toContain("40 records short");
+    expect(f!.evidence).toMatchObject({ expected: "61 records with limit 21 (as with limit 1000)", actual: "21 records", status: 200 });
+    expect(f!.curl).toMatch(/offset=0&limit=21/);
+    // nothing else in the walk finds fault with either walk on its own
+    expect(new Set(r.findings.map((x) => x.code))).toEqual(new Set(["pagination.walk/walks-differ"]));
   });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });

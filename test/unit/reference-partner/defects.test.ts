@@ -131,6 +131,12 @@ const CASES: Record<string, Check> = {
     if (on) expect(res.json.Pagination.total).toBeGreaterThan(3);
     else expect(res.json.Pagination.total).toBe(3);
   },
+  "page-total": async (c, on) => {
+    const page = await c.get(`/companies/${NW}/chart-of-accounts?offset=0&limit=7`);
+    expect(page.json.Data.length).toBe(7);
+    expect(page.json.Pagination.total).toBe(on ? 7 : 61);
+    expect((await c.get(`/companies/${NW}/chart-of-accounts?limit=1000`)).json.Pagination.total).toBe(61);
+  },
   "repeated-page": async (c, on) => {
     const first = await chart(c, "offset=0&limit=5");
     const second = await chart(c, "offset=5&limit=5");
