@@ -40,7 +40,7 @@ export const probe: Probe = {
         {
           op,
           company,
-          what: `with ${n.endDate}=${NO_SUCH_DAY}, a day February 2025 does not have`,
+          what: `with ${n.endDate}=${NO_SUCH_DAY} (February 2025 has no 30th day)`,
           req: withQuery(req, { [n.startDate]: NO_SUCH_DAY_START, [n.endDate]: NO_SUCH_DAY }),
         },
         { op, company, what: `with ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withQuery(req, { [n.startDate]: w.end, [n.endDate]: w.start }) },
@@ -59,7 +59,7 @@ export const probe: Probe = {
           {
             op: mv,
             company: base.company,
-            what: `with body ${n.endDate} "${NO_SUCH_DAY}", a day February 2025 does not have`,
+            what: `with body ${n.endDate} "${NO_SUCH_DAY}" (February 2025 has no 30th day)`,
             req: withJsonBody(req, { ...b, [n.startDate]: NO_SUCH_DAY_START, [n.endDate]: NO_SUCH_DAY }),
           },
           { op: mv, company: base.company, what: `with body ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withJsonBody(req, { ...b, [n.startDate]: w.end, [n.endDate]: w.start }) },

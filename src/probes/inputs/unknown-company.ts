@@ -78,7 +78,7 @@ export const probe: Probe = {
             what:
               id === UNKNOWN_COMPANY
                 ? `for CompanyId ${id}, which does not exist`
-                : `for CompanyId ${id}, shaped like ${known} (one character changed) but not a company the partner listed`,
+                : `for CompanyId ${id} (shaped like ${known}, one character changed; not a company the partner lists)`,
             exchange: ex,
             // 403 passes too: a partner may not want to tell "no such company" from "not yours".
             accept: refusalStatuses(op, [403]),

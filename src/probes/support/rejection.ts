@@ -72,7 +72,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: "fail",
         // One answer cannot tell whether the input caused the 5xx or the server failed for another
         // reason at that moment, so the message states what happened, not why.
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what} instead of refusing it with ${accepted}.`,
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.`,
         fix: `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
         evidence,
       }),
