@@ -57,7 +57,8 @@ const REACHABILITY = "reachability.connection";
 /** Checks running side by side at most, unless the caller says otherwise. */
 export const CHECKS_IN_FLIGHT = 4;
 
-async function companiesFromUserInfo(contract: Contract, data: SharedData): Promise<string[]> {
+/** Company ids user-info lists (the run's companies without --company; read from the shared cache). */
+export async function companiesFromUserInfo(contract: Contract, data: SharedData): Promise<string[]> {
   const op = contract.operations.find((o) => o.profile.role === "user-info");
   if (!op?.profile.companiesPointer) return [];
   const ex = await data.userInfo();

@@ -26,6 +26,7 @@ import { probe as inputsAccountingBasis } from "./inputs/accounting-basis.js";
 import { probe as inputsDates } from "./inputs/dates.js";
 import { probe as inputsPaging } from "./inputs/paging.js";
 import { probe as inputsRequestBody } from "./inputs/request-body.js";
+import { probe as inputsRequiredParameters } from "./inputs/required-parameters.js";
 import { probe as inputsUnknownCompany } from "./inputs/unknown-company.js";
 import { probe as oauthInvalidClient } from "./oauth/invalid-client.js";
 import { probe as oauthInvalidGrant } from "./oauth/invalid-grant.js";
@@ -77,6 +78,7 @@ export const probes: readonly Probe[] = [
   inputsDates,
   inputsPaging,
   inputsRequestBody,
+  inputsRequiredParameters,
   inputsUnknownCompany,
   oauthInvalidClient,
   oauthInvalidGrant,

@@ -53,6 +53,26 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "accept-bad-dates", family: "negative-inputs", description: "Malformed StartDate/EndDate values are answered 200 (with no rows)." },
   { id: "unknown-company-500", family: "negative-inputs", description: "An unknown CompanyId answers 500 instead of 404." },
   { id: "accept-bad-limit", family: "negative-inputs", description: "limit outside 1..1000 (e.g. 0 or 1001) is answered 200, clamped into range." },
+  {
+    id: "accept-impossible-day",
+    family: "negative-inputs",
+    description: "A StartDate/EndDate day past the end of its month (up to 31) rolls into the next month (2025-02-30 is 2 March) instead of 400.",
+  },
+  {
+    id: "non-numeric-paging-default",
+    family: "negative-inputs",
+    description: "A limit or offset that is not a number (limit=abc) falls back to the default instead of 400.",
+  },
+  {
+    id: "default-required-parameters",
+    family: "negative-inputs",
+    description: "A statement request without StartDate/EndDate covers the twelve months up to the clock's month, without AccountingBasis it is accrual, instead of 400.",
+  },
+  {
+    id: "lookalike-company-500",
+    family: "negative-inputs",
+    description: "An unknown CompanyId as long as a real one answers 500 (other unknown ids still 404).",
+  },
 
   {
     id: "stale-data",
@@ -77,6 +97,11 @@ const DEFECTS: readonly DefectInfo[] = [
     id: "class-split-remainder",
     family: "accuracy",
     description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the latest month: the class splits no longer add up.",
+  },
+  {
+    id: "statement-filter-ignored",
+    family: "accuracy",
+    description: "The balance sheet and cash flow ignore an unknown BudgetId, ClassId or DepartmentId (200 with unfiltered figures); the profit and loss refuses it.",
   },
   {
     id: "unknown-filter-ignored",

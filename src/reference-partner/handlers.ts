@@ -88,7 +88,10 @@ function companyRequest(ctx: PartnerContext, req: ServerRequest, companyId: stri
   const company = ctx.dataset.company(companyId);
   if (!company) {
     // defect: unknown-company-500
-    if (ctx.defects.has("unknown-company-500")) {
+    // defect: lookalike-company-500 (the id's shape is checked by its length alone, then the lookup
+    // has no not-found branch: an id as long as a real one crashes, others are 404)
+    const lookalike = ctx.defects.has("lookalike-company-500") && ctx.dataset.companies().some((c) => c.id.length === companyId.length);
+    if (ctx.defects.has("unknown-company-500") || lookalike) {
       return ctx.respond.error(500, { error: "InternalError", message: "An unexpected error occurred.", level: 9 });
     }
     return ctx.respond.error(404, { error: "NotFound", message: "No company with this CompanyId exists.", level: 6 });

@@ -62,8 +62,8 @@ function orderForLimit<T>(items: T[], limit: number): T[] {
 
 export function listOperation(ctx: PartnerContext, req: ServerRequest, company: CompanyData, list: ListName): ServerReply {
   const d = ctx.defects;
-  // defect: accept-bad-limit (clamps instead of refusing)
-  const paging = parsePaging(req.url.searchParams, d.has("accept-bad-limit"));
+  // defect: accept-bad-limit (clamps instead of refusing), non-numeric-paging-default
+  const paging = parsePaging(req.url.searchParams, { clampLimit: d.has("accept-bad-limit"), defaultNonNumeric: d.has("non-numeric-paging-default") });
   if ("errors" in paging) return ctx.respond.error(400, paging.errors);
   let all = records(ctx, company, list);
   // defect: unstable-order

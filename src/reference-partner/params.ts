@@ -18,21 +18,33 @@ export interface Paging {
   limit: number;
 }
 
+/** How parsePaging bends the rules for a defect switch. */
+export interface PagingLeniency {
+  /** An out-of-range limit is clamped into range (accept-bad-limit). */
+  clampLimit?: boolean;
+  /** A value that is not a number at all falls back to the default (non-numeric-paging-default). */
+  defaultNonNumeric?: boolean;
+}
+
+const NUMERIC = /^-?\d+(\.\d*)?$/;
+
 /**
- * `offset` >= 0 and `limit` in 1..1000, both whole numbers. `clampLimit` answers an out-of-range
- * limit by clamping it instead (the accept-bad-limit switch).
+ * `offset` >= 0 and `limit` in 1..1000, both whole numbers; `lenient` bends that for the defect
+ * switches.
  */
-export function parsePaging(q: URLSearchParams, clampLimit: boolean): Paging | { errors: ReachError[] } {
+export function parsePaging(q: URLSearchParams, lenient: PagingLeniency = {}): Paging | { errors: ReachError[] } {
   const errors: ReachError[] = [];
   let offset = 0;
   let limit = DEFAULT_LIMIT;
+  const defaulted = (raw: string) => lenient.defaultNonNumeric === true && !NUMERIC.test(raw);
   const rawOffset = q.get("offset");
-  if (rawOffset !== null) {
+  if (rawOffset !== null && !defaulted(rawOffset)) {
     if (!WHOLE.test(rawOffset)) errors.push(badRequest("offset must be a whole number of at least 0."));
     else offset = Number(rawOffset);
   }
+  const clampLimit = lenient.clampLimit === true;
   const rawLimit = q.get("limit");
-  if (rawLimit !== null) {
+  if (rawLimit !== null && !defaulted(rawLimit)) {
     const n = WHOLE.test(rawLimit) ? Number(rawLimit) : NaN;
     if (Number.isFinite(n) && n >= 1 && n <= MAX_LIMIT) limit = n;
     else if (clampLimit && /^-?\d+$/.test(rawLimit)) limit = Math.min(MAX_LIMIT, Math.max(1, Number(rawLimit)));
@@ -49,8 +61,9 @@ export interface MonthRange {
 /**
  * StartDate and EndDate: required, real calendar dates written YYYY-MM-DD, EndDate not before
  * StartDate. `malformed` tells a badly written date apart from a missing one or a reversed range.
+ * `rollOverDays` lets an impossible day run into the next month (the accept-impossible-day switch).
  */
-export function parseDateRange(start: unknown, end: unknown): MonthRange | { errors: ReachError[]; malformed: boolean } {
+export function parseDateRange(start: unknown, end: unknown, rollOverDays = false): MonthRange | { errors: ReachError[]; malformed: boolean } {
   const errors: ReachError[] = [];
   let malformed = false;
   const one = (name: string, value: unknown): CalendarDate | undefined => {
@@ -58,7 +71,7 @@ export function parseDateRange(start: unknown, end: unknown): MonthRange | { err
       errors.push(badRequest(`${name} is required.`));
       return undefined;
     }
-    const parsed = typeof value === "string" ? parseIsoDate(value) : undefined;
+    const parsed = typeof value === "string" ? parseIsoDate(value, rollOverDays) : undefined;
     if (!parsed) {
       malformed = true;
       errors.push(badRequest(`${name} must be a calendar date written YYYY-MM-DD.`));

@@ -33,15 +33,23 @@ export function periodLabel(monthNo: number): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A strict `YYYY-MM-DD` that names a real calendar day, or undefined. */
-export function parseIsoDate(text: string): CalendarDate | undefined {
+/**
+ * A strict `YYYY-MM-DD` that names a real calendar day, or undefined. `rollOver` lets a day up to
+ * 31 run past the end of its month into the next one, as a lenient date library does (2025-02-30
+ * becomes 2025-03-02): the accept-impossible-day switch.
+ */
+export function parseIsoDate(text: string, rollOver = false): CalendarDate | undefined {
   const m = ISO_DATE.exec(text);
   if (!m) return undefined;
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1) return undefined;
-  if (day > daysInMonth(year, month)) return undefined;
+  if (day > daysInMonth(year, month)) {
+    if (!rollOver || day > 31) return undefined;
+    const d = new Date(Date.UTC(year, month - 1, day));
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  }
   return { year, month, day };
 }
 

@@ -8,7 +8,7 @@ import type { PartnerContext } from "./context.js";
 import { classId, metricId, type CompanyData } from "./data.js";
 import { isBalanceSheet, isProfitAndLoss, normalSign, type Basis, type SegmentFilter } from "./ledger.js";
 import { badRequest, parseDateRange, type MonthRange } from "./params.js";
-import { calendarMonthOf, periodLabel, yearOf } from "./periods.js";
+import { calendarMonthOf, daysInMonth, periodLabel, yearOf } from "./periods.js";
 import type { ReachError } from "./responses.js";
 
 export type StatementName = "profit-and-loss" | "balance-sheet" | "cash-flow";
@@ -34,12 +34,13 @@ interface Filters {
 function resolveFilters(
   ctx: PartnerContext,
   company: CompanyData,
+  dropUnknown: boolean,
   raw: { BudgetId?: unknown; ClassId?: unknown; DepartmentId?: unknown },
   errors: ReachError[],
 ): Filters {
   const out: Filters = {};
   // defect: unknown-filter-ignored (unknown values are dropped instead of refused)
-  const ignoreUnknown = ctx.defects.has("unknown-filter-ignored");
+  const ignoreUnknown = dropUnknown || ctx.defects.has("unknown-filter-ignored");
   const check = (name: string, value: unknown, ids: string[]): number | undefined => {
     if (value === undefined) return undefined;
     const index = typeof value === "string" ? ids.indexOf(value) : -1;
@@ -70,7 +71,16 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
   const q = req.url.searchParams;
   const d = ctx.defects;
   const errors: ReachError[] = [];
-  const range = parseDateRange(queryValue(q, "StartDate"), queryValue(q, "EndDate"));
+  let start = queryValue(q, "StartDate");
+  let end = queryValue(q, "EndDate");
+  // defect: default-required-parameters (a missing date means the twelve months up to the clock's month)
+  if (d.has("default-required-parameters")) {
+    const last = ctx.dataset.window.firstMonth + ctx.dataset.window.months - 1;
+    start ??= `${periodLabel(last - 11)}-01`;
+    end ??= `${periodLabel(last)}-${String(daysInMonth(yearOf(last), calendarMonthOf(last))).padStart(2, "0")}`;
+  }
+  // defect: accept-impossible-day
+  const range = parseDateRange(start, end, d.has("accept-impossible-day"));
   let months: MonthRange | undefined;
   if ("errors" in range) {
     // defect: accept-bad-dates (a malformed date gets an empty 200 instead of a 400)
@@ -79,12 +89,16 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
   } else {
     months = range;
   }
-  const basis = q.get("AccountingBasis");
+  let basis = q.get("AccountingBasis");
+  // defect: default-required-parameters (a missing basis means accrual)
+  if (basis === null && d.has("default-required-parameters")) basis = "ACCRUAL";
   if (basis === null || basis === "") errors.push(badRequest("AccountingBasis is required."));
   else if (basis !== "CASH" && basis !== "ACCRUAL") errors.push(badRequest("AccountingBasis must be CASH or ACCRUAL."));
   const filters = resolveFilters(
     ctx,
     company,
+    // defect: statement-filter-ignored (the balance sheet and cash flow drop unknown filter ids)
+    name !== "profit-and-loss" && d.has("statement-filter-ignored"),
     { BudgetId: queryValue(q, "BudgetId"), ClassId: queryValue(q, "ClassId"), DepartmentId: queryValue(q, "DepartmentId") },
     errors,
   );
@@ -175,14 +189,15 @@ export function metricValuesOperation(ctx: PartnerContext, req: ServerRequest, c
     const unknown = wanted.filter((id) => !known.has(id));
     if (unknown.length > 0) errors.push(badRequest(`Unknown NonFinancialIds: ${unknown.join(", ")}.`));
   }
-  const range = parseDateRange(input.StartDate, input.EndDate);
+  // defect: accept-impossible-day
+  const range = parseDateRange(input.StartDate, input.EndDate, ctx.defects.has("accept-impossible-day"));
   if ("errors" in range) {
     // defect: accept-bad-dates
     if (range.malformed && ctx.defects.has("accept-bad-dates") && errors.length === 0) return ctx.respond.json(200, { Data: [] }, { data: true });
     errors.push(...range.errors);
   }
   // The metrics body has no DepartmentId (observed), so only budget and class filter here.
-  const filters = resolveFilters(ctx, company, { BudgetId: input.BudgetId, ClassId: input.ClassId }, errors);
+  const filters = resolveFilters(ctx, company, false, { BudgetId: input.BudgetId, ClassId: input.ClassId }, errors);
   if (errors.length > 0 || "errors" in range) return ctx.respond.error(400, errors);
 
   const first = ctx.dataset.window.firstMonth;

@@ -87,6 +87,25 @@ const VARIANTS: Variant[] = [
     reply: (r, req) => (COMPANY.test(req.url.pathname) && r.status === 404 ? restatus(r, 400, "BadRequest") : r),
   },
   {
+    name: "UUID company ids, checked for shape first (400 for an id that is not a UUID)",
+    why: "CompanyId is a string; a partner may validate its own id format first (400 malformed input) and then look the id up (404 unknown)",
+    companyIds: { "alder-finch": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "northwind-outfitters": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d" },
+    handle: (req, ctx) => {
+      const m = /^\/companies\/([^/]+)/.exec(req.url.pathname);
+      const id = m ? decodeURIComponent(m[1]!) : undefined;
+      // Mapped ids arrive as the reference's own; anything else is what the client sent.
+      const internal = ctx.app.companies.some((c) => c.id === id) || id?.startsWith("unknown-");
+      if (id !== undefined && !internal && !/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) {
+        return {
+          status: 400,
+          headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+          body: JSON.stringify({ errors: [{ error: "BadRequest", message: "CompanyId must be a lower-case UUID.", level: 6 }] }),
+        };
+      }
+      return ctx.inner(req);
+    },
+  },
+  {
     name: "unknown BudgetId/ClassId/DepartmentId answered 404",
     why: "spec model: an unknown filter id is 400 or 404",
     reply: (r) => {

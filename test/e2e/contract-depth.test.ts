@@ -30,7 +30,7 @@ describe("clean reference partner", () => {
     const { report, code } = await demo([]);
     expect(code).toBe(0);
     const mine = report.checks.filter((c) => NEW_FAMILIES.includes(c.family) || NEW_SCHEMA_CHECKS.includes(c.id));
-    expect(mine.length).toBe(12);
+    expect(mine.length).toBe(13); // inputs.required-parameters joined the inputs family
     expect(mine.filter((c) => c.status !== "pass" || c.findings.length > 0).map((c) => `${c.id}: ${c.status} ${c.summary}`)).toEqual([]);
     const data = report.coverage!.operations.filter((o) => o.operation.includes("{CompanyId}"));
     expect(data.filter((o) => !o.exercised)).toEqual([]);
@@ -58,6 +58,9 @@ const CASES: Case[] = [
   { brk: "unknown-company-500", check: "inputs.unknown-company", code: "inputs.unknown-company/server-error" },
   { brk: "accept-bad-limit", check: "inputs.paging", code: "inputs.paging/accepted" },
   { brk: "html-errors", check: "inputs.unknown-company", code: "inputs.unknown-company/html" },
+  { brk: "default-required-parameters", check: "inputs.required-parameters", code: "inputs.required-parameters/accepted" },
+  { brk: "lookalike-company-500", check: "inputs.unknown-company", code: "inputs.unknown-company/server-error" },
+  { brk: "statement-filter-ignored", check: "accuracy.filter-ids", code: "accuracy.filter-ids/unknown-accepted" },
 ];
 
 describe.each(CASES)("demo --break $brk", (c) => {

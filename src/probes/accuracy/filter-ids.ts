@@ -1,7 +1,8 @@
 import { operationPath } from "../../engine/shared-data.js";
 import { idsOf, splitBasis, splitStatement } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
-import type { Probe } from "../types.js";
+import type { Exchange } from "../../http/types.js";
+import type { Operation, Probe, ProbeContext } from "../types.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -11,13 +12,43 @@ const RULE = {
   text: "BudgetId, ClassId and DepartmentId values accepted by statements are those the lists return; an unknown one is 400 or 404, never silently ignored.",
 };
 
+/** Whether the spec gives an operation this query parameter (only a declared filter is sent). */
+function declares(op: Operation, name: string): boolean {
+  return op.parameters.some((x) => x.in === "query" && x.name === name);
+}
+
+/** The answer to a statement asked with a filter id no list returns: "refused" when it is 400 or 404, else what is wrong. */
+function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company: string, param: string, unknown: string, listName: string, ex: Exchange): Finding[] | "refused" {
+  if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
+  const status = ex.response!.status;
+  if (status === 400 || status === 404) return "refused";
+  // Throttled or down (429, 503): says nothing about the filter (reliability.rehearsal reports those).
+  if (status === 429 || status === 503) return [];
+  const ignored = status >= 200 && status < 300;
+  return [
+    makeFinding(ctx, {
+      code: `${checkId}/${ignored ? "unknown-accepted" : "status"}`,
+      severity: "fail",
+      message: ignored
+        ? `The ${op.profile.name} of ${company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
+        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected 400 or 404.`,
+      rule: RULE,
+      fix: `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.`,
+      operation: op,
+      company,
+      exchange: ex,
+      evidence: { expected: "400 or 404", actual: String(status) },
+    }),
+  ];
+}
+
 export const probe: Probe = {
   id: "accuracy.filter-ids",
   family: "accuracy",
   step: 4,
   title: "Statement filters take the listed ids and refuse unknown ones",
   description:
-    "Checks that the profit and loss accepts every BudgetId, ClassId and DepartmentId its lists return (the sync's splits) and answers 400 or 404 to an id no list returns, instead of ignoring the filter and sending unfiltered figures.",
+    "Checks that the profit and loss accepts every BudgetId, ClassId and DepartmentId its lists return (the sync's splits), and that every statement declaring such a filter answers 400 or 404 to an id no list returns, instead of ignoring the filter and sending unfiltered figures.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -25,8 +56,9 @@ export const probe: Probe = {
     const names = ctx.contract.profile.parameters;
     const basis = splitBasis(names.accountingBases);
     if (!op || !basis) return { findings: [], skip: "The spec has no statement operation." };
-    const params = [names.budgetId, names.classId, names.departmentId].filter((p) => op.parameters.some((x) => x.in === "query" && x.name === p));
-    if (params.length === 0) return { findings: [], skip: `${op.method} ${op.path} takes no budget, class or department filter.` };
+    const statements = ctx.contract.operations.filter((o) => o.profile.role === "statement");
+    const params = [names.budgetId, names.classId, names.departmentId].filter((p) => statements.some((s) => declares(s, p)));
+    if (params.length === 0) return { findings: [], skip: "No statement takes a budget, class or department filter." };
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const pass = await sharedSync(ctx);
     const w = ctx.data.recentWindow();
@@ -63,37 +95,24 @@ export const probe: Probe = {
           const listed = new Set(idsOf(list));
           let unknown = `reach-check-unknown-${param.replace(/Id$/, "").toLowerCase()}`;
           while (listed.has(unknown)) unknown += "-x";
-          const ex = await ctx.http.send({
-            method: op.method.toUpperCase() as "GET",
-            path: operationPath(op, c.company),
-            query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: unknown },
-            operation: op,
-            retry: ctx.data.syncOptions().retry,
-          });
-          if (ex.error) {
-            found.push(transportFinding(ctx, this.id, ex, op, c.company));
-            return { found, accepted, rejected };
-          }
-          const status = ex.response!.status;
-          // Throttled or down (429, 503): says nothing about the filter (reliability.rehearsal reports those).
-          if (status === 400 || status === 404) rejected++;
-          else if (status !== 429 && status !== 503) {
-            const ignored = status >= 200 && status < 300;
-            found.push(
-              makeFinding(ctx, {
-                code: `${this.id}/${ignored ? "unknown-accepted" : "status"}`,
-                severity: "fail",
-                message: ignored
-                  ? `The ${op.profile.name} of ${c.company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
-                  : `The ${op.profile.name} of ${c.company} answered ${status} to ${param}=${unknown}, which no list returns; expected 400 or 404.`,
-                rule: RULE,
-                fix: `Look ${param} up among the company's ${list.operation.profile.name} and answer 400 (or 404) in Reach's error envelope when it is not there.`,
-                operation: op,
-                company: c.company,
-                exchange: ex,
-                evidence: { expected: "400 or 404", actual: String(status) },
+          // Every statement that declares the filter: each may parse its filters on its own.
+          const judged = await Promise.all(
+            statements
+              .filter((s) => declares(s, param))
+              .map(async (s) => {
+                const ex = await ctx.http.send({
+                  method: s.method.toUpperCase() as "GET",
+                  path: operationPath(s, c.company),
+                  query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: unknown },
+                  operation: s,
+                  retry: ctx.data.syncOptions().retry,
+                });
+                return judgeUnknown(ctx, this.id, s, c.company, param, unknown, list.operation.profile.name, ex);
               }),
-            );
+          );
+          for (const j of judged) {
+            if (j === "refused") rejected++;
+            else found.push(...j);
           }
           return { found, accepted, rejected };
         }),

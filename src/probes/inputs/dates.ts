@@ -1,13 +1,19 @@
-import type { Finding } from "../../report/types.js";
 import type { Operation, Probe } from "../types.js";
-import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany, metricValuesBase, queryParameter, withJsonBody, withQuery } from "../support/inputs.js";
-import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { foldRejections, judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 /** Written in a layout other than YYYY-MM-DD, and a month that does not exist: no reading of either is a date. */
 const WRONG_LAYOUT = "31-01-2025";
 const NO_SUCH_MONTH = "2025-13-01";
+/**
+ * Well written, in a real month, but a day the month does not have (2025 is not a leap year): a
+ * `format: date` value must be a real calendar day (RFC 3339 full-date), so this is malformed too,
+ * although a lenient date library rolls it into 2 March. Asked with a StartDate in the same
+ * February, so that the range would be valid if the day were.
+ */
+const NO_SUCH_DAY = "2025-02-30";
+const NO_SUCH_DAY_START = "2025-02-01";
 
 export const probe: Probe = {
   id: "inputs.dates",
@@ -15,7 +21,7 @@ export const probe: Probe = {
   step: 2,
   title: "Malformed dates and reversed ranges are refused",
   description:
-    "Sends statements and non-financial values a StartDate in the wrong layout, an EndDate with month 13, and an EndDate before StartDate: each must be refused with 400 in the error envelope, not answered with data or an empty 200 that Reach would take for real figures.",
+    "Sends statements and non-financial values a StartDate in the wrong layout, an EndDate with month 13, an EndDate of 30 February, and an EndDate before StartDate: each must be refused with 400 in the error envelope, not answered with data or an empty 200 that Reach would take for real figures.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -31,6 +37,12 @@ export const probe: Probe = {
       cases.push(
         { op, company, what: `with ${n.startDate}=${WRONG_LAYOUT}`, req: withQuery(req, { [n.startDate]: WRONG_LAYOUT }) },
         { op, company, what: `with ${n.endDate}=${NO_SUCH_MONTH}`, req: withQuery(req, { [n.endDate]: NO_SUCH_MONTH }) },
+        {
+          op,
+          company,
+          what: `with ${n.endDate}=${NO_SUCH_DAY} (February 2025 has no 30th day)`,
+          req: withQuery(req, { [n.startDate]: NO_SUCH_DAY_START, [n.endDate]: NO_SUCH_DAY }),
+        },
         { op, company, what: `with ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withQuery(req, { [n.startDate]: w.end, [n.endDate]: w.start }) },
       );
     }
@@ -44,6 +56,12 @@ export const probe: Probe = {
         cases.push(
           { op: mv, company: base.company, what: `with body ${n.startDate} "${WRONG_LAYOUT}"`, req: withJsonBody(req, { ...b, [n.startDate]: WRONG_LAYOUT }) },
           { op: mv, company: base.company, what: `with body ${n.endDate} "${NO_SUCH_MONTH}"`, req: withJsonBody(req, { ...b, [n.endDate]: NO_SUCH_MONTH }) },
+          {
+            op: mv,
+            company: base.company,
+            what: `with body ${n.endDate} "${NO_SUCH_DAY}" (February 2025 has no 30th day)`,
+            req: withJsonBody(req, { ...b, [n.startDate]: NO_SUCH_DAY_START, [n.endDate]: NO_SUCH_DAY }),
+          },
           { op: mv, company: base.company, what: `with body ${n.endDate} (${w.start}) before ${n.startDate} (${w.end})`, req: withJsonBody(req, { ...b, [n.startDate]: w.end, [n.endDate]: w.start }) },
         );
       } else {
@@ -51,10 +69,10 @@ export const probe: Probe = {
       }
     }
     if (cases.length === 0) return { findings: [], skip: `No operation takes ${n.startDate} and ${n.endDate}.` };
-    const all: Finding[][] = await Promise.all(
+    const all = await Promise.all(
       cases.map(async (c) => {
         const ex = await sendBad(ctx, c.op, c.req);
-        return judgeRejection(ctx, this.id, {
+        const findings = judgeRejection(ctx, this.id, {
           op: c.op,
           company: c.company,
           what: c.what,
@@ -62,9 +80,10 @@ export const probe: Probe = {
           accept: refusalStatuses(c.op),
           expected: `400 Bad Request when ${n.startDate} or ${n.endDate} is not a YYYY-MM-DD calendar date or ${n.endDate} is before ${n.startDate}`,
         });
+        return { what: c.what, findings };
       }),
     );
-    const findings = foldFindings(all.flat(), "request");
+    const findings = foldRejections(all);
     return { findings, summary: findings.length === 0 ? `${cases.length} bad date requests to ${company}, all refused with the error envelope${metricNote}.` : undefined };
   },
 };

@@ -8,6 +8,7 @@ import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
+import { pointerShape } from "./fold.js";
 
 export const BAD_INPUT_RULE: RuleRef = {
   ref: "reach:error-handling#status-codes",
@@ -69,8 +70,10 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         ...base,
         code: `${checkId}/server-error`,
         severity: "fail",
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}: bad input crashed the server instead of being refused with ${accepted}.`,
-        fix: `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing.`,
+        // One answer cannot tell whether the input caused the 5xx or the server failed for another
+        // reason at that moment, so the message states what happened, not why.
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.`,
+        fix: `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
         evidence,
       }),
     ];
@@ -98,4 +101,24 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
 /** Send a bad request (never cached: each is its own question to the partner). */
 export function sendBad(ctx: ProbeContext, op: Operation, req: HttpRequest): Promise<Exchange> {
   return ctx.http.send({ ...req, operation: { method: op.method, path: op.path }, cache: false });
+}
+
+/**
+ * Merge the findings of several bad requests that say the same thing about the same operation
+ * (as foldFindings does), keeping the first and naming what else drew the same answer, so that a
+ * folded finding still says which inputs were let through (e.g. limit=abc and offset=xyz).
+ */
+export function foldRejections(cases: { what: string; findings: Finding[] }[]): Finding[] {
+  const byKey = new Map<string, { first: Finding; whats: string[] }>();
+  for (const c of cases) {
+    for (const f of c.findings) {
+      const key = [f.code, f.operation?.method, f.operation?.path, f.company, pointerShape(f.pointer)].join("|");
+      const seen = byKey.get(key);
+      if (!seen) byKey.set(key, { first: f, whats: [c.what] });
+      else if (!seen.whats.includes(c.what)) seen.whats.push(c.what);
+    }
+  }
+  return [...byKey.values()].map(({ first, whats }) =>
+    whats.length === 1 ? first : { ...first, message: `${first.message} The same goes for the request${whats.length > 2 ? "s" : ""} ${whats.slice(1).join("; ")}.` },
+  );
 }

@@ -25,6 +25,7 @@ const TABLES: Table[] = [
     id: "inputs.dates",
     invalid: [
       { defects: ["accept-bad-dates"], status: "fail", codes: ["inputs.dates/accepted"] },
+      { defects: ["accept-impossible-day"], status: "fail", codes: ["inputs.dates/accepted"] },
       { defects: ["html-errors"], status: "fail", codes: ["inputs.dates/html"] },
       { defects: ["bad-error-envelope"], status: "fail", codes: ["inputs.dates/error-envelope"] },
     ],
@@ -40,6 +41,7 @@ const TABLES: Table[] = [
     id: "inputs.paging",
     invalid: [
       { defects: ["accept-bad-limit"], status: "fail", codes: ["inputs.paging/accepted"] },
+      { defects: ["non-numeric-paging-default"], status: "fail", codes: ["inputs.paging/accepted"] },
       { defects: ["html-errors"], status: "fail", codes: ["inputs.paging/html"] },
     ],
   },
@@ -47,6 +49,7 @@ const TABLES: Table[] = [
     id: "inputs.unknown-company",
     invalid: [
       { defects: ["unknown-company-500"], status: "fail", codes: ["inputs.unknown-company/server-error"] },
+      { defects: ["lookalike-company-500"], status: "fail", codes: ["inputs.unknown-company/server-error"] },
       { defects: ["html-errors"], status: "fail", codes: ["inputs.unknown-company/html"] },
     ],
   },
@@ -55,6 +58,14 @@ const TABLES: Table[] = [
     invalid: [
       { defects: ["ok-on-error"], status: "fail", codes: ["inputs.request-body/accepted"] },
       { defects: ["bad-error-envelope"], status: "fail", codes: ["inputs.request-body/error-envelope"] },
+    ],
+  },
+  {
+    id: "inputs.required-parameters",
+    invalid: [
+      { defects: ["default-required-parameters"], status: "fail", codes: ["inputs.required-parameters/accepted"] },
+      { defects: ["html-errors"], status: "fail", codes: ["inputs.required-parameters/html"] },
+      { defects: ["bad-error-envelope"], status: "fail", codes: ["inputs.required-parameters/error-envelope"] },
     ],
   },
   {
@@ -148,8 +159,52 @@ describe("defects outside a check's concern do not trip it", () => {
   });
   it("the inputs checks pass on limit ignored, lying totals and unstable order", async () => {
     const report = await checkReference({ only: ["inputs"], defects: ["ignore-limit", "lying-total", "unstable-order"] });
-    for (const id of ["inputs.dates", "inputs.accounting-basis", "inputs.paging", "inputs.unknown-company", "inputs.request-body"]) {
+    for (const id of ["inputs.dates", "inputs.accounting-basis", "inputs.paging", "inputs.unknown-company", "inputs.request-body", "inputs.required-parameters"]) {
       expect(resultOf(report, id).status, id).toBe("pass");
+    }
+  });
+});
+
+describe("the inputs checks name the value they sent", () => {
+  const failing = async (id: string, defect: string) => {
+    const r = resultOf(await checkReference({ only: [id], defects: [defect] }), id);
+    expect(r.status).toBe("fail");
+    return r.findings;
+  };
+  it("inputs.dates: a day February 2025 does not have, on statements and the metric values body", async () => {
+    const findings = await failing("inputs.dates", "accept-impossible-day");
+    const messages = findings.map((f) => f.message);
+    expect(messages.every((m) => m.includes("2025-02-30"))).toBe(true);
+    expect(new Set(findings.map((f) => f.operation?.path))).toEqual(
+      new Set(["/companies/{CompanyId}/profit-and-loss", "/companies/{CompanyId}/balance-sheet", "/companies/{CompanyId}/cash-flow", "/companies/{CompanyId}/non-financial"]),
+    );
+    for (const f of findings) expect(f.curl).toContain("2025-02-30");
+  });
+  it("inputs.paging: limit and offset that are not numbers, on every list", async () => {
+    const findings = await failing("inputs.paging", "non-numeric-paging-default");
+    expect(findings.map((f) => f.message).join("\n")).toMatch(/limit=abc/);
+    expect(findings.map((f) => f.message).join("\n")).toMatch(/offset=xyz/);
+    expect(findings.some((f) => /limit=1001|limit=0|offset=-1/.test(f.message))).toBe(false);
+  });
+  it("inputs.required-parameters: each missing parameter of each statement, derived from the spec", async () => {
+    const findings = await failing("inputs.required-parameters", "default-required-parameters");
+    expect(findings.map((f) => f.operation?.path.split("/").pop()).sort()).toEqual(["balance-sheet", "cash-flow", "profit-and-loss"]);
+    for (const f of findings) {
+      // The first request's curl leaves out the parameter it names; the folded ones are listed.
+      const first = /without the required query parameter (\w+)/.exec(f.message)![1];
+      expect(f.curl).not.toMatch(new RegExp(`[?&]${first}=`));
+      for (const p of ["StartDate", "EndDate", "AccountingBasis"]) expect(f.message).toContain(p);
+      expect(f.message).toMatch(/The same goes for the requests without \w+; without \w+\./);
+    }
+  });
+  it("inputs.unknown-company: the id shaped like a listed one, not reach-check's own", async () => {
+    const findings = await failing("inputs.unknown-company", "lookalike-company-500");
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      // one letter of the first listed company changed, still a letter
+      expect(f.company).toMatch(/^alder-finc[a-z]$/);
+      expect(f.company).not.toBe("alder-finch");
+      expect(f.message).toContain("shaped like alder-finch");
     }
   });
 });

@@ -26,9 +26,9 @@ describe("accuracy.filter-ids", () => {
     });
     const result = resultOf(report, "accuracy.filter-ids");
     expect(result.status).toBe("pass");
-    // Two companies, each with budgets, classes and departments.
-    expect(asked).toBe(6);
-    expect(result.summary).toMatch(/6 unknown ids refused/);
+    // Two companies, each with budgets, classes and departments, each asked of the three statements.
+    expect(asked).toBe(18);
+    expect(result.summary).toMatch(/18 unknown ids refused/);
     // The client's default concurrency is 4.
     expect(most).toBe(4);
   });

@@ -20,7 +20,13 @@ const TABLES: { id: string; invalid: Case[] }[] = [
   { id: "accuracy.unique-accounts", invalid: [{ defects: ["duplicate-account"], status: "fail", codes: ["accuracy.unique-accounts/duplicate"] }] },
   { id: "accuracy.hierarchy", invalid: [{ defects: ["cyclic-hierarchy"], status: "fail", codes: ["accuracy.hierarchy/cycle"] }] },
   { id: "accuracy.segment-splits", invalid: [{ defects: ["ignore-class-filter"], status: "fail", codes: ["accuracy.segment-splits/filter-ignored"] }] },
-  { id: "accuracy.filter-ids", invalid: [{ defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] }] },
+  {
+    id: "accuracy.filter-ids",
+    invalid: [
+      { defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] },
+      { defects: ["statement-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] },
+    ],
+  },
   { id: "freshness.date-header", invalid: [{ defects: ["clock-skew"], status: "warn", codes: ["freshness.date-header/skew"] }] },
   {
     id: "reliability.rehearsal",
@@ -53,6 +59,16 @@ describe.each(TABLES)("$id", (t) => {
 });
 
 describe("accuracy findings say where and how much", () => {
+  it("asks every statement about an unknown filter id, and names the ones that ignore it", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], defects: ["statement-filter-ignored"] }), "accuracy.filter-ids");
+    // Two companies x BudgetId, ClassId, DepartmentId x balance sheet and cash flow; the profit and loss refuses them.
+    expect(r.findings).toHaveLength(12);
+    expect(new Set(r.findings.map((f) => f.operation?.path))).toEqual(new Set(["/companies/{CompanyId}/balance-sheet", "/companies/{CompanyId}/cash-flow"]));
+    for (const f of r.findings) {
+      expect(f.message).toMatch(/(BudgetId|ClassId|DepartmentId)=reach-check-unknown-/);
+      expect(f.curl).toMatch(/(BudgetId|ClassId|DepartmentId)=reach-check-unknown-/);
+    }
+  });
   it("names the unbalanced periods and the difference", async () => {
     const r = resultOf(await checkReference({ only: ["accuracy.balance-sheet"], defects: ["unbalanced-balance-sheet"] }), "accuracy.balance-sheet");
     // The reference clock is 2026-11-15; the defect moves cash in the latest two ledger months.

@@ -188,6 +188,38 @@ const CASES: Record<string, Check> = {
     for (const limit of ["0", "1001"]) expect((await c.get(`/companies/${NW}/budgets?limit=${limit}`)).status).toBe(on ? 200 : 400);
     expect((await c.get(`/companies/${NW}/budgets?offset=-1`)).status).toBe(400);
   },
+  "accept-impossible-day": async (c, on) => {
+    const feb30 = await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-02-01", EndDate: "2025-02-30", AccountingBasis: "CASH" }));
+    expect(feb30.status).toBe(on ? 200 : 400);
+    // rolled into March: the rows reach 2025-03
+    if (on) expect((feb30.json.Data as any[]).some((r) => r.Period === "2025-03")).toBe(true);
+    const apr31 = await c.post(`/companies/${NW}/non-financial`, JSON.stringify({ NonFinancialIds: ["nfm-headcount"], StartDate: "2025-04-31", EndDate: "2025-06-30" }));
+    expect(apr31.status).toBe(on ? 200 : 400);
+    // month 13 and day 32 stay refused
+    for (const bad of ["2025-13-01", "2025-01-32"]) {
+      expect((await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-01-01", EndDate: bad, AccountingBasis: "CASH" }))).status).toBe(400);
+    }
+  },
+  "non-numeric-paging-default": async (c, on) => {
+    for (const q of ["limit=abc", "offset=xyz"]) {
+      const res = await c.get(`/companies/${NW}/budgets?${q}`);
+      expect(res.status).toBe(on ? 200 : 400);
+      if (on) expect(res.json.Pagination).toMatchObject({ offset: 0, limit: 100 });
+    }
+    for (const q of ["limit=0", "offset=-1"]) expect((await c.get(`/companies/${NW}/budgets?${q}`)).status).toBe(400);
+  },
+  "default-required-parameters": async (c, on) => {
+    const noDates = await c.get(statementPath(NW, "profit-and-loss", { AccountingBasis: "CASH" }));
+    expect(noDates.status).toBe(on ? 200 : 400);
+    if (on) expect(new Set((noDates.json.Data as any[]).map((r) => r.Period)).size).toBe(12);
+    const noBasis = await c.get(statementPath(NW, "balance-sheet", { StartDate: "2025-01-01", EndDate: "2025-06-30" }));
+    expect(noBasis.status).toBe(on ? 200 : 400);
+    if (on) expect(noBasis.text).toBe((await c.get(BS)).text);
+  },
+  "lookalike-company-500": async (c, on) => {
+    expect((await c.get(`/companies/${NW.slice(0, -1)}x/budgets`)).status).toBe(on ? 500 : 404);
+    expect((await c.get("/companies/nope/budgets")).status).toBe(404);
+  },
   "stale-data": async (c, on) => {
     const data = (await c.get(PL)).json.Data as any[];
     const live = (period: string) => data.some((r) => r.Period === period && r.Amount !== 0);
@@ -266,6 +298,16 @@ const CASES: Record<string, Check> = {
     const whole = await total("");
     if (on) expect(split - whole).toBe(classes.length * 10000);
     else expect(split).toBe(whole);
+  },
+  "statement-filter-ignored": async (c, on) => {
+    for (const extra of ["&BudgetId=bud-nope", "&ClassId=cls-nope", "&DepartmentId=dept-nope"]) {
+      const res = await c.get(`${BS}${extra}`);
+      expect(res.status).toBe(on ? 200 : 400);
+      if (on) expect(res.text).toBe((await c.get(BS)).text);
+      const cf = statementPath(NW, "cash-flow", { StartDate: "2025-01-01", EndDate: "2025-06-30", AccountingBasis: "ACCRUAL" });
+      expect((await c.get(`${cf}${extra}`)).status).toBe(on ? 200 : 400);
+      expect((await c.get(`${PL}${extra}`)).status).toBe(400);
+    }
   },
   "unknown-filter-ignored": async (c, on) => {
     for (const extra of ["&BudgetId=bud-nope", "&ClassId=cls-nope", "&DepartmentId=dept-nope"]) {
