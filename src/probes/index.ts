@@ -31,6 +31,7 @@ import { probe as inputsUnknownCompany } from "./inputs/unknown-company.js";
 import { probe as oauthInvalidClient } from "./oauth/invalid-client.js";
 import { probe as oauthInvalidGrant } from "./oauth/invalid-grant.js";
 import { probe as oauthRefreshGrant } from "./oauth/refresh-grant.js";
+import { probe as oauthUnsupportedGrant } from "./oauth/unsupported-grant.js";
 import { probe as paginationDefaults } from "./pagination/defaults.js";
 import { probe as paginationPastEnd } from "./pagination/past-end.js";
 import { probe as paginationStableOrder } from "./pagination/stable-order.js";
@@ -83,6 +84,7 @@ export const probes: readonly Probe[] = [
   oauthInvalidClient,
   oauthInvalidGrant,
   oauthRefreshGrant,
+  oauthUnsupportedGrant,
   paginationDefaults,
   paginationPastEnd,
   paginationStableOrder,

@@ -20,6 +20,16 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "token-in-query", family: "auth", description: "An access token in the ?access_token= query parameter is accepted." },
   { id: "tokens-not-scoped", family: "auth", description: "A valid token gets data for any company, not only the companies it was issued for." },
   { id: "refresh-broken", family: "auth", description: "The refresh_token grant answers 500." },
+  { id: "refresh-fewer-companies", family: "auth", description: "The refresh_token grant issues access tokens for the first company only." },
+  { id: "client-secret-optional", family: "auth", description: "The token endpoint accepts an empty or missing client_secret." },
+  { id: "any-client-id", family: "auth", description: "The token endpoint accepts any client_id (or none) with the right client_secret." },
+  { id: "token-cacheable", family: "auth", description: "Token responses carry no Cache-Control: no-store (and no Pragma)." },
+  { id: "unknown-grant-500", family: "auth", description: "An unsupported grant_type answers 500 instead of 400 unsupported_grant_type." },
+  {
+    id: "discovery-wrong-token-endpoint",
+    family: "auth",
+    description: "The discovery document's token_endpoint names /oauth/token, a path the partner does not serve.",
+  },
   {
     id: "redirect-other-host",
     family: "auth",

@@ -13,7 +13,8 @@ export function discovery(ctx: PartnerContext, req: ServerRequest): ServerReply 
   return ctx.respond.json(200, {
     issuer: base,
     authorization_endpoint: `${base}/oauth2/authorize`,
-    token_endpoint: `${base}/oauth2/token`,
+    // defect: discovery-wrong-token-endpoint
+    token_endpoint: ctx.defects.has("discovery-wrong-token-endpoint") ? `${base}/oauth/token` : `${base}/oauth2/token`,
     grant_types_supported: ["authorization_code", "refresh_token"],
     response_types_supported: ["code"],
     scopes_supported: [...SUPPORTED_SCOPES],
@@ -82,7 +83,7 @@ export function authorize(ctx: PartnerContext, req: ServerRequest): ServerReply 
 
 function tokenAnswer(ctx: PartnerContext, grant: Grant, refreshToken: string): ServerReply {
   const accessToken = ctx.tokens.addAccessToken(grant, ACCESS_TOKEN_LIFETIME_SECONDS);
-  return ctx.respond.json(
+  const reply = ctx.respond.json(
     200,
     {
       access_token: accessToken,
@@ -93,6 +94,12 @@ function tokenAnswer(ctx: PartnerContext, grant: Grant, refreshToken: string): S
     },
     { headers: { pragma: "no-cache" } },
   );
+  // defect: token-cacheable
+  if (ctx.defects.has("token-cacheable")) {
+    const { "cache-control": _cc, pragma: _pragma, ...headers } = reply.headers ?? {};
+    return { ...reply, headers };
+  }
+  return reply;
 }
 
 export function token(ctx: PartnerContext, req: ServerRequest): ServerReply {
@@ -107,7 +114,11 @@ export function token(ctx: PartnerContext, req: ServerRequest): ServerReply {
   if (!grantType) return ctx.respond.oauthError(400, "invalid_request", "grant_type is required.");
   const clientId = form.get("client_id") ?? "";
   const clientSecret = form.get("client_secret") ?? "";
-  if (!sameSecret(clientId, ctx.clientId) || !sameSecret(clientSecret, ctx.clientSecret)) {
+  // defect: any-client-id
+  const clientKnown = ctx.defects.has("any-client-id") || sameSecret(clientId, ctx.clientId);
+  // defect: client-secret-optional
+  const secretRight = (ctx.defects.has("client-secret-optional") && clientSecret === "") || sameSecret(clientSecret, ctx.clientSecret);
+  if (!clientKnown || !secretRight) {
     return ctx.respond.oauthError(401, "invalid_client", "Client authentication failed (client_secret_post).");
   }
 
@@ -143,9 +154,13 @@ export function token(ctx: PartnerContext, req: ServerRequest): ServerReply {
       }
       scope = [...new Set(parts)].join(" ");
     }
-    return tokenAnswer(ctx, { companies: grant.companies, scope }, refreshToken);
+    // defect: refresh-fewer-companies
+    const companies = ctx.defects.has("refresh-fewer-companies") ? grant.companies.slice(0, 1) : grant.companies;
+    return tokenAnswer(ctx, { companies, scope }, refreshToken);
   }
 
+  // defect: unknown-grant-500
+  if (ctx.defects.has("unknown-grant-500")) return ctx.respond.oauthError(500, "server_error", "Unexpected grant type.");
   return ctx.respond.oauthError(400, "unsupported_grant_type", "Supported grant types: authorization_code, refresh_token.");
 }
 

@@ -19,6 +19,11 @@ const CASES = [
   { brk: "redirect-other-host", check: "reachability.redirects", status: "fail", code: "reachability.redirects/other-origin" },
   { brk: "token-in-query", check: "auth.token-in-query", status: "warn", code: "auth.token-in-query/accepted" },
   { brk: "no-www-authenticate", check: "auth.bearer-challenge", status: "warn", code: "auth.bearer-challenge/missing" },
+  { brk: "client-secret-optional", check: "oauth.invalid-client", status: "fail", code: "oauth.invalid-client/accepted" },
+  { brk: "unknown-grant-500", check: "oauth.unsupported-grant", status: "fail", code: "oauth.unsupported-grant/server-error" },
+  { brk: "refresh-fewer-companies", check: "oauth.refresh-grant", status: "warn", code: "oauth.refresh-grant/fewer-companies" },
+  { brk: "token-cacheable", check: "oauth.refresh-grant", status: "warn", code: "oauth.refresh-grant/cacheable-tokens" },
+  { brk: "discovery-wrong-token-endpoint", check: "auth.discovery", status: "warn", code: "auth.discovery/endpoint-elsewhere" },
 ] as const;
 
 describe.each(CASES)("demo --break $brk", (c) => {

@@ -11,7 +11,10 @@
  *   account and calendar month of the range;
  * - 404 for malformed input (a bad date): 400 is for malformed input, 404 for a resource that does
  *   not exist (REACH_API_FACTS section 6); reach-check's inputs checks accept it anyway;
- * - a vendor media type (application/vnd.partner+json): the spec declares application/json.
+ * - a vendor media type (application/vnd.partner+json): the spec declares application/json;
+ * - a token response without Cache-Control: no-store: RFC 6749 section 5.1 says the server MUST
+ *   send it on any response carrying tokens (the cache-header variants below leave the token
+ *   endpoint alone for that reason).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeTestCerts, type TestCerts } from "../helpers/certs.js";
@@ -54,6 +57,8 @@ function restatus(reply: ServerReply, status: number, error: string, drop: strin
 }
 
 const is200Json = (r: ServerReply) => r.status === 200 && isJsonReply(r);
+/** Token responses keep their own Cache-Control: RFC 6749 section 5.1 requires no-store on them. */
+const notToken = (req: { url: URL }) => req.url.pathname !== "/oauth2/token";
 
 /** Every string field called `key` gets `edit` applied (names, ids...). */
 function editField(reply: ServerReply, keys: string[], edit: (s: string) => string): ServerReply {
@@ -312,7 +317,7 @@ const VARIANTS: Variant[] = [
   {
     name: "no cache headers at all",
     why: "caching headers are optional; only a cacheable-for-over-24-h data answer is a concern",
-    reply: (r) => withHeaders(r, {}, ["cache-control", "pragma"]),
+    reply: (r, req) => (notToken(req) ? withHeaders(r, {}, ["cache-control", "pragma"]) : r),
   },
   {
     name: "discovery with OpenID Connect extras",
@@ -330,12 +335,12 @@ const VARIANTS: Variant[] = [
   {
     name: "Cache-Control: private, max-age=60 on data",
     why: "spec model: only a max-age over 24 h is a concern",
-    reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "private, max-age=60" }) : r),
+    reply: (r, req) => (is200Json(r) && notToken(req) ? withHeaders(r, { "cache-control": "private, max-age=60" }) : r),
   },
   {
     name: "Cache-Control: no-cache beside a week's max-age on data",
     why: "RFC 9111 section 5.2.2.4: a no-cache response is never reused without validation, whatever its max-age",
-    reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "private, no-cache, max-age=604800" }) : r),
+    reply: (r, req) => (is200Json(r) && notToken(req) ? withHeaders(r, { "cache-control": "private, no-cache, max-age=604800" }) : r),
   },
   {
     name: "Cache-Control: no-store, max-age=604800 on data",

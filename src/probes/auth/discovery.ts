@@ -17,6 +17,28 @@ const EXPECTED_MEMBERS: { field: string; value: string; why: string }[] = [
   { field: "token_endpoint_auth_methods_supported", value: "client_secret_post", why: "Reach sends client_id and client_secret in the token request body" },
 ];
 
+const SAME_ENDPOINTS = {
+  ref: "openapi:#/components/securitySchemes/OAuth2",
+  text: "The authorization and token endpoints are the spec's /oauth2/authorize and /oauth2/token under the partner's base URL (Reach calls them there); the discovery document describes the same server.",
+};
+
+/** Origin and path of a URL, without a trailing slash, for comparing endpoints; undefined when it is not an absolute URL. */
+function endpointKey(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return undefined;
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Where the spec puts an operation for this run: its path under the base URL (which may carry a prefix). */
+function specEndpoint(base: URL, path: string): string {
+  return `${base.origin}${base.pathname.replace(/\/+$/, "")}${path}`;
+}
+
 export const probe: Probe = {
   id: "auth.discovery",
   family: "auth",
@@ -72,6 +94,28 @@ export const probe: Probe = {
             }),
           );
         }
+      }
+      // Only compared, never requested: an advertised URL may name another host.
+      for (const [field, role] of [["authorization_endpoint", "authorize"], ["token_endpoint", "token"]] as const) {
+        const v = d[field];
+        const target = ctx.contract.operations.find((o) => o.profile.role === role);
+        if (typeof v !== "string" || !target) continue;
+        const advertised = endpointKey(v);
+        const expected = specEndpoint(ctx.http.baseUrl, target.path);
+        if (advertised === undefined || advertised === endpointKey(expected)) continue;
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/endpoint-elsewhere`,
+            severity: "warn",
+            message: `${field} is "${v}", but the spec's ${target.method} ${target.path} under this base URL is "${expected}": a client that follows the discovery document calls another endpoint than Reach does.`,
+            rule: SAME_ENDPOINTS,
+            fix: `Advertise ${field} as "${expected}" (the endpoint Reach calls), or serve the spec's operation where the document says.`,
+            operation: op,
+            pointer: `/${field}`,
+            exchange: ex,
+            evidence: { expected, actual: v },
+          }),
+        );
       }
       for (const field of ["issuer", "authorization_endpoint", "token_endpoint"]) {
         const v = d[field];

@@ -2,7 +2,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { operationPath } from "../../engine/shared-data.js";
-import { makeFinding, transportFinding } from "../support/findings.js";
+import { atPointer, makeFinding, transportFinding } from "../support/findings.js";
 import { CREDENTIALS_MISSING, postToken, refreshForm, tokenOperation } from "../support/oauth.js";
 import { checkDataResponse } from "../support/response.js";
 
@@ -33,6 +33,67 @@ async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token
       }),
     ],
   };
+}
+
+/** Company ids listed by a user-info answer, by the profile's pointer and id field; undefined when there is no list. */
+function listedCompanies(op: Operation, ex: Exchange | undefined): string[] | undefined {
+  const res = ex?.response;
+  if (!res || res.status !== 200 || !op.profile.companiesPointer) return undefined;
+  const list = atPointer(res.json, op.profile.companiesPointer);
+  if (!Array.isArray(list)) return undefined;
+  const field = op.profile.companyIdField ?? "CompanyId";
+  const ids: string[] = [];
+  for (const item of list) {
+    const id = item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
+    if (typeof id === "string" && id !== "" && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+const SAME_COMPANIES = {
+  ref: "rfc6749#section-6",
+  text: "A refreshed token carries the scope originally granted (an omitted scope means the same scope), and Reach refreshes with no user re-authentication: the new access token reads the same customer data as the one it replaces.",
+};
+
+const NO_STORE = {
+  ref: "rfc6749#section-5.1",
+  text: 'The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store" in any response containing tokens.',
+};
+
+/** Whether a Cache-Control value holds the no-store directive (case-insensitive, any position). */
+export function hasNoStore(cacheControl: string | undefined): boolean {
+  if (!cacheControl) return false;
+  return cacheControl.split(",").some((part) => part.split("=", 1)[0]!.trim().toLowerCase() === "no-store");
+}
+
+/**
+ * Compares the companies user-info lists for the refreshed token with those it lists for the run's
+ * token. A warning, not a failure: reach-check cannot know that REACH_ACCESS_TOKEN and
+ * REACH_REFRESH_TOKEN come from the same sign-in, and a customer whose access to a company was
+ * withdrawn since may rightly get a narrower token. More companies are not judged here (the
+ * company-scope check is about reading what a token was not given).
+ */
+async function lostCompanies(ctx: ProbeContext, checkId: string, op: Operation, fresh: Exchange): Promise<Finding[]> {
+  const now = listedCompanies(op, fresh);
+  if (now === undefined) return [];
+  const before = listedCompanies(op, await ctx.data.userInfo());
+  if (before === undefined) return [];
+  const lost = before.filter((id) => !now.includes(id));
+  if (lost.length === 0) return [];
+  const pointer = op.profile.companiesPointer!;
+  return [
+    makeFinding(ctx, {
+      code: `${checkId}/fewer-companies`,
+      severity: "warn",
+      message: `The access token issued by the refresh grant lists ${now.length} of the ${before.length} companies the run's token lists on ${op.method} ${op.path} (${pointer}): ${lost.map((id) => JSON.stringify(id)).join(", ")} ${lost.length === 1 ? "is" : "are"} missing, so Reach's syncs would stop reading ${lost.length === 1 ? "it" : "them"} after the first refresh.`,
+      rule: SAME_COMPANIES,
+      fix: "Issue refreshed tokens for the same companies as the grant they renew (unless the customer's access really changed); do not re-derive them from a default company. If REACH_ACCESS_TOKEN comes from another sign-in than REACH_REFRESH_TOKEN, take both from one `reach-check login`.",
+      operation: op,
+      pointer,
+      exchange: fresh,
+      evidence: { expected: `companies ${before.map((id) => JSON.stringify(id)).join(", ")}`, actual: now.length === 0 ? "no companies" : `companies ${now.map((id) => JSON.stringify(id)).join(", ")}` },
+    }),
+  ];
 }
 
 const UNKNOWN_TOKEN_MEMBER = {
@@ -66,10 +127,35 @@ export const probe: Probe = {
         : f,
     );
     const body = ex.response?.json as Record<string, unknown> | undefined;
+    if (ex.response?.status === 200 && !hasNoStore(ex.response.headers["cache-control"])) {
+      // A warning, not a failure: Reach calls the token endpoint server to server, so no browser
+      // cache is involved; but a proxy, CDN or gateway in between may keep a cacheable response
+      // and hand live tokens to whoever asks next. Pragma: no-cache only matters to HTTP/1.0
+      // caches (RFC 9111 deprecates it), so its absence is not reported.
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/cacheable-tokens`,
+          severity: "warn",
+          message: `The token response carrying the new tokens ${ex.response.headers["cache-control"] === undefined ? "has no Cache-Control header" : `has Cache-Control: ${ex.response.headers["cache-control"]}, without no-store`}: a cache between Reach and the partner may keep the tokens and hand them out again.`,
+          rule: NO_STORE,
+          fix: "Send Cache-Control: no-store (and, for HTTP/1.0 caches, Pragma: no-cache) on every token response.",
+          operation: op,
+          exchange: ex,
+          headers: ["cache-control", "pragma"],
+          evidence: { expected: "Cache-Control: no-store", actual: ex.response.headers["cache-control"] ?? "(no Cache-Control)" },
+        }),
+      );
+    }
     // The stored exchange shows the issued tokens redacted; the client hands out the real ones.
     const access = ex.response?.status === 200 ? ctx.http.issuedSecret(ex, "access_token") : undefined;
     if (access === undefined || access === "") {
-      return { findings, summary: findings.length === 0 ? undefined : "The refresh grant gave no usable access token." };
+      // The wrong-client requests go first; when one was answered with tokens, a rotating partner
+      // has spent the refresh token this grant used, which explains a refusal here.
+      const spent = ctx.results.get("oauth.invalid-client")?.findings.some((f) => f.code === "oauth.invalid-client/accepted");
+      const why = spent
+        ? " oauth.invalid-client got tokens for a request with bad client credentials first; if the partner rotates refresh tokens, that spent REACH_REFRESH_TOKEN: fix that check first, then get a fresh token with `reach-check login`."
+        : "";
+      return { findings, summary: findings.length === 0 ? undefined : `The refresh grant gave no usable access token.${why}` };
     }
     const kind = typeof body?.token_type === "string" ? `a ${body.token_type} token` : "a token without a token_type";
     const life = typeof body?.expires_in === "number" ? ` for ${body.expires_in} s` : " with no expires_in";
@@ -88,6 +174,7 @@ export const probe: Probe = {
       const r = await tryToken(ctx, this.id, userInfo, access);
       findings.push(...r.findings);
       used.push(`${userInfo.method} ${userInfo.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
+      findings.push(...(await lostCompanies(ctx, this.id, userInfo, r.ex)));
     }
     const company = ctx.companies[0];
     const companyOp = ctx.contract.operations.find((o) => o.profile.role === "company-info");

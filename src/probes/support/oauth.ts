@@ -11,7 +11,10 @@ import { isJsonMediaType } from "./response.js";
 
 /** Deliberately fake and public values: safe to show in reports and curl lines. */
 export const WRONG_CLIENT_SECRET = "reach-check-wrong-client-secret";
+export const WRONG_CLIENT_ID = "reach-check-unknown-client-id";
 export const UNKNOWN_REFRESH_TOKEN = "reach-check-unknown-refresh-token";
+/** A grant type no server defines: asking for it can neither use nor spend any token. */
+export const UNKNOWN_GRANT_TYPE = "urn:reach-check:unknown-grant-type";
 
 /** Token response fields whose values are secrets. */
 export const ISSUED_SECRETS = ["access_token", "refresh_token", "id_token"];
@@ -21,20 +24,25 @@ export const CREDENTIALS_MISSING =
 
 export const TOKEN_ERROR_RULE: RuleRef = {
   ref: "rfc6749#section-5.2",
-  text: "The token endpoint answers a failed request with a JSON {error, error_description?}: 401 invalid_client when client authentication fails, 400 invalid_grant for an invalid or revoked refresh token (the bundled spec's model of Reach's token endpoint).",
+  text: "The token endpoint answers a failed request with a JSON {error, error_description?}: 401 invalid_client when client authentication fails, 400 invalid_grant for an invalid or revoked refresh token, 400 unsupported_grant_type for a grant type it does not support (the bundled spec's model of Reach's token endpoint).",
 };
 
 export function tokenOperation(ctx: ProbeContext): Operation | undefined {
   return ctx.contract.operations.find((o) => o.profile.role === "token");
 }
 
-export function refreshForm(creds: ClientCredentials, overrides: Partial<Record<"client_secret" | "refresh_token", string>> = {}): Record<string, string> {
-  return {
+/** The refresh grant with the run's credentials; an override of `null` leaves that field out of the form. */
+export function refreshForm(
+  creds: ClientCredentials,
+  overrides: Partial<Record<"client_id" | "client_secret" | "refresh_token", string | null>> = {},
+): Record<string, string> {
+  const form: Record<string, string | null> = {
     grant_type: "refresh_token",
-    refresh_token: overrides.refresh_token ?? creds.refreshToken,
-    client_id: creds.clientId,
-    client_secret: overrides.client_secret ?? creds.clientSecret,
+    refresh_token: overrides.refresh_token === undefined ? creds.refreshToken : overrides.refresh_token,
+    client_id: overrides.client_id === undefined ? creds.clientId : overrides.client_id,
+    client_secret: overrides.client_secret === undefined ? creds.clientSecret : overrides.client_secret,
   };
+  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== null));
 }
 
 export function postToken(ctx: ProbeContext, op: Operation, form: Record<string, string>): Promise<Exchange> {
@@ -61,8 +69,14 @@ export interface ExpectedTokenError {
   error: string;
   /** What was wrong with the request, for messages: "a wrong client secret". */
   what: string;
+  /** The kind of request, for messages; default "refresh request". */
+  request?: string;
   /** Statuses that RFC 6749 allows besides the modeled one (a warning, not a failure). */
   alsoAllowed?: number[];
+  /** Other answers the rules allow just as well (status with error code): no finding at all. */
+  equivalents?: { status: number; error: string }[];
+  /** Severity of a refusal with the modeled status but another error code; default warn. */
+  otherCodeSeverity?: "warn" | "info";
 }
 
 /**
@@ -74,13 +88,14 @@ export function judgeTokenError(ctx: ProbeContext, checkId: string, op: Operatio
   const res = ex.response!;
   const base = { operation: op, exchange: ex, rule: TOKEN_ERROR_RULE };
   const expected = `${want.status} with {"error": "${want.error}"}`;
+  const request = want.request ?? "refresh request";
   if (res.status >= 200 && res.status < 300) {
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/accepted`,
         severity: "fail",
-        message: `The token endpoint answered ${res.status} to a refresh request with ${want.what}${oauthErrorCode(ex) === undefined ? "" : " (with an error body)"}: it must refuse it.`,
+        message: `The token endpoint answered ${res.status} to a ${request} with ${want.what}${oauthErrorCode(ex) === undefined ? "" : " (with an error body)"}: it must refuse it.`,
         fix: `Refuse the request with ${expected} before issuing anything.`,
         evidence: { expected, actual: String(res.status) },
       }),
@@ -92,7 +107,7 @@ export function judgeTokenError(ctx: ProbeContext, checkId: string, op: Operatio
         ...base,
         code: `${checkId}/server-error`,
         severity: "fail",
-        message: `The token endpoint answered ${res.status} to a refresh request with ${want.what}; Reach cannot tell a broken server from bad credentials.`,
+        message: `The token endpoint answered ${res.status} to a ${request} with ${want.what}; Reach cannot tell a broken server from bad credentials.`,
         fix: `Answer ${expected}; find the server error for this request in your logs.`,
         evidence: { expected, actual: String(res.status) },
       }),
@@ -100,6 +115,8 @@ export function judgeTokenError(ctx: ProbeContext, checkId: string, op: Operatio
   }
   const findings: Finding[] = [];
   const code = oauthErrorCode(ex);
+  const json = res.json !== undefined && isJsonMediaType(res.contentType);
+  if (json && want.equivalents?.some((e) => e.status === res.status && e.error === code)) return [];
   if (res.json === undefined || !isJsonMediaType(res.contentType)) {
     findings.push(
       makeFinding(ctx, {
@@ -116,7 +133,7 @@ export function judgeTokenError(ctx: ProbeContext, checkId: string, op: Operatio
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/error-code`,
-        severity: "warn",
+        severity: res.status === want.status ? (want.otherCodeSeverity ?? "warn") : "warn",
         message: `The token endpoint refused a request with ${want.what} with error ${code === undefined ? "(none)" : JSON.stringify(code)}; RFC 6749 names it "${want.error}".`,
         fix: `Answer {"error": "${want.error}"} so a client can tell what to fix.`,
         pointer: "/error",

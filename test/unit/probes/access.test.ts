@@ -25,11 +25,28 @@ const TABLES: Table[] = [
     invalid: [{ defects: ["tokens-not-scoped"], status: "fail", codes: ["auth.company-scope/other-company"] }],
   },
   {
+    id: "auth.discovery",
+    valid: { status: "pass" },
+    invalid: [{ defects: ["discovery-wrong-token-endpoint"], status: "warn", codes: ["auth.discovery/endpoint-elsewhere"] }],
+  },
+  {
     id: "oauth.refresh-grant",
     valid: { status: "pass" },
-    invalid: [{ defects: ["refresh-broken"], status: "fail", codes: ["oauth.refresh-grant/status"] }],
+    invalid: [
+      { defects: ["refresh-broken"], status: "fail", codes: ["oauth.refresh-grant/status"] },
+      { defects: ["refresh-fewer-companies"], status: "warn", codes: ["oauth.refresh-grant/fewer-companies"] },
+      { defects: ["token-cacheable"], status: "warn", codes: ["oauth.refresh-grant/cacheable-tokens"] },
+    ],
   },
-  { id: "oauth.invalid-client", valid: { status: "pass" }, invalid: [] },
+  {
+    id: "oauth.invalid-client",
+    valid: { status: "pass" },
+    invalid: [
+      { defects: ["client-secret-optional"], status: "fail", codes: ["oauth.invalid-client/accepted"] },
+      { defects: ["any-client-id"], status: "fail", codes: ["oauth.invalid-client/accepted"] },
+    ],
+  },
+  { id: "oauth.unsupported-grant", valid: { status: "pass" }, invalid: [{ defects: ["unknown-grant-500"], status: "fail", codes: ["oauth.unsupported-grant/server-error"] }] },
   { id: "oauth.invalid-grant", valid: { status: "pass" }, invalid: [{ defects: ["refresh-broken"], status: "fail", codes: ["oauth.invalid-grant/server-error"] }] },
   {
     id: "reachability.redirects",
@@ -64,7 +81,7 @@ describe.each(TABLES)("$id", (t) => {
 });
 
 describe("checks that need what the run was not given", () => {
-  it.each(["oauth.refresh-grant", "oauth.invalid-client", "oauth.invalid-grant"])("%s skips without client credentials, naming the variables", async (id) => {
+  it.each(["oauth.refresh-grant", "oauth.invalid-client", "oauth.invalid-grant", "oauth.unsupported-grant"])("%s skips without client credentials, naming the variables", async (id) => {
     const r = resultOf(await checkReference({ only: [id] }), id);
     expect(r.status).toBe("skip");
     expect(r.summary).toContain("REACH_CLIENT_ID");

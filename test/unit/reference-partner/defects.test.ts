@@ -33,6 +33,10 @@ function imbalance(data: any[], period: string, typeOf: Map<string, string>): nu
   return diff;
 }
 
+function refreshFields(c: Client): Record<string, string> {
+  return { grant_type: "refresh_token", refresh_token: c.partner.refreshToken, client_id: c.partner.clientId, client_secret: c.partner.clientSecret };
+}
+
 const CASES: Record<string, Check> = {
   "refuse-connections": async (c, on) => {
     if (on) await expect(c.get(`/companies/${NW}`)).rejects.toThrow();
@@ -76,6 +80,42 @@ const CASES: Record<string, Check> = {
       client_secret: c.partner.clientSecret,
     });
     expect(res.status).toBe(on ? 500 : 200);
+  },
+  "refresh-fewer-companies": async (c, on) => {
+    const res = await c.form("/oauth2/token", refreshFields(c));
+    expect(res.status).toBe(200);
+    const info = await c.get("/oauth2/user-info", res.json.access_token);
+    expect(info.json.Companies.map((x: { CompanyId: string }) => x.CompanyId)).toEqual(on ? [c.partner.companies[0]!.id] : c.partner.companies.map((x) => x.id));
+    // The first sign-in's token still reads every company.
+    expect((await c.get("/oauth2/user-info")).json.Companies).toHaveLength(c.partner.companies.length);
+  },
+  "client-secret-optional": async (c, on) => {
+    const { client_secret: _secret, ...noSecret } = refreshFields(c);
+    expect((await c.form("/oauth2/token", { ...noSecret, client_secret: "" })).status).toBe(on ? 200 : 401);
+    expect((await c.form("/oauth2/token", noSecret)).status).toBe(on ? 200 : 401);
+    expect((await c.form("/oauth2/token", { ...noSecret, client_secret: "wrong" })).status).toBe(401);
+  },
+  "any-client-id": async (c, on) => {
+    expect((await c.form("/oauth2/token", { ...refreshFields(c), client_id: "someone-else" })).status).toBe(on ? 200 : 401);
+    expect((await c.form("/oauth2/token", { ...refreshFields(c), client_id: "someone-else", client_secret: "wrong" })).status).toBe(401);
+  },
+  "token-cacheable": async (c, on) => {
+    const res = await c.form("/oauth2/token", refreshFields(c));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe(on ? null : "no-store");
+    expect(res.headers.get("pragma")).toBe(on ? null : "no-cache");
+  },
+  "unknown-grant-500": async (c, on) => {
+    const res = await c.form("/oauth2/token", { grant_type: "client_credentials", client_id: c.partner.clientId, client_secret: c.partner.clientSecret });
+    expect(res.status).toBe(on ? 500 : 400);
+    if (!on) expect(res.json.error).toBe("unsupported_grant_type");
+    expect((await c.form("/oauth2/token", refreshFields(c))).status).toBe(200);
+  },
+  "discovery-wrong-token-endpoint": async (c, on) => {
+    const doc = (await c.get("/auth/oauth-discovery", null)).json;
+    expect(doc.token_endpoint).toBe(`${c.partner.baseUrl}${on ? "/oauth/token" : "/oauth2/token"}`);
+    expect(doc.authorization_endpoint).toBe(`${c.partner.baseUrl}/oauth2/authorize`);
+    expect((await c.form("/oauth/token", refreshFields(c))).status).toBe(404);
   },
   "redirect-other-host": async (c, on) => {
     const res = await c.get(`/companies/${NW}/budgets?limit=2`);
