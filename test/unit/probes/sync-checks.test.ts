@@ -21,6 +21,15 @@ const TABLES: { id: string; invalid: Case[] }[] = [
   { id: "accuracy.hierarchy", invalid: [{ defects: ["cyclic-hierarchy"], status: "fail", codes: ["accuracy.hierarchy/cycle"] }] },
   { id: "accuracy.segment-splits", invalid: [{ defects: ["ignore-class-filter"], status: "fail", codes: ["accuracy.segment-splits/filter-ignored"] }] },
   { id: "accuracy.filter-ids", invalid: [{ defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] }] },
+  {
+    id: "accuracy.metric-values",
+    invalid: [
+      { defects: ["metric-unknown-id"], status: "fail", codes: ["accuracy.metric-values/unknown-metric"] },
+      { defects: ["metric-ids-ignored"], status: "fail", codes: ["accuracy.metric-values/not-requested"] },
+      { defects: ["metric-duplicate-row"], status: "fail", codes: ["accuracy.metric-values/duplicate"] },
+      { defects: ["metric-extra-months"], status: "fail", codes: ["accuracy.metric-values/outside-range"] },
+    ],
+  },
   { id: "freshness.date-header", invalid: [{ defects: ["clock-skew"], status: "warn", codes: ["freshness.date-header/skew"] }] },
   {
     id: "reliability.rehearsal",
