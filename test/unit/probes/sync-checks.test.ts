@@ -30,6 +30,14 @@ const TABLES: { id: string; invalid: Case[] }[] = [
       { defects: ["metric-extra-months"], status: "fail", codes: ["accuracy.metric-values/outside-range"] },
     ],
   },
+  {
+    id: "accuracy.metric-filters",
+    invalid: [
+      { defects: ["metric-class-ignored"], status: "warn", codes: ["accuracy.metric-filters/filter-ignored"] },
+      { defects: ["metric-budget-ignored"], status: "warn", codes: ["accuracy.metric-filters/filter-ignored"] },
+      { defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.metric-filters/unknown-accepted"] },
+    ],
+  },
   { id: "freshness.date-header", invalid: [{ defects: ["clock-skew"], status: "warn", codes: ["freshness.date-header/skew"] }] },
   {
     id: "reliability.rehearsal",
