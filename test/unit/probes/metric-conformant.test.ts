@@ -100,3 +100,35 @@ describe("legal non-financial answers raise nothing", () => {
     expect(touched).toBeGreaterThan(0);
   });
 });
+
+describe("what the metric findings say", () => {
+  it("an unknown BudgetId or ClassId answered 200 with no values warns (Reach cannot tell a wrong id from no data)", async () => {
+    const report = await checkReference({
+      only: ["accuracy.metric-filters"],
+      wrap: async (req, next) => {
+        if (!isValuesQuery(req)) return next();
+        const b = bodyOf(req);
+        const unknown = [b.BudgetId, b.ClassId].some((v) => typeof v === "string" && v.startsWith("reach-check-unknown"));
+        return unknown ? { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ Data: [] }) } : next();
+      },
+    });
+    const r = resultOf(report, "accuracy.metric-filters");
+    expect(r.status).toBe("warn");
+    expect([...new Set(r.findings.map((f) => f.code))]).toEqual(["accuracy.metric-filters/unknown-empty"]);
+    expect(r.findings).toHaveLength(4); // two companies × BudgetId and ClassId
+    for (const f of r.findings) expect(f.curl).toMatch(/^curl .*reach-check-unknown-(budget|class)/);
+  });
+
+  it("a row of an unknown metric is pointed at, with the row as evidence and the rule quoted", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"], defects: ["metric-unknown-id"] }), "accuracy.metric-values");
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) {
+      expect(f.message).toContain("nfm-unknown");
+      expect(f.pointer).toMatch(/^\/Data\/\d+\/NonFinancialId$/);
+      expect(f.evidence?.bodyExcerpt).toContain("nfm-unknown");
+      expect(f.operation).toEqual({ method: "POST", path: "/companies/{CompanyId}/non-financial" });
+      expect(f.rule.text).toContain("non-financial metrics");
+      expect(f.curl).toContain("$REACH_ACCESS_TOKEN");
+    }
+  });
+});
