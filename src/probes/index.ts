@@ -7,6 +7,8 @@ import { probe as accuracyBalanceSheet } from "./accuracy/balance-sheet.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
 import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
+import { probe as accuracyMetricFilters } from "./accuracy/metric-filters.js";
+import { probe as accuracyMetricValues } from "./accuracy/metric-values.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
@@ -60,6 +62,8 @@ export const probes: readonly Probe[] = [
   accuracyFilterIds,
   accuracyHierarchy,
   accuracyKnownAccounts,
+  accuracyMetricFilters,
+  accuracyMetricValues,
   accuracySegmentSplits,
   accuracyStatementTypes,
   accuracyUniqueAccounts,

@@ -108,6 +108,12 @@ const DEFECTS: readonly DefectInfo[] = [
     family: "accuracy",
     description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the latest month: the class splits no longer add up.",
   },
+  { id: "metric-unknown-id", family: "accuracy", description: "Non-financial values carry one more row, for a NonFinancialId (nfm-unknown) that the metric list does not hold." },
+  { id: "metric-ids-ignored", family: "accuracy", description: "Non-financial values hold every metric of the company, whatever NonFinancialIds asks for." },
+  { id: "metric-duplicate-row", family: "accuracy", description: "Non-financial values repeat their first row (the same metric and month twice)." },
+  { id: "metric-extra-months", family: "accuracy", description: "Non-financial values also hold each metric's month before StartDate's month." },
+  { id: "metric-class-ignored", family: "accuracy", description: "Non-financial values ignore a listed ClassId: the company-wide values come back." },
+  { id: "metric-budget-ignored", family: "accuracy", description: "Non-financial values ignore a listed BudgetId: the actuals come back." },
   {
     id: "statement-filter-ignored",
     family: "accuracy",

@@ -200,14 +200,27 @@ export function metricValuesOperation(ctx: PartnerContext, req: ServerRequest, c
   const filters = resolveFilters(ctx, company, false, { BudgetId: input.BudgetId, ClassId: input.ClassId }, errors);
   if (errors.length > 0 || "errors" in range) return ctx.respond.error(400, errors);
 
+  const d = ctx.defects;
+  // defect: metric-class-ignored
+  if (d.has("metric-class-ignored")) filters.classKey = undefined;
+  // defect: metric-budget-ignored
+  if (d.has("metric-budget-ignored")) filters.budget = undefined;
+  // defect: metric-ids-ignored
+  if (d.has("metric-ids-ignored")) wanted = company.metrics.map((m) => m.NonFinancialId);
   const first = ctx.dataset.window.firstMonth;
   const data: { NonFinancialId: string; Period: string; Value: number }[] = [];
   for (const id of wanted) {
     const metric = company.template.metrics.find((m) => metricId(m.key) === id)!;
-    for (let monthNo = range.first; monthNo <= range.last; monthNo++) {
+    // defect: metric-extra-months (the month before the range comes first)
+    const from = d.has("metric-extra-months") ? range.first - 1 : range.first;
+    for (let monthNo = from; monthNo <= range.last; monthNo++) {
       const value = ctx.dataset.metricValue(company, metric, monthNo - first, filters.budget, filters.classKey);
       if (value !== undefined) data.push({ NonFinancialId: id, Period: periodLabel(monthNo), Value: value });
     }
   }
+  // defect: metric-duplicate-row
+  if (d.has("metric-duplicate-row") && data.length > 0) data.push({ ...data[0] });
+  // defect: metric-unknown-id
+  if (d.has("metric-unknown-id") && data.length > 0) data.push({ NonFinancialId: "nfm-unknown", Period: data[0].Period, Value: 5 });
   return ctx.respond.json(200, { Data: data }, { data: true });
 }

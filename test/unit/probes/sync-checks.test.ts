@@ -27,6 +27,23 @@ const TABLES: { id: string; invalid: Case[] }[] = [
       { defects: ["statement-filter-ignored"], status: "fail", codes: ["accuracy.filter-ids/unknown-accepted"] },
     ],
   },
+  {
+    id: "accuracy.metric-values",
+    invalid: [
+      { defects: ["metric-unknown-id"], status: "fail", codes: ["accuracy.metric-values/unknown-metric"] },
+      { defects: ["metric-ids-ignored"], status: "fail", codes: ["accuracy.metric-values/not-requested"] },
+      { defects: ["metric-duplicate-row"], status: "fail", codes: ["accuracy.metric-values/duplicate"] },
+      { defects: ["metric-extra-months"], status: "fail", codes: ["accuracy.metric-values/outside-range"] },
+    ],
+  },
+  {
+    id: "accuracy.metric-filters",
+    invalid: [
+      { defects: ["metric-class-ignored"], status: "warn", codes: ["accuracy.metric-filters/filter-ignored"] },
+      { defects: ["metric-budget-ignored"], status: "warn", codes: ["accuracy.metric-filters/filter-ignored"] },
+      { defects: ["unknown-filter-ignored"], status: "fail", codes: ["accuracy.metric-filters/unknown-accepted"] },
+    ],
+  },
   { id: "freshness.date-header", invalid: [{ defects: ["clock-skew"], status: "warn", codes: ["freshness.date-header/skew"] }] },
   {
     id: "reliability.rehearsal",

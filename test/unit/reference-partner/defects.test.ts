@@ -21,6 +21,16 @@ async function ids(c: Client, limit: number): Promise<string[]> {
   return out;
 }
 
+const NF = `/companies/${NW}/non-financial`;
+
+/** Rows of a non-financial values query for NW's metrics over 2025-01..2025-03 (plus `extra` body fields). */
+async function metricRows(c: Client, ids: string[], extra: Record<string, string> = {}): Promise<{ NonFinancialId: string; Period: string; Value: number }[]> {
+  const res = await c.post(NF, JSON.stringify({ NonFinancialIds: ids, StartDate: "2025-01-01", EndDate: "2025-03-31", ...extra }));
+  expect(res.status).toBe(200);
+  return res.json.Data;
+}
+const METRICS = ["nfm-active-customers", "nfm-headcount", "nfm-orders-shipped", "nfm-sales-per-sq-ft"];
+
 /** Sends n-1 data requests, returns the nth. */
 async function nth(c: Client, n: number) {
   for (let i = 1; i < n; i++) await c.get(`/companies/${NW}`);
@@ -355,6 +365,35 @@ const CASES: Record<string, Check> = {
       expect(res.status).toBe(on ? 200 : 400);
       if (on) expect(res.text).toBe((await c.get(PL)).text);
     }
+  },
+  "metric-unknown-id": async (c, on) => {
+    const rows = await metricRows(c, METRICS);
+    expect(rows.some((r) => r.NonFinancialId === "nfm-unknown")).toBe(on);
+    expect(rows.filter((r) => r.NonFinancialId !== "nfm-unknown")).toHaveLength(12);
+  },
+  "metric-ids-ignored": async (c, on) => {
+    const ids = new Set((await metricRows(c, ["nfm-headcount"])).map((r) => r.NonFinancialId));
+    expect([...ids].sort()).toEqual(on ? METRICS : ["nfm-headcount"]);
+  },
+  "metric-duplicate-row": async (c, on) => {
+    const rows = await metricRows(c, METRICS);
+    expect(new Set(rows.map((r) => `${r.NonFinancialId}|${r.Period}`)).size).toBe(12);
+    expect(rows).toHaveLength(on ? 13 : 12);
+  },
+  "metric-extra-months": async (c, on) => {
+    const periods = new Set((await metricRows(c, METRICS)).map((r) => r.Period));
+    expect([...periods].sort()).toEqual(on ? ["2024-12", "2025-01", "2025-02", "2025-03"] : ["2025-01", "2025-02", "2025-03"]);
+  },
+  "metric-class-ignored": async (c, on) => {
+    const all = JSON.stringify(await metricRows(c, METRICS));
+    expect(JSON.stringify(await metricRows(c, METRICS, { ClassId: "cls-apparel" })) === all).toBe(on);
+    // An unknown class is still refused.
+    expect((await c.post(NF, JSON.stringify({ NonFinancialIds: METRICS, StartDate: "2025-01-01", EndDate: "2025-03-31", ClassId: "cls-nope" }))).status).toBe(400);
+  },
+  "metric-budget-ignored": async (c, on) => {
+    const all = JSON.stringify(await metricRows(c, METRICS));
+    expect(JSON.stringify(await metricRows(c, METRICS, { BudgetId: "bud-operating" })) === all).toBe(on);
+    expect((await c.post(NF, JSON.stringify({ NonFinancialIds: METRICS, StartDate: "2025-01-01", EndDate: "2025-03-31", BudgetId: "bud-nope" }))).status).toBe(400);
   },
   "slow-operation": async (c, on) => {
     const started = Date.now();

@@ -1,0 +1,178 @@
+import { idsOf } from "../../engine/sync.js";
+import type { Exchange } from "../../http/types.js";
+import type { Finding, RuleRef } from "../../report/types.js";
+import type { Operation, Probe, ProbeContext } from "../types.js";
+import { foldFindings } from "../support/fold.js";
+import { makeFinding, transportFinding } from "../support/findings.js";
+import { metricRowIssues, monthOf, type MetricRowAt } from "../support/metric-rows.js";
+import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
+
+const RULES = {
+  asked: {
+    ref: "openapi:#/components/schemas/NonFinancialValuesRequest",
+    text: "NonFinancialIds (required) says which metrics to return; the answer holds values for every requested metric and month in the range, and for nothing else.",
+  },
+  known: {
+    ref: "openapi:#/components/schemas/NonFinancialValues",
+    text: "The values are those of the requested metrics, which are the company's non-financial metrics (GET /companies/{CompanyId}/non-financial-metrics).",
+  },
+  once: {
+    ref: "openapi:#/components/schemas/NonFinancialValue",
+    text: "Each row is one metric's value in one calendar month, so a metric and month has one row.",
+  },
+  range: {
+    ref: "openapi:#/components/schemas/NonFinancialValues",
+    text: "Values for every requested metric and month in the range [StartDate, EndDate]; months outside it are not asked for.",
+  },
+} satisfies Record<string, RuleRef>;
+
+interface Judged {
+  op: Operation;
+  company: string;
+  exchange: Exchange;
+  asked: string[];
+  listed?: ReadonlySet<string>;
+  first: string;
+  last: string;
+  /** What the request was, for messages: "the sync's request for 4 metrics over 2025-01..2026-11". */
+  what: string;
+}
+
+export const probe: Probe = {
+  id: "accuracy.metric-values",
+  family: "accuracy",
+  step: 4,
+  title: "Non-financial values are those asked for, once each",
+  description:
+    "Reads the sync's non-financial values (every metric, 24 months) and asks once more for a single metric of each company with two or more: every row must name a metric that was asked for and that the company lists, a month inside [StartDate, EndDate], and no metric and month twice.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    const op = ctx.contract.operations.find((o) => o.profile.role === "metric-values");
+    if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
+    const pass = await sharedSync(ctx);
+    const n = ctx.contract.profile.parameters;
+    const idsField = op.profile.bodyIdsField ?? "NonFinancialIds";
+    let responses = 0;
+    let subsets = 0;
+    const perCompany = await Promise.all(
+      pass.companies.map(async (c) => {
+        const walk = c.lists.find((w) => w.operation.key === op.profile.idsFrom);
+        const ids = walk ? idsOf(walk) : [];
+        const listed = walk?.complete ? new Set(ids) : undefined;
+        const cases: Judged[] = c.metrics.map((m) => ({
+          op,
+          company: c.company,
+          exchange: m.exchange,
+          asked: m.ids,
+          listed,
+          first: monthOf(pass.window.start)!,
+          last: monthOf(pass.window.end)!,
+          what: `the sync's request for ${m.ids.length} metric${m.ids.length === 1 ? "" : "s"} over ${pass.window.start}..${pass.window.end}`,
+        }));
+        // The sync asks for every metric, so a partner that ignores NonFinancialIds looks right
+        // there: one metric alone shows whether the list is applied.
+        if (ids.length >= 2) {
+          const w = ctx.data.recentWindow();
+          const body = { [idsField]: [ids[0]], [n.startDate]: w.start, [n.endDate]: w.end };
+          const ex = await ctx.data.metricValues(op, c.company, body);
+          subsets++;
+          cases.push({ op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(w.start)!, last: monthOf(w.end)!, what: `a request for ${ids[0]} alone over ${w.start}..${w.end}` });
+        }
+        const found: Finding[] = [];
+        for (const j of cases) {
+          const out = judge(ctx, this.id, j);
+          if (out.judged) responses++;
+          found.push(...out.findings);
+        }
+        return foldFindings(found);
+      }),
+    );
+    const findings = perCompany.flat();
+    if (responses === 0 && findings.length === 0) return { findings: [], skip: "No company has non-financial values to read (no metrics defined, or no usable answer: see schema.non-financial)." };
+    return {
+      findings,
+      summary: findings.length === 0 ? `${responses} values responses (${subsets} for a single metric): only requested, listed metrics, inside the range, each metric and month once.` : undefined,
+    };
+  },
+};
+
+function judge(ctx: ProbeContext, checkId: string, j: Judged): { judged: boolean; findings: Finding[] } {
+  const { op, company, exchange: ex } = j;
+  if (ex.error) return { judged: false, findings: [transportFinding(ctx, checkId, ex, op, company)] };
+  const res = ex.response!;
+  const dataField = ctx.contract.profile.pagination.dataField;
+  const data = res.status === 200 && res.json && typeof res.json === "object" ? (res.json as Record<string, unknown>)[dataField] : undefined;
+  // Other statuses and shapes are the schema checks' and the rehearsal's findings.
+  if (!Array.isArray(data)) return { judged: false, findings: [] };
+  const idField = op.profile.rowIdField ?? "NonFinancialId";
+  const periodField = op.profile.periodField ?? "Period";
+  const issues = metricRowIssues(data, { idField, periodField, asked: new Set(j.asked), listed: j.listed, first: j.first, last: j.last });
+  const findings: Finding[] = [];
+  const base = { operation: op, company, exchange: ex };
+  const ids = (rows: MetricRowAt[]) => [...new Set(rows.map((r) => r.id))];
+  if (issues.unknown.length > 0) {
+    const names = ids(issues.unknown);
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/unknown-metric`,
+        severity: "fail",
+        message: `The ${op.profile.name} of ${company} answered ${j.what} with ${issues.unknown.length} row${issues.unknown.length === 1 ? "" : "s"} for ${names.length} ${idField}${names.length === 1 ? "" : "s"} that the company's metric list does not hold: ${listSome(names)}.`,
+        rule: RULES.known,
+        fix: `Return values only for the NonFinancialIds in the request, which are ids the non-financial metrics list returns; Reach cannot map a value of a metric it has never seen.`,
+        pointer: rowPointer(ctx, issues.unknown[0].index, idField),
+        evidence: { expected: `ids among ${listSome(j.asked)}`, actual: listSome(names) },
+      }),
+    );
+  }
+  if (issues.notRequested.length > 0) {
+    const names = ids(issues.notRequested);
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/not-requested`,
+        severity: "fail",
+        message: `The ${op.profile.name} of ${company} answered ${j.what} with ${issues.notRequested.length} row${issues.notRequested.length === 1 ? "" : "s"} of ${names.length} metric${names.length === 1 ? "" : "s"} it did not ask for: ${listSome(names)}. NonFinancialIds is not applied.`,
+        rule: RULES.asked,
+        fix: `Select the values by the request's ${j.op.profile.bodyIdsField ?? "NonFinancialIds"}: return rows for those metrics only, however many the company has.`,
+        pointer: rowPointer(ctx, issues.notRequested[0].index, idField),
+        evidence: { expected: `rows of ${listSome(j.asked)} only`, actual: `rows of ${listSome(names)}` },
+      }),
+    );
+  }
+  if (issues.duplicates.length > 0) {
+    const d = issues.duplicates[0];
+    const shown = issues.duplicates.map((x) => `${x.id} ${x.period} (${x.indexes.length}×)`);
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/duplicate`,
+        severity: "fail",
+        message: `The ${op.profile.name} of ${company} answered ${j.what} with more than one row for ${issues.duplicates.length} metric-and-month pair${issues.duplicates.length === 1 ? "" : "s"}: ${listSome(shown)}.`,
+        rule: RULES.once,
+        fix: "Return one row per metric and calendar month: aggregate the month's value once (a join that repeats rows, or a union of sources, often doubles them).",
+        pointer: rowPointer(ctx, d.indexes[1], idField),
+        evidence: { expected: "each metric and month once", actual: listSome(issues.duplicates.map((x) => `${x.id} ${x.period} at rows ${x.indexes.join(", ")}`)) },
+      }),
+    );
+  }
+  if (issues.outside.length > 0) {
+    const periods = [...new Set(issues.outside.map((r) => r.period!))].sort();
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/outside-range`,
+        severity: "fail",
+        message: `The ${op.profile.name} of ${company} answered ${j.what} with ${issues.outside.length} row${issues.outside.length === 1 ? "" : "s"} for months outside ${j.first}..${j.last}: ${listSome(periods)}.`,
+        rule: RULES.range,
+        fix: "Apply StartDate and EndDate: return values only for the calendar months from StartDate's month to EndDate's month.",
+        pointer: rowPointer(ctx, issues.outside[0].index, periodField),
+        evidence: { expected: `Period within ${j.first}..${j.last}`, actual: listSome(periods) },
+      }),
+    );
+  }
+  return { judged: true, findings };
+}

@@ -1,0 +1,126 @@
+/**
+ * What a non-financial values answer must hold beyond its schema, as a pure function over the rows
+ * of one response: the spec's request says which metrics to return (NonFinancialIds) and which
+ * months (StartDate..EndDate), and each row is one metric's value in one calendar month. So a row
+ * names a metric that was asked for (one the company lists), a month inside the range, and no
+ * metric and month comes twice. Missing months are not judged here: a metric may have no value yet.
+ */
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export interface MetricRowAt {
+  /** Position in the response's data array. */
+  index: number;
+  id: string;
+  period?: string;
+}
+
+export interface MetricDuplicate {
+  id: string;
+  period: string;
+  /** Positions of every row of this metric and month, first included. */
+  indexes: number[];
+}
+
+export interface MetricRowIssues {
+  /** Rows of a metric the company's list does not hold (judged only when the whole list is known). */
+  unknown: MetricRowAt[];
+  /** Rows of a listed metric (or of any metric, without a list) that the request did not ask for. */
+  notRequested: MetricRowAt[];
+  /** Metric-and-month pairs with more than one row, in order of first appearance. */
+  duplicates: MetricDuplicate[];
+  /** Rows whose month lies outside the requested range. */
+  outside: MetricRowAt[];
+}
+
+export interface MetricRowRules {
+  idField: string;
+  periodField: string;
+  /** The ids the request's body asked for. */
+  asked: ReadonlySet<string>;
+  /** Every metric id the company lists; undefined when the list could not be read to its end. */
+  listed?: ReadonlySet<string>;
+  /** First and last month of the request, `YYYY-MM`. */
+  first: string;
+  last: string;
+}
+
+/** `YYYY-MM` of a `YYYY-MM-DD` date (undefined when it is not one). */
+export function monthOf(date: unknown): string | undefined {
+  if (typeof date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const m = date.slice(0, 7);
+  return MONTH.test(m) ? m : undefined;
+}
+
+/**
+ * Rows a values answer should not hold. Rows without a string id, or whose period is not a
+ * `YYYY-MM` month, are the schema check's findings and are only judged on what they do have.
+ */
+export function metricRowIssues(data: readonly unknown[], rules: MetricRowRules): MetricRowIssues {
+  const out: MetricRowIssues = { unknown: [], notRequested: [], duplicates: [], outside: [] };
+  const seen = new Map<string, MetricDuplicate>();
+  data.forEach((r, index) => {
+    if (!r || typeof r !== "object") return;
+    const rec = r as Record<string, unknown>;
+    const id = rec[rules.idField];
+    if (typeof id !== "string") return;
+    const raw = rec[rules.periodField];
+    const period = typeof raw === "string" && MONTH.test(raw) ? raw : undefined;
+    const at: MetricRowAt = period === undefined ? { index, id } : { index, id, period };
+    if (!rules.asked.has(id)) {
+      if (rules.listed && !rules.listed.has(id)) out.unknown.push(at);
+      else out.notRequested.push(at);
+    }
+    if (period === undefined) return;
+    if (period < rules.first || period > rules.last) out.outside.push(at);
+    const key = JSON.stringify([id, period]);
+    const d = seen.get(key);
+    if (d) d.indexes.push(index);
+    else seen.set(key, { id, period, indexes: [index] });
+  });
+  out.duplicates = [...seen.values()].filter((d) => d.indexes.length > 1);
+  return out;
+}
+
+export interface MetricCell {
+  id: string;
+  period: string;
+  value: number;
+}
+
+/** The numeric cells of a values answer (rows without a string id, a month or a number are left out). */
+export function metricCells(data: readonly unknown[], idField: string, periodField: string, valueField: string): MetricCell[] {
+  const out: MetricCell[] = [];
+  for (const r of data) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    const id = rec[idField];
+    const period = rec[periodField];
+    const value = rec[valueField];
+    if (typeof id === "string" && typeof period === "string" && typeof value === "number" && Number.isFinite(value)) out.push({ id, period, value });
+  }
+  return out;
+}
+
+/** Two values are the same figure when they differ by no more than float noise. */
+function sameValue(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Whether a filtered answer repeats the unfiltered one exactly: the same metric-and-month cells
+ * with the same values, and the unfiltered one holds at least one value that is not zero (two
+ * answers of nothing but zeros say nothing about a filter).
+ */
+export function sameMetricValues(whole: readonly MetricCell[], filtered: readonly MetricCell[]): boolean {
+  if (whole.length === 0 || whole.length !== filtered.length) return false;
+  if (!whole.some((c) => c.value !== 0)) return false;
+  const key = (c: MetricCell) => JSON.stringify([c.id, c.period]);
+  const values = new Map(whole.map((c) => [key(c), c.value]));
+  if (values.size !== whole.length) return false;
+  if (new Set(filtered.map(key)).size !== filtered.length) return false;
+  return filtered.every((c) => {
+    const v = values.get(key(c));
+    return v !== undefined && sameValue(v, c.value);
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The non-financial values rules on small hand-made answers: each case names what must be found,
+ * and the legal answers next to them must find nothing.
+ */
+import { describe, expect, it } from "vitest";
+import { metricCells, metricRowIssues, monthOf, sameMetricValues, type MetricRowRules } from "../../../src/probes/support/metric-rows.js";
+
+const row = (NonFinancialId: string, Period: string, Value: number) => ({ NonFinancialId, Period, Value });
+const RULES: MetricRowRules = {
+  idField: "NonFinancialId",
+  periodField: "Period",
+  asked: new Set(["hc", "orders"]),
+  listed: new Set(["hc", "orders", "rate"]),
+  first: "2025-11",
+  last: "2026-01",
+};
+const CLEAN = [row("hc", "2025-11", 10), row("hc", "2025-12", 11), row("hc", "2026-01", 12), row("orders", "2025-12", 400)];
+
+describe("metricRowIssues", () => {
+  it("finds nothing in a legal answer (rows in any order, months missing, no rows at all)", () => {
+    const none = { unknown: [], notRequested: [], duplicates: [], outside: [] };
+    expect(metricRowIssues(CLEAN, RULES)).toEqual(none);
+    expect(metricRowIssues([...CLEAN].reverse(), RULES)).toEqual(none);
+    expect(metricRowIssues([], RULES)).toEqual(none);
+  });
+  it("a metric the company does not list is unknown; a listed one not asked for is not requested", () => {
+    const out = metricRowIssues([...CLEAN, row("ghost", "2025-12", 1), row("rate", "2025-12", 0.4)], RULES);
+    expect(out.unknown).toEqual([{ index: 4, id: "ghost", period: "2025-12" }]);
+    expect(out.notRequested).toEqual([{ index: 5, id: "rate", period: "2025-12" }]);
+  });
+  it("without the whole list, any id not asked for is not requested", () => {
+    const out = metricRowIssues([...CLEAN, row("ghost", "2025-12", 1)], { ...RULES, listed: undefined });
+    expect(out.unknown).toEqual([]);
+    expect(out.notRequested.map((r) => r.id)).toEqual(["ghost"]);
+  });
+  it("the same metric and month twice is a duplicate, even with another value", () => {
+    const out = metricRowIssues([...CLEAN, row("hc", "2025-12", 99)], RULES);
+    expect(out.duplicates).toEqual([{ id: "hc", period: "2025-12", indexes: [1, 4] }]);
+  });
+  it("months before StartDate's or after EndDate's month are outside the range", () => {
+    const out = metricRowIssues([row("hc", "2025-10", 9), ...CLEAN, row("hc", "2026-02", 13)], RULES);
+    expect(out.outside.map((r) => [r.index, r.period])).toEqual([
+      [0, "2025-10"],
+      [5, "2026-02"],
+    ]);
+  });
+  it("leaves malformed rows to the schema check", () => {
+    const out = metricRowIssues([null, { Period: "2025-12" }, row("hc", "2025-13", 1), row("hc", "12/2025", 1)], RULES);
+    expect(out).toEqual({ unknown: [], notRequested: [], duplicates: [], outside: [] });
+  });
+});
+
+describe("monthOf", () => {
+  it("takes the month of a date", () => {
+    expect(monthOf("2026-02-20")).toBe("2026-02");
+    expect(monthOf("2026-13-01")).toBeUndefined();
+    expect(monthOf("20260220")).toBeUndefined();
+  });
+});
+
+describe("sameMetricValues", () => {
+  const whole = metricCells(CLEAN, "NonFinancialId", "Period", "Value");
+  it("is true only for the very same cells and values", () => {
+    expect(sameMetricValues(whole, metricCells([...CLEAN].reverse(), "NonFinancialId", "Period", "Value"))).toBe(true);
+    expect(sameMetricValues(whole, whole.slice(1))).toBe(false);
+    expect(sameMetricValues(whole, whole.map((c, i) => (i === 0 ? { ...c, value: c.value + 1 } : c)))).toBe(false);
+  });
+  it("a budget equal to actuals in some months is not the same", () => {
+    expect(sameMetricValues(whole, whole.map((c) => (c.period === "2026-01" ? { ...c, value: 15 } : c)))).toBe(false);
+  });
+  it("says nothing about empty answers or answers of zeros only", () => {
+    expect(sameMetricValues([], [])).toBe(false);
+    const zeros = whole.map((c) => ({ ...c, value: 0 }));
+    expect(sameMetricValues(zeros, zeros)).toBe(false);
+  });
+  it("a repeated cell does not stand in for a missing one", () => {
+    expect(sameMetricValues(whole, [...whole.slice(0, 3), whole[0]])).toBe(false);
+  });
+});
