@@ -7,6 +7,7 @@ import { probe as accuracyBalanceSheet } from "./accuracy/balance-sheet.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
 import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
+import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
@@ -58,6 +59,7 @@ export const probes: readonly Probe[] = [
   accuracyFilterIds,
   accuracyHierarchy,
   accuracyKnownAccounts,
+  accuracyRowGrid,
   accuracySegmentSplits,
   accuracyStatementTypes,
   accuracyUniqueAccounts,
