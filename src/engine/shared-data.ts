@@ -6,7 +6,8 @@
 import type { Exchange, HttpClient, HttpRequest } from "../http/types.js";
 import type { Contract, Operation } from "../spec/types.js";
 import { isoDate, monthStart } from "../util/dates.js";
-import { newPools, type RowPools } from "./row-table.js";
+import { gridFacts, type GridFacts } from "./row-grid.js";
+import { newPools, RowTable, type RowPools } from "./row-table.js";
 import { DEFAULT_SYNC_SETTINGS, runSyncPass, type SyncKind, type SyncPass, type SyncSettings } from "./sync.js";
 
 /** How a body is read as it streams in (see HttpRequest.readStream and readStreamAgain). */
@@ -50,10 +51,22 @@ interface SharedState {
   readonly rowPools: Map<string, RowPools>;
   /** Passes that have ended. */
   readonly ended: Map<SyncKind, SyncPass>;
+  /** Row-grid facts of the statements read outside the sync, in arrival order. */
+  readonly grids: StatementGrid[];
+}
+
+/** The row-grid facts of one statement response read outside the sync (see row-grid.ts). */
+export interface StatementGrid {
+  op: Operation;
+  company: string;
+  query: StatementQuery;
+  /** Without its parsed body. */
+  exchange: Exchange;
+  grid: GridFacts;
 }
 
 function newState(): SharedState {
-  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map() };
+  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map(), grids: [] };
 }
 
 export class SharedData {
@@ -224,7 +237,7 @@ export class SharedData {
   /** `reading`: read the body as it arrives instead of parsing it (the sync's statements, see HttpRequest.readStream). */
   async statement(op: Operation, company: string, q: StatementQuery, fresh = false, reading?: BodyReading): Promise<Exchange> {
     const n = this.contract.profile.parameters;
-    return this.get(op, operationPath(op, company), {
+    const ex = await this.get(op, operationPath(op, company), {
       [n.startDate]: q.start,
       [n.endDate]: q.end,
       [n.accountingBasis]: q.basis,
@@ -232,6 +245,28 @@ export class SharedData {
       [n.classId]: q.classId,
       [n.departmentId]: q.departmentId,
     }, fresh, reading);
+    if (!reading && !fresh && !ex.fromCache) this.foldGrid(op, company, q, ex);
+    return ex;
+  }
+
+  /**
+   * Statements read outside the sync (other date ranges, filters), folded into their row-grid facts
+   * when they arrive, so the row-grid check judges them without asking again or keeping the body.
+   */
+  otherStatementGrids(): readonly StatementGrid[] {
+    return this.state.grids;
+  }
+
+  private foldGrid(op: Operation, company: string, q: StatementQuery, ex: Exchange): void {
+    const res = ex.response;
+    if (res?.status !== 200 || res.json === undefined) return;
+    const fields = { id: op.profile.rowIdField, period: op.profile.periodField, amount: op.profile.amountField };
+    if (!fields.id || !fields.period) return;
+    const table = RowTable.from(res.json, this.contract.profile.pagination.dataField, fields, newPools());
+    if (!table) return;
+    const grid = gridFacts(table, q.start, q.end);
+    table.release();
+    if (grid) this.state.grids.push({ op, company, query: q, exchange: lite(ex), grid });
   }
 
   async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {

@@ -13,6 +13,7 @@
  */
 import { addRows, CellSums, SAME_TOLERANCE } from "../probes/support/accuracy.js";
 import type { Operation } from "../spec/types.js";
+import type { GridFacts } from "./row-grid.js";
 import { RowTable, type RowDigest, type RowPools } from "./row-table.js";
 
 /** The company's chart of accounts as the accuracy rules read it. */
@@ -36,6 +37,8 @@ export interface StatementFold {
   sameAsWhole?: boolean;
   /** SHA-256 (base64) of the body the rows were read from as it streamed in (see body-hash.ts). */
   bodyHash?: string;
+  /** Shared pass: rows outside the range, repeated and missing (see row-grid.ts). */
+  grid?: GridFacts;
 }
 
 /** The first row of a kind seen in a company's responses of one operation (in statement order). */

@@ -21,6 +21,7 @@ import type { Operation } from "../spec/types.js";
 import { remainderFromSums, topLevelIds, type Remainder } from "../probes/support/accuracy.js";
 import { HashingSink, SAME_BODY, SameBodySink } from "./body-hash.js";
 import { statementReader } from "./row-reader-thread.js";
+import { gridFacts } from "./row-grid.js";
 import { RowTable, type RowPools } from "./row-table.js";
 import type { ListWalk, SharedData, StatementQuery } from "./shared-data.js";
 import {
@@ -367,6 +368,11 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         }
       }
       const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}), ...(table && bodyHash ? { bodyHash } : {}) };
+      // The row grid rules (accuracy.row-grid) read the shared pass's responses.
+      if (!fresh && table) {
+        const grid = gridFacts(table, query.start, query.end);
+        if (grid) fold.grid = grid;
+      }
       if (table && !split) {
         // Kept for the whole run in columns of its own; the pooled ones go back for the next body. A
         // second pass keeps no copy of rows the first pass already holds unchanged (same digest).

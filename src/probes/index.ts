@@ -9,6 +9,7 @@ import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
 import { probe as accuracyMetricFilters } from "./accuracy/metric-filters.js";
 import { probe as accuracyMetricValues } from "./accuracy/metric-values.js";
+import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
@@ -64,6 +65,7 @@ export const probes: readonly Probe[] = [
   accuracyKnownAccounts,
   accuracyMetricFilters,
   accuracyMetricValues,
+  accuracyRowGrid,
   accuracySegmentSplits,
   accuracyStatementTypes,
   accuracyUniqueAccounts,

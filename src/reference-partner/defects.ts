@@ -41,6 +41,11 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "missing-field", family: "schema", description: "Chart-of-accounts items lack the Name field." },
   { id: "data-null", family: "schema", description: "The departments list answers Data: null." },
   { id: "unknown-field", family: "schema", description: "Company info carries an extra Region field." },
+  {
+    id: "company-mixup",
+    family: "schema",
+    description: "Company info of every company but the first answers the first company's record (CompanyId and CompanyName of another company).",
+  },
   { id: "html-errors", family: "schema", description: "400 and 404 answers are HTML pages served as text/html." },
   { id: "text-content-type", family: "schema", description: "JSON bodies are served as text/plain." },
   { id: "bad-error-envelope", family: "schema", description: "Errors are sent as {\"message\": ...} instead of the errors[] envelope." },
@@ -96,11 +101,31 @@ const DEFECTS: readonly DefectInfo[] = [
     description: "Data responses carry no Cache-Control but an Expires header three days after their Date: a cache may reuse them for three days.",
   },
   { id: "clock-skew", family: "freshness", description: "The Date header is 10 minutes behind." },
+  {
+    id: "balance-sheet-gap",
+    family: "freshness",
+    description: "The balance sheet has no rows for the month before the clock's month; the clock's own month is there.",
+  },
 
   { id: "unbalanced-balance-sheet", family: "accuracy", description: "One ASSET balance is off by 1234.56 in the latest two ledger months." },
   { id: "unknown-account-row", family: "accuracy", description: "Profit and loss carries rows for an AccountId that is not in the chart of accounts." },
   { id: "income-on-balance-sheet", family: "accuracy", description: "The balance sheet carries rows for a REVENUE account." },
   { id: "duplicate-account", family: "accuracy", description: "One account is listed twice in the chart of accounts." },
+  {
+    id: "rows-outside-range",
+    family: "accuracy",
+    description: "Statements ignore StartDate and EndDate: every answer carries every month of the ledger.",
+  },
+  {
+    id: "duplicate-rows",
+    family: "accuracy",
+    description: "Profit and loss gives its first account's first month in two rows (1.00 split off the amount into a second row).",
+  },
+  {
+    id: "missing-month",
+    family: "accuracy",
+    description: "Profit and loss has no rows for the month three months before the clock's month (every account skips it).",
+  },
   { id: "cyclic-hierarchy", family: "accuracy", description: "Two accounts name each other as ParentAccountId." },
   { id: "ignore-class-filter", family: "accuracy", description: "Profit and loss ignores ClassId and returns the unfiltered rows." },
   {

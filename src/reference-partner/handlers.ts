@@ -103,7 +103,9 @@ function companyRequest(ctx: PartnerContext, req: ServerRequest, companyId: stri
 
   switch (op.kind) {
     case "info": {
-      const info: Record<string, unknown> = { ...company.info };
+      // defect: company-mixup (every company but the first gets the first company's record)
+      const first = ctx.dataset.company(ctx.dataset.companies()[0].id)!;
+      const info: Record<string, unknown> = { ...(ctx.defects.has("company-mixup") ? first.info : company.info) };
       // defect: wrong-type
       if (ctx.defects.has("wrong-type")) info.FiscalMonthEnd = String(company.info.FiscalMonthEnd);
       // defect: unknown-field

@@ -123,7 +123,9 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
     return bump === 0 ? cents / 100 : (cents * (100 + bump)) / 10000;
   };
 
-  const rows: Row[] = [];
+  // defect: rows-outside-range (the requested range is replaced by the ledger's whole window)
+  if (d.has("rows-outside-range")) months = { first: firstMonth, last: firstMonth + n - 1 };
+  let rows: Row[] = [];
   company.accounts.forEach((account, a) => {
     if (!onStatement(account.AccountType)) return;
     for (let monthNo = months!.first; monthNo <= months!.last; monthNo++) {
@@ -160,6 +162,23 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
     for (let monthNo = months.first; monthNo <= months.last; monthNo++) {
       rows.push({ AccountId: "acc-9999", Period: period(ctx, monthNo), Amount: 412.5 });
     }
+  }
+  const lastMonth = firstMonth + n - 1;
+  // defect: duplicate-rows (1.00 of the first row is split off into a second row of the same account and month)
+  if (name === "profit-and-loss" && d.has("duplicate-rows") && rows.length > 0) {
+    const first = rows[0];
+    first.Amount = Math.round(first.Amount * 100 - 100) / 100;
+    rows.splice(1, 0, { AccountId: first.AccountId, Period: first.Period, Amount: 1 });
+  }
+  // defect: missing-month (no row at all for one month of the range)
+  if (name === "profit-and-loss" && d.has("missing-month")) {
+    const gap = period(ctx, lastMonth - 3);
+    rows = rows.filter((r) => r.Period !== gap);
+  }
+  // defect: balance-sheet-gap (the month before the clock's month is left out)
+  if (name === "balance-sheet" && d.has("balance-sheet-gap")) {
+    const gap = period(ctx, lastMonth - 1);
+    rows = rows.filter((r) => r.Period !== gap);
   }
   const reply = ctx.respond.json(200, { Data: rows }, { data: true });
   // defect: slow-operation

@@ -26,6 +26,11 @@ const CASES: Case[] = [
   { brk: "wrong-period-format", check: "schema.statements", status: "fail", code: "schema.statements/pattern" },
   { brk: "unknown-field", check: "schema.company-info", status: "warn", code: "schema.company-info/unknown-field" },
   { brk: "stale-data", check: "freshness.profit-and-loss", status: "fail", code: "freshness.profit-and-loss/stale" },
+  { brk: "company-mixup", check: "schema.company-info", status: "fail", code: "schema.company-info/other-company" },
+  { brk: "balance-sheet-gap", check: "freshness.balance-sheet", status: "fail", code: "freshness.balance-sheet/missing-month" },
+  { brk: "rows-outside-range", check: "accuracy.row-grid", status: "fail", code: "accuracy.row-grid/outside-range" },
+  { brk: "duplicate-rows", check: "accuracy.row-grid", status: "fail", code: "accuracy.row-grid/duplicate-row" },
+  { brk: "missing-month", check: "accuracy.row-grid", status: "warn", code: "accuracy.row-grid/missing-rows" },
   { brk: "stale-cache", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
   { brk: "expires-header", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
   // Every profit and loss takes 2.5 s: only the checks this case is about run (--check).

@@ -6,7 +6,8 @@ export const probe: Probe = {
   family: "freshness",
   step: 2,
   title: "Balance sheet reaches the previous month",
-  description: "Checks that each company's balance sheet has month-end balances for the previous calendar month.",
+  description:
+    "Checks that each company's balance sheet has month-end balances for the previous calendar month itself (a later month, such as the current one, does not stand in for it).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   run(ctx) {
@@ -14,6 +15,7 @@ export const probe: Probe = {
       checkId: this.id,
       statement: "balance-sheet",
       maxLagMonths: 1,
+      thatMonth: true,
       hasData: (r) => r.amount !== undefined && r.amount !== 0,
       describe: "non-zero balances",
     });

@@ -21,6 +21,11 @@ export interface StatementFreshness {
   statement: "profit-and-loss" | "balance-sheet";
   /** How many months back the latest period with data may be: 1 = previous month. */
   maxLagMonths: number;
+  /**
+   * The month `maxLagMonths` back must itself have rows (the balance sheet's rule: rows exist for
+   * the previous month), not merely some month at or after it.
+   */
+  thatMonth?: boolean;
   /** What counts as data in a row. */
   hasData: (r: Row) => boolean;
   describe: string;
@@ -48,7 +53,23 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
     judged++;
     const last = latestPeriod(rows, spec.hasData);
     latest.push(`${company}: ${last ?? "none"}`);
-    if (last === undefined || last < oldest) {
+    // A later month with data does not make up for rows missing in that month itself.
+    const gap = spec.thatMonth === true && last !== undefined && last > oldest && latestPeriod(rows, (r) => r.period === oldest) === undefined;
+    if (gap) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${spec.checkId}/missing-month`,
+          severity: "fail",
+          message: `The ${op.profile.name} of ${company} (${basis}) has ${spec.describe} up to ${last} but no row at all for ${oldest}, the previous month, whose month-end position Reach reads from it.`,
+          rule: FRESHNESS_RULE,
+          fix: `Return the month-end balances of every closed month, ${oldest} included, not only the current month's running balance.`,
+          operation: op,
+          company,
+          exchange: fetch.exchange,
+          evidence: { expected: `rows for ${oldest}`, actual: `no row for ${oldest}; ${spec.describe} up to ${last}` },
+        }),
+      );
+    } else if (last === undefined || last < oldest) {
       findings.push(
         makeFinding(ctx, {
           code: `${spec.checkId}/stale`,

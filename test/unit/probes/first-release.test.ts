@@ -38,6 +38,7 @@ const TABLES: Table[] = [
       { defects: ["wrong-type"], status: "fail", codes: ["schema.company-info/type"] },
       { defects: ["unknown-field"], status: "warn", codes: ["schema.company-info/unknown-field"] },
       { defects: ["unknown-field"], status: "fail", codes: ["schema.company-info/unknown-field"], strict: true },
+      { defects: ["company-mixup"], status: "fail", codes: ["schema.company-info/other-company"] },
     ],
   },
   {
@@ -51,7 +52,20 @@ const TABLES: Table[] = [
   { id: "schema.non-financial", invalid: [{ defects: ["text-content-type"], status: "fail", codes: ["schema.non-financial/content-type"] }] },
   { id: "schema.user-info", invalid: [{ defects: ["text-content-type"], status: "fail", codes: ["schema.user-info/content-type"] }] },
   { id: "freshness.profit-and-loss", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.profit-and-loss/stale"] }] },
-  { id: "freshness.balance-sheet", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.balance-sheet/stale"] }] },
+  {
+    id: "freshness.balance-sheet",
+    invalid: [
+      { defects: ["stale-data"], status: "fail", codes: ["freshness.balance-sheet/stale"] },
+      { defects: ["balance-sheet-gap"], status: "fail", codes: ["freshness.balance-sheet/missing-month"] },
+    ],
+  },
+  {
+    id: "accuracy.row-grid",
+    invalid: [
+      { defects: ["duplicate-rows"], status: "fail", codes: ["accuracy.row-grid/duplicate-row"] },
+      { defects: ["missing-month"], status: "warn", codes: ["accuracy.row-grid/missing-rows"] },
+    ],
+  },
   { id: "freshness.non-financial", invalid: [{ defects: ["stale-data"], status: "fail", codes: ["freshness.non-financial/stale"] }] },
   {
     id: "freshness.cache-headers",

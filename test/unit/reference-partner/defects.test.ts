@@ -303,6 +303,34 @@ const CASES: Record<string, Check> = {
     expect(imbalance(data, "2025-04", typeOf)).toBe(0);
     for (const p of ["2025-05", "2025-06"]) expect(imbalance(data, p, typeOf)).toBe(on ? 123456 : 0);
   },
+  "company-mixup": async (c, on) => {
+    // The first company (user-info's order) answers for itself either way; the other answers its record.
+    expect((await c.get(`/companies/${AF}`)).json.CompanyId).toBe(AF);
+    expect((await c.get(`/companies/${NW}`)).json.CompanyId).toBe(on ? AF : NW);
+  },
+  "balance-sheet-gap": async (c, on) => {
+    // NOW is 2025-06-15: 2025-05 goes, 2025-06 stays; the profit and loss keeps both.
+    const periods = new Set(((await c.get(BS)).json.Data as any[]).map((r) => r.Period));
+    expect(periods.has("2025-05")).toBe(!on);
+    expect(periods.has("2025-06")).toBe(true);
+    expect(((await c.get(PL)).json.Data as any[]).some((r) => r.Period === "2025-05")).toBe(true);
+  },
+  "rows-outside-range": async (c, on) => {
+    const periods = new Set(((await c.get(PL)).json.Data as any[]).map((r) => r.Period));
+    expect(periods.size).toBe(on ? 24 : 6);
+    expect(periods.has("2023-07")).toBe(on);
+  },
+  "duplicate-rows": async (c, on) => {
+    const rows = (await c.get(PL)).json.Data as any[];
+    const keys = rows.map((r) => `${r.AccountId}|${r.Period}`);
+    expect(new Set(keys).size).toBe(on ? keys.length - 1 : keys.length);
+    if (on) expect(keys[1]).toBe(keys[0]);
+  },
+  "missing-month": async (c, on) => {
+    const periods = new Set(((await c.get(PL)).json.Data as any[]).map((r) => r.Period));
+    expect(periods.has("2025-03")).toBe(!on);
+    expect(periods.size).toBe(on ? 5 : 6);
+  },
   "unknown-account-row": async (c, on) => {
     const known = new Set((await chart(c)).map((a) => a.AccountId));
     const rows = (await c.get(PL)).json.Data as any[];
