@@ -19,6 +19,25 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "no-www-authenticate", family: "auth", description: "401 answers carry no WWW-Authenticate header." },
   { id: "token-in-query", family: "auth", description: "An access token in the ?access_token= query parameter is accepted." },
   { id: "tokens-not-scoped", family: "auth", description: "A valid token gets data for any company, not only the companies it was issued for." },
+  {
+    id: "basic-auth-bypass",
+    family: "auth",
+    description: "Company operations check only Bearer credentials: any other Authorization scheme (e.g. Basic with a made-up password) reads every company.",
+  },
+  { id: "invalid-token-403", family: "auth", description: "A wrong or expired token gets 403 without WWW-Authenticate instead of 401." },
+  { id: "data-401-no-challenge", family: "auth", description: "401 answers of company operations carry no WWW-Authenticate header (user-info's keep theirs)." },
+  {
+    id: "data-401-basic-challenge",
+    family: "auth",
+    description: "401 answers of company operations carry WWW-Authenticate: Basic realm=\"reach\" instead of a Bearer challenge (user-info's keep theirs).",
+  },
+  { id: "error-code-without-token", family: "auth", description: "The 401 to a request without a token carries error=\"invalid_token\" in its challenge." },
+  { id: "html-403-scope", family: "auth", description: "The 403 for a company the token was not issued for is an HTML page served as text/html." },
+  {
+    id: "user-info-all-companies",
+    family: "auth",
+    description: "user-info lists every company, whatever the token was issued for (what the token can read is unchanged).",
+  },
   { id: "refresh-broken", family: "auth", description: "The refresh_token grant answers 500." },
   {
     id: "redirect-other-host",
