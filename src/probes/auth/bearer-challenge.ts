@@ -2,7 +2,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { INVALID_TOKEN } from "./invalid-token.js";
+import { INVALID_TOKEN } from "../support/refusals.js";
 
 const RULE = {
   ref: "rfc6750#section-3",

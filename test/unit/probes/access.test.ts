@@ -14,6 +14,14 @@ interface Table {
 
 const TABLES: Table[] = [
   {
+    id: "auth.invalid-token",
+    valid: { status: "pass" },
+    invalid: [
+      { defects: ["basic-auth-bypass"], status: "fail", codes: ["auth.invalid-token/other-scheme-accepted"] },
+      { defects: ["invalid-token-403"], status: "warn", codes: ["auth.invalid-token/forbidden"] },
+    ],
+  },
+  {
     id: "auth.bearer-challenge",
     valid: { status: "pass" },
     invalid: [{ defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] }],
