@@ -21,6 +21,7 @@ const CASES: Case[] = [
   { brk: "bad-error-envelope", check: "auth.no-token", status: "fail", code: "auth.no-token/error-envelope" },
   { brk: "basic-auth-bypass", check: "auth.invalid-token", status: "fail", code: "auth.invalid-token/other-scheme-accepted" },
   { brk: "invalid-token-403", check: "auth.invalid-token", status: "warn", code: "auth.invalid-token/forbidden" },
+  { brk: "data-401-basic-challenge", check: "auth.bearer-challenge", status: "warn", code: "auth.bearer-challenge/not-bearer" },
   { brk: "wrong-type", check: "schema.company-info", status: "fail", code: "schema.company-info/type" },
   { brk: "missing-field", check: "schema.reference-lists", status: "fail", code: "schema.reference-lists/required" },
   { brk: "data-null", check: "schema.reference-lists", status: "fail" },

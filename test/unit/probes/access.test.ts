@@ -24,7 +24,11 @@ const TABLES: Table[] = [
   {
     id: "auth.bearer-challenge",
     valid: { status: "pass" },
-    invalid: [{ defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] }],
+    invalid: [
+      { defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] },
+      { defects: ["data-401-no-challenge"], status: "warn", codes: ["auth.bearer-challenge/missing"] },
+      { defects: ["data-401-basic-challenge"], status: "warn", codes: ["auth.bearer-challenge/not-bearer"] },
+    ],
   },
   { id: "auth.token-in-query", valid: { status: "pass" }, invalid: [{ defects: ["token-in-query"], status: "warn", codes: ["auth.token-in-query/accepted"] }] },
   {

@@ -59,12 +59,16 @@ describe("auth.invalid-token: a credential of another scheme", () => {
 });
 
 describe("auth.invalid-token: 403 for a wrong token", () => {
-  it("warns on every operation", async () => {
+  it("warns on every operation, and auth.bearer-challenge says it did not judge those answers", async () => {
     const report = await checkReference({ only: REFUSALS, defects: ["invalid-token-403"] });
     const invalid = resultOf(report, "auth.invalid-token");
     expect(invalid.status).toBe("warn");
     expect(codes(invalid)).toEqual(["auth.invalid-token/forbidden"]);
     expect(invalid.findings.length).toBe(11);
+    const challenge = resultOf(report, "auth.bearer-challenge");
+    expect(challenge.status).toBe("pass");
+    expect(challenge.summary).toContain("with a wrong token: 403 ×11");
+    expect(challenge.summary).toContain("22 401 answers");
   });
 
   it("a 403 to a request without a token is not warned about (Reach always sends one; the checklist allows 401 or 403)", async () => {
@@ -76,5 +80,50 @@ describe("auth.invalid-token: 403 for a wrong token", () => {
     const report = await checkReference({ only: REFUSALS, wrap });
     expect(resultOf(report, "auth.no-token").status).toBe("pass");
     expect(resultOf(report, "auth.invalid-token").status).toBe("pass");
+  });
+});
+
+describe("auth.bearer-challenge", () => {
+  it("judges the 401s of every secured operation and sends nothing when auth.no-token and auth.invalid-token ran", async () => {
+    const report = await checkReference({ only: REFUSALS });
+    const r = resultOf(report, "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toBe("33 401 answers carried the Bearer challenge RFC 6750 asks for.");
+    expect(r.requests).toBe(0);
+    expect(resultOf(report, "auth.no-token").requests).toBeGreaterThanOrEqual(11);
+  });
+
+  it("sends the requests itself when run alone", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.bearer-challenge"] }), "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(r.requests).toBeGreaterThanOrEqual(33);
+  });
+
+  it("accepts several challenges with a lower-case bearer among them (RFC 9110: scheme names are case-insensitive)", async () => {
+    const wrap = challenge((old) => `DPoP algs="ES256", ${old.replace(/^Bearer/, "bearer")}`);
+    const r = resultOf(await checkReference({ only: REFUSALS, wrap }), "auth.bearer-challenge");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(r.findings).toEqual([]);
+  });
+
+  it("does not take a scheme named inside a quoted string for a challenge", async () => {
+    const wrap = challenge(() => 'Basic realm="Bearer, only for admins"');
+    const r = resultOf(await checkReference({ only: REFUSALS, wrap }), "auth.bearer-challenge");
+    expect(codes(r)).toEqual(["auth.bearer-challenge/not-bearer"]);
+  });
+
+  it("names each operation whose 401s lack the challenge once, listing the requests", async () => {
+    const r = resultOf(await checkReference({ only: REFUSALS, defects: ["data-401-no-challenge"] }), "auth.bearer-challenge");
+    expect(r.findings.length).toBe(10);
+    expect(r.findings.map((f) => f.operation?.path)).not.toContain("/oauth2/user-info");
+    expect(r.findings[0]!.message).toMatch(/requests without a token, with a wrong token and with a made-up Basic credential/);
+    expect(r.findings[0]!.rule.ref).toBe("rfc9110#section-11.6.1");
+  });
+
+  it("an error code in the challenge to a request without a token is info only (RFC 6750 section 3.1)", async () => {
+    const r = resultOf(await checkReference({ only: REFUSALS, defects: ["error-code-without-token"] }), "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(codes(r)).toEqual(["auth.bearer-challenge/error-without-token"]);
+    expect(r.findings.every((f) => f.severity === "info")).toBe(true);
   });
 });
