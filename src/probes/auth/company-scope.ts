@@ -163,7 +163,7 @@ export const probe: Probe = {
   step: 2,
   title: "Tokens only read their own companies",
   description:
-    "With a second token that reads fewer companies (--scoped-token-env), calls every company operation for a company that token was not issued for, and two for a company that does not exist. Each must get 403 or 404, never data.",
+    "With a second token that reads fewer companies (--scoped-token-env), calls every company operation for a company that token was not issued for, and two for a company that does not exist. Each must get 403 or 404 with a JSON error body, never data. When that token's user-info lists every company, reads them with it: a token that reads them all warns (the option promises fewer).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
