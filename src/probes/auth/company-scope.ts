@@ -122,7 +122,7 @@ async function readBack(
     if (status >= 200 && status < 300) {
       read.push(company);
       last = ex;
-    } else if (status >= 400 && status < 500) {
+    } else if (status === 401 || status === 403 || status === 404) {
       refused.push(company);
       findings.push(
         makeFinding(ctx, {
