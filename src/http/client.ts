@@ -359,9 +359,10 @@ class UndiciHttpClient implements HttpClient {
       curlAuth = this.options.token ? { kind: "env" } : { kind: "none" };
     } else {
       auth = "custom";
-      headers.authorization = `Bearer ${mode.bearer}`;
+      const scheme = mode.scheme ?? "Bearer";
+      headers.authorization = `${scheme} ${mode.bearer}`;
       const shown = mode.public ? mode.bearer : this.printable(mode.bearer);
-      curlAuth = mode.envName ? { kind: "env", value: mode.envName } : { kind: "literal", value: `Bearer ${shown}` };
+      curlAuth = mode.envName && scheme === "Bearer" ? { kind: "env", value: mode.envName } : { kind: "literal", value: `${scheme} ${shown}` };
     }
     if (headers.authorization !== undefined && !target.sameOrigin) {
       throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);

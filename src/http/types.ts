@@ -19,9 +19,11 @@ export interface HttpRequest {
    * `{ bearer }`: that value (wrong-token probes). It is treated as a secret unless `public` says it
    * is a deliberately fake value that curl lines and reports may show. `envName`: a real secret
    * that curl lines write as `$<envName>` (e.g. a second token from `--scoped-token-env`).
+   * `scheme` replaces `Bearer` in front of the value (a check that other schemes, e.g. a fake
+   * `Basic` credential, are refused); curl lines and stored headers keep that scheme.
    * `query`: no Authorization header, the run token as `?access_token=` (a check that this is refused).
    */
-  auth?: "default" | "none" | "query" | { bearer: string; public?: boolean; envName?: string };
+  auth?: "default" | "none" | "query" | { bearer: string; public?: boolean; envName?: string; scheme?: string };
   body?: { json: unknown } | { form: Record<string, string> } | { raw: string; contentType: string };
   /** The spec operation this request exercises; used for latency figures and curl lines. */
   operation?: OperationRef;

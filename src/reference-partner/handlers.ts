@@ -80,7 +80,7 @@ function companyRequest(ctx: PartnerContext, req: ServerRequest, companyId: stri
   const open = op.kind === "list" && op.list === "budgets" && ctx.defects.has("auth-not-enforced");
   let allowed: readonly string[] | undefined;
   if (!open) {
-    const auth = authenticate(ctx, req);
+    const auth = authenticate(ctx, req, true);
     if ("reply" in auth) return auth.reply;
     allowed = auth.grant.companies;
   }
@@ -98,6 +98,8 @@ function companyRequest(ctx: PartnerContext, req: ServerRequest, companyId: stri
   }
   // defect: tokens-not-scoped
   if (allowed && !allowed.includes(companyId) && !ctx.defects.has("tokens-not-scoped")) {
+    // defect: html-403-scope
+    if (ctx.defects.has("html-403-scope")) return ctx.respond.htmlError(403, "You do not have access to this company.");
     return ctx.respond.error(403, { error: "Forbidden", message: "This access token does not grant access to this company.", level: 8 });
   }
 

@@ -75,6 +75,11 @@ export class Responder {
     return { status: sent, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", ...headers }, body: JSON.stringify(body) };
   }
 
+  /** An error as an HTML page (the switches that break the JSON-always rule). */
+  htmlError(status: number, message: string): ServerReply {
+    return { status, headers: { "content-type": HTML_TYPE, "cache-control": "no-store" }, body: htmlPage(status, message) };
+  }
+
   /** An OAuth error (RFC 6749 section 5.2 shape), used by the token and authorize endpoints. */
   oauthError(status: number, error: string, description: string): ServerReply {
     return {

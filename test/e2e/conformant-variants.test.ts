@@ -121,13 +121,23 @@ const VARIANTS: Variant[] = [
   },
   {
     name: "wrong token answered 403",
-    why: "checklist: unauthorized requests get 401 or 403",
+    why: "checklist: unauthorized requests get 401 or 403 (no failure); the error guide's status rules give 401 to an invalid token, so only a warning",
     reply: (r, req) => (r.status === 401 && req.headers.authorization !== undefined ? restatus(r, 403, "Forbidden", ["www-authenticate"]) : r),
+    allowWarnings: ["auth.invalid-token/forbidden"],
   },
   {
     name: "missing or wrong token answered 403",
-    why: "checklist: unauthorized requests get 401 or 403",
+    why: "checklist: unauthorized requests get 401 or 403 (no failure); the error guide's status rules give 401 to an invalid token, so only a warning",
     reply: (r, req) => (r.status === 401 && req.url.pathname !== "/oauth2/token" ? restatus(r, 403, "Forbidden", ["www-authenticate"]) : r),
+    allowWarnings: ["auth.invalid-token/forbidden"],
+  },
+  {
+    name: "a credential of another scheme answered 400 invalid_request",
+    why: "RFC 6750 section 3.1: a malformed request (here an Authorization header that is not a Bearer token) may get 400 invalid_request",
+    reply: (r, req) =>
+      r.status === 401 && /^Basic /i.test(req.headers.authorization ?? "")
+        ? withHeaders(restatus(r, 400, "BadRequest"), { "www-authenticate": 'Bearer realm="reach", error="invalid_request"' })
+        : r,
   },
   {
     name: "another company's data answered 404 to a scoped token",

@@ -19,6 +19,9 @@ const CASES: Case[] = [
   { brk: "html-401", check: "auth.no-token", status: "fail", code: "auth.no-token/html" },
   { brk: "ok-on-error", check: "auth.invalid-token", status: "fail", code: "auth.invalid-token/not-enforced" },
   { brk: "bad-error-envelope", check: "auth.no-token", status: "fail", code: "auth.no-token/error-envelope" },
+  { brk: "basic-auth-bypass", check: "auth.invalid-token", status: "fail", code: "auth.invalid-token/other-scheme-accepted" },
+  { brk: "invalid-token-403", check: "auth.invalid-token", status: "warn", code: "auth.invalid-token/forbidden" },
+  { brk: "data-401-basic-challenge", check: "auth.bearer-challenge", status: "warn", code: "auth.bearer-challenge/not-bearer" },
   { brk: "wrong-type", check: "schema.company-info", status: "fail", code: "schema.company-info/type" },
   { brk: "missing-field", check: "schema.reference-lists", status: "fail", code: "schema.reference-lists/required" },
   { brk: "data-null", check: "schema.reference-lists", status: "fail" },
@@ -50,7 +53,7 @@ describe.each(CASES)("demo --break $brk", (c) => {
       // a failing request always comes with a reproduction, token as a variable
       for (const f of result.findings.filter((x) => x.severity === "fail" && x.evidence?.status !== undefined)) {
         expect(f.curl, f.code).toMatch(/^curl /);
-        if (/Authorization/.test(f.curl ?? "")) expect(f.curl).toMatch(/\$REACH_ACCESS_TOKEN|not-a-real|invalid-token/);
+        if (/Authorization/.test(f.curl ?? "")) expect(f.curl).toMatch(/\$REACH_ACCESS_TOKEN|not-a-real|invalid-token|Basic cmVhY2gtY2hlY2s6bm90LWEtc2VjcmV0/);
       }
     } else {
       expect(report.verdict).toBe("ready-with-warnings");

@@ -1,6 +1,7 @@
 import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
+import { judgeErrorBody } from "../support/error-body.js";
 import { atPointer, makeFinding, transportFinding } from "../support/findings.js";
 import { companyOperations, validRequest } from "../support/requests.js";
 
@@ -12,20 +13,32 @@ const RULE = {
 /** A company id no partner will have; public, safe to print. */
 export const UNKNOWN_COMPANY = "reach-check-unknown-company";
 
+const USER_INFO_RULE = {
+  ref: "openapi:#/paths/~1oauth2~1user-info/get",
+  text: "user-info returns the user and the companies the token can access; Reach syncs each company it lists.",
+};
+
+/** How many of the companies a scoped token's user-info lists are read with it, when it lists them all. */
+const MAX_READ_BACK = 5;
+
 const SKIP_NO_TOKEN =
   "Give a second access token that reads fewer companies than the run's token with --scoped-token-env NAME (e.g. from `reach-check login` as a user of one company) to check that tokens are scoped to their companies.";
+
+/** Company ids a user-info answer lists; undefined when it is not a 200 with a list. */
+function listedCompanies(op: Operation, ex: Exchange | undefined): string[] | undefined {
+  if (ex?.response?.status !== 200 || !op.profile.companiesPointer) return undefined;
+  const list = atPointer(ex.response.json, op.profile.companiesPointer);
+  if (!Array.isArray(list)) return undefined;
+  const field = op.profile.companyIdField ?? "CompanyId";
+  return list
+    .map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined))
+    .filter((v): v is string => typeof v === "string");
+}
 
 /** Companies the scoped token's user-info lists; undefined when user-info did not answer 200. */
 async function scopedCompanies(ctx: ProbeContext, op: Operation, auth: { bearer: string; envName: string }): Promise<{ ex: Exchange; ids?: string[] }> {
   const ex = await ctx.http.send({ method: "GET", path: op.path, auth, operation: { method: op.method, path: op.path } });
-  if (ex.response?.status !== 200 || !op.profile.companiesPointer) return { ex };
-  const list = atPointer(ex.response.json, op.profile.companiesPointer);
-  if (!Array.isArray(list)) return { ex };
-  const field = op.profile.companyIdField ?? "CompanyId";
-  const ids = list
-    .map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined))
-    .filter((v): v is string => typeof v === "string");
-  return { ex, ids };
+  return { ex, ids: listedCompanies(op, ex) };
 }
 
 function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, company: string, whose: string, unknown: boolean): Finding[] {
@@ -58,9 +71,10 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, 
       }),
     ];
   }
+  const findings: Finding[] = [];
   // 400 is tolerated for an id the partner finds malformed; 401 says the token itself is bad, which it is not.
   if (status === 401) {
-    return [
+    findings.push(
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/status`,
@@ -69,9 +83,78 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, 
         fix: "Answer 403 when the token is valid but does not grant this company, 404 when the company does not exist.",
         evidence: { expected: "403 or 404", actual: "401" },
       }),
-    ];
+    );
   }
-  return [];
+  // A refusal is an error answer like any other: JSON in Reach's envelope, never an HTML page.
+  if (status >= 400) {
+    const example = status === 404 ? "NotFound" : status === 401 ? "Unauthorized" : status === 400 ? "BadRequest" : "Forbidden";
+    findings.push(...judgeErrorBody(ctx, checkId, op, ex, `for ${unknown ? "an unknown company" : `company ${company}`} with ${whose}`, company, example));
+  }
+  return findings;
+}
+
+/**
+ * Reads each company with the scoped token. Refused ones are listed by user-info but not readable
+ * (a user-info defect, and companies to try the scope with); when none is refused, the token reads
+ * every company the run's token reads, which the operator said it would not.
+ */
+async function readBack(
+  ctx: ProbeContext,
+  checkId: string,
+  companies: string[],
+  auth: { bearer: string; envName: string },
+  envName: string,
+  userInfo: Operation,
+  userInfoEx: Exchange,
+): Promise<{ findings: Finding[]; refused: string[] }> {
+  const op = companyOperations(ctx).find((o) => o.secured && o.profile.role === "company-info") ?? companyOperations(ctx).find((o) => o.secured);
+  if (!op) return { findings: [], refused: [] };
+  const findings: Finding[] = [];
+  const refused: string[] = [];
+  const read: string[] = [];
+  let last: Exchange | undefined;
+  for (const company of companies) {
+    const req = await validRequest(ctx, op, company);
+    if (!req) continue;
+    const ex = await ctx.http.send({ ...req, auth });
+    const status = ex.response?.status;
+    if (status === undefined) continue;
+    if (status >= 200 && status < 300) {
+      read.push(company);
+      last = ex;
+    } else if (status === 401 || status === 403 || status === 404) {
+      refused.push(company);
+      findings.push(
+        makeFinding(ctx, {
+          code: `${checkId}/user-info-lists-unreadable`,
+          severity: "warn",
+          message: `user-info with the token in ${envName} lists company ${company}, but ${op.method} ${op.path} for it with that token answered ${status}: user-info lists a company the token cannot read, and Reach would try to sync it.`,
+          rule: USER_INFO_RULE,
+          fix: "List in user-info only the companies the access token can read.",
+          operation: userInfo,
+          company,
+          exchange: userInfoEx,
+          evidence: { expected: `${company} not listed, or readable with this token`, actual: `listed; ${op.path} answered ${status}` },
+        }),
+      );
+    }
+  }
+  if (refused.length === 0 && read.length > 0) {
+    findings.push(
+      makeFinding(ctx, {
+        code: `${checkId}/reads-every-company`,
+        severity: "warn",
+        message: `The token in ${envName} was given as one that reads fewer companies than the run's token (--scoped-token-env), but its user-info lists every company the run's token lists, and it read ${read.length === 1 ? `company ${read[0]}` : `each of ${read.join(", ")}`} (${op.method} ${op.path} ${last!.response!.status}). So no company outside its scope could be tried.`,
+        rule: RULE,
+        fix: `Check that ${envName} holds the token of a user who can read fewer companies (e.g. from \`reach-check login\` as a user of one company). If it does, the partner does not scope tokens: issue each token for the companies its user granted, and refuse the others with 403.`,
+        operation: op,
+        company: read[read.length - 1],
+        exchange: last,
+        evidence: { expected: "fewer companies than the run's token", actual: `reads ${read.join(", ")}` },
+      }),
+    );
+  }
+  return { findings, refused };
 }
 
 export const probe: Probe = {
@@ -80,7 +163,7 @@ export const probe: Probe = {
   step: 2,
   title: "Tokens only read their own companies",
   description:
-    "With a second token that reads fewer companies (--scoped-token-env), calls every company operation for a company that token was not issued for, and two for a company that does not exist. Each must get 403 or 404, never data.",
+    "With a second token that reads fewer companies (--scoped-token-env), calls every company operation for a company that token was not issued for, and two for a company that does not exist. Each must get 403 or 404 with a JSON error body, never data. When that token's user-info lists every company, reads them with it: a token that reads them all warns (the option promises fewer).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -94,9 +177,22 @@ export const probe: Probe = {
       const got = own.ex.response ? `answered ${own.ex.response.status}` : `failed (${own.ex.error?.message ?? "no answer"})`;
       return { findings: [], skip: `user-info with the token in ${scoped.envName} ${got}; give a valid token that reads fewer companies.` };
     }
-    const others = ctx.companies.filter((c) => !own.ids!.includes(c));
     const findings: Finding[] = [];
-    const whose = `the token in ${scoped.envName} (issued for ${own.ids.length === 0 ? "no company" : own.ids.join(", ")})`;
+    const ownIds = own.ids;
+    let others = ctx.companies.filter((c) => !ownIds.includes(c));
+    let readable = ownIds;
+    if (others.length === 0) {
+      // The option promises a token that reads fewer companies than the run's token; this one's
+      // user-info lists them all. Read them with it to tell which of the two is not so.
+      const runIds = listedCompanies(userInfo, await ctx.data.userInfo()) ?? [...ctx.companies];
+      if (runIds.length > 0 && runIds.every((c) => ownIds.includes(c))) {
+        const back = await readBack(ctx, this.id, runIds.slice(0, MAX_READ_BACK), auth, scoped.envName, userInfo, own.ex);
+        findings.push(...back.findings);
+        others = back.refused;
+        readable = ownIds.filter((c) => !back.refused.includes(c));
+      }
+    }
+    const whose = `the token in ${scoped.envName} (issued for ${readable.length === 0 ? "no company" : readable.join(", ")})`;
     let sent = 0;
     const ops = companyOperations(ctx).filter((o) => o.secured);
     const other = others[0];

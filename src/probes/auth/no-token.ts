@@ -1,6 +1,6 @@
 import type { Finding } from "../../report/types.js";
-import type { Probe } from "../types.js";
-import { companyOperations, validRequest } from "../support/requests.js";
+import type { Probe, ProbeContext, ProbeOutput } from "../types.js";
+import { NO_TOKEN, sendRefusals, type RefusalCase } from "../support/refusals.js";
 import { judgeRefusal } from "../support/unauthorized.js";
 
 export const probe: Probe = {
@@ -13,33 +13,31 @@ export const probe: Probe = {
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
-    return refusalRun(ctx, this.id, "none", "without a token");
+    return refusalRun(ctx, this.id, [NO_TOKEN]);
   },
 };
 
-export async function refusalRun(
-  ctx: Parameters<Probe["run"]>[0],
-  checkId: string,
-  auth: "none" | { bearer: string; public?: boolean },
-  what: string,
-): Promise<{ findings: Finding[]; skip?: string; summary?: string }> {
-  const company = ctx.companies[0];
-  const ops = ctx.contract.operations.filter((o) => o.secured);
-  if (ops.length === 0) return { findings: [], skip: "The spec declares no secured operation." };
+/** Sends each case's requests (see support/refusals.ts) and judges every answer. */
+export async function refusalRun(ctx: ProbeContext, checkId: string, cases: RefusalCase[]): Promise<ProbeOutput> {
   const findings: Finding[] = [];
   let tried = 0;
-  const needCompany = new Set(companyOperations(ctx).map((o) => o.key));
-  const results = await Promise.all(
-    ops.map(async (op) => {
-      if (needCompany.has(op.key) && company === undefined) return [];
-      const req = await validRequest(ctx, op, company ?? "");
-      if (!req) return [];
-      tried++;
-      const ex = await ctx.http.send({ ...req, auth });
-      return judgeRefusal(ctx, checkId, op, ex, what, needCompany.has(op.key) ? company : undefined);
-    }),
-  );
-  for (const r of results) findings.push(...r);
+  let secured = 0;
+  /** Operations that already answered data to an earlier case: the same finding again would add nothing. */
+  const open = new Set<string>();
+  for (const c of cases) {
+    const r = await sendRefusals(ctx, c);
+    secured = r.secured;
+    tried = Math.max(tried, r.sent.length);
+    for (const s of r.sent) {
+      const status = s.ex.response?.status ?? 0;
+      const ok = status >= 200 && status < 300;
+      if (ok && open.has(s.op.key)) continue;
+      if (ok) open.add(s.op.key);
+      findings.push(...judgeRefusal(ctx, checkId, s.op, s.ex, c, s.company));
+    }
+  }
+  if (secured === 0) return { findings: [], skip: "The spec declares no secured operation." };
   if (tried === 0) return { findings, skip: "No company to build requests with (see schema.user-info, or pass --company)." };
-  return { findings, summary: findings.length === 0 ? `All ${tried} secured operations refused the request with a JSON error.` : undefined };
+  const how = cases.length === 1 ? "the request" : `each of the ${cases.length} requests (${cases.map((c) => c.what).join("; ")})`;
+  return { findings, summary: findings.length === 0 ? `All ${tried} secured operations refused ${how} with a JSON error.` : undefined };
 }

@@ -1,18 +1,38 @@
 /**
- * Judging the answer to a request that must be refused (no token, wrong token): 401 or 403, as
- * JSON in Reach's error envelope; never data, never a login page.
+ * Judging the answer to a request that must be refused (no token, wrong token, another scheme):
+ * 401 or 403, as JSON in Reach's error envelope; never data, never a login page.
  */
 import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { judgeErrorBody } from "./error-body.js";
+import type { RefusalCase } from "./refusals.js";
 
-export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, what: string, company?: string): Finding[] {
+const STATUS_RULE = {
+  ref: "reach:error-handling#status-codes",
+  text: "401 for a missing, expired or invalid token; 403 for a valid token without access (RFC 6750 section 3.1: invalid_token SHOULD be answered 401).",
+};
+
+export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, c: RefusalCase, company?: string): Finding[] {
   if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
   const res = ex.response!;
+  const what = c.what;
   const base = { operation: op, company, exchange: ex };
   if (res.status >= 200 && res.status < 300) {
+    if (c.kind === "other-scheme") {
+      return [
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/other-scheme-accepted`,
+          severity: "fail",
+          message: `${op.method} ${op.path} answered ${res.status} to a request ${what}: a request whose Authorization header is not a Bearer token gets through unchecked.`,
+          rule: RULES.unauthorized,
+          fix: "Refuse every request that does not carry a valid Bearer access token, whatever scheme its Authorization header uses: answer 401 with WWW-Authenticate: Bearer.",
+          evidence: { expected: "401 or 403", actual: String(res.status) },
+        }),
+      ];
+    }
     return [
       makeFinding(ctx, {
         ...base,
@@ -25,7 +45,9 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
       }),
     ];
   }
-  if (res.status !== 401 && res.status !== 403) {
+  // A credential of another scheme may also be refused as a malformed request (RFC 6750 section 3.1, invalid_request).
+  const refused = res.status === 401 || res.status === 403 || (c.kind === "other-scheme" && res.status === 400);
+  if (!refused) {
     const redirect = res.status >= 300 && res.status < 400;
     return [
       makeFinding(ctx, {
@@ -41,5 +63,20 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
       }),
     ];
   }
-  return judgeErrorBody(ctx, checkId, op, ex, what, company, "Unauthorized");
+  const findings: Finding[] = [];
+  if (c.kind === "wrong-token" && res.status === 403) {
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/forbidden`,
+        severity: "warn",
+        message: `${op.method} ${op.path} answered 403 to a request ${what}. 403 says the token is valid but has no access; a token that is unknown, revoked or expired gets 401, or a client cannot tell that it should refresh the token.`,
+        rule: STATUS_RULE,
+        fix: 'Answer 401 with WWW-Authenticate: Bearer error="invalid_token" when the token is unknown, revoked or expired; keep 403 for a valid token that does not grant the resource.',
+        evidence: { expected: "401", actual: "403" },
+      }),
+    );
+  }
+  findings.push(...judgeErrorBody(ctx, checkId, op, ex, what, company, res.status === 403 ? "Forbidden" : res.status === 400 ? "BadRequest" : "Unauthorized"));
+  return findings;
 }

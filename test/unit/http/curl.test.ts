@@ -61,6 +61,23 @@ describe("curl lines", () => {
     expect(line).toContain("Bearer [REDACTED]-tampered");
   });
 
+  it("sends and writes a custom scheme in front of the value (a fake Basic credential)", async () => {
+    let seen: string | undefined;
+    const s = await server((req) => {
+      seen = req.headers.authorization;
+      return { status: 401, body: "{}" };
+    });
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/x", auth: { scheme: "Basic", bearer: "cmVhY2gtY2hlY2s6bm90LWEtc2VjcmV0", public: true } });
+    expect(seen).toBe("Basic cmVhY2gtY2hlY2s6bm90LWEtc2VjcmV0");
+    expect(c.curl(ex)).toContain(`-H 'Authorization: Basic cmVhY2gtY2hlY2s6bm90LWEtc2VjcmV0'`);
+    expect(ex.request.headers.authorization).toBe("Basic ***");
+    // A secret value keeps its scheme and is hidden.
+    const secret = await c.send({ method: "GET", path: "/y", auth: { scheme: "Basic", bearer: TOKEN } });
+    expect(c.curl(secret)).toContain("Authorization: Basic [REDACTED]");
+    expect(c.curl(secret)).not.toContain(TOKEN);
+  });
+
   it("uses -I for HEAD", async () => {
     const s = await server(() => ({ status: 200 }));
     const c = client(s.url);

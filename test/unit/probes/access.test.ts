@@ -14,15 +14,32 @@ interface Table {
 
 const TABLES: Table[] = [
   {
+    id: "auth.invalid-token",
+    valid: { status: "pass" },
+    invalid: [
+      { defects: ["basic-auth-bypass"], status: "fail", codes: ["auth.invalid-token/other-scheme-accepted"] },
+      { defects: ["invalid-token-403"], status: "warn", codes: ["auth.invalid-token/forbidden"] },
+    ],
+  },
+  {
     id: "auth.bearer-challenge",
     valid: { status: "pass" },
-    invalid: [{ defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] }],
+    invalid: [
+      { defects: ["no-www-authenticate"], status: "warn", codes: ["auth.bearer-challenge/missing"] },
+      { defects: ["data-401-no-challenge"], status: "warn", codes: ["auth.bearer-challenge/missing"] },
+      { defects: ["data-401-basic-challenge"], status: "warn", codes: ["auth.bearer-challenge/not-bearer"] },
+    ],
   },
   { id: "auth.token-in-query", valid: { status: "pass" }, invalid: [{ defects: ["token-in-query"], status: "warn", codes: ["auth.token-in-query/accepted"] }] },
   {
     id: "auth.company-scope",
     valid: { status: "pass" },
-    invalid: [{ defects: ["tokens-not-scoped"], status: "fail", codes: ["auth.company-scope/other-company"] }],
+    invalid: [
+      { defects: ["tokens-not-scoped"], status: "fail", codes: ["auth.company-scope/other-company"] },
+      { defects: ["html-403-scope"], status: "fail", codes: ["auth.company-scope/html"] },
+      { defects: ["user-info-all-companies"], status: "warn", codes: ["auth.company-scope/user-info-lists-unreadable"] },
+      { defects: ["user-info-all-companies", "tokens-not-scoped"], status: "warn", codes: ["auth.company-scope/reads-every-company"] },
+    ],
   },
   {
     id: "auth.discovery",
@@ -107,5 +124,27 @@ describe("oauth.refresh-grant", () => {
     const report = await checkReference({ only: ["auth.company-scope"], defects: ["tokens-not-scoped"], ...full });
     const f = resultOf(report, "auth.company-scope").findings[0]!;
     expect(f.curl).toContain('"Authorization: Bearer $REACH_SCOPED_TOKEN"');
+  });
+});
+
+describe("auth.company-scope and what the scoped token promises", () => {
+  it("a run limited with --company to the scoped token's own company is no sign of an unscoped token", async () => {
+    // The harness's scoped token reads the first company only, the run's token both.
+    const report = await checkReference({ only: ["auth.company-scope"], ...full, settings: { companies: ["alder-finch"] } });
+    const r = resultOf(report, "auth.company-scope");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(r.summary).toContain("only unknown companies were tried");
+  });
+  it("a token that reads every company warns, naming the variable to check", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], defects: ["user-info-all-companies", "tokens-not-scoped"], ...full }), "auth.company-scope");
+    const f = r.findings.find((x) => x.code === "auth.company-scope/reads-every-company")!;
+    expect(f.severity).toBe("warn");
+    expect(f.fix).toContain("REACH_SCOPED_TOKEN");
+    expect(f.curl).toContain('"Authorization: Bearer $REACH_SCOPED_TOKEN"');
+  });
+  it("user-info listing a company the token cannot read still has the scope tried on that company", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], defects: ["user-info-all-companies"], ...full }), "auth.company-scope");
+    expect(r.findings.length).toBe(1);
+    expect(r.requests).toBeGreaterThan(10);
   });
 });

@@ -82,6 +82,50 @@ const CASES: Record<string, Check> = {
     const res = await c.get(`/companies/${NW}`, c.partner.issueToken([AF]));
     expect(res.status).toBe(on ? 200 : 403);
   },
+  "basic-auth-bypass": async (c, on) => {
+    const basic = { authorization: "Basic Zm9vOmJhcg==" };
+    const res = await c.get(`/companies/${NW}/budgets`, null, basic);
+    expect(res.status).toBe(on ? 200 : 401);
+    if (on) expect(res.json.Data.length).toBe(3);
+    // Another company too: the bypass reads every company. user-info and wrong bearer tokens are still refused.
+    expect((await c.get(`/companies/${AF}`, null, basic)).status).toBe(on ? 200 : 401);
+    expect((await c.get("/oauth2/user-info", null, basic)).status).toBe(401);
+    expect((await c.get(`/companies/${NW}`, "not-a-token")).status).toBe(401);
+  },
+  "invalid-token-403": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, "not-a-token");
+    expect(res.status).toBe(on ? 403 : 401);
+    expect(res.headers.has("www-authenticate")).toBe(!on);
+    expect(isReachEnvelope(res.json)).toBe(true);
+    expect((await c.get(`/companies/${NW}`, null)).status).toBe(401);
+  },
+  "data-401-no-challenge": async (c, on) => {
+    expect((await c.get(`/companies/${NW}`, null)).headers.has("www-authenticate")).toBe(!on);
+    expect((await c.get(`/companies/${NW}/budgets`, "not-a-token")).headers.has("www-authenticate")).toBe(!on);
+    expect((await c.get("/oauth2/user-info", null)).headers.get("www-authenticate")).toBe('Bearer realm="reach"');
+  },
+  "data-401-basic-challenge": async (c, on) => {
+    expect((await c.get(`/companies/${NW}`, null)).headers.get("www-authenticate")).toBe(on ? 'Basic realm="reach"' : 'Bearer realm="reach"');
+    expect((await c.get("/oauth2/user-info", "not-a-token")).headers.get("www-authenticate")).toBe('Bearer realm="reach", error="invalid_token"');
+  },
+  "error-code-without-token": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, null);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe(on ? 'Bearer realm="reach", error="invalid_token"' : 'Bearer realm="reach"');
+  },
+  "html-403-scope": async (c, on) => {
+    const res = await c.get(`/companies/${NW}`, c.partner.issueToken([AF]));
+    expect(res.status).toBe(403);
+    expect(res.headers.get("content-type")).toBe(on ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
+    expect((await c.get(`/companies/${NW}`, null)).headers.get("content-type")).toContain("application/json");
+  },
+  "user-info-all-companies": async (c, on) => {
+    const scoped = c.partner.issueToken([AF]);
+    const ids = (await c.get("/oauth2/user-info", scoped)).json.Companies.map((x: { CompanyId: string }) => x.CompanyId).sort();
+    expect(ids).toEqual(on ? [AF, NW].sort() : [AF]);
+    // What the token reads is unchanged.
+    expect((await c.get(`/companies/${NW}`, scoped)).status).toBe(403);
+  },
   "refresh-broken": async (c, on) => {
     const res = await c.form("/oauth2/token", {
       grant_type: "refresh_token",

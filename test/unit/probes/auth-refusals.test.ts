@@ -1,0 +1,129 @@
+/**
+ * The refusal checks (auth.no-token, auth.invalid-token, auth.bearer-challenge) on answers the
+ * reference partner does not give but a conformant partner may, and on the defects they must
+ * name; and that auth.bearer-challenge reads the other two checks' answers instead of sending its own.
+ */
+import { describe, expect, it } from "vitest";
+import type { ServerReply } from "../../../src/http/server.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+
+const REFUSALS = ["auth.no-token", "auth.invalid-token", "auth.bearer-challenge"];
+
+/** Every 401 of the partner gets `challenge(old)` as its WWW-Authenticate header. */
+function challenge(edit: (old: string) => string): Wrap {
+  return async (_req, next) => {
+    const r = await next();
+    const old = r.headers?.["www-authenticate"];
+    return r.status === 401 && old !== undefined ? { ...r, headers: { ...r.headers, "www-authenticate": edit(old) } } : r;
+  };
+}
+
+/** Requests carrying a Basic credential get `status` in Reach's error envelope. */
+function basicAnswered(status: number, error: string): Wrap {
+  return async (req, next) => {
+    const r = await next();
+    if (!/^Basic /i.test(req.headers.authorization ?? "")) return r;
+    const reply: ServerReply = {
+      status,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ errors: [{ error, message: "Only Bearer access tokens are accepted.", level: 8 }] }),
+    };
+    return reply;
+  };
+}
+
+describe("auth.invalid-token: a credential of another scheme", () => {
+  it.each([
+    [400, "BadRequest"],
+    [403, "Forbidden"],
+  ])("refused with %i in the error envelope passes (RFC 6750 invalid_request; the checklist's 401 or 403)", async (status, error) => {
+    const r = resultOf(await checkReference({ only: ["auth.invalid-token"], wrap: basicAnswered(status, error) }), "auth.invalid-token");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(r.findings).toEqual([]);
+  });
+
+  it("answered with data fails on each operation, with a curl line that shows the fake credential only", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.invalid-token"], defects: ["basic-auth-bypass"] }), "auth.invalid-token");
+    expect(codes(r)).toEqual(["auth.invalid-token/other-scheme-accepted"]);
+    // user-info still refuses it; every company operation does not.
+    expect(r.findings.map((f) => f.operation?.path)).not.toContain("/oauth2/user-info");
+    expect(r.findings.length).toBe(10);
+    for (const f of r.findings) expect(f.curl).toContain("'Authorization: Basic cmVhY2gtY2hlY2s6bm90LWEtc2VjcmV0'");
+  });
+
+  it("a partner that answers data to any credential gets one finding per operation, not two", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.invalid-token"], defects: ["auth-not-enforced"] }), "auth.invalid-token");
+    expect(codes(r)).toEqual(["auth.invalid-token/not-enforced"]);
+    expect(r.findings.length).toBe(1);
+  });
+});
+
+describe("auth.invalid-token: 403 for a wrong token", () => {
+  it("warns on every operation, and auth.bearer-challenge says it did not judge those answers", async () => {
+    const report = await checkReference({ only: REFUSALS, defects: ["invalid-token-403"] });
+    const invalid = resultOf(report, "auth.invalid-token");
+    expect(invalid.status).toBe("warn");
+    expect(codes(invalid)).toEqual(["auth.invalid-token/forbidden"]);
+    expect(invalid.findings.length).toBe(11);
+    const challenge = resultOf(report, "auth.bearer-challenge");
+    expect(challenge.status).toBe("pass");
+    expect(challenge.summary).toContain("with a wrong token: 403 ×11");
+    expect(challenge.summary).toContain("22 401 answers");
+  });
+
+  it("a 403 to a request without a token is not warned about (Reach always sends one; the checklist allows 401 or 403)", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const r = await next();
+      if (r.status !== 401 || req.headers.authorization !== undefined) return r;
+      return { status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "Forbidden", message: "No token." }] }) };
+    };
+    const report = await checkReference({ only: REFUSALS, wrap });
+    expect(resultOf(report, "auth.no-token").status).toBe("pass");
+    expect(resultOf(report, "auth.invalid-token").status).toBe("pass");
+  });
+});
+
+describe("auth.bearer-challenge", () => {
+  it("judges the 401s of every secured operation and sends nothing when auth.no-token and auth.invalid-token ran", async () => {
+    const report = await checkReference({ only: REFUSALS });
+    const r = resultOf(report, "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toBe("33 401 answers carried the Bearer challenge RFC 6750 asks for.");
+    expect(r.requests).toBe(0);
+    expect(resultOf(report, "auth.no-token").requests).toBeGreaterThanOrEqual(11);
+  });
+
+  it("sends the requests itself when run alone", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.bearer-challenge"] }), "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(r.requests).toBeGreaterThanOrEqual(33);
+  });
+
+  it("accepts several challenges with a lower-case bearer among them (RFC 9110: scheme names are case-insensitive)", async () => {
+    const wrap = challenge((old) => `DPoP algs="ES256", ${old.replace(/^Bearer/, "bearer")}`);
+    const r = resultOf(await checkReference({ only: REFUSALS, wrap }), "auth.bearer-challenge");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(r.findings).toEqual([]);
+  });
+
+  it("does not take a scheme named inside a quoted string for a challenge", async () => {
+    const wrap = challenge(() => 'Basic realm="Bearer, only for admins"');
+    const r = resultOf(await checkReference({ only: REFUSALS, wrap }), "auth.bearer-challenge");
+    expect(codes(r)).toEqual(["auth.bearer-challenge/not-bearer"]);
+  });
+
+  it("names each operation whose 401s lack the challenge once, listing the requests", async () => {
+    const r = resultOf(await checkReference({ only: REFUSALS, defects: ["data-401-no-challenge"] }), "auth.bearer-challenge");
+    expect(r.findings.length).toBe(10);
+    expect(r.findings.map((f) => f.operation?.path)).not.toContain("/oauth2/user-info");
+    expect(r.findings[0]!.message).toMatch(/requests without a token, with a wrong token and with a made-up Basic credential/);
+    expect(r.findings[0]!.rule.ref).toBe("rfc9110#section-11.6.1");
+  });
+
+  it("an error code in the challenge to a request without a token is info only (RFC 6750 section 3.1)", async () => {
+    const r = resultOf(await checkReference({ only: REFUSALS, defects: ["error-code-without-token"] }), "auth.bearer-challenge");
+    expect(r.status).toBe("pass");
+    expect(codes(r)).toEqual(["auth.bearer-challenge/error-without-token"]);
+    expect(r.findings.every((f) => f.severity === "info")).toBe(true);
+  });
+});
