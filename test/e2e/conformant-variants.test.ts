@@ -360,12 +360,13 @@ const VARIANTS: Variant[] = [
   {
     name: "Expires: 0 and no Cache-Control on data",
     why: "RFC 9111 section 5.3: an invalid Expires, especially 0, is a time in the past: the response is already stale",
-    reply: (r) => (is200Json(r) ? withHeaders(r, { expires: "0" }, ["cache-control"]) : r),
+    reply: (r, req) => (is200Json(r) && notToken(req) ? withHeaders(r, { expires: "0" }, ["cache-control"]) : r),
   },
   {
     name: "Cache-Control: private, max-age=60 beside an Expires a week ahead on data",
     why: "RFC 9111 section 5.3: with max-age a cache ignores Expires",
-    reply: (r) => (is200Json(r) ? withHeaders(r, { "cache-control": "private, max-age=60", expires: new Date(Date.now() + 7 * 86_400_000).toUTCString() }) : r),
+    reply: (r, req) =>
+      is200Json(r) && notToken(req) ? withHeaders(r, { "cache-control": "private, max-age=60", expires: new Date(Date.now() + 7 * 86_400_000).toUTCString() }) : r,
   },
   {
     name: "ETag and Age: 30 on data",
