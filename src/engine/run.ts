@@ -10,7 +10,7 @@ import { REPORT_VERSION } from "../report/types.js";
 import type { SchemaValidator } from "../schema/types.js";
 import type { Contract } from "../spec/types.js";
 import type { Redactor } from "../util/redact.js";
-import { atPointer } from "../probes/support/findings.js";
+import { companiesFromUserInfo } from "./companies.js";
 import { executionOrder } from "./order.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
@@ -56,23 +56,6 @@ export interface EngineOptions {
 const REACHABILITY = "reachability.connection";
 /** Checks running side by side at most, unless the caller says otherwise. */
 export const CHECKS_IN_FLIGHT = 4;
-
-/** Company ids user-info lists (the run's companies without --company; read from the shared cache). */
-export async function companiesFromUserInfo(contract: Contract, data: SharedData): Promise<string[]> {
-  const op = contract.operations.find((o) => o.profile.role === "user-info");
-  if (!op?.profile.companiesPointer) return [];
-  const ex = await data.userInfo();
-  if (!ex?.response || ex.response.status !== 200) return [];
-  const list = atPointer(ex.response.json, op.profile.companiesPointer);
-  if (!Array.isArray(list)) return [];
-  const field = op.profile.companyIdField ?? "CompanyId";
-  const ids: string[] = [];
-  for (const item of list) {
-    const id = item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
-    if (typeof id === "string" && id !== "" && !ids.includes(id)) ids.push(id);
-  }
-  return ids;
-}
 
 export async function runChecks(opts: EngineOptions): Promise<Report> {
   const clock = opts.clock ?? (() => performance.now());

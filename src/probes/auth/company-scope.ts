@@ -2,7 +2,8 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { judgeErrorBody } from "../support/error-body.js";
-import { atPointer, makeFinding, transportFinding } from "../support/findings.js";
+import { listedCompanies } from "../../engine/companies.js";
+import { makeFinding, transportFinding } from "../support/findings.js";
 import { companyOperations, validRequest } from "../support/requests.js";
 
 const RULE = {
@@ -23,17 +24,6 @@ const MAX_READ_BACK = 5;
 
 const SKIP_NO_TOKEN =
   "Give a second access token that reads fewer companies than the run's token with --scoped-token-env NAME (e.g. from `reach-check login` as a user of one company) to check that tokens are scoped to their companies.";
-
-/** Company ids a user-info answer lists; undefined when it is not a 200 with a list. */
-function listedCompanies(op: Operation, ex: Exchange | undefined): string[] | undefined {
-  if (ex?.response?.status !== 200 || !op.profile.companiesPointer) return undefined;
-  const list = atPointer(ex.response.json, op.profile.companiesPointer);
-  if (!Array.isArray(list)) return undefined;
-  const field = op.profile.companyIdField ?? "CompanyId";
-  return list
-    .map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined))
-    .filter((v): v is string => typeof v === "string");
-}
 
 /** Companies the scoped token's user-info lists; undefined when user-info did not answer 200. */
 async function scopedCompanies(ctx: ProbeContext, op: Operation, auth: { bearer: string; envName: string }): Promise<{ ex: Exchange; ids?: string[] }> {

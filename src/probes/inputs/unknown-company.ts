@@ -1,4 +1,4 @@
-import { companiesFromUserInfo } from "../../engine/run.js";
+import { companiesFromUserInfo } from "../../engine/companies.js";
 import { operationPath } from "../../engine/shared-data.js";
 import type { Probe } from "../types.js";
 import { baseRequest, firstCompany } from "../support/inputs.js";

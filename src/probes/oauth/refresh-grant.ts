@@ -2,7 +2,8 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { operationPath } from "../../engine/shared-data.js";
-import { atPointer, makeFinding, transportFinding } from "../support/findings.js";
+import { listedCompanies } from "../../engine/companies.js";
+import { makeFinding, transportFinding } from "../support/findings.js";
 import { CREDENTIALS_MISSING, postToken, refreshForm, tokenOperation } from "../support/oauth.js";
 import { checkDataResponse } from "../support/response.js";
 
@@ -33,21 +34,6 @@ async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token
       }),
     ],
   };
-}
-
-/** Company ids listed by a user-info answer, by the profile's pointer and id field; undefined when there is no list. */
-function listedCompanies(op: Operation, ex: Exchange | undefined): string[] | undefined {
-  const res = ex?.response;
-  if (!res || res.status !== 200 || !op.profile.companiesPointer) return undefined;
-  const list = atPointer(res.json, op.profile.companiesPointer);
-  if (!Array.isArray(list)) return undefined;
-  const field = op.profile.companyIdField ?? "CompanyId";
-  const ids: string[] = [];
-  for (const item of list) {
-    const id = item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
-    if (typeof id === "string" && id !== "" && !ids.includes(id)) ids.push(id);
-  }
-  return ids;
 }
 
 const SAME_COMPANIES = {
