@@ -138,7 +138,7 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
       makeFinding(ctx, {
         code: `${checkId}/missing-rows`,
         severity: "warn",
-        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for ${plural(s.grid.missing, "account-month")} of accounts that do have rows: ${s.grid.accountsWithGaps} of ${plural(s.grid.accounts, "account")} lack some of the ${s.grid.months} months; the first is ${idField} ${m.id} in ${m.period}. Reach most likely reads a missing row as 0.${where(gaps.length)}`,
+        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for ${plural(s.grid.missing, "account-month")} of accounts that do have rows: ${s.grid.accountsWithGaps} of ${plural(s.grid.accounts, "account")} lack some of the ${s.grid.months} months; the first is ${idField} ${m.id} in ${m.period}. Without the row, a month with nothing posted cannot be told from a month the answer left out (for a balance sheet, a missing month-end balance is not a zero one).${where(gaps.length)}`,
         rule: RULE,
         fix: "Return a row for every month of the range for each account on the statement, with Amount 0 where nothing was posted, so that a missing month cannot be mistaken for an incomplete answer.",
         operation: op,
