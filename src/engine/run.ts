@@ -149,6 +149,10 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
         companiesResolved = true;
       }
       start(i, ordered[i]);
+      // The company list is read beside the connection check rather than after it: every other
+      // check waits for both, and one round trip to the partner less is what a run's start costs.
+      // When the connection check fails, the answer is not used (and failed the same way).
+      if (i === reachAt && !companiesResolved) void data.userInfo().catch(() => undefined);
     }
     if (running.size === 0) throw new Error("reach-check could not schedule the remaining checks (an engine defect)");
     await Promise.race(running.values());
