@@ -130,6 +130,7 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "unknown-account-row", family: "accuracy", description: "Profit and loss carries rows for an AccountId that is not in the chart of accounts." },
   { id: "income-on-balance-sheet", family: "accuracy", description: "The balance sheet carries rows for a REVENUE account." },
   { id: "duplicate-account", family: "accuracy", description: "One account is listed twice in the chart of accounts." },
+  { id: "duplicate-class-id", family: "accuracy", description: "The last class of each company carries the ClassId of the first: two different classes share one id." },
   {
     id: "rows-outside-range",
     family: "accuracy",

@@ -273,14 +273,35 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     );
   }
 
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { offset: number; record: unknown }>();
   for (const pg of ok) {
     let repeated: string | undefined;
+    let twiceOnPage: string | undefined;
     for (const r of pg.data!) {
       const id = idOf(r, op.profile.idField);
       const before = seen.get(id);
-      if (before !== undefined && repeated === undefined) repeated = `${id} (first on the page at offset ${before})`;
-      if (before === undefined) seen.set(id, pg.offset);
+      if (before !== undefined && repeated === undefined && twiceOnPage === undefined) {
+        // Paging can only hand out the same record again, and never twice on one page: an id on two
+        // different records, or twice on one page, is the list's data.
+        if (before.offset === pg.offset || JSON.stringify(before.record) !== JSON.stringify(r)) twiceOnPage = id;
+        else repeated = `${id} (first on the page at offset ${before.offset})`;
+      }
+      if (before === undefined) seen.set(id, { offset: pg.offset, record: r });
+    }
+    if (twiceOnPage !== undefined) {
+      const field = op.profile.idField ?? "id";
+      findings.push(
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/duplicate-id`,
+          severity: "fail",
+          message: `The page of ${name} at offset ${pg.offset} holds a second record with ${field} ${twiceOnPage}: the list gives one id to two records, so whatever refers to that id (a filter, a parent, a row) cannot tell which is meant.`,
+          fix: `Give every record of the list its own ${field} (each id once in the whole list).`,
+          exchange: pg.exchange,
+          evidence: { expected: `each ${field} once`, actual: `${field} ${twiceOnPage} on two records` },
+        }),
+      );
+      break;
     }
     if (repeated) {
       findings.push(

@@ -74,6 +74,8 @@ const TABLES: Table[] = [
       { defects: ["lying-total"], status: "fail", codes: ["pagination.walk/total-mismatch"] },
       { defects: ["page-total"], status: "fail", codes: ["pagination.walk/walks-differ"] },
       { defects: ["repeated-page"], status: "fail", codes: ["pagination.walk/repeated-id"] },
+      { defects: ["duplicate-class-id"], status: "fail", codes: ["pagination.walk/duplicate-id"] },
+      { defects: ["duplicate-account"], status: "fail", codes: ["pagination.walk/duplicate-id"] },
       // limit-echo: on the lists too short to show a page over the limit, the echo of 100 is what shows it
       { defects: ["ignore-limit"], status: "fail", codes: ["pagination.walk/limit-echo", "pagination.walk/over-limit"] },
       { defects: ["changing-data"], status: "fail", codes: ["pagination.walk/total-changed", "pagination.walk/total-mismatch"] },
@@ -152,6 +154,15 @@ describe("defects outside a check's concern do not trip it", () => {
     expect(f!.curl).toMatch(/offset=0&limit=21/);
     // nothing else in the walk finds fault with either walk on its own
     expect(new Set(r.findings.map((x) => x.code))).toEqual(new Set(["pagination.walk/walks-differ"]));
+  });
+  it("walk names two records with one id on a page as the list's data, not as paging", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["duplicate-class-id"] }), "pagination.walk");
+    const f = r.findings.find((x) => x.code === "pagination.walk/duplicate-id" && x.company === "northwind-outfitters");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeDefined();
+    expect(f!.operation?.path).toMatch(/\/classes$/);
+    expect(f!.message).toMatch(/holds a second record with ClassId \S+: the list gives one id to two records/);
+    expect(f!.message).not.toMatch(/offset paging/);
+    expect(r.findings.map((x) => x.code)).not.toContain("pagination.walk/repeated-id");
   });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });

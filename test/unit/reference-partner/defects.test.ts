@@ -390,6 +390,12 @@ const CASES: Record<string, Check> = {
     expect(new Set(list).size).toBe(61);
     expect(list.length).toBe(on ? 62 : 61);
   },
+  "duplicate-class-id": async (c, on) => {
+    const classes = (await c.get(`/companies/${NW}/classes`)).json.Data as { ClassId: string; Name: string }[];
+    const ids = classes.map((x) => x.ClassId);
+    expect(new Set(ids).size).toBe(on ? ids.length - 1 : ids.length);
+    expect(new Set(classes.map((x) => x.Name)).size).toBe(classes.length);
+  },
   "cyclic-hierarchy": async (c, on) => {
     const parent = new Map((await chart(c)).map((a) => [a.AccountId, a.ParentAccountId]));
     const cyclic = [...parent.keys()].some((id) => {
