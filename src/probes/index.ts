@@ -13,6 +13,7 @@ import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
+import { probe as authAuthorize } from "./auth/authorize.js";
 import { probe as authBearerChallenge } from "./auth/bearer-challenge.js";
 import { probe as authCompanyScope } from "./auth/company-scope.js";
 import { probe as authDiscovery } from "./auth/discovery.js";
@@ -69,6 +70,7 @@ export const probes: readonly Probe[] = [
   accuracySegmentSplits,
   accuracyStatementTypes,
   accuracyUniqueAccounts,
+  authAuthorize,
   authBearerChallenge,
   authCompanyScope,
   authDiscovery,

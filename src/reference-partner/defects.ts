@@ -38,6 +38,12 @@ const DEFECTS: readonly DefectInfo[] = [
     family: "auth",
     description: "user-info lists every company, whatever the token was issued for (what the token can read is unchanged).",
   },
+  { id: "authorize-missing", family: "auth", description: "GET /oauth2/authorize answers 404: the authorization endpoint is not there." },
+  {
+    id: "authorize-open-redirect",
+    family: "auth",
+    description: "GET /oauth2/authorize sends an unknown client_id on to the redirect_uri it names (302 with error=unauthorized_client) instead of showing an error.",
+  },
   { id: "refresh-broken", family: "auth", description: "The refresh_token grant answers 500." },
   { id: "refresh-fewer-companies", family: "auth", description: "The refresh_token grant issues access tokens for the first company only." },
   { id: "client-secret-optional", family: "auth", description: "The token endpoint accepts an empty or missing client_secret." },

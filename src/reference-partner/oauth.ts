@@ -54,8 +54,17 @@ function normaliseScope(value: string | null): string | undefined {
 export function authorize(ctx: PartnerContext, req: ServerRequest): ServerReply {
   const q = req.url.searchParams;
   const clientId = q.get("client_id");
+  // defect: authorize-missing
+  if (ctx.defects.has("authorize-missing")) return ctx.respond.error(404, { error: "NotFound", message: "No such route.", level: 6 });
   // Without a known client and a usable redirect_uri there is nowhere safe to send the answer.
   if (!clientId) return ctx.respond.oauthError(400, "invalid_request", "client_id is required.");
+  // defect: authorize-open-redirect (an unknown client is sent on to whatever redirect_uri it names)
+  if (!sameSecret(clientId, ctx.clientId) && ctx.defects.has("authorize-open-redirect") && validRedirectUri(q.get("redirect_uri"))) {
+    const target = new URL(q.get("redirect_uri")!);
+    target.searchParams.set("error", "unauthorized_client");
+    if (q.get("state") !== null) target.searchParams.set("state", q.get("state")!);
+    return { status: 302, headers: { location: target.href, "cache-control": "no-store" }, body: "" };
+  }
   if (!sameSecret(clientId, ctx.clientId)) return ctx.respond.oauthError(400, "invalid_request", "client_id is not a registered client.");
   const redirect = validRedirectUri(q.get("redirect_uri"));
   if (!redirect) {

@@ -20,6 +20,8 @@ const CASES: Case[] = [
   { brk: "ok-on-error", check: "auth.invalid-token", status: "fail", code: "auth.invalid-token/not-enforced" },
   { brk: "bad-error-envelope", check: "auth.no-token", status: "fail", code: "auth.no-token/error-envelope" },
   { brk: "basic-auth-bypass", check: "auth.invalid-token", status: "fail", code: "auth.invalid-token/other-scheme-accepted" },
+  { brk: "authorize-missing", check: "auth.authorize", status: "fail", code: "auth.authorize/missing" },
+  { brk: "authorize-open-redirect", check: "auth.authorize", status: "fail", code: "auth.authorize/redirects-unknown-client" },
   { brk: "invalid-token-403", check: "auth.invalid-token", status: "warn", code: "auth.invalid-token/forbidden" },
   { brk: "data-401-basic-challenge", check: "auth.bearer-challenge", status: "warn", code: "auth.bearer-challenge/not-bearer" },
   { brk: "wrong-type", check: "schema.company-info", status: "fail", code: "schema.company-info/type" },

@@ -126,6 +126,20 @@ const CASES: Record<string, Check> = {
     // What the token reads is unchanged.
     expect((await c.get(`/companies/${NW}`, scoped)).status).toBe(403);
   },
+  "authorize-missing": async (c, on) => {
+    const q = new URLSearchParams({ response_type: "code", client_id: c.partner.clientId, redirect_uri: "https://app.example/cb", state: "s" });
+    const res = await c.get(`/oauth2/authorize?${q}`, null);
+    expect(res.status).toBe(on ? 404 : 302);
+  },
+  "authorize-open-redirect": async (c, on) => {
+    const unknown = new URLSearchParams({ response_type: "code", client_id: "someone-else", redirect_uri: "https://elsewhere.example/cb", state: "s" });
+    const res = await c.get(`/oauth2/authorize?${unknown}`, null);
+    expect(res.status).toBe(on ? 302 : 400);
+    if (on) expect(res.headers.get("location")).toMatch(/^https:\/\/elsewhere\.example\/cb\?error=unauthorized_client&state=s$/);
+    // The registered client is served as before.
+    const known = new URLSearchParams({ response_type: "code", client_id: c.partner.clientId, redirect_uri: "https://app.example/cb", state: "s" });
+    expect((await c.get(`/oauth2/authorize?${known}`, null)).headers.get("location")).toMatch(/^https:\/\/app\.example\/cb\?code=/);
+  },
   "refresh-broken": async (c, on) => {
     const res = await c.form("/oauth2/token", {
       grant_type: "refresh_token",
