@@ -11,6 +11,7 @@ import { probe as accuracyMetricFilters } from "./accuracy/metric-filters.js";
 import { probe as accuracyMetricValues } from "./accuracy/metric-values.js";
 import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
+import { probe as accuracySignConvention } from "./accuracy/sign-convention.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
 import { probe as authAuthorize } from "./auth/authorize.js";
@@ -68,6 +69,7 @@ export const probes: readonly Probe[] = [
   accuracyMetricValues,
   accuracyRowGrid,
   accuracySegmentSplits,
+  accuracySignConvention,
   accuracyStatementTypes,
   accuracyUniqueAccounts,
   authAuthorize,

@@ -163,6 +163,13 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
       rows.push({ AccountId: "acc-9999", Period: period(ctx, monthNo), Amount: 412.5 });
     }
   }
+  // defect: expenses-negative (costs printed as negative numbers, the way a report shows them)
+  if (name === "profit-and-loss" && d.has("expenses-negative")) {
+    const costs = new Set(company.accounts.filter((x) => ["EXPENSE", "COST_OF_SALES", "OTHER_EXPENSE"].includes(x.AccountType)).map((x) => x.AccountId));
+    for (const row of rows) if (costs.has(row.AccountId) && row.Amount !== 0) row.Amount = -row.Amount;
+  }
+  // defect: balance-sheet-negated (every balance flipped: it still balances)
+  if (name === "balance-sheet" && d.has("balance-sheet-negated")) for (const row of rows) if (row.Amount !== 0) row.Amount = -row.Amount;
   const lastMonth = firstMonth + n - 1;
   // defect: duplicate-rows (1.00 of the first row is split off into a second row of the same account and month)
   if (name === "profit-and-loss" && d.has("duplicate-rows") && rows.length > 0) {

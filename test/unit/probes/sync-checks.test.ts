@@ -17,6 +17,13 @@ const TABLES: { id: string; invalid: Case[] }[] = [
   { id: "accuracy.balance-sheet", invalid: [{ defects: ["unbalanced-balance-sheet"], status: "fail", codes: ["accuracy.balance-sheet/unbalanced"] }] },
   { id: "accuracy.known-accounts", invalid: [{ defects: ["unknown-account-row"], status: "fail", codes: ["accuracy.known-accounts/unknown-account"] }] },
   { id: "accuracy.statement-types", invalid: [{ defects: ["income-on-balance-sheet"], status: "fail", codes: ["accuracy.statement-types/wrong-type"] }] },
+  {
+    id: "accuracy.sign-convention",
+    invalid: [
+      { defects: ["expenses-negative"], status: "fail", codes: ["accuracy.sign-convention/reversed"] },
+      { defects: ["balance-sheet-negated"], status: "fail", codes: ["accuracy.sign-convention/reversed"] },
+    ],
+  },
   { id: "accuracy.unique-accounts", invalid: [{ defects: ["duplicate-account"], status: "fail", codes: ["accuracy.unique-accounts/duplicate"] }] },
   { id: "accuracy.hierarchy", invalid: [{ defects: ["cyclic-hierarchy"], status: "fail", codes: ["accuracy.hierarchy/cycle"] }] },
   { id: "accuracy.segment-splits", invalid: [{ defects: ["ignore-class-filter"], status: "fail", codes: ["accuracy.segment-splits/filter-ignored"] }] },

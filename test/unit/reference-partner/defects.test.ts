@@ -394,6 +394,19 @@ const CASES: Record<string, Check> = {
     const rows = (await c.get(PL)).json.Data as any[];
     expect(rows.every((r) => known.has(r.AccountId))).toBe(!on);
   },
+  "expenses-negative": async (c, on) => {
+    const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
+    const rows = (await c.get(PL)).json.Data as { AccountId: string; Amount: number }[];
+    const sum = (types: string[]) => rows.filter((r) => types.includes(typeOf.get(r.AccountId)!)).reduce((t, r) => t + r.Amount, 0);
+    expect(sum(["EXPENSE", "COST_OF_SALES"]) < 0).toBe(on);
+    expect(sum(["REVENUE"])).toBeGreaterThan(0);
+  },
+  "balance-sheet-negated": async (c, on) => {
+    const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
+    const rows = (await c.get(BS)).json.Data as { AccountId: string; Amount: number }[];
+    const assets = rows.filter((r) => typeOf.get(r.AccountId) === "ASSET").reduce((t, r) => t + r.Amount, 0);
+    expect(assets < 0).toBe(on);
+  },
   "income-on-balance-sheet": async (c, on) => {
     const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
     const rows = (await c.get(BS)).json.Data as any[];

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+
+const ID = "accuracy.sign-convention";
+
+/** Rewrites the profit-and-loss rows of the accounts `pick` chooses by id. */
+const editProfitAndLoss =
+  (edit: (row: { AccountId: string; Amount: number }) => void): Wrap =>
+  async (req, next) => {
+    const reply = await next();
+    if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
+    const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { AccountId: string; Amount: number }[] };
+    for (const row of body.Data) edit(row);
+    return { ...reply, body: JSON.stringify(body) };
+  };
+
+describe("accuracy.sign-convention", () => {
+  it("names the group, the total and how many rows are negative", async () => {
+    const r = resultOf(await checkReference({ only: [ID], defects: ["expenses-negative"] }), ID);
+    const f = r.findings.find((x) => x.company === "northwind-outfitters" && /ACCRUAL/.test(x.message));
+    expect(f, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeDefined();
+    expect(f!.message).toMatch(/carries its expense accounts \(COST_OF_SALES, EXPENSE, OTHER_EXPENSE\) with a total of -\d+\.\d\d, and (\d+) of their \1 non-zero rows are negative/);
+    expect(f!.operation?.path).toBe("/companies/{CompanyId}/profit-and-loss");
+    expect(f!.rule.text).toMatch(/positive = debit for ASSET, EXPENSE/);
+    expect(f!.curl).toMatch(/^curl .*profit-and-loss/);
+    // The income side is signed right and not reported.
+    expect(r.findings.some((x) => /income accounts/.test(x.message))).toBe(false);
+  });
+
+  it("passes single accounts against their group's sign (refunds, discounts, contra accounts)", async () => {
+    // Every fifth expense-type row turned negative, and revenue rows of one account: the totals stay right.
+    let n = 0;
+    const report = await checkReference({
+      only: [ID],
+      wrap: editProfitAndLoss((row) => {
+        if (row.Amount !== 0 && n++ % 5 === 0) row.Amount = -row.Amount / 10;
+      }),
+    });
+    const r = resultOf(report, ID);
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+  });
+
+  it("does not judge a group with nothing posted", async () => {
+    const r = resultOf(await checkReference({ only: [ID], wrap: editProfitAndLoss((row) => (row.Amount = 0)) }), ID);
+    expect(r.status).toBe("pass");
+    expect(r.summary).toMatch(/^4 account groups/);
+  });
+});
