@@ -135,6 +135,7 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "unbalanced-balance-sheet", family: "accuracy", description: "One ASSET balance is off by 1234.56 in the latest two ledger months." },
   { id: "unknown-account-row", family: "accuracy", description: "Profit and loss carries rows for an AccountId that is not in the chart of accounts." },
   { id: "income-on-balance-sheet", family: "accuracy", description: "The balance sheet carries rows for a REVENUE account." },
+  { id: "cash-flow-balances", family: "accuracy", description: "The cash flow sends each account's month-end balance instead of the month's movement." },
   { id: "balance-sheet-negated", family: "accuracy", description: "Every balance-sheet amount has the opposite sign (assets negative): the balance sheet still balances." },
   { id: "duplicate-account", family: "accuracy", description: "One account is listed twice in the chart of accounts." },
   { id: "expenses-negative", family: "accuracy", description: "Profit-and-loss rows of EXPENSE, COST_OF_SALES and OTHER_EXPENSE accounts are negative (costs shown as a report prints them, not by their normal balance)." },

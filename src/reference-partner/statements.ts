@@ -109,8 +109,10 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
   // defect: ignore-class-filter
   if (name === "profit-and-loss" && d.has("ignore-class-filter")) segment.classIndex = undefined;
   const b = basis as Basis;
+  // defect: cash-flow-balances (the cash flow sends month-end balances instead of the month's movement)
+  const flowAsBalances = name === "cash-flow" && d.has("cash-flow-balances");
   const figures =
-    name === "profit-and-loss" ? ledger.movements(b, segment) : name === "balance-sheet" ? ledger.balances(b, segment) : ledger.cashFlow(b, segment);
+    name === "profit-and-loss" ? ledger.movements(b, segment) : name === "balance-sheet" || flowAsBalances ? ledger.balances(b, segment) : ledger.cashFlow(b, segment);
   const onStatement = name === "profit-and-loss" ? isProfitAndLoss : isBalanceSheet;
   const { firstMonth, months: n, activeMonths } = ledger.window;
   // defect: changing-data (every call scales amounts by a different factor, so balances still hold)

@@ -17,6 +17,7 @@ const TABLES: { id: string; invalid: Case[] }[] = [
   { id: "accuracy.balance-sheet", invalid: [{ defects: ["unbalanced-balance-sheet"], status: "fail", codes: ["accuracy.balance-sheet/unbalanced"] }] },
   { id: "accuracy.known-accounts", invalid: [{ defects: ["unknown-account-row"], status: "fail", codes: ["accuracy.known-accounts/unknown-account"] }] },
   { id: "accuracy.statement-types", invalid: [{ defects: ["income-on-balance-sheet"], status: "fail", codes: ["accuracy.statement-types/wrong-type"] }] },
+  { id: "accuracy.cash-flow", invalid: [{ defects: ["cash-flow-balances"], status: "fail", codes: ["accuracy.cash-flow/not-movements"] }] },
   {
     id: "accuracy.sign-convention",
     invalid: [

@@ -394,6 +394,15 @@ const CASES: Record<string, Check> = {
     const rows = (await c.get(PL)).json.Data as any[];
     expect(rows.every((r) => known.has(r.AccountId))).toBe(!on);
   },
+  "cash-flow-balances": async (c, on) => {
+    const q = { StartDate: "2025-01-01", EndDate: "2025-06-30", AccountingBasis: "ACCRUAL" };
+    const key = (r: { AccountId: string; Period: string }) => `${r.AccountId}|${r.Period}`;
+    const balances = new Map(((await c.get(BS)).json.Data as any[]).map((r) => [key(r), r.Amount]));
+    const flow = (await c.get(statementPath(NW, "cash-flow", q))).json.Data as any[];
+    const same = flow.filter((r) => r.Amount !== 0 && balances.get(key(r)) === r.Amount).length;
+    if (on) expect(same).toBe(flow.filter((r) => r.Amount !== 0).length);
+    else expect(same).toBeLessThan(flow.length / 2);
+  },
   "expenses-negative": async (c, on) => {
     const typeOf = new Map((await chart(c)).map((a) => [a.AccountId, a.AccountType]));
     const rows = (await c.get(PL)).json.Data as { AccountId: string; Amount: number }[];

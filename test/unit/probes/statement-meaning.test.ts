@@ -46,3 +46,38 @@ describe("accuracy.sign-convention", () => {
     expect(r.summary).toMatch(/^4 account groups/);
   });
 });
+
+describe("accuracy.cash-flow", () => {
+  it("names the account-month, the cash-flow amount and the balance change it should be", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.cash-flow"], defects: ["cash-flow-balances"] }), "accuracy.cash-flow");
+    const f = r.findings.find((x) => x.company === "northwind-outfitters" && /ACCRUAL/.test(x.message));
+    expect(f, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeDefined();
+    expect(f!.severity).toBe("fail");
+    expect(f!.message).toMatch(/is not the change of the balance sheet's balances in (\d+) of (\d+) account-months; the first is \S+ in \d{4}-\d\d: -?\d+\.\d\d against a change of -?\d+\.\d\d\./);
+    expect(f!.pointer).toMatch(/^\/Data\/\d+$/);
+    expect(f!.curl).toMatch(/cash-flow/);
+  });
+
+  it("warns, not fails, when only a few account-months differ", async () => {
+    let edited = false;
+    const report = await checkReference({
+      only: ["accuracy.cash-flow"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (!req.url.pathname.endsWith("/cash-flow") || reply.status !== 200 || req.url.searchParams.has("ClassId")) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Amount: number }[] };
+        // A late month: the first month of the sync has no balance before it to compare with.
+        const row = [...body.Data].reverse().find((x) => x.Amount !== 0);
+        if (row) {
+          row.Amount = Math.round(row.Amount * 100 + 5000) / 100;
+          edited = true;
+        }
+        return { ...reply, body: JSON.stringify(body) };
+      },
+    });
+    expect(edited).toBe(true);
+    const r = resultOf(report, "accuracy.cash-flow");
+    expect(r.status).toBe("warn");
+    expect(new Set(r.findings.map((x) => x.code))).toEqual(new Set(["accuracy.cash-flow/differs"]));
+  });
+});

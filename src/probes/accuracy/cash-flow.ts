@@ -1,0 +1,111 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { sharedSync, unsplit } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
+
+/**
+ * Balance-sheet rows are month-end balances and cash-flow rows the month's movement, both signed by
+ * the account's normal balance: for an account on both, the cash flow of a month is the change of
+ * its balance from the month before. Judged on the 24 synced months of each basis, for the
+ * account-months where the cash flow and both balances have a row (the first month has no balance
+ * before it in the sync, and a month a partner leaves out is not guessed). When most of them differ,
+ * one of the two statements is built the wrong way (balances sent as movements or the reverse): a
+ * failure; a few differences are a warning.
+ */
+
+const RULE = {
+  ref: "spec-model:statement-rows",
+  text: "Balance-sheet rows are month-end balances; profit-and-loss and cash-flow rows are the month's movement (both signed by the account's normal balance), so an account's cash-flow amount for a month is its balance at that month's end minus its balance at the previous month's end.",
+};
+
+/** YYYY-MM of the month before a YYYY-MM period; undefined when it is not one. */
+function previousMonth(period: string): string | undefined {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  return mo === 1 ? `${String(y - 1).padStart(4, "0")}-12` : `${m[1]}-${String(mo - 1).padStart(2, "0")}`;
+}
+
+export const probe: Probe = {
+  id: "accuracy.cash-flow",
+  family: "accuracy",
+  step: 4,
+  title: "Cash-flow movements are the balance sheet's changes",
+  description:
+    "For each company and basis, compares every cash-flow row of the 24 synced months with the change of the same account's balance-sheet row from the month before (to 0.01): most of them different fails (one statement sends balances where movements belong, or the reverse), a few warn.",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
+    const statements = ctx.contract.operations.filter((o) => o.profile.role === "statement");
+    const balanceOps = statements.filter((o) => o.profile.periodKind === "balance");
+    const balanceTypes = new Set(balanceOps.flatMap((o) => o.profile.accountTypes ?? []));
+    // The movement statements of balance accounts: the cash flow.
+    const flowOps = statements.filter((o) => o.profile.periodKind === "movement" && (o.profile.accountTypes ?? []).some((t) => balanceTypes.has(t)));
+    if (balanceOps.length === 0 || flowOps.length === 0) return { findings: [], skip: "The spec has no balance sheet and cash flow of the same accounts." };
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    let judgedAll = 0;
+    for (const c of pass.companies) {
+      const fetched = unsplit(c);
+      for (const flow of fetched.filter((s) => flowOps.includes(s.op))) {
+        const balance = fetched.find((s) => balanceOps.includes(s.op) && s.query.basis === flow.query.basis && s.query.start === flow.query.start && s.query.end === flow.query.end);
+        const cf = flow.fold.table;
+        const bs = balance?.fold.table;
+        if (!balance || !cf || !bs) continue;
+        // Both tables are interned into the company's pools: balances by (account, period) index.
+        const pools = bs.pools;
+        if (cf.pools !== pools) continue;
+        const periods = pools.periods.size;
+        const balances = new Float64Array(pools.ids.size * periods).fill(Number.NaN);
+        for (let i = 0; i < bs.length; i++) {
+          const id = bs.idIndex(i);
+          const p = bs.periodIndex(i);
+          const amount = bs.amount(i);
+          if (id !== undefined && p !== undefined && amount !== undefined && id < pools.ids.size) balances[id * periods + p] = amount;
+        }
+        const indexOf = new Map(pools.periods.all().map((name, i) => [name, i]));
+        const before = pools.periods.all().map((name) => indexOf.get(previousMonth(name) ?? "") ?? -1);
+        let judged = 0;
+        let differ = 0;
+        let first: { id: string; period: string; flow: number; change: number; index: number } | undefined;
+        for (let i = 0; i < cf.length; i++) {
+          const id = cf.idIndex(i);
+          const p = cf.periodIndex(i);
+          const amount = cf.amount(i);
+          if (id === undefined || p === undefined || amount === undefined || id >= pools.ids.size || p >= periods || before[p] < 0) continue;
+          const end = balances[id * periods + p];
+          const start = balances[id * periods + before[p]];
+          if (Number.isNaN(end) || Number.isNaN(start)) continue;
+          judged++;
+          const change = end - start;
+          if (Math.abs(amount - change) > 0.005) {
+            differ++;
+            first ??= { id: pools.ids.name(id), period: pools.periods.name(p), flow: amount, change, index: i };
+          }
+        }
+        judgedAll += judged;
+        if (!first) continue;
+        const most = differ * 2 > judged;
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/${most ? "not-movements" : "differs"}`,
+            severity: most ? "fail" : "warn",
+            message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) is not the change of the ${balance.op.profile.name}'s balances in ${differ} of ${judged} account-months; the first is ${first.id} in ${first.period}: ${first.flow.toFixed(2)} against a change of ${first.change.toFixed(2)}.${most ? ` With most of them different, one of the two statements sends ${flow.op.profile.periodKind === "movement" ? "balances where movements belong (or movements where balances belong)" : "the wrong kind of amount"}.` : ""}`,
+            rule: RULE,
+            fix: "Send month-end balances on the balance sheet and each month's movement (the balance's change from the previous month-end) on the cash flow, both signed by the account's normal balance.",
+            operation: flow.op,
+            company: c.company,
+            pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}`,
+            exchange: flow.exchange,
+            evidence: { expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`, actual: first.flow.toFixed(2) },
+          }),
+        );
+      }
+    }
+    if (judgedAll === 0) return { findings: [], skip: "No cash flow and balance sheet of the same months could be read together (see schema.statements)." };
+    return { findings, summary: findings.length === 0 ? `${judgedAll} cash-flow account-months, each the change of its balance-sheet balance.` : undefined };
+  },
+};
