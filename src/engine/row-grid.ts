@@ -7,6 +7,7 @@
  * Rows whose Period is not a `YYYY-MM` month, or that have no account id, are left to the schema
  * checks.
  */
+import { monthNumber, monthNumberOfDate, periodOfMonth } from "../util/dates.js";
 import { RowTable } from "./row-table.js";
 
 /** One row of the statement, for a finding's pointer and excerpt. */
@@ -39,28 +40,6 @@ export interface GridFacts {
   firstMissing?: { id: string; period: string };
 }
 
-const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DATE = /^(\d{4})-(\d{2})-\d{2}/;
-
-/** Months since year 0 of a `YYYY-MM` period or the month of a `YYYY-MM-DD` date; undefined otherwise. */
-function monthOfPeriod(p: string): number | undefined {
-  const m = PERIOD.exec(p);
-  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
-}
-
-export function monthOfDate(d: string): number | undefined {
-  const m = DATE.exec(d);
-  if (!m) return undefined;
-  const month = Number(m[2]);
-  return month >= 1 && month <= 12 ? Number(m[1]) * 12 + month - 1 : undefined;
-}
-
-function periodName(month: number): string {
-  const y = Math.floor(month / 12);
-  const m = month - y * 12 + 1;
-  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}`;
-}
-
 /** Offset of a period from the range's first month, or OUTSIDE / NOT_A_MONTH. */
 const OUTSIDE = -1;
 const NOT_A_MONTH = -2;
@@ -70,8 +49,8 @@ const NOT_A_MONTH = -2;
  * the range when its month overlaps it). Undefined when the range is not two dates in order.
  */
 export function gridFacts(table: RowTable, start: string, end: string): GridFacts | undefined {
-  const first = monthOfDate(start);
-  const last = monthOfDate(end);
+  const first = monthNumberOfDate(start);
+  const last = monthNumberOfDate(end);
   if (first === undefined || last === undefined || last < first) return undefined;
   const months = last - first + 1;
   const facts: GridFacts = { judged: 0, months, outside: 0, duplicates: 0, missing: 0, accounts: 0, accountsWithGaps: 0 };
@@ -82,7 +61,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     if (p >= offsets.length) return NOT_A_MONTH;
     let o = offsets[p];
     if (o === NOT_A_MONTH - 1) {
-      const m = monthOfPeriod(periodNames.name(p));
+      const m = monthNumber(periodNames.name(p));
       o = m === undefined ? NOT_A_MONTH : m < first || m > last ? OUTSIDE : m - first;
       offsets[p] = o;
     }
@@ -134,7 +113,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     if (gaps === 0) continue;
     facts.missing += gaps;
     facts.accountsWithGaps++;
-    facts.firstMissing ??= { id: table.pools.ids.name(id), period: periodName(first + firstGap) };
+    facts.firstMissing ??= { id: table.pools.ids.name(id), period: periodOfMonth(first + firstGap) };
   }
   return facts;
 }

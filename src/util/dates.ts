@@ -27,6 +27,27 @@ export function periodShift(d: Date, delta: number): string {
   return periodOf(monthStart(d, delta));
 }
 
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE = /^(\d{4})-(0[1-9]|1[0-2])-\d{2}$/;
+
+/** Months since year 0 of a `YYYY-MM` period, so that months compare and subtract; undefined when it is not one. */
+export function monthNumber(period: string): number | undefined {
+  const m = PERIOD.exec(period);
+  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
+}
+
+/** The month number (see monthNumber) of a `YYYY-MM-DD` date's month; undefined when it is not one. */
+export function monthNumberOfDate(date: string): number | undefined {
+  const m = DATE.exec(date);
+  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
+}
+
+/** The `YYYY-MM` period of a month number. */
+export function periodOfMonth(n: number): string {
+  const y = Math.floor(n / 12);
+  return `${String(y).padStart(4, "0")}-${pad2(n - y * 12 + 1)}`;
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;

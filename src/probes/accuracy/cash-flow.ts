@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { monthNumber, periodOfMonth } from "../../util/dates.js";
 
 /**
  * Balance-sheet rows are month-end balances and cash-flow rows the month's movement, both signed by
@@ -21,11 +22,8 @@ const RULE = {
 
 /** YYYY-MM of the month before a YYYY-MM period; undefined when it is not one. */
 function previousMonth(period: string): string | undefined {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  return mo === 1 ? `${String(y - 1).padStart(4, "0")}-12` : `${m[1]}-${String(mo - 1).padStart(2, "0")}`;
+  const n = monthNumber(period);
+  return n === undefined ? undefined : periodOfMonth(n - 1);
 }
 
 export const probe: Probe = {

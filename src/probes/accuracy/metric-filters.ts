@@ -5,7 +5,7 @@ import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { ignoredAmong } from "../support/accuracy.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
-import { deref } from "../support/inputs.js";
+import { bodyFields as bodyFieldsOf } from "../support/inputs.js";
 import { metricCells, sameMetricValues, type MetricCell } from "../support/metric-rows.js";
 import { filterValues } from "../support/ranges.js";
 import { refusalStatuses } from "../support/rejection.js";
@@ -36,8 +36,7 @@ export const probe: Probe = {
     if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const n = ctx.contract.profile.parameters;
-    const props = deref(ctx, op.requestBody?.schema)?.properties;
-    const bodyFields = props && typeof props === "object" ? Object.keys(props) : [];
+    const bodyFields = bodyFieldsOf(ctx, op);
     // Only the filters the body has (the observed body has BudgetId and ClassId, no DepartmentId).
     const params = [n.budgetId, n.classId].filter((f) => bodyFields.includes(f) && ctx.data.feeder(f) !== undefined);
     if (params.length === 0) return { findings: [], skip: `${op.method} ${op.path} takes no BudgetId or ClassId the lists feed.` };

@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
+import { redirectTarget } from "../support/response.js";
 
 /**
  * The authorization endpoint, asked once for a client it cannot know. Reach sends every customer
@@ -24,15 +25,6 @@ const NO_REDIRECT = {
   text: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
 };
 
-/** Whether a Location header points at the host of the made-up redirect_uri. */
-function toOurRedirect(location: string | undefined, base: URL): boolean {
-  if (!location) return false;
-  try {
-    return new URL(location, base).hostname === new URL(REDIRECT_URI).hostname;
-  } catch {
-    return false;
-  }
-}
 
 export const probe: Probe = {
   id: "auth.authorize",
@@ -58,7 +50,7 @@ export const probe: Probe = {
     const res = ex.response!;
     const status = res.status;
     const findings: Finding[] = [];
-    const location = res.headers["location"];
+    const to = status >= 300 && status < 400 ? redirectTarget(ex) : undefined;
     if (status === 404 || status === 405 || status === 501) {
       findings.push(
         makeFinding(ctx, {
@@ -85,12 +77,12 @@ export const probe: Probe = {
           evidence: { expected: "an error for the resource owner (4xx or an error page)", actual: String(status) },
         }),
       );
-    } else if (status >= 300 && status < 400 && toOurRedirect(location, ctx.http.baseUrl)) {
+    } else if (to?.hostname === new URL(REDIRECT_URI).hostname) {
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/redirects-unknown-client`,
           severity: "fail",
-          message: `${op.method} ${op.path} sent the browser on to the redirect_uri of a client_id it cannot know (${status}, Location on ${new URL(REDIRECT_URI).hostname}): anyone can use the endpoint to redirect customers wherever they like${/[?&]code=/.test(location ?? "") ? ", and it handed out a code there" : ""}.`,
+          message: `${op.method} ${op.path} sent the browser on to the redirect_uri of a client_id it cannot know (${status}, Location on ${new URL(REDIRECT_URI).hostname}): anyone can use the endpoint to redirect customers wherever they like${to.searchParams.has("code") ? ", and it handed out a code there" : ""}.`,
           rule: NO_REDIRECT,
           fix: "Look the client up before anything else; for an unknown client_id, or a redirect_uri not registered for it, show an error page instead of redirecting.",
           operation: op,
@@ -114,17 +106,8 @@ export const probe: Probe = {
         }),
       );
     }
-    const where = status >= 300 && status < 400 && location ? ` (to ${safeLocation(location, ctx.http.baseUrl)})` : "";
+    // Origin and path only: a query may carry anything.
+    const where = to ? ` (to ${to.origin}${to.pathname})` : "";
     return { findings, summary: findings.length === 0 ? `Turned an unknown client away: ${status}${where}.` : undefined };
   },
 };
-
-/** A Location for a summary: the origin and path only (a query may carry anything). */
-function safeLocation(location: string, base: URL): string {
-  try {
-    const u = new URL(location, base);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return "an unreadable Location";
-  }
-}

@@ -3,6 +3,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { byCodeUnits } from "../../util/compare.js";
+import { cacheDirectives } from "../../util/cache-control.js";
 import { parseHttpDate } from "../../util/dates.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -24,13 +25,7 @@ function maxAge(cacheControl: string | undefined): number | undefined {
  * concerns the fields named and does not count.
  */
 function reusableWithoutAsking(cacheControl: string | undefined): boolean {
-  if (!cacheControl) return true;
-  for (const part of cacheControl.split(",")) {
-    const [name, value] = part.split("=", 2);
-    const directive = name!.trim().toLowerCase();
-    if (directive === "no-store" || (directive === "no-cache" && value === undefined)) return false;
-  }
-  return true;
+  return !cacheDirectives(cacheControl).some((d) => d.name === "no-store" || (d.name === "no-cache" && d.value === undefined));
 }
 
 /** Whether Cache-Control carries a max-age directive (s-maxage does not count: it binds shared caches only). */

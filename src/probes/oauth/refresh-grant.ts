@@ -1,3 +1,4 @@
+import { cacheDirectives } from "../../util/cache-control.js";
 import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
@@ -46,11 +47,6 @@ const NO_STORE = {
   text: 'The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store" in any response containing tokens.',
 };
 
-/** Whether a Cache-Control value holds the no-store directive (case-insensitive, any position). */
-export function hasNoStore(cacheControl: string | undefined): boolean {
-  if (!cacheControl) return false;
-  return cacheControl.split(",").some((part) => part.split("=", 1)[0]!.trim().toLowerCase() === "no-store");
-}
 
 /**
  * Compares the companies user-info lists for the refreshed token with those it lists for the run's
@@ -113,7 +109,7 @@ export const probe: Probe = {
         : f,
     );
     const body = ex.response?.json as Record<string, unknown> | undefined;
-    if (ex.response?.status === 200 && !hasNoStore(ex.response.headers["cache-control"])) {
+    if (ex.response?.status === 200 && !cacheDirectives(ex.response.headers["cache-control"]).some((d) => d.name === "no-store")) {
       // A warning, not a failure: Reach calls the token endpoint server to server, so no browser
       // cache is involved; but a proxy, CDN or gateway in between may keep a cacheable response
       // and hand live tokens to whoever asks next. Pragma: no-cache only matters to HTTP/1.0

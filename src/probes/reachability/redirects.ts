@@ -2,6 +2,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
+import { redirectTarget } from "../support/response.js";
 
 const RULE = {
   ref: "reach:developer-checklist#general-setup",
@@ -13,16 +14,6 @@ function isRedirect(ex: Exchange | undefined): ex is Exchange {
   return s !== undefined && s >= 300 && s < 400 && s !== 304;
 }
 
-/** Where a Location header leads, resolved against the request URL; undefined when unusable. */
-function target(ex: Exchange): URL | undefined {
-  const loc = ex.response?.headers.location;
-  if (!loc) return undefined;
-  try {
-    return new URL(loc, ex.request.url);
-  } catch {
-    return undefined;
-  }
-}
 
 export const probe: Probe = {
   id: "reachability.redirects",
@@ -37,7 +28,7 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const root = await ctx.http.send({ method: "GET", path: "", auth: "none", cache: true });
     if (isRedirect(root)) {
-      const to = target(root);
+      const to = redirectTarget(root);
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/base-url`,
@@ -60,7 +51,7 @@ export const probe: Probe = {
       if (!ex) continue;
       looked++;
       if (!isRedirect(ex)) continue;
-      const to = target(ex);
+      const to = redirectTarget(ex);
       const elsewhere = !to || to.origin !== ctx.http.baseUrl.origin;
       const op = ex.operation ?? { method: ex.request.method, path: ex.request.path };
       findings.push(

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
-import { deref } from "../support/inputs.js";
+import { bodyFields as bodyFieldsOf } from "../support/inputs.js";
 import { coverageRanges, filterValues } from "../support/ranges.js";
 import { checkDataResponse } from "../support/response.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -20,8 +20,7 @@ export const probe: Probe = {
     if (!op) return { findings: [], skip: "The spec has no metric-values operation." };
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const n = ctx.contract.profile.parameters;
-    const props = deref(ctx, op.requestBody?.schema)?.properties;
-    const bodyFields = props && typeof props === "object" ? Object.keys(props) : [];
+    const bodyFields = bodyFieldsOf(ctx, op);
     // Only the filters the body schema has (the observed body has BudgetId and ClassId, no DepartmentId).
     const filterNames = [n.budgetId, n.classId, n.departmentId].filter((f) => bodyFields.includes(f));
     const ranges = coverageRanges(ctx.now);

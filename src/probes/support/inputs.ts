@@ -19,6 +19,12 @@ export function deref(ctx: ProbeContext, schema: JsonSchema | undefined): JsonSc
   return cur;
 }
 
+/** The member names of an operation's JSON request body, from its schema (none when it has no body). */
+export function bodyFields(ctx: ProbeContext, op: Operation): string[] {
+  const props = deref(ctx, op.requestBody?.schema)?.properties;
+  return props && typeof props === "object" ? Object.keys(props) : [];
+}
+
 export function queryParameter(op: Operation, name: string) {
   return op.parameters.find((p) => p.in === "query" && p.name === name);
 }

@@ -5,8 +5,7 @@
  * names a metric that was asked for (one the company lists), a month inside the range, and no
  * metric and month comes twice. Missing months are not judged here: a metric may have no value yet.
  */
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { monthNumber, monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
 
 export interface MetricRowAt {
   /** Position in the response's data array. */
@@ -47,9 +46,8 @@ export interface MetricRowRules {
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date (undefined when it is not one). */
 export function monthOf(date: unknown): string | undefined {
-  if (typeof date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const m = date.slice(0, 7);
-  return MONTH.test(m) ? m : undefined;
+  const n = typeof date === "string" ? monthNumberOfDate(date) : undefined;
+  return n === undefined ? undefined : periodOfMonth(n);
 }
 
 /**
@@ -65,7 +63,7 @@ export function metricRowIssues(data: readonly unknown[], rules: MetricRowRules)
     const id = rec[rules.idField];
     if (typeof id !== "string") return;
     const raw = rec[rules.periodField];
-    const period = typeof raw === "string" && MONTH.test(raw) ? raw : undefined;
+    const period = typeof raw === "string" && monthNumber(raw) !== undefined ? raw : undefined;
     const at: MetricRowAt = period === undefined ? { index, id } : { index, id, period };
     if (!rules.asked.has(id)) {
       if (rules.listed && !rules.listed.has(id)) out.unknown.push(at);

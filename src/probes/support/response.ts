@@ -13,6 +13,17 @@ import { escapePointerSegment } from "../../schema/render.js";
 import { isHtml } from "./error-body.js";
 import { retryAfterMs } from "../../http/retry-after.js";
 
+/** Where a redirect's Location header leads, resolved against the request URL; undefined when unusable. */
+export function redirectTarget(ex: Exchange): URL | undefined {
+  const loc = ex.response?.headers.location;
+  if (!loc) return undefined;
+  try {
+    return new URL(loc, ex.request.url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The response object of the spec that applies to a status: exact, then `2XX` style, then `default`. */
 export function responseFor(op: Operation, status: number): ResponseSpec | undefined {
   const exact = op.responses.find((r) => r.status === String(status));
