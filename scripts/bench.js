@@ -2,14 +2,16 @@
 /**
  * `npm run bench`: how much reach-check itself costs next to the partner it checks.
  *
- *   node scripts/bench.js [--quick] [--sizes small,large] [--runs n] [--latency ms] [--json]
+ *   node scripts/bench.js [--quick] [--sizes small,large] [--runs n] [--latency ms] [--floor] [--json]
  *
  * Everything runs on loopback against the bundled reference partner (built code in dist/), each
  * party in its own process so they do not share a CPU queue:
  *   - the partner (this script, forked with `--partner <size>`), which logs the request lines;
  *   - `reach-check run` (bin/reach-check.js), its peak RSS read at exit through a preload;
  *   - a minimal crawler (this script, forked with `--crawl`): undici with the same concurrency,
- *     sending exactly the requests reach-check sent and reading the bodies, nothing else.
+ *     sending exactly the requests reach-check sent and reading the bodies, nothing else;
+ *   - with --floor, the same crawler once more, now also parsing every JSON body: a lower bound
+ *     for any checker that reads what it fetched (informative; the target is against the first).
  * Figures are medians. No figure is asserted anywhere: this prints, it does not judge.
  */
 import { fork, spawn } from "node:child_process";
@@ -90,8 +92,15 @@ async function crawlRole() {
       const res = await request(job.baseUrl + r.path, { dispatcher: agent, method: r.method, headers, body: r.body });
       // Read first, then add: `bytes += await …` would add to the total as it was before the wait,
       // losing what the other workers added meanwhile.
-      const read = (await res.body.arrayBuffer()).byteLength;
-      bytes += read;
+      const body = await res.body.arrayBuffer();
+      bytes += body.byteLength;
+      if (job.parse && body.byteLength > 0 && /json/i.test(String(res.headers["content-type"] ?? ""))) {
+        try {
+          JSON.parse(Buffer.from(body).toString("utf8"));
+        } catch {
+          // A body that is not JSON is read and dropped, as the plain crawler does.
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
@@ -146,7 +155,7 @@ function timed(args, { env = {}, rss = false } = {}) {
   });
 }
 
-function crawl(baseUrl, requests, token) {
+function crawl(baseUrl, requests, token, parse = false) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = fork(SELF, ["--crawl"], { env: { ...process.env, REACH_ACCESS_TOKEN: token }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -157,7 +166,7 @@ function crawl(baseUrl, requests, token) {
       if (code !== 0 || !result) reject(new Error(`crawler exited with ${code}`));
       else resolve({ wallMs: performance.now() - t0, ...result });
     });
-    child.send({ baseUrl, requests, concurrency: CONCURRENCY });
+    child.send({ baseUrl, requests, concurrency: CONCURRENCY, parse });
   });
 }
 
@@ -171,7 +180,7 @@ function table(rows) {
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
-async function measureRun(size, runs, latencyMs) {
+async function measureRun(size, runs, latencyMs, floor) {
   const token = `bench-${randomBytes(18).toString("base64url")}`;
   const partner = await startPartnerProcess(size, token, latencyMs);
   const args = [BIN, "run", "--base-url", partner.baseUrl, "--format", "json", "--now", NOW, "--concurrency", String(CONCURRENCY)];
@@ -187,6 +196,7 @@ async function measureRun(size, runs, latencyMs) {
     }
     const checker = [];
     const crawler = [];
+    const parsing = [];
     let requests;
     await partner.takeLog();
     for (let i = 0; i < runs; i++) {
@@ -199,6 +209,11 @@ async function measureRun(size, runs, latencyMs) {
       // The crawler replays exactly what the first measured run sent, with the same concurrency.
       const c = await crawl(partner.baseUrl, requests, token);
       crawler.push({ ...c, partnerBusy: (await partner.takeLog()).busy });
+      if (floor) {
+        const p = await crawl(partner.baseUrl, requests, token, true);
+        await partner.takeLog();
+        parsing.push(p);
+      }
     }
     const m = {
       size,
@@ -210,6 +225,7 @@ async function measureRun(size, runs, latencyMs) {
       checkerInRunMs: median(checker.map((c) => c.inRunMs)),
       crawlerWallMs: median(crawler.map((c) => c.wallMs)),
       crawlerFetchMs: median(crawler.map((c) => c.ms)),
+      parsingCrawlerWallMs: floor ? median(parsing.map((c) => c.wallMs)) : undefined,
       peakRssMiB: median(checker.map((c) => c.rssMiB)),
       checkerCpuMs: median(checker.map((c) => c.cpuMs)),
       // Share of the wall time the partner's event loop was busy, during the run and the crawl.
@@ -218,7 +234,8 @@ async function measureRun(size, runs, latencyMs) {
     };
     // Each run's own figures too (in --json): a median hides an outlier, which peak RSS has.
     const each = checker.map((c, i) => ({ wallMs: c.wallMs, crawlerWallMs: crawler[i].wallMs, rssMiB: c.rssMiB, cpuMs: c.cpuMs }));
-    return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs, each };
+    const ratioToParsing = floor ? m.checkerWallMs / m.parsingCrawlerWallMs : undefined;
+    return { ...m, ratioWall: m.checkerWallMs / m.crawlerWallMs, ratioToParsing, ratioInRun: m.checkerInRunMs / m.crawlerFetchMs, each };
   } finally {
     await partner.stop();
   }
@@ -305,13 +322,15 @@ async function main(argv) {
   const latencyAt = argv.indexOf("--latency");
   const latencyMs = latencyAt >= 0 ? Number(argv[latencyAt + 1]) : 0;
   if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new Error("--latency takes a whole number of milliseconds");
+  // --floor: also replay with a crawler that parses every JSON body (one more replay per run).
+  const floor = argv.includes("--floor");
   if (!existsSync(join(DIST, "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
 
   const out = { concurrency: CONCURRENCY, latencyMs, run: [], failed: [], coldStart: [], validation: undefined };
   // A size that fails does not take the others' figures with it.
   for (const size of sizes) {
     try {
-      out.run.push({ runs: runsOf(size), ...(await measureRun(size, runsOf(size), latencyMs)) });
+      out.run.push({ runs: runsOf(size), ...(await measureRun(size, runsOf(size), latencyMs, floor)) });
     } catch (err) {
       out.failed.push({ size, error: err instanceof Error ? err.message : String(err) });
       process.exitCode = 1;
@@ -347,6 +366,16 @@ async function main(argv) {
       ]),
     ]),
   );
+  const floored = out.run.filter((r) => r.parsingCrawlerWallMs !== undefined);
+  if (floored.length > 0) {
+    lines.push(
+      "",
+      table([
+        ["partner", "run wall ms", "crawler parsing every JSON body, wall ms", "ratio"],
+        ...floored.map((r) => [r.size, fmt(r.checkerWallMs), fmt(r.parsingCrawlerWallMs), fmt(r.ratioToParsing, 2)]),
+      ]),
+    );
+  }
   for (const f of out.failed) lines.push(`${f.size}: not measured: ${f.error}`);
   const small = out.run.find((r) => r.size === "small");
   const large = out.run.find((r) => r.size === "large");
