@@ -1,8 +1,8 @@
 import type { Finding } from "../../report/types.js";
 import type { Operation } from "../../spec/types.js";
 import type { Probe } from "../types.js";
-import { makeFinding } from "../support/findings.js";
-import { sharedSync, unsplit } from "../support/sync-data.js";
+import { excerpt, makeFinding } from "../support/findings.js";
+import { rowPointer, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 /**
@@ -75,29 +75,43 @@ export const probe: Probe = {
           let total = 0;
           let negative = 0;
           let positive = 0;
+          // The most telling row to show: the group's largest negative amount.
+          let example: { index: number; id: string; amount: number } | undefined;
           for (let i = 0; i < rows.length; i++) {
             const id = rows.id(i);
             const amount = rows.amount(i);
             if (id === undefined || amount === undefined || !g.types.includes(chart.typeOf.get(id) ?? "")) continue;
             total += amount;
-            if (amount < 0) negative++;
-            else if (amount > 0) positive++;
+            if (amount < 0) {
+              negative++;
+              if (!example || amount < example.amount) example = { index: i, id, amount };
+            } else if (amount > 0) positive++;
           }
           if (negative + positive === 0) continue;
           judged++;
           if (!(total < -0.005 && negative > positive)) continue;
           const side = g.normal === "debit" ? "debit" : "credit";
+          const amountField = s.op.profile.amountField ?? "Amount";
+          const pointer = example ? rowPointer(ctx, example.index, amountField) : undefined;
+          const exampleText = example
+            ? ` The largest is ${s.op.profile.rowIdField ?? "AccountId"} ${example.id} (${chart.typeOf.get(example.id)}${rows.period(example.index) ? `, ${rows.period(example.index)}` : ""}) with ${money(example.amount)} at ${pointer}.`
+            : "";
           findings.push(
             makeFinding(ctx, {
               code: `${this.id}/reversed`,
               severity: "fail",
-              message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}, ${s.query.start} to ${s.query.end}) carries its ${g.label} accounts (${g.types.join(", ")}) with a total of ${money(total)}, and ${negative} of their ${negative + positive} non-zero rows are negative: the amounts look signed the other way round (a ${side} is positive for these accounts).`,
+              message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}, ${s.query.start} to ${s.query.end}) carries its ${g.label} accounts (${g.types.join(", ")}) with a total of ${money(total)}, and ${negative} of their ${negative + positive} non-zero rows are negative: the amounts look signed the other way round (a ${side} is positive for these accounts).${exampleText}`,
               rule: RULE,
               fix: `Sign each row by its account's normal balance: ${g.normal === "debit" ? "a debit balance or movement" : "a credit balance or movement"} of ${g.types.join(", ")} accounts is positive${g.label === "expense" ? " (costs are positive, not negative)" : g.label === "income" ? " (revenue is positive, not the negative of a raw ledger credit)" : ""}.`,
               operation: s.op,
               company: c.company,
+              ...(pointer ? { pointer } : {}),
               exchange: s.exchange,
-              evidence: { expected: `a positive total for the ${g.label} accounts`, actual: `${money(total)} (${negative} negative rows, ${positive} positive)` },
+              evidence: {
+                expected: `a positive total for the ${g.label} accounts`,
+                actual: `${money(total)} (${negative} negative rows, ${positive} positive)`,
+                ...(example ? { bodyExcerpt: excerpt(JSON.stringify(rows.record(example.index))) } : {}),
+              },
             }),
           );
         }

@@ -23,6 +23,12 @@ describe("accuracy.sign-convention", () => {
     expect(f!.operation?.path).toBe("/companies/{CompanyId}/profit-and-loss");
     expect(f!.rule.text).toMatch(/positive = debit for ASSET, EXPENSE/);
     expect(f!.curl).toMatch(/^curl .*profit-and-loss/);
+    // Where: the largest wrong-signed row, by pointer, with the row itself as the evidence.
+    expect(f!.pointer).toMatch(/^\/Data\/\d+\/Amount$/);
+    const row = JSON.parse(f!.evidence!.bodyExcerpt!) as { AccountId: string; Amount: number };
+    expect(row.Amount).toBeLessThan(0);
+    expect(f!.message).toContain(`The largest is AccountId ${row.AccountId} (`);
+    expect(f!.message).toContain(`with ${row.Amount.toFixed(2)} at ${f!.pointer}.`);
     // The income side is signed right and not reported.
     expect(r.findings.some((x) => /income accounts/.test(x.message))).toBe(false);
   });
