@@ -1,6 +1,6 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { makeFinding } from "../support/findings.js";
+import { excerpt, makeFinding } from "../support/findings.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { monthNumber, periodOfMonth } from "../../util/dates.js";
@@ -96,9 +96,13 @@ export const probe: Probe = {
             fix: "Send month-end balances on the balance sheet and each month's movement (the balance's change from the previous month-end) on the cash flow, both signed by the account's normal balance.",
             operation: flow.op,
             company: c.company,
-            pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}`,
+            pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
             exchange: flow.exchange,
-            evidence: { expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`, actual: first.flow.toFixed(2) },
+            evidence: {
+              expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`,
+              actual: first.flow.toFixed(2),
+              bodyExcerpt: excerpt(JSON.stringify(cf.record(first.index))),
+            },
           }),
         );
       }

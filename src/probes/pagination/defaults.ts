@@ -77,6 +77,7 @@ export const probe: Probe = {
               operation: op,
               company,
               exchange: bare,
+              pointer: sameIds ? `/${p.paginationField}` : `/${p.dataField}`,
               evidence: {
                 expected: `as with ${defaults}: ${idb.length} records, ${p.paginationField} ${pagOf(explicit)}`,
                 actual: `${ida.length} records, ${p.paginationField} ${pagOf(bare)}`,

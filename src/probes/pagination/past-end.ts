@@ -63,6 +63,7 @@ export const probe: Probe = {
                 operation: op,
                 company,
                 exchange: ex,
+                pointer: `/${p.dataField}/0`,
                 evidence: { expected: `${p.dataField}: []`, actual: `${data.length} records` },
               }),
             );

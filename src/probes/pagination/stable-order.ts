@@ -44,6 +44,8 @@ export const probe: Probe = {
               operation: op,
               company,
               exchange: page.exchange,
+              // The record on that page standing where another belongs.
+              ...(op.profile.idField && page.data && at >= page.offset ? { pointer: `/${ctx.contract.profile.pagination.dataField}/${at - page.offset}/${op.profile.idField}` } : {}),
               evidence: { expected: `${field} ${a[at]} at position ${at} (as with limit ${w.full.limit})`, actual: `${field} ${b[at]}` },
             }),
           ];

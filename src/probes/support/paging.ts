@@ -230,6 +230,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
           message: `A page of ${name} at offset ${pg.offset} holds ${pg.data!.length} records, more than the limit of ${pg.limit}.`,
           fix: `Return at most \`${p.limitParam}\` records per page; Reach sizes its requests with it.`,
           exchange: pg.exchange,
+          pointer: `/${p.dataField}/${pg.limit}`,
           evidence: { expected: `at most ${pg.limit} records`, actual: `${pg.data!.length} records` },
         }),
       );
@@ -248,6 +249,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
         message: `Pagination.${p.totalField} of ${name} changes between pages: ${totals.join(", ")}.`,
         fix: `Report the same ${p.paginationField}.${p.totalField} (the number of records in the whole list) on every page.`,
         exchange: changed.exchange,
+        pointer: `/${p.paginationField}/${p.totalField}`,
         evidence: { expected: String(ok[0].total), actual: String(changed.total) },
       }),
     );
@@ -268,6 +270,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
           ? `Fill every page up to \`${p.limitParam}\` records until the end of the list (no page-size cap below the spec's maximum), and set ${p.paginationField}.${p.totalField} to the number of records in the whole list.`
           : `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
         exchange: last.exchange,
+        pointer: `/${p.paginationField}/${p.totalField}`,
         evidence: { expected: `${p.totalField} = ${walk.records.length} (records returned)`, actual: `${p.totalField} = ${totals[0]}` },
       }),
     );
@@ -277,7 +280,8 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
   for (const pg of ok) {
     let repeated: string | undefined;
     let twiceOnPage: string | undefined;
-    for (const r of pg.data!) {
+    let at = -1;
+    for (const [i, r] of pg.data!.entries()) {
       const id = idOf(r, op.profile.idField);
       const before = seen.get(id);
       if (before !== undefined && repeated === undefined && twiceOnPage === undefined) {
@@ -285,9 +289,11 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
         // different records, or twice on one page, is the list's data.
         if (before.offset === pg.offset || JSON.stringify(before.record) !== JSON.stringify(r)) twiceOnPage = id;
         else repeated = `${id} (first on the page at offset ${before.offset})`;
+        at = i;
       }
       if (before === undefined) seen.set(id, { offset: pg.offset, record: r });
     }
+    const pointer = at >= 0 ? `/${p.dataField}/${at}${op.profile.idField ? `/${op.profile.idField}` : ""}` : undefined;
     if (twiceOnPage !== undefined) {
       const field = op.profile.idField ?? "id";
       findings.push(
@@ -298,6 +304,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
           message: `The page of ${name} at offset ${pg.offset} holds a second record with ${field} ${twiceOnPage}: the list gives one id to two records, so whatever refers to that id (a filter, a parent, a row) cannot tell which is meant.`,
           fix: `Give every record of the list its own ${field} (each id once in the whole list).`,
           exchange: pg.exchange,
+          ...(pointer ? { pointer } : {}),
           evidence: { expected: `each ${field} once`, actual: `${field} ${twiceOnPage} on two records` },
         }),
       );
@@ -312,6 +319,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
           message: `The page of ${name} at offset ${pg.offset} repeats ${op.profile.idField ?? "a record"} ${repeated}: offset paging returns some records twice${walk.stoppedBecause?.includes("already seen") ? " and never reaches the end" : ""}.`,
           fix: `Apply \`${p.offsetParam}\` and keep a stable order (e.g. by id), so each record appears on exactly one page.`,
           exchange: pg.exchange,
+          ...(pointer ? { pointer } : {}),
           evidence: { expected: "each id once across pages", actual: `repeated: ${repeated}` },
         }),
       );

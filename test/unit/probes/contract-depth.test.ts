@@ -163,6 +163,24 @@ describe("defects outside a check's concern do not trip it", () => {
     expect(f!.message).toMatch(/holds a second record with ClassId \S+: the list gives one id to two records/);
     expect(f!.message).not.toMatch(/offset paging/);
     expect(r.findings.map((x) => x.code)).not.toContain("pagination.walk/repeated-id");
+    // Where: the second record's id on that page, shown as the evidence.
+    const id = /with ClassId (\S+):/.exec(f!.message)![1];
+    expect(f!.pointer).toMatch(/^\/Data\/\d+\/ClassId$/);
+    expect((JSON.parse(f!.evidence!.bodyExcerpt!) as { ClassId: string }).ClassId).toBe(id);
+  });
+  it("walk points at the repeated record, stable-order at the misplaced one, past-end at the first record", async () => {
+    const walk = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["repeated-page"] }), "pagination.walk");
+    const rep = walk.findings.find((x) => x.code === "pagination.walk/repeated-id")!;
+    const repId = /repeats \w+ (\S+) \(first on the page/.exec(rep.message)![1];
+    expect(rep.pointer).toMatch(/^\/Data\/\d+\/\w+Id$/);
+    expect(rep.evidence!.bodyExcerpt).toContain(`"${repId}"`);
+    const order = resultOf(await checkReference({ only: ["pagination.stable-order"], defects: ["unstable-order"] }), "pagination.stable-order");
+    const o = order.findings[0];
+    const [, field, holds] = /holds (\w+) (\S+) instead of/.exec(o.message)!;
+    expect(o.pointer).toMatch(new RegExp(`^/Data/\\d+/${field}$`));
+    expect((JSON.parse(o.evidence!.bodyExcerpt!) as Record<string, string>)[field]).toBe(holds);
+    const past = resultOf(await checkReference({ only: ["pagination.past-end"], defects: ["repeated-page"] }), "pagination.past-end");
+    expect(past.findings[0].pointer).toBe("/Data/0");
   });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });

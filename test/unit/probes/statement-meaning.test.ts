@@ -60,8 +60,12 @@ describe("accuracy.cash-flow", () => {
     expect(f, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeDefined();
     expect(f!.severity).toBe("fail");
     expect(f!.message).toMatch(/is not the change of the balance sheet's balances in (\d+) of (\d+) account-months; the first is \S+ in \d{4}-\d\d: -?\d+\.\d\d against a change of -?\d+\.\d\d\./);
-    expect(f!.pointer).toMatch(/^\/Data\/\d+$/);
+    expect(f!.pointer).toMatch(/^\/Data\/\d+\/Amount$/);
     expect(f!.curl).toMatch(/cash-flow/);
+    // The row itself is the evidence: the account and month the message names, with the amount sent.
+    const [, id, month, sent] = /the first is (\S+) in (\d{4}-\d\d): (-?\d+\.\d\d)/.exec(f!.message)!;
+    const row = JSON.parse(f!.evidence!.bodyExcerpt!) as { AccountId: string; Period: string; Amount: number };
+    expect([row.AccountId, row.Period, row.Amount.toFixed(2)]).toEqual([id, month, sent]);
   });
 
   it("warns, not fails, when only a few account-months differ", async () => {
