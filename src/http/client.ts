@@ -18,6 +18,7 @@ import { resolveHost, type HostAddresses } from "./address.js";
 import { tlsHandshake, type TlsHandshakeResult } from "./tls.js";
 import { undici } from "./undici.js";
 import type { SecureVersion } from "node:tls";
+import type { OperationRef } from "../report/types.js";
 import { describeError, transportError } from "./errors.js";
 import { readBody } from "./json-scan.js";
 import { retryAfterMs } from "./retry-after.js";
@@ -186,6 +187,8 @@ class UndiciHttpClient implements HttpClient {
   private pausedUntil = 0;
   /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
   private readonly atDeadline = new Set<() => void>();
+  /** Operation ("GET /path") -> its slowest answered request so far, without the body (see slowest()). */
+  private readonly slowestByOp = new Map<string, Exchange>();
   /** Exchange id -> how its curl line writes Authorization. */
   private readonly curlAuthById = new Map<number, CurlAuth>();
   /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
@@ -264,6 +267,7 @@ class UndiciHttpClient implements HttpClient {
       forCheck: (other) => this.forCheck(other),
       curl: (ex) => this.curl(ex),
       samples: () => this.samples(),
+      slowest: (op) => this.slowest(op),
       tlsHandshake: (versions) => this.tlsHandshake(versions),
       resolveHost: () => this.resolveHost(),
       issuedSecret: (ex, field) => this.issuedSecret(ex, field),
@@ -550,7 +554,24 @@ class UndiciHttpClient implements HttpClient {
       ...(receivedAt !== undefined ? { receivedAt } : {}),
       fromCache: false,
     };
+    if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
     return { exchange, retryAfter, resetBeforeHeaders: error?.code === "reset" && ttfbMs === undefined };
+  }
+
+  /** Keeps an operation's slowest answered request: what a latency finding shows and reproduces. */
+  private noteSlowest(op: OperationRef, ex: Exchange): void {
+    const key = `${op.method} ${op.path}`;
+    const before = this.slowestByOp.get(key);
+    if (before && before.durationMs >= ex.durationMs) return;
+    // The body is dropped: a finding about time quotes the status and headers, and a statement's
+    // body may be large.
+    const res = ex.response!;
+    const { json: _json, read: _read, ...rest } = res;
+    this.slowestByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+  }
+
+  slowest(op: OperationRef): Exchange | undefined {
+    return this.slowestByOp.get(`${op.method} ${op.path}`);
   }
 
   private storedRequest(p: Prepared): Exchange["request"] {

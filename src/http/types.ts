@@ -201,6 +201,8 @@ export interface HttpClient {
   forCheck(check: string): HttpClient;
   /** Every request actually sent (cache hits not counted). */
   samples(): readonly LatencySample[];
+  /** The slowest answered request of an operation so far (its body dropped), to show and reproduce. */
+  slowest(op: OperationRef): Exchange | undefined;
   /** One TLS handshake with the base URL's host and port (https), trust reported, not enforced. */
   tlsHandshake(versions?: { minVersion?: SecureVersion; maxVersion?: SecureVersion }): Promise<TlsHandshakeResult>;
   /** The base URL's host resolved, each address classified (public, private, loopback...). */

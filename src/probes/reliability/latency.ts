@@ -39,17 +39,20 @@ export const probe: Probe = {
       const max = Math.round(sorted[sorted.length - 1]);
       lines.push(`${key} p95 ${p95} ms`);
       if (p95 > ctx.options.slowMs) {
-        findings.push(
-          makeFinding(ctx, {
-            code: `${this.id}/slow`,
-            severity: "warn",
-            message: `${key} is slow: p95 ${p95} ms over ${sorted.length} requests (p50 ${p50} ms, max ${max} ms); Reach expects about 1-2 s.`,
-            rule: RULES_LATENCY,
-            fix: "Profile this operation under a realistic data size (indexes, pagination in the database, fewer round trips to the ledger).",
-            operation: { method: e.method, path: e.path },
-            evidence: { expected: `p95 ≤ ${ctx.options.slowMs} ms`, actual: `p50 ${p50} ms, p95 ${p95} ms, max ${max} ms, ${sorted.length} requests` },
-          }),
-        );
+        // The slowest request shows what was asked; its curl line also prints the time it takes.
+        const slowest = ctx.http.slowest({ method: e.method, path: e.path });
+        const f = makeFinding(ctx, {
+          code: `${this.id}/slow`,
+          severity: "warn",
+          message: `${key} is slow: p95 ${p95} ms over ${sorted.length} requests (p50 ${p50} ms, max ${max} ms); Reach expects about 1-2 s.${slowest ? ` The slowest was ${slowest.request.path} (${Math.round(slowest.durationMs)} ms).` : ""}`,
+          rule: RULES_LATENCY,
+          fix: "Profile this operation under a realistic data size (indexes, pagination in the database, fewer round trips to the ledger).",
+          operation: { method: e.method, path: e.path },
+          ...(slowest ? { exchange: slowest } : {}),
+          evidence: { expected: `p95 ≤ ${ctx.options.slowMs} ms`, actual: `p50 ${p50} ms, p95 ${p95} ms, max ${max} ms, ${sorted.length} requests` },
+        });
+        if (f.curl) f.curl += ` -o /dev/null -w '%{http_code} first byte %{time_starttransfer}s, total %{time_total}s\\n'`;
+        findings.push(f);
       }
     }
     const all = samples.filter((s) => !s.error).map((s) => s.durationMs).sort((a, b) => a - b);

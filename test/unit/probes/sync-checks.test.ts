@@ -183,6 +183,14 @@ describe("reliability.rehearsal", () => {
     const latency = resultOf(report, "reliability.latency");
     expect(codes(latency)).toEqual(["reliability.latency/slow"]);
     expect(latency.findings).toHaveLength(1);
+    // The slowest request is named, shown and reproducible with its timing.
+    const f = latency.findings[0];
+    const [, path, ms] = /The slowest was (\/companies\/\S+\/profit-and-loss\?\S+) \((\d+) ms\)\./.exec(f.message)!;
+    expect(Number(ms)).toBeGreaterThan(2000);
+    expect(f.evidence!.request).toBe(path);
+    expect(f.evidence!.status).toBe(200);
+    expect(f.curl).toContain(path.replace(/'/g, ""));
+    expect(f.curl).toMatch(/ -o \/dev\/null -w '%\{http_code\} first byte %\{time_starttransfer\}s, total %\{time_total\}s\\n'$/);
   }, 60_000);
 });
 
