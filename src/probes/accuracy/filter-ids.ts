@@ -3,6 +3,7 @@ import { idsOf, splitBasis, splitStatement } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Exchange } from "../../http/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
+import { frontServerAnswer } from "../support/front-server.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -80,9 +81,9 @@ export const probe: Probe = {
               makeFinding(ctx, {
                 code: `${this.id}/refused`,
                 severity: "fail",
-                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${list?.operation.profile.name ?? "list"} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).`,
+                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${list?.operation.profile.name ?? "list"} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).${frontServerAnswer(first.exchange)?.detail ?? ""}`,
                 rule: RULE,
-                fix: `Accept every ${param} the list returns (inactive ones too) as a statement filter.`,
+                fix: frontServerAnswer(first.exchange)?.fix ?? `Accept every ${param} the list returns (inactive ones too) as a statement filter.`,
                 operation: op,
                 company: c.company,
                 exchange: first.exchange,

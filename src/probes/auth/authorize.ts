@@ -1,5 +1,6 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
+import { frontServerAnswer } from "../support/front-server.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { redirectTarget } from "../support/response.js";
 
@@ -51,6 +52,7 @@ export const probe: Probe = {
     const status = res.status;
     const findings: Finding[] = [];
     const to = status >= 300 && status < 400 ? redirectTarget(ex) : undefined;
+    const front = frontServerAnswer(ex);
     if (status === 404 || status === 405 || status === 501) {
       findings.push(
         makeFinding(ctx, {
@@ -64,14 +66,29 @@ export const probe: Probe = {
           evidence: { expected: "the endpoint (an error for this unknown client)", actual: String(status) },
         }),
       );
+    } else if (front && front.kind === "too-large") {
+      // Refused before the partner could look at the client: says nothing about the endpoint, and
+      // Reach's own sign-in request (a real client_id and redirect_uri) is as long.
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/too-large`,
+          severity: "fail",
+          message: `${op.method} ${op.path} answered ${status}.${front.detail}`,
+          rule: EXISTS,
+          fix: front.fix,
+          operation: op,
+          exchange: ex,
+          evidence: { expected: "the endpoint's own answer (an error for this unknown client)", actual: String(status) },
+        }),
+      );
     } else if (status >= 500) {
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/server-error`,
           severity: "fail",
-          message: `${op.method} ${op.path} answered ${status} to a request for an unknown client_id instead of turning it away.`,
+          message: `${op.method} ${op.path} answered ${status} to a request for an unknown client_id instead of turning it away.${front?.detail ?? ""}`,
           rule: NO_REDIRECT,
-          fix: "Check client_id and redirect_uri first and answer an unknown client with an error page or a 400, not a server error.",
+          fix: front?.fix ?? "Check client_id and redirect_uri first and answer an unknown client with an error page or a 400, not a server error.",
           operation: op,
           exchange: ex,
           evidence: { expected: "an error for the resource owner (4xx or an error page)", actual: String(status) },

@@ -18,11 +18,14 @@ export const probe: Probe = {
     if (ops.length === 0) return { findings: [], skip: "The spec has no list operation." };
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     let compared = 0;
+    // Second walks that broke off before their first record (pagination.walk reports why).
+    let failedWalks = 0;
     const all: Finding[][] = await Promise.all(
       ctx.companies.flatMap((company) =>
         ops.map(async (op): Promise<Finding[]> => {
           const w = await twoWalks(ctx, op, company);
           if (!w.small) return [];
+          if (w.small.records.length === 0 && !w.small.complete) failedWalks++;
           const a = w.full.records.map((r) => idOf(r, op.profile.idField));
           const b = w.small.records.map((r) => idOf(r, op.profile.idField));
           // A walk that repeats records is pagination.walk's finding; its order says nothing more.
@@ -53,7 +56,10 @@ export const probe: Probe = {
       ),
     );
     const findings = all.flat();
-    if (compared === 0) return { findings, skip: "No list had records to compare (or none could be walked twice)." };
+    if (compared === 0) {
+      const why = failedWalks > 0 ? ` The second walk of ${failedWalks} list${failedWalks === 1 ? "" : "s"} got no page back (see pagination.walk).` : "";
+      return { findings, skip: `No list had records to compare (or none could be walked twice).${why}` };
+    }
     return { findings, summary: findings.length === 0 ? `${compared} lists give the same order with two page sizes.` : undefined };
   },
 };

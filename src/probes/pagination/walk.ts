@@ -1,5 +1,6 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
+import { checkDataResponse } from "../support/response.js";
 import { foldFindings } from "../support/fold.js";
 import { judgeTwoWalks, judgeWalk, twoWalks } from "../support/paging.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -27,6 +28,20 @@ export const probe: Probe = {
           if (w.note && w.note !== "the list is empty") notes.push(`${op.profile.name} of ${company}: ${w.note}`);
           const found = judgeWalk(ctx, this.id, w.full);
           if (w.small) found.push(...judgeWalk(ctx, this.id, w.small));
+          // A page of the second walk that got no list back (a 5xx, a gateway timeout, a transport
+          // error): the walk's own request failed, and the comparison of the two walks with it. (The
+          // first walk's pages are the shared ones schema.reference-lists judges.)
+          const p = ctx.contract.profile.pagination;
+          const broken = w.small && !w.small.complete && !w.small.capped ? w.small.pages[w.small.pages.length - 1] : undefined;
+          if (broken && broken.data === undefined) {
+            const checked = checkDataResponse(ctx, this.id, op, broken.exchange, { company });
+            found.push(
+              ...checked.findings.map((f) => ({
+                ...f,
+                message: `The second walk of the ${op.profile.name} list of ${company} (${p.limitParam} ${broken.limit}) stopped at ${p.offsetParam} ${broken.offset}, so the two walks could not be compared: ${f.message}`,
+              })),
+            );
+          }
           // Two walks that each look right can still disagree on how long the list is.
           if (w.small && found.length === 0) found.push(...judgeTwoWalks(ctx, this.id, w.full, w.small));
           // A partner that puts more than limit records on a page ignores limit; its echo of some

@@ -61,7 +61,9 @@ export function exchangeEvidence(ex: Exchange, extra: Partial<Evidence> = {}, po
   if (ex.response) {
     ev.status = ex.response.status;
     const headers: Record<string, string> = {};
-    for (const h of [...SHOWN_HEADERS, ...moreHeaders]) {
+    // Which server answered an error (a proxy's Server or Via) tells where to look for its cause.
+    const who = ex.response.status >= 400 ? ["server", "via"] : [];
+    for (const h of [...SHOWN_HEADERS, ...who, ...moreHeaders]) {
       const v = ex.response.headers[h];
       if (v !== undefined) headers[h] = v;
     }

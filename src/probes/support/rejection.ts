@@ -6,6 +6,7 @@
 import type { Exchange, HttpRequest } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
+import { frontServerAnswer } from "./front-server.js";
 import { judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
@@ -64,6 +65,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
       }),
     ];
   }
+  const front = frontServerAnswer(ex);
   if (res.status >= 500) {
     return [
       makeFinding(ctx, {
@@ -72,8 +74,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: "fail",
         // One answer cannot tell whether the input caused the 5xx or the server failed for another
         // reason at that moment, so the message states what happened, not why.
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.`,
-        fix: `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.${front?.detail ?? ""}`,
+        fix: front ? front.fix : `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
         evidence,
       }),
     ];
@@ -88,8 +90,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: redirect ? "fail" : "warn",
         message: redirect
           ? `${op.method} ${op.path} redirected a request ${c.what} (${res.status}) instead of refusing it with ${accepted}.`
-          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.`,
-        fix: `Answer ${c.expected}.`,
+          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? ""}`,
+        fix: front ? front.fix : `Answer ${c.expected}.`,
         evidence,
       }),
     ];

@@ -10,6 +10,7 @@ import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
 import { escapePointerSegment } from "../../schema/render.js";
+import { frontServerAnswer } from "./front-server.js";
 import { isHtml } from "./error-body.js";
 import { retryAfterMs } from "../../http/retry-after.js";
 
@@ -102,6 +103,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   }
   if (!expect.includes(res.status)) {
     const html = isHtml(ex);
+    const front = frontServerAnswer(ex);
     return {
       ok: false,
       findings: [
@@ -109,10 +111,11 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
           ...base,
           code: `${checkId}/status`,
           severity: "fail",
-          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request with a valid token; expected ${expect.join(" or ")}.${statusDetail(ctx, ex)}`,
+          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request${ex.request.auth === "none" ? "" : " with a valid token"}; expected ${expect.join(" or ")}.${front?.detail ?? statusDetail(ctx, ex)}`,
           rule: RULES.status,
-          fix:
-            res.status === 401 || res.status === 403
+          fix: front
+            ? front.fix
+            : res.status === 401 || res.status === 403
               ? "Accept the access token Reach sends for this company on this operation."
               : res.status >= 500
                 ? "Find the server error for this request in your logs; the operation must answer valid requests."

@@ -7,6 +7,7 @@ import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { judgeErrorBody } from "./error-body.js";
+import { frontServerAnswer } from "./front-server.js";
 import type { RefusalCase } from "./refusals.js";
 
 const STATUS_RULE = {
@@ -49,6 +50,7 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
   const refused = res.status === 401 || res.status === 403 || (c.kind === "other-scheme" && res.status === 400);
   if (!refused) {
     const redirect = res.status >= 300 && res.status < 400;
+    const front = frontServerAnswer(ex);
     return [
       makeFinding(ctx, {
         ...base,
@@ -56,9 +58,9 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         severity: "fail",
         message: redirect
           ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: Reach's sync has no browser to log in with.`
-          : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.`,
+          : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? ""}`,
         rule: RULES.unauthorized,
-        fix: "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing.",
+        fix: front?.fix ?? "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing.",
         evidence: { expected: "401 or 403", actual: String(res.status) },
       }),
     ];

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+
+/**
+ * A reverse proxy in front of the partner answers some requests itself: nginx's HTML error pages
+ * for a gateway timeout, a dead upstream, or a request it finds too large. reach-check must report
+ * these as what they are, from the front server, and never let them pass as the API's answer.
+ */
+const NGINX = { server: "nginx/1.22.1", "content-type": "text/html" };
+const page = (status: number, title: string) => ({
+  status,
+  headers: NGINX,
+  body: `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n`,
+});
+
+/** The proxy answers 504 to every list page asked for with a small limit. */
+const smallPages504: Wrap = async (req, next) => {
+  const limit = Number(req.url.searchParams.get("limit") ?? "100");
+  if (req.url.searchParams.has("limit") && limit < 50) return page(504, "Gateway Time-out");
+  return next();
+};
+
+/** The proxy refuses any request whose target is longer than `max` characters. */
+const shortUrls =
+  (max: number): Wrap =>
+  async (req, next) =>
+    req.url.pathname.length + req.url.search.length > max ? page(414, "Request-URI Too Large") : next();
+
+describe("answers of a front server (proxy, gateway)", () => {
+  it("pagination.walk reports a second walk that got a gateway timeout, and does not pass", async () => {
+    const report = await checkReference({ only: ["pagination.walk", "pagination.stable-order"], wrap: smallPages504 });
+    const walk = resultOf(report, "pagination.walk");
+    expect(walk.status).toBe("fail");
+    expect(codes(walk)).toContain("pagination.walk/status");
+    const f = walk.findings.find((x) => x.code === "pagination.walk/status")!;
+    expect(f.message).toMatch(/^The second walk of the .+ list of \S+ \(limit \d+\) stopped at offset 0, so the two walks could not be compared: GET \S+ answered 504 with an HTML page/);
+    expect(f.message).toMatch(/A 504 Gateway Timeout comes from a proxy or gateway in front of the API \(Server: nginx\/1\.22\.1\) that gave up waiting/);
+    expect(f.fix).toMatch(/proxy_read_timeout/);
+    expect(f.evidence!.headers).toMatchObject({ server: "nginx/1.22.1" });
+    expect(f.curl).toMatch(/limit=\d+/);
+    // The order check could compare nothing and says why instead of passing.
+    const order = resultOf(report, "pagination.stable-order");
+    expect(order.status).toBe("skip");
+    expect(order.summary).toMatch(/The second walk of \d+ lists got no page back \(see pagination\.walk\)/);
+  });
+
+  it("a request refused as too long is the front server's limit: auth.authorize fails instead of passing", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.authorize"], wrap: shortUrls(120) }), "auth.authorize");
+    expect(codes(r)).toEqual(["auth.authorize/too-large"]);
+    expect(r.status).toBe("fail");
+    expect(r.findings[0].message).toMatch(/refused the request's URL as too large \(a \d+-character request target\) before the API could judge it/);
+    expect(r.findings[0].fix).toMatch(/large_client_header_buffers/);
+  });
+
+  it("the refusal and response checks name the front server's limit rather than the partner's logic", async () => {
+    const report = await checkReference({ only: ["inputs.dates", "schema.statements"], wrap: shortUrls(100) });
+    const dates = resultOf(report, "inputs.dates").findings.find((x) => x.evidence?.status === 414)!;
+    expect(dates.message).toMatch(/with 414; Reach's error guide expects 400 or 404\. The server \(Server: nginx\/1\.22\.1\) refused the request's URL as too large/);
+    expect(dates.fix).toMatch(/large_client_header_buffers/);
+    const statements = resultOf(report, "schema.statements").findings.find((x) => x.code === "schema.statements/status")!;
+    expect(statements.severity).toBe("fail");
+    expect(statements.message).toMatch(/answered 414 with an HTML page to a valid request with a valid token; expected 200\. The server/);
+  });
+
+  it("a 502 from a proxy says the application behind it is not reached", async () => {
+    const wrap: Wrap = async (req, next) => (req.url.pathname.endsWith("/balance-sheet") ? page(502, "Bad Gateway") : next());
+    const r = resultOf(await checkReference({ only: ["schema.statements"], wrap }), "schema.statements");
+    const f = r.findings.find((x) => x.code === "schema.statements/status")!;
+    expect(f.message).toMatch(/A 502 Bad Gateway comes from a proxy or gateway in front of the API \(Server: nginx\/1\.22\.1\) that got no valid answer from the application behind it/);
+    expect(f.fix).toMatch(/upstream/);
+  });
+});
