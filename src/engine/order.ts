@@ -7,6 +7,8 @@ import { byCodeUnits } from "../util/compare.js";
  */
 export function executionOrder(probes: readonly Probe[], familyOrder: readonly string[]): Probe[] {
   const rank = (p: Probe) => {
+    // A check that may end the run's access token comes after all the others (see spendsToken).
+    if (p.spendsToken) return familyOrder.length + 1;
     const i = familyOrder.indexOf(p.family);
     return i === -1 ? familyOrder.length : i;
   };

@@ -91,11 +91,11 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     if (!needs[i].every((d) => ended[d])) return false;
     for (let j = 0; j < i; j++) {
       // Nothing overtakes a check that runs alone, and nothing starts beside one.
-      if (ordered[j].runsAlone && !ended[j]) return false;
-      if (ordered[i].runsAlone && !ended[j]) return false;
+      if ((ordered[j].runsAlone || ordered[j].spendsToken) && !ended[j]) return false;
+      if ((ordered[i].runsAlone || ordered[i].spendsToken) && !ended[j]) return false;
     }
-    if (ordered[i].runsAlone && running.size > 0) return false;
-    for (const j of running.keys()) if (ordered[j].runsAlone) return false;
+    if ((ordered[i].runsAlone || ordered[i].spendsToken) && running.size > 0) return false;
+    for (const j of running.keys()) if (ordered[j].runsAlone || ordered[j].spendsToken) return false;
     // Every check but the connection check needs the companies, which are read once that check ended.
     if (!companiesResolved && i !== reachAt && reachAt !== undefined && !ended[reachAt]) return false;
     return true;

@@ -85,6 +85,12 @@ export interface Probe {
    * execution order has ended, and no later check starts until it has ended.
    */
   runsAlone?: boolean;
+  /**
+   * Uses the run's refresh token. A partner may revoke the access token the run holds once it has
+   * issued a new one (RFC 6749 section 6), which would turn every later request of the run into a
+   * 401: such checks run last, after every check without this mark, and alone.
+   */
+  spendsToken?: boolean;
   /** Skip this check when any of `after` failed (e.g. nothing works when the partner is unreachable). */
   blockedByFailure?: boolean;
   run(ctx: ProbeContext): Promise<ProbeOutput>;

@@ -57,6 +57,7 @@ export const probe: Probe = {
     "Asks the token endpoint for a refresh with the right refresh token but a wrong client secret, an unknown client_id, an empty secret and no secret. Each must be refused (RFC 6749 section 5.2: 401 invalid_client; 400 invalid_request also passes for a missing secret), never answered with tokens.",
   after: ["reachability.connection"],
   blockedByFailure: true,
+  spendsToken: true,
   async run(ctx) {
     const creds = ctx.credentials;
     if (!creds) return { findings: [], skip: CREDENTIALS_MISSING };

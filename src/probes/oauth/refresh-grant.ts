@@ -92,6 +92,7 @@ export const probe: Probe = {
     "Trades the refresh token for a new access token as Reach does before a sync (client_secret_post), validates the token response against the spec, and uses the new token on user-info and a company operation. A rotated refresh token is reported and never reused.",
   // The refused requests go first: a partner that rotates refresh tokens invalidates the one we hold.
   after: ["reachability.connection", "oauth.invalid-client", "oauth.invalid-grant"],
+  spendsToken: true,
   async run(ctx) {
     if (!ctx.credentials) return { findings: [], skip: CREDENTIALS_MISSING };
     if (ctx.results.get("reachability.connection")?.status === "fail") return { findings: [], skip: "Skipped: reachability.connection failed." };

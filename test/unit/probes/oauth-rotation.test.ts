@@ -79,3 +79,41 @@ describe("oauth.refresh-grant with rotation", () => {
     expect(JSON.stringify(r)).not.toContain("undefined");
   });
 });
+
+describe("a partner that revokes the run's access token once it issued a new one", () => {
+  /**
+   * RFC 6749 section 6 lets the authorization server revoke the old tokens when it answers a
+   * refresh. The refresh checks must then not leave the rest of the run holding a dead token.
+   */
+  it("runs the checks that spend the refresh token last: no other check sees a 401", async () => {
+    let runToken: string | undefined;
+    let revoked = false;
+    let refusedAfterRevocation = 0;
+    const report = await checkReference({
+      oauth: true,
+      scopedToken: true,
+      wrap: async (req, next) => {
+        const auth = req.headers.authorization;
+        if (req.url.pathname === "/oauth2/user-info" && auth?.startsWith("Bearer ")) runToken ??= auth;
+        if (revoked && auth !== undefined && auth === runToken) {
+          refusedAfterRevocation++;
+          return {
+            status: 401,
+            headers: { "content-type": "application/json", "www-authenticate": 'Bearer error="invalid_token"' },
+            body: JSON.stringify({ errors: [{ error: "Unauthorized", message: "The access token was revoked." }] }),
+          };
+        }
+        const reply = await next();
+        if (req.url.pathname === "/oauth2/token" && reply.status === 200 && req.body.toString("utf8").includes("grant_type=refresh_token")) revoked = true;
+        return reply;
+      },
+    });
+    expect(revoked).toBe(true);
+    const failed = report.checks.filter((c) => c.status === "fail" || c.status === "error" || c.status === "warn");
+    expect(failed.map((c) => `${c.id}: ${c.findings.map((f) => f.code).join(", ")}`)).toEqual([]);
+    expect(report.verdict).toBe("ready");
+    // The refresh check itself read user-info with the new token; nothing used the old one after that.
+    expect(resultOf(report, "oauth.refresh-grant").status).toBe("pass");
+    expect(refusedAfterRevocation).toBe(0);
+  }, 60_000);
+});
