@@ -40,6 +40,8 @@ export interface PipelineInput {
   scopedToken?: ScopedToken;
   now: Date;
   ca?: string;
+  /** The file `ca` came from (--ca), named in curl lines. */
+  caFile?: string;
   toolVersion: string;
   /** Run only these checks (ids or families) and the checks they depend on. Default: all. */
   only?: string[];
@@ -107,6 +109,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     maxRequests: input.maxRequests,
     userAgent: `reach-check/${input.toolVersion}`,
     ca: input.ca,
+    ...(input.caFile !== undefined ? { caFile: input.caFile } : {}),
     // A partner that rate-limits with 429 and Retry-After is answered as Reach's sync answers it, by
     // every check: a check about paging or errors judges the answer, not the rate limit (which the
     // rehearsal reports).

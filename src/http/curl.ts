@@ -39,9 +39,11 @@ export interface CurlAuth {
   value?: string;
 }
 
-export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string): string {
+export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caFile?: string): string {
   const { method, url, headers, body } = ex.request;
   const parts = ["curl", "-sS"];
+  // The run trusted an extra CA (--ca): so must curl, or it stops at the certificate.
+  if (caFile !== undefined && url.startsWith("https:")) parts.push("--cacert", shellQuote(caFile));
   // `-X HEAD` would make curl wait for a body that never comes; -I is its way to send HEAD.
   if (method === "HEAD") parts.push("-I");
   else parts.push("-X", method);

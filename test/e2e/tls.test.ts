@@ -42,6 +42,18 @@ describe("https reference partner", () => {
     expect(legacy.findings.filter((f) => f.severity !== "info")).toEqual([]);
   });
 
+  it("with --ca, a failing request's curl line trusts the same CA file (--cacert), so that it reproduces", async () => {
+    const report = await checkReference({
+      only: ["schema.company-info"],
+      defects: ["wrong-type"],
+      partner: { tls: certs.good },
+      settings: { ca: certs.ca, caFile: certs.caFile },
+    });
+    const f = resultOf(report, "schema.company-info").findings.find((x) => x.curl !== undefined);
+    expect(f, JSON.stringify(resultOf(report, "schema.company-info"))).toBeDefined();
+    expect(f!.curl).toMatch(new RegExp(`^curl -sS --cacert '${certs.caFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' -X GET 'https://127\\.0\\.0\\.1:\\d+/`));
+  });
+
   it("a self-signed certificate without --ca fails as untrusted", async () => {
     const report = await over(() => certs.selfSigned);
     const r = resultOf(report, "tls.certificate");

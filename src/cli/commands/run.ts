@@ -28,6 +28,7 @@ export default async function run(opts: Record<string, unknown>, io: Io): Promis
       companies: opts.company as string[] | undefined,
       contract,
       ca,
+      ...(ca !== undefined ? { caFile: String(opts.ca) } : {}),
       credentials,
       scopedToken,
     },
