@@ -201,6 +201,9 @@ const UNEXERCISED: Partial<Record<string, string>> = {
   token: "needs client credentials and a refresh token, which this run was not given",
 };
 
+/** The authorize endpoint when auth.authorize asked it: a request, but not a sign-in. */
+const AUTHORIZE_ASKED = "asked only for a made-up client (auth.authorize: turned away, no redirect); a real sign-in is interactive (try `reach-check login`)";
+
 function coverageOf(contract: Contract, data: SharedData, samples: readonly LatencySample[], companies: string[]): Coverage {
   const sent = new Map<string, number>();
   for (const s of samples) {
@@ -215,6 +218,7 @@ function coverageOf(contract: Contract, data: SharedData, samples: readonly Late
     if (!entry.exercised) {
       entry.reason =
         data.notExercisedReason(op) ??
+        (op.profile.role === "authorize" && entry.requests > 0 ? AUTHORIZE_ASKED : undefined) ??
         UNEXERCISED[op.profile.role] ??
         (op.path.includes("{CompanyId}") && companies.length === 0
           ? "no company to check"

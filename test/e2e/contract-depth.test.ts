@@ -34,6 +34,10 @@ describe("clean reference partner", () => {
     expect(mine.filter((c) => c.status !== "pass" || c.findings.length > 0).map((c) => `${c.id}: ${c.status} ${c.summary}`)).toEqual([]);
     const data = report.coverage!.operations.filter((o) => o.operation.includes("{CompanyId}"));
     expect(data.filter((o) => !o.exercised)).toEqual([]);
+    // auth.authorize asks the authorize endpoint (for a made-up client): the coverage says so.
+    const authorize = report.coverage!.operations.find((o) => o.operation === "GET /oauth2/authorize")!;
+    expect(authorize).toMatchObject({ exercised: false, requests: 1 });
+    expect(authorize.reason).toMatch(/^asked only for a made-up client \(auth\.authorize/);
     // the request count stays sane for two companies
     expect(report.stats.requests).toBeLessThan(600);
   });
