@@ -160,7 +160,9 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
 
   // The report lists checks in registry order (by id), not execution order, so diffs stay small.
   checks.sort((a, b) => a.step - b.step || opts.familyOrder.indexOf(a.family) - opts.familyOrder.indexOf(b.family) || byCodeUnits(a.id, b.id));
-  const steps = stepResults(checks).map((s) => (cutSteps.has(s.step) ? { ...s, verdict: "not-ready" as const } : s));
+  // A step whose checks were skipped because a check they need failed was not shown ready either.
+  const blockedSteps = new Set(checks.filter((c) => blocked.has(c.id)).map((c) => c.step));
+  const steps = stepResults(checks).map((s) => (cutSteps.has(s.step) || blockedSteps.has(s.step) ? { ...s, verdict: "not-ready" as const } : s));
   const samples = opts.http.samples();
   const statuses: Record<string, number> = {};
   for (const s of samples) {

@@ -1,5 +1,6 @@
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
+import { frontServerAnswer } from "../support/front-server.js";
 
 const STEP_FIX: Record<string, string> = {
   dns: "Check the host name in --base-url and that it has a public DNS record.",
@@ -20,7 +21,36 @@ export const probe: Probe = {
     const timings = result.steps.map((s) => `${s.name} ${Math.round(s.durationMs)} ms`).join(", ");
     if (result.ok) {
       const proto = result.tls?.protocol ? `, ${result.tls.protocol}` : "";
-      return { findings: [], summary: `Answered ${result.firstResponse?.status ?? "?"} (${timings}${proto}).` };
+      const status = result.firstResponse?.status;
+      // A gateway's 502/504 is an answer, but not from the API. When the company list (read beside
+      // this check) fails the same way, the API behind the gateway is out of reach: one finding
+      // here says so, instead of every later check blaming the API for the gateway's answers.
+      if (status === 502 || status === 504) {
+        const ui = ctx.contract.operations.some((o) => o.profile.role === "user-info") ? await ctx.data.userInfo() : undefined;
+        const uiStatus = ui?.response?.status;
+        if (ui && (ui.error !== undefined || uiStatus === 502 || uiStatus === 504)) {
+          const front = frontServerAnswer(ui);
+          const answered = ui.error ? `failed (${ui.error.message})` : `answered ${uiStatus}`;
+          return {
+            summary: `Answered ${status} (${timings}${proto}), from a gateway that does not reach the API.`,
+            findings: [
+              makeFinding(ctx, {
+                code: "reachability.connection/gateway",
+                severity: "fail",
+                message: `The server at ${ctx.http.baseUrl.origin} answers, but not the API: ${ctx.http.baseUrl.pathname} answered ${status} and ${ui.request.method} ${ui.request.path} ${answered}.${front?.detail ?? " A 502 or 504 comes from a proxy or gateway in front of the API that gets no answer from the application behind it."}`,
+                rule: {
+                  ref: "reach:developer-checklist#general-setup",
+                  text: "The API is reachable at the base URL handed to Reach, over HTTPS with a trusted certificate.",
+                },
+                fix: front?.fix ?? "Check that the API application is running and that the proxy's upstream (address, port, scheme) points at it; the proxy's error log names the cause.",
+                operation: ui.operation,
+                exchange: ui,
+              }),
+            ],
+          };
+        }
+      }
+      return { findings: [], summary: `Answered ${status ?? "?"} (${timings}${proto}).` };
     }
     const failed = result.steps.find((s) => !s.ok) ?? { name: "http" as const, detail: "no answer", durationMs: 0, ok: false };
     return {

@@ -69,4 +69,26 @@ describe("answers of a front server (proxy, gateway)", () => {
     expect(f.message).toMatch(/A 502 Bad Gateway comes from a proxy or gateway in front of the API \(Server: nginx\/1\.22\.1\) that got no valid answer from the application behind it/);
     expect(f.fix).toMatch(/upstream/);
   });
+
+  it("a gateway that answers 502 for everything is one finding of reachability.connection, not a hundred", async () => {
+    const report = await checkReference({ wrap: async () => page(502, "Bad Gateway") });
+    const conn = resultOf(report, "reachability.connection");
+    expect(codes(conn)).toEqual(["reachability.connection/gateway"]);
+    const f = conn.findings[0];
+    expect(f.message).toMatch(/answers, but not the API: \/ answered 502 and GET \/oauth2\/user-info answered 502\. A 502 Bad Gateway comes from a proxy/);
+    expect(f.curl).toMatch(/\/oauth2\/user-info/);
+    expect(report.verdict).toBe("not-ready");
+    // Everything that needs the API waits for it: the run's failures are that one finding.
+    const failing = report.checks.filter((c) => c.status === "fail");
+    expect(failing.map((c) => c.id)).toEqual(["reachability.connection"]);
+    // No step reads ready when its checks were skipped for that failure.
+    expect(report.steps.map((st) => st.verdict)).toEqual(["not-ready", "not-ready", "not-ready"]);
+  });
+
+  it("a 502 at the base URL alone (user-info answers) is not a connection failure", async () => {
+    const wrap: Wrap = async (req, next) => (req.url.pathname === "/" ? page(502, "Bad Gateway") : next());
+    const conn = resultOf(await checkReference({ only: ["reachability.connection", "schema.user-info"], wrap }), "reachability.connection");
+    expect(conn.status).toBe("pass");
+    expect(conn.summary).toMatch(/^Answered 502 /);
+  });
 });
