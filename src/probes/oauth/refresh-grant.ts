@@ -104,10 +104,22 @@ export const probe: Probe = {
     // RFC 6749 section 5.1: a client ignores the token response's members it does not know (an
     // OpenID Connect provider adds id_token, others their own); they are listed, never judged, not
     // even with --strict.
+    // invalid_grant for the refresh token the user handed in: most often the token is spent (a
+    // partner that rotates refresh tokens takes each once, and an earlier run or sign-in used it) or
+    // expired; a broken grant looks the same until a fresh token is refused too.
+    const grantRefused =
+      ex.response?.status === 400 && (ex.response.json as Record<string, unknown> | undefined)?.error === "invalid_grant";
     const findings: Finding[] = checked.findings.map((f) =>
       f.code === `${this.id}/unknown-field`
         ? { ...f, severity: "info" as const, rule: UNKNOWN_TOKEN_MEMBER, fix: "Nothing to do: Reach ignores it." }
-        : f,
+        : grantRefused && f.code === `${this.id}/status`
+          ? {
+              ...f,
+              code: `${this.id}/refresh-token-refused`,
+              message: `${op.method} ${op.path} refused the refresh token in REACH_REFRESH_TOKEN with 400 invalid_grant: it is expired, revoked or already used (a partner that rotates refresh tokens accepts each one once, so an earlier run of reach-check or another sign-in may have spent it). The refresh grant could not be checked.`,
+              fix: "Get a fresh refresh token with `reach-check login` and run again (with a partner that rotates them, once per run). If a fresh token is refused too, the refresh grant is broken: it must accept a refresh token it issued and has not revoked.",
+            }
+          : f,
     );
     const body = ex.response?.json as Record<string, unknown> | undefined;
     if (ex.response?.status === 200 && !cacheDirectives(ex.response.headers["cache-control"]).some((d) => d.name === "no-store")) {

@@ -117,3 +117,28 @@ describe("a partner that revokes the run's access token once it issued a new one
     expect(refusedAfterRevocation).toBe(0);
   }, 60_000);
 });
+
+describe("a refresh token the partner no longer takes", () => {
+  it("says the token is spent or expired and how to get a fresh one, not that the grant is broken", async () => {
+    const report = await checkReference({
+      only: ["oauth.refresh-grant"],
+      oauth: true,
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.url.pathname !== "/oauth2/token" || reply.status !== 200) return reply;
+        return {
+          status: 400,
+          headers: { "content-type": "application/json", "cache-control": "no-store" },
+          body: JSON.stringify({ error: "invalid_grant", error_description: "The refresh token is invalid or revoked." }),
+        };
+      },
+    });
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(r.findings.map((f) => f.code)).toEqual(["oauth.refresh-grant/refresh-token-refused"]);
+    const f = r.findings[0];
+    expect(f.severity).toBe("fail");
+    expect(f.message).toMatch(/refused the refresh token in REACH_REFRESH_TOKEN with 400 invalid_grant: it is expired, revoked or already used/);
+    expect(f.fix).toMatch(/reach-check login/);
+    expect(f.curl).toMatch(/oauth2\/token/);
+  });
+});
