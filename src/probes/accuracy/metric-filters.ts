@@ -10,7 +10,7 @@ import { metricCells, sameMetricValues, type MetricCell } from "../support/metri
 import { filterValues } from "../support/ranges.js";
 import { refusalStatuses } from "../support/rejection.js";
 import { listSome } from "../support/sync-data.js";
-import { NO_COMPANY } from "../support/skips.js";
+import { NO_COMPANY, noMetricsReason } from "../support/skips.js";
 
 const UNKNOWN_RULE: RuleRef = {
   ref: "reach:error-handling#status-codes",
@@ -76,7 +76,7 @@ export const probe: Probe = {
         return found;
       }),
     );
-    if (companies === 0) return { findings: [], skip: "No company lists any non-financial metric, so there is nothing to request." };
+    if (companies === 0) return { findings: [], skip: await noMetricsReason(ctx, op, "there is nothing to request") };
     const findings = perCompany.flat();
     return {
       findings,

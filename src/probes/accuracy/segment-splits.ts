@@ -22,6 +22,7 @@ export const probe: Probe = {
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     const notes: string[] = [];
+    let judged = 0;
     for (const c of pass.companies) {
       // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
       const chart = c.chart;
@@ -34,6 +35,7 @@ export const probe: Probe = {
         if (!whole || !wholeRows) continue;
         const usable = splits.filter((s) => s.fold.usable && s.fold.sameAsWhole !== undefined);
         if (usable.length === 0) continue;
+        judged++;
         const list = splits[0].split!.list;
         const walk = c.lists.find((w) => w.operation.key === list.key);
         const parentOf = walk ? parentMap(list, walk) : new Map<string, string | null>();
@@ -90,7 +92,16 @@ export const probe: Probe = {
       }
     }
     if (findings.length === 0 && notes.length === 0 && !pass.companies.some((c) => c.statements.some((s) => s.split))) {
+      // Lists that could not be read are not empty lists.
+      const unread = pass.companies.flatMap((c) =>
+        c.lists.filter((w) => w.operation.profile.feedsParameter !== undefined && w.records.length === 0 && !w.complete).map((w) => `${w.operation.profile.name} of ${c.company}`),
+      );
+      if (unread.length > 0) return { findings: [], skip: `No split could be asked for: the ${listSome(unread, 6)} could not be read (see schema.reference-lists).` };
       return { findings: [], skip: "No company has budgets, classes or departments to split by." };
+    }
+    // Splits were asked for, but none could be set beside a readable unsplit statement.
+    if (judged === 0) {
+      return { findings, skip: "No split statement could be compared with the unsplit one: the split or unsplit requests gave no usable statement (see schema.statements and reliability.rehearsal)." };
     }
     return { findings, summary: findings.length === 0 ? `Every split differs from the whole${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
   },

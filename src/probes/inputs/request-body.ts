@@ -3,7 +3,7 @@ import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, deref, metricValuesBase, withJsonBody } from "../support/inputs.js";
 import { judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
-import { NO_COMPANY } from "../support/skips.js";
+import { NO_COMPANY, noMetricsReason } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "inputs.request-body",
@@ -22,7 +22,7 @@ export const probe: Probe = {
     const required = Array.isArray(schema?.required) ? schema.required.filter((r): r is string => typeof r === "string") : [];
     if (required.length === 0) return { findings: [], skip: `The spec declares no required body field for ${op.key}.` };
     const base = await metricValuesBase(ctx, op);
-    if (!base) return { findings: [], skip: "No company lists a non-financial metric, so no valid body could be built to spoil." };
+    if (!base) return { findings: [], skip: await noMetricsReason(ctx, op, "no valid body could be built to spoil") };
     // Only fields the valid body carries can be left out of it.
     const fields = required.filter((f) => f in base.body);
     if (fields.length === 0) return { findings: [], skip: `The valid body reach-check builds carries none of the required fields (${required.join(", ")}).` };

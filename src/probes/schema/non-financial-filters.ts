@@ -4,7 +4,7 @@ import { foldFindings } from "../support/fold.js";
 import { bodyFields as bodyFieldsOf } from "../support/inputs.js";
 import { coverageRanges, filterValues } from "../support/ranges.js";
 import { checkDataResponse } from "../support/response.js";
-import { NO_COMPANY } from "../support/skips.js";
+import { NO_COMPANY, noMetricsReason } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.non-financial-filters",
@@ -42,7 +42,7 @@ export const probe: Probe = {
         return foldFindings(found.flat(), "request");
       }),
     );
-    if (companies === 0) return { findings: [], skip: "No company lists any non-financial metric, so there is nothing to request." };
+    if (companies === 0) return { findings: [], skip: await noMetricsReason(ctx, op, "there is nothing to request") };
     const findings = perCompany.flat();
     return {
       findings,

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { checkDataResponse } from "../support/response.js";
-import { NO_COMPANY } from "../support/skips.js";
+import { NO_COMPANY, noMetricsReason } from "../support/skips.js";
 
 export const probe: Probe = {
   id: "schema.non-financial",
@@ -32,7 +32,7 @@ export const probe: Probe = {
     );
     if (posted === 0) {
       ctx.data.noteNotExercised(op, "no company lists a non-financial metric, so there was nothing to request");
-      return { findings: [], skip: "No company lists any non-financial metric, so there is nothing to request." };
+      return { findings: [], skip: await noMetricsReason(ctx, op, "there is nothing to request") };
     }
     const findings = all.flat();
     const note = without.length > 0 ? ` (no metrics defined for ${without.sort().join(", ")})` : "";

@@ -91,4 +91,26 @@ describe("answers of a front server (proxy, gateway)", () => {
     expect(conn.status).toBe("pass");
     expect(conn.summary).toMatch(/^Answered 502 /);
   });
+
+  it("a list the gateway could not fetch is not an empty list in the skip reasons", async () => {
+    const lists502: Wrap = async (req, next) =>
+      /\/(non-financial-metrics|budgets|classes|departments)$/.test(req.url.pathname) ? page(502, "Bad Gateway") : next();
+    const report = await checkReference({ only: ["schema.non-financial", "accuracy.segment-splits", "inputs.request-body"], wrap: lists502 });
+    for (const id of ["schema.non-financial", "inputs.request-body"]) {
+      const r = resultOf(report, id);
+      expect(r.status, id).toBe("skip");
+      expect(r.summary, id).toMatch(/^The non-financial metrics list could not be read for .*answered 502.*: see schema\.reference-lists\./);
+      expect(r.summary, id).not.toMatch(/No company lists/);
+    }
+    const splits = resultOf(report, "accuracy.segment-splits");
+    expect(splits.status).toBe("skip");
+    expect(splits.summary).toMatch(/^No split could be asked for: the .* could not be read \(see schema\.reference-lists\)\./);
+  });
+
+  it("accuracy.segment-splits skips, instead of passing, when no split could be compared", async () => {
+    const pl504: Wrap = async (req, next) => (req.url.pathname.endsWith("/profit-and-loss") ? page(504, "Gateway Time-out") : next());
+    const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"], wrap: pl504 }), "accuracy.segment-splits");
+    expect(r.status).toBe("skip");
+    expect(r.summary).toMatch(/^No split statement could be compared with the unsplit one/);
+  });
 });
