@@ -128,7 +128,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       familyOrder: families,
       companies: input.companies,
       now: input.now,
-      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3, maxRetryWaitMs: input.maxRetryWaitMs },
+      options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3, maxRetryWaitMs: input.maxRetryWaitMs, extraCa: input.ca !== undefined },
       credentials: input.credentials,
       scopedToken: input.scopedToken,
       pageSize: Math.min(input.pageSize, input.contract.profile.pagination.maxLimit),

@@ -10,6 +10,9 @@ import { describeError, oneLine } from "./errors.js";
 import type { Exchange, ReachabilityResult, ReachabilityStep } from "./types.js";
 import { bareHost, defaultPort } from "./url.js";
 
+/** Handshake errors that mean the two sides share no protocol version. */
+const VERSION_REFUSED = new Set(["ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", "ERR_SSL_UNSUPPORTED_PROTOCOL", "ERR_SSL_VERSION_TOO_LOW"]);
+
 export interface DiagnoseOptions {
   connectTimeoutMs: number;
   /** Trusted CAs when an extra CA was configured (system roots included); undefined for defaults. */
@@ -121,7 +124,16 @@ export async function diagnoseBase(base: URL, opts: DiagnoseOptions, firstReques
       steps.push({ name: "tls", ok: tls.authorized, durationMs: elapsed(t0), detail: oneLine(detail) });
       if (!tls.authorized) return result;
     } catch (err) {
-      steps.push({ name: "tls", ok: false, durationMs: elapsed(t0), detail: describeError(err).message });
+      const code = (err as { code?: unknown }).code;
+      // OpenSSL's own words ("ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/...")
+      // say little to a partner engineer: a refused version is named as such.
+      const detail =
+        typeof code === "string" && VERSION_REFUSED.has(code)
+          ? `the server and reach-check share no TLS version: reach-check offers TLS 1.2 and 1.3, so the server offers only older ones (see tls.protocol) [${code}]`
+          : code === "ERR_SSL_WRONG_VERSION_NUMBER"
+            ? `the server's reply is not TLS: often a plain-HTTP port behind an https:// base URL (try http://, or the port that serves TLS) [${code}]`
+            : describeError(err).message;
+      steps.push({ name: "tls", ok: false, durationMs: elapsed(t0), detail });
       return result;
     }
   }

@@ -15,6 +15,8 @@ export interface ProbeOptions {
   sampleSize: number;
   /** Longest Retry-After (ms) a sync request waits out on 429/503 (--max-retry-wait); a longer one is reported. Default 60 s. */
   maxRetryWaitMs?: number;
+  /** An extra CA was trusted (--ca): certificate advice then names it rather than suggesting it. */
+  extraCa?: boolean;
 }
 
 /** OAuth client credentials for the token-lifecycle checks (from REACH_CLIENT_ID and friends). */

@@ -66,6 +66,15 @@ describe("https reference partner", () => {
   it("the same CA-signed certificate without --ca fails as untrusted", async () => {
     const r = resultOf(await over(() => certs.good), "tls.certificate");
     expect(codes(r)).toEqual(["tls.certificate/untrusted"]);
+    expect(r.findings[0]!.fix).toMatch(/run reach-check with --ca <file>/);
+  });
+
+  it("a certificate that the CA given with --ca did not issue: the advice names that CA file, not --ca itself", async () => {
+    const r = resultOf(await over(() => certs.selfSigned, { ca: true }), "tls.certificate");
+    expect(codes(r)).toEqual(["tls.certificate/untrusted"]);
+    expect(r.findings[0]!.message).toMatch(/: issued by .+, which is neither a system root nor the CA given with --ca\.$/);
+    expect(r.findings[0]!.fix).toMatch(/check that the file given with --ca holds the CA that issued this certificate/);
+    expect(r.findings[0]!.fix).not.toMatch(/run reach-check with --ca/);
   });
 
   it("an expired certificate fails as expired", async () => {
@@ -79,6 +88,8 @@ describe("https reference partner", () => {
     expect(r.status).toBe("fail");
     expect(codes(r)).toEqual(["tls.certificate/name-mismatch"]);
     expect(r.findings[0]!.message).toContain("127.0.0.1");
+    // The names it does carry, not Node's bare "not in the cert's list:".
+    expect(r.findings[0]!.message).toMatch(/^The certificate is not valid for 127\.0\.0\.1: it names only DNS:\S+/);
   });
 
   it("a certificate expiring within 30 days warns", async () => {
@@ -104,6 +115,12 @@ describe("https reference partner", () => {
     const protocol = resultOf(report, "tls.protocol");
     expect(protocol.status).toBe("fail");
     expect(codes(protocol)).toEqual(["tls.protocol/below-1.2"]);
+    // The connection check names a refused version in plain words, not OpenSSL's.
+    const conn = resultOf(report, "reachability.connection");
+    expect(codes(conn)).toEqual(["reachability.connection/tls"]);
+    expect(conn.findings[0]!.message).toMatch(/the server and reach-check share no TLS version: reach-check offers TLS 1\.2 and 1\.3/);
+    expect(conn.findings[0]!.message).not.toMatch(/deps\/openssl|ssl3_read_bytes/);
+    expect(conn.findings[0]!.fix).toMatch(/^Enable TLS 1\.2 and TLS 1\.3 on the server/);
     const legacy = resultOf(report, "tls.legacy-versions");
     if (direct.outcome !== "accepted") {
       // Recorded, not hidden: this platform cannot speak TLS 1.1, and the check says so.

@@ -64,7 +64,12 @@ export const probe: Probe = {
             ref: "reach:developer-checklist#general-setup",
             text: "The API is reachable at the base URL handed to Reach, over HTTPS with a trusted certificate.",
           },
-          fix: STEP_FIX[failed.name],
+          fix:
+            failed.name === "tls" && /share no TLS version/.test(failed.detail)
+              ? "Enable TLS 1.2 and TLS 1.3 on the server (or the proxy or load balancer in front of it); Reach refuses older versions."
+              : failed.name === "tls" && /reply is not TLS/.test(failed.detail)
+                ? "Give the base URL of the port that serves TLS, or an http:// base URL for a server without TLS (a test set-up only: Reach needs https)."
+                : STEP_FIX[failed.name],
           evidence: {
             request: ctx.http.baseUrl.pathname,
             actual: result.steps.map((s) => `${s.name}: ${s.ok ? "ok" : "FAILED"} (${Math.round(s.durationMs)} ms) ${s.detail}`).join("; "),

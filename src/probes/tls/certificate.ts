@@ -59,12 +59,15 @@ export const probe: Probe = {
         makeFinding(ctx, {
           code: `${this.id}/untrusted`,
           severity: "fail",
-          message: `The certificate chain is not trusted (${r.authorizationError}).`,
+          message: `The certificate chain is not trusted (${r.authorizationError})${cert.issuer ? `: issued by ${cert.issuer}` : ""}${ctx.options.extraCa ? ", which is neither a system root nor the CA given with --ca" : ""}.`,
           rule: TLS_RULE,
           fix:
-            r.authorizationError === "DEPTH_ZERO_SELF_SIGNED_CERT" || r.authorizationError === "SELF_SIGNED_CERT_IN_CHAIN"
-              ? "Use a certificate from a public CA; a self-signed certificate is refused by Reach. (For a private test CA, run reach-check with --ca <file>.)"
-              : "Serve the full chain (leaf and intermediates) from a public CA. (For a private test CA, run reach-check with --ca <file>.)",
+            (r.authorizationError === "DEPTH_ZERO_SELF_SIGNED_CERT" || r.authorizationError === "SELF_SIGNED_CERT_IN_CHAIN"
+              ? "Use a certificate from a public CA; a self-signed certificate is refused by Reach."
+              : "Serve the full chain (leaf and intermediates) from a public CA.") +
+            (ctx.options.extraCa
+              ? " For a private test CA, check that the file given with --ca holds the CA that issued this certificate (or its intermediate)."
+              : " (For a private test CA, run reach-check with --ca <file>.)"),
           evidence: { ...evidence, expected: "a chain to a trusted root" },
         }),
       );
@@ -74,7 +77,7 @@ export const probe: Probe = {
         makeFinding(ctx, {
           code: `${this.id}/name-mismatch`,
           severity: "fail",
-          message: `The certificate is not valid for ${host}: ${r.nameError ?? "its names do not match"}.`,
+          message: `The certificate is not valid for ${host}: it names ${cert.subjectAltName ? `only ${cert.subjectAltName}` : `no subjectAltName${cert.subject ? ` (subject ${cert.subject})` : ""}`}${r.nameError ? ` (${r.nameError.replace(/:\s*$/, "")})` : ""}.`,
           rule: TLS_RULE,
           fix: `Serve a certificate whose subjectAltName includes ${host}.`,
           evidence: { ...evidence, expected: `a name matching ${host}` },
