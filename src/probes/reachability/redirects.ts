@@ -53,16 +53,22 @@ export const probe: Probe = {
       if (!isRedirect(ex)) continue;
       const to = redirectTarget(ex);
       const elsewhere = !to || to.origin !== ctx.http.baseUrl.origin;
+      // http to https on the same host: the base URL should have been the https one.
+      const toHttps = to !== undefined && ctx.http.baseUrl.protocol === "http:" && to.protocol === "https:" && to.hostname === ctx.http.baseUrl.hostname;
       const op = ex.operation ?? { method: ex.request.method, path: ex.request.path };
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/${elsewhere ? "other-origin" : "same-origin"}`,
           severity: elsewhere ? "fail" : "warn",
-          message: elsewhere
+          message: toHttps
+            ? `${op.method} ${op.path} redirects (${ex.response!.status}) from http to ${to!.origin}: the API is served over https there, and the base URL given is http. reach-check did not follow it; Reach's token would not be sent there.`
+            : elsewhere
             ? `${op.method} ${op.path} redirects (${ex.response!.status}) to another origin, ${to?.origin ?? ex.response!.headers.location ?? "?"}. reach-check did not follow it; Reach's token would not be sent there.`
             : `${op.method} ${op.path} redirects (${ex.response!.status}) to ${to.pathname}${to.search} on the same origin; answer directly instead of costing every call a round trip.`,
           rule: RULE,
-          fix: elsewhere
+          fix: toHttps
+            ? `Give reach-check (and Reach) the https base URL, ${to!.origin}${ctx.http.baseUrl.pathname === "/" ? "" : ctx.http.baseUrl.pathname}; the redirect may stay for browsers.`
+            : elsewhere
             ? "Serve the API on the host of the base URL (or hand Reach the host the API really lives on); do not redirect API calls."
             : "Answer API calls at the documented paths without a redirect.",
           operation: op,

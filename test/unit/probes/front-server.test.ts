@@ -113,4 +113,16 @@ describe("answers of a front server (proxy, gateway)", () => {
     expect(r.status).toBe("skip");
     expect(r.summary).toMatch(/^No split statement could be compared with the unsplit one/);
   });
+
+  it("an http base URL that the proxy sends on to https: give the https base URL", async () => {
+    const toHttps: Wrap = async (req) => ({
+      status: 301,
+      headers: { ...NGINX, location: `https://127.0.0.1:8443${req.url.pathname}${req.url.search}` },
+      body: "<html><head><title>301 Moved Permanently</title></head></html>",
+    });
+    const r = resultOf(await checkReference({ only: ["reachability.redirects"], wrap: toHttps }), "reachability.redirects");
+    const f = r.findings.find((x) => x.code === "reachability.redirects/other-origin")!;
+    expect(f.message).toMatch(/redirects \(301\) from http to https:\/\/127\.0\.0\.1:8443: the API is served over https there, and the base URL given is http\./);
+    expect(f.fix).toBe("Give reach-check (and Reach) the https base URL, https://127.0.0.1:8443; the redirect may stay for browsers.");
+  });
 });
