@@ -103,13 +103,24 @@ export const probe: Probe = {
         const advertised = endpointKey(v);
         const expected = specEndpoint(ctx.http.baseUrl, target.path);
         if (advertised === undefined || advertised === endpointKey(expected)) continue;
+        // The same path on another scheme, host or port is what an application behind a reverse
+        // proxy or load balancer writes when it builds URLs from its own address.
+        const samePath = (() => {
+          try {
+            return new URL(v).pathname === new URL(expected).pathname;
+          } catch {
+            return false;
+          }
+        })();
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/endpoint-elsewhere`,
             severity: "warn",
             message: `${field} is "${v}", but the spec's ${target.method} ${target.path} under this base URL is "${expected}": a client that follows the discovery document calls another endpoint than Reach does.`,
             rule: SAME_ENDPOINTS,
-            fix: `Advertise ${field} as "${expected}" (the endpoint Reach calls), or serve the spec's operation where the document says.`,
+            fix: samePath
+              ? `Advertise ${field} as "${expected}": the path is right but not the origin, as when an application behind a reverse proxy builds its URLs from its own address. Build them from the public base URL (a setting), or trust the proxy's X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-Port (nginx: proxy_set_header Host $http_host; X-Forwarded-Proto $scheme).`
+              : `Advertise ${field} as "${expected}" (the endpoint Reach calls), or serve the spec's operation where the document says.`,
             operation: op,
             pointer: `/${field}`,
             exchange: ex,

@@ -203,5 +203,17 @@ describe("auth.discovery: advertised endpoints", () => {
     expect(codes(r)).toEqual(["auth.discovery/endpoint-elsewhere"]);
     expect(r.findings[0]!.pointer).toBe("/authorization_endpoint");
     expect(seen.filter((p) => p === "/auth/oauth-discovery")).toHaveLength(1);
+    // The path is the spec's, the origin is not: the advice is about URLs built behind a proxy.
+    expect(r.findings[0]!.fix).toMatch(/the path is right but not the origin, as when an application behind a reverse proxy builds its URLs from its own address/);
+  });
+
+  it("an endpoint on another path keeps the plain advice", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      return req.url.pathname === "/auth/oauth-discovery" ? editBody(reply, (d) => void (d.token_endpoint = String(d.token_endpoint).replace("/oauth2/token", "/connect/token"))) : reply;
+    };
+    const r = await run("auth.discovery", wrap);
+    expect(codes(r)).toEqual(["auth.discovery/endpoint-elsewhere"]);
+    expect(r.findings[0]!.fix).toMatch(/\(the endpoint Reach calls\), or serve the spec's operation where the document says\.$/);
   });
 });
