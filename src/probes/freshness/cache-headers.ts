@@ -7,6 +7,7 @@ import { cacheDirectives } from "../../util/cache-control.js";
 import { parseHttpDate } from "../../util/dates.js";
 
 const DAY_SECONDS = 24 * 60 * 60;
+const NOT_DATA = new Set(["discovery", "authorize", "token"]);
 
 function maxAge(cacheControl: string | undefined): number | undefined {
   if (!cacheControl) return undefined;
@@ -64,9 +65,13 @@ export const probe: Probe = {
   async run(ctx) {
     const byOp = new Map<string, { ex: Exchange; why: string; count: number }>();
     let seen = 0;
+    // The OAuth plumbing is not data: a discovery document may well be cached for days, and the
+    // token endpoint's caching is oauth.refresh-grant's to judge.
+    const notData = new Set(ctx.contract.operations.filter((o) => NOT_DATA.has(o.profile.role)).map((o) => `${o.method.toUpperCase()} ${o.path}`));
     for (const ex of ctx.data.syncExchanges()) {
       const res = ex.response;
       if (!res || res.status !== 200 || !ex.operation) continue;
+      if (notData.has(`${ex.operation.method.toUpperCase()} ${ex.operation.path}`)) continue;
       seen++;
       const age = res.headers.age !== undefined ? Number(res.headers.age) : undefined;
       const ma = maxAge(res.headers["cache-control"]);

@@ -56,3 +56,21 @@ describe("freshness.cache-headers with Expires", () => {
     expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
   });
 });
+
+describe("freshness.cache-headers judges data, not the OAuth plumbing", () => {
+  it("a discovery document cached for a week is not stale data; a company record is", async () => {
+    const week = "public, max-age=604800";
+    const report = await checkReference({
+      only: ["freshness.cache-headers", "auth.discovery"],
+      wrap: async (req, next): Promise<ServerReply> => {
+        const reply = await next();
+        if (reply.status !== 200) return reply;
+        const cached = req.url.pathname === "/auth/oauth-discovery" || /^\/companies\/[^/]+$/.test(req.url.pathname);
+        return cached ? { ...reply, headers: { ...reply.headers, "cache-control": week } } : reply;
+      },
+    });
+    const r = resultOf(report, "freshness.cache-headers");
+    expect(codes(r)).toEqual(["freshness.cache-headers/stale-cache"]);
+    expect(r.findings.map((f) => f.operation?.path)).toEqual(["/companies/{CompanyId}"]);
+  });
+});
