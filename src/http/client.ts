@@ -188,6 +188,8 @@ class UndiciHttpClient implements HttpClient {
   private pausedUntil = 0;
   /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
   private readonly atDeadline = new Set<() => void>();
+  /** The run's token answered with a 2xx: the first such exchange and how many (see tokenAccepted()). */
+  private tokenAccepted?: { first: number; count: number };
   /** Operation ("GET /path") -> its slowest answered request so far, without the body (see slowest()). */
   private readonly slowestByOp = new Map<string, Exchange>();
   /** Exchange id -> how its curl line writes Authorization. */
@@ -272,6 +274,7 @@ class UndiciHttpClient implements HttpClient {
       curl: (ex) => this.curl(ex),
       samples: () => this.samples(),
       slowest: (op) => this.slowest(op),
+      acceptedToken: () => this.acceptedToken(),
       tlsHandshake: (versions) => this.tlsHandshake(versions),
       resolveHost: () => this.resolveHost(),
       issuedSecret: (ex, field) => this.issuedSecret(ex, field),
@@ -559,6 +562,10 @@ class UndiciHttpClient implements HttpClient {
       fromCache: false,
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
+    if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
+      this.tokenAccepted ??= { first: id, count: 0 };
+      this.tokenAccepted.count++;
+    }
     return { exchange, retryAfter, resetBeforeHeaders: error?.code === "reset" && ttfbMs === undefined };
   }
 
@@ -572,6 +579,10 @@ class UndiciHttpClient implements HttpClient {
     const res = ex.response!;
     const { json: _json, read: _read, ...rest } = res;
     this.slowestByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+  }
+
+  acceptedToken(): { first: number; count: number } | undefined {
+    return this.tokenAccepted ? { ...this.tokenAccepted } : undefined;
   }
 
   slowest(op: OperationRef): Exchange | undefined {

@@ -201,6 +201,11 @@ export interface HttpClient {
   forCheck(check: string): HttpClient;
   /** Every request actually sent (cache hits not counted). */
   samples(): readonly LatencySample[];
+  /**
+   * Whether the run's own token was answered with a 2xx so far: the id of the first such exchange
+   * and how many. A 401 to that token after it is a token that stopped working during the run.
+   */
+  acceptedToken(): { first: number; count: number } | undefined;
   /** The slowest answered request of an operation so far (its body dropped), to show and reproduce. */
   slowest(op: OperationRef): Exchange | undefined;
   /** One TLS handshake with the base URL's host and port (https), trust reported, not enforced. */

@@ -7,6 +7,7 @@ import type { Exchange, HttpRequest } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { frontServerAnswer } from "./front-server.js";
+import { tokenLapsed } from "./response.js";
 import { judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
@@ -66,6 +67,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
     ];
   }
   const front = frontServerAnswer(ex);
+  const lapsed = tokenLapsed(ctx, ex);
   if (res.status >= 500) {
     return [
       makeFinding(ctx, {
@@ -90,8 +92,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: redirect ? "fail" : "warn",
         message: redirect
           ? `${op.method} ${op.path} redirected a request ${c.what} (${res.status}) instead of refusing it with ${accepted}.`
-          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? ""}`,
-        fix: front ? front.fix : `Answer ${c.expected}.`,
+          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? lapsed?.detail ?? ""}`,
+        fix: front?.fix ?? lapsed?.fix ?? `Answer ${c.expected}.`,
         evidence,
       }),
     ];

@@ -79,6 +79,21 @@ export interface ResponseCheckOptions {
 /**
  * Check a response to a valid request. Returns findings coded `<checkId>/<reason>`.
  */
+/**
+ * A 401 to the run's own token after that token was accepted earlier in the run: it stopped working
+ * while the run went on (expired, or revoked by a refresh elsewhere). Said once in the message, so
+ * that the cause is not read as the operation refusing valid tokens.
+ */
+export function tokenLapsed(ctx: ProbeContext, ex: Exchange): { detail: string; fix: string } | undefined {
+  if (ex.response?.status !== 401 || ex.request.auth !== "default") return undefined;
+  const accepted = ctx.http.acceptedToken();
+  if (!accepted || accepted.first >= ex.id) return undefined;
+  return {
+    detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far): it expired or was revoked while the run went on.`,
+    fix: "Start the run with a token that has enough lifetime left for it (get it just before, e.g. with `reach-check login`; a large partner's run takes minutes), and check that nothing else refreshes with the same refresh token during the run. If the token should still be valid, the partner drops tokens before their expires_in.",
+  };
+}
+
 export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, opts: ResponseCheckOptions = {}): ResponseCheck {
   const company = opts.company;
   if (ex.error) return { findings: [transportFinding(ctx, checkId, ex, op, company)], ok: false };
@@ -104,6 +119,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   if (!expect.includes(res.status)) {
     const html = isHtml(ex);
     const front = frontServerAnswer(ex);
+    const lapsed = tokenLapsed(ctx, ex);
     return {
       ok: false,
       findings: [
@@ -111,11 +127,13 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
           ...base,
           code: `${checkId}/status`,
           severity: "fail",
-          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request${ex.request.auth === "none" ? "" : " with a valid token"}; expected ${expect.join(" or ")}.${front?.detail ?? statusDetail(ctx, ex)}`,
+          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request${ex.request.auth === "none" ? "" : lapsed ? " with the run's token" : " with a valid token"}; expected ${expect.join(" or ")}.${front?.detail ?? lapsed?.detail ?? statusDetail(ctx, ex)}`,
           rule: RULES.status,
           fix: front
             ? front.fix
-            : res.status === 401 || res.status === 403
+            : lapsed
+              ? lapsed.fix
+              : res.status === 401 || res.status === 403
               ? "Accept the access token Reach sends for this company on this operation."
               : res.status >= 500
                 ? "Find the server error for this request in your logs; the operation must answer valid requests."

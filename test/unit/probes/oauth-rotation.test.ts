@@ -142,3 +142,30 @@ describe("a refresh token the partner no longer takes", () => {
     expect(f.curl).toMatch(/oauth2\/token/);
   });
 });
+
+describe("a token that stops working during the run", () => {
+  it("says the token was accepted earlier and lapsed, instead of that the operation refuses valid tokens", async () => {
+    let runToken: string | undefined;
+    let seen = 0;
+    const report = await checkReference({
+      only: ["schema.statements"],
+      wrap: async (req, next) => {
+        const auth = req.headers.authorization;
+        if (req.url.pathname === "/oauth2/user-info" && auth?.startsWith("Bearer ")) runToken ??= auth;
+        if (auth !== undefined && auth === runToken && ++seen > 3) {
+          return {
+            status: 401,
+            headers: { "content-type": "application/json", "www-authenticate": 'Bearer error="invalid_token", error_description="The access token expired"' },
+            body: JSON.stringify({ errors: [{ error: "Unauthorized", message: "The access token expired." }] }),
+          };
+        }
+        return next();
+      },
+    });
+    const r = resultOf(report, "schema.statements");
+    const f = r.findings.find((x) => x.code === "schema.statements/status" && x.evidence?.status === 401)!;
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f.message).toMatch(/answered 401 to a valid request with the run's token; expected 200\. The same token was accepted earlier in this run \(\d+ answers? with a 2xx so far\): it expired or was revoked while the run went on\./);
+    expect(f.fix).toMatch(/^Start the run with a token that has enough lifetime left/);
+  });
+});
