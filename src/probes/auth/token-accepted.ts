@@ -20,17 +20,27 @@ export const probe: Probe = {
     }
     const status = ex.response!.status;
     if (status === 401 || status === 403) {
+      // RFC 6750 section 3.1: a request that carried a token it refuses gets error="invalid_token";
+      // a challenge without an error code is the answer to a request with no token at all, so the
+      // Authorization header most likely never reached the API (a proxy or gateway dropped it).
+      const challenge = ex.response!.headers["www-authenticate"];
+      const noTokenSeen = status === 401 && challenge !== undefined && /^\s*bearer\b/i.test(challenge) && !/\berror\s*=/i.test(challenge);
+      const hint = noTokenSeen
+        ? ` Its challenge (${challenge.length > 120 ? `${challenge.slice(0, 119)}…` : challenge}) carries no error code, which RFC 6750 gives to a request without a token: the Authorization header may not have reached the API.`
+        : "";
       return {
         findings: [
           makeFinding(ctx, {
             code: `${this.id}/rejected`,
             severity: "fail",
-            message: `The access token was refused by ${op.method} ${op.path} with ${status}.`,
+            message: `The access token was refused by ${op.method} ${op.path} with ${status}.${hint}`,
             rule: {
               ref: "reach:developer-checklist#authentication",
               text: "Reach authenticates every request with the customer's OAuth 2.0 access token as `Authorization: Bearer <token>`.",
             },
-            fix: "Check that the token in the environment variable is current and was issued by this deployment (see `reach-check login`), and that the API accepts the Bearer scheme.",
+            fix: noTokenSeen
+              ? "Check that every server in front of the API passes the Authorization header on (a proxy, load balancer or gateway may drop it; Apache needs CGIPassAuth or a rewrite), then that the token is current and issued by this deployment (see `reach-check login`)."
+              : "Check that the token in the environment variable is current and was issued by this deployment (see `reach-check login`), and that the API accepts the Bearer scheme.",
             operation: op,
             exchange: ex,
           }),

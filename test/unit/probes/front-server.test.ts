@@ -125,4 +125,26 @@ describe("answers of a front server (proxy, gateway)", () => {
     expect(f.message).toMatch(/redirects \(301\) from http to https:\/\/127\.0\.0\.1:8443: the API is served over https there, and the base URL given is http\./);
     expect(f.fix).toBe("Give reach-check (and Reach) the https base URL, https://127.0.0.1:8443; the redirect may stay for browsers.");
   });
+
+  it("a proxy that drops the Authorization header: auth.token-accepted says the token may never have arrived", async () => {
+    const strip: Wrap = async (req, next) => {
+      delete req.headers.authorization;
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["auth.token-accepted"], wrap: strip }), "auth.token-accepted");
+    expect(codes(r)).toEqual(["auth.token-accepted/rejected"]);
+    expect(r.findings[0].message).toMatch(/carries no error code, which RFC 6750 gives to a request without a token: the Authorization header may not have reached the API\./);
+    expect(r.findings[0].fix).toMatch(/^Check that every server in front of the API passes the Authorization header on/);
+  });
+
+  it("a token the API itself refuses (invalid_token) keeps the plain advice", async () => {
+    const wrong: Wrap = async (req, next) => {
+      req.headers.authorization = "Bearer not-the-token";
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["auth.token-accepted"], wrap: wrong }), "auth.token-accepted");
+    expect(codes(r)).toEqual(["auth.token-accepted/rejected"]);
+    expect(r.findings[0].message).not.toMatch(/may not have reached/);
+    expect(r.findings[0].fix).toMatch(/^Check that the token in the environment variable is current/);
+  });
 });
