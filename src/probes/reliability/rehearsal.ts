@@ -7,6 +7,7 @@ import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { byCodeUnits } from "../../util/compare.js";
+import { formatDuration } from "../../report/text.js";
 
 const RELIABLE = {
   ref: "reach:developer-checklist#behaviour-and-stability",
@@ -230,7 +231,7 @@ export const probe: Probe = {
     return {
       findings: [...rest, ...budget],
       rehearsal: figures,
-      summary: `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${(figures.durationMs / 1000).toFixed(1)} s at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
+      summary: `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${formatDuration(figures.durationMs)} at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
         .map(([k, v]) => `${v} × ${k}`)
         .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.`,
     };
