@@ -110,6 +110,8 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     userAgent: `reach-check/${input.toolVersion}`,
     ca: input.ca,
     ...(input.caFile !== undefined ? { caFile: input.caFile } : {}),
+    // The spec's POST for metric values only reads (a query with a body): safe to send again.
+    repeatableOperations: input.contract.operations.filter((o) => o.profile.role === "metric-values").map((o) => `${o.method.toUpperCase()} ${o.path}`),
     // A partner that rate-limits with 429 and Retry-After is answered as Reach's sync answers it, by
     // every check: a check about paging or errors judges the answer, not the rate limit (which the
     // rehearsal reports).

@@ -66,6 +66,12 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** An extra trusted CA (PEM), in addition to the system's roots. */
   ca?: string | Buffer;
+  /**
+   * Operations ("POST /path") that only read although their method is not GET: sent again once,
+   * like a GET, when the connection closed before any answer (RFC 9112 section 9.3.1.1 lets a client
+   * that knows a request is idempotent retry it).
+   */
+  repeatableOperations?: string[];
   /** The file `ca` was read from: curl lines name it with --cacert so that they reproduce. */
   caFile?: string;
   /** Honour Retry-After on 429 and 503. Default: no retries. */
@@ -170,6 +176,9 @@ class UndiciHttpClient implements HttpClient {
   private readonly base: BaseUrl;
   private readonly redactor: Redactor;
   private readonly agent: Agent;
+  private readonly agentOptions: ConstructorParameters<typeof Agent>[0];
+  /** "POST /path" keys of operations that read only (see HttpClientOptions.repeatableOperations). */
+  private readonly repeatable: Set<string>;
   private readonly request = undici().request;
   private readonly semaphore: Semaphore;
   private readonly now: () => number;
@@ -225,8 +234,7 @@ class UndiciHttpClient implements HttpClient {
     // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
     this.caList = options.ca !== undefined ? [...rootCertificates, options.ca.toString()] : undefined;
     const { Agent } = undici();
-    this.agent = new Agent({
-      connections: concurrency,
+    this.agentOptions = {
       headersTimeout: this.limits.headersTimeoutMs,
       // undici's bodyTimeout is an idle timeout between chunks; the whole-body limit is ours.
       bodyTimeout: this.limits.bodyTimeoutMs,
@@ -234,7 +242,15 @@ class UndiciHttpClient implements HttpClient {
       // system's roots and the extra CA again (about 150 certificates, milliseconds of main-thread
       // time each), which a server that closes connections often makes dominate the run.
       connect: { timeout: this.limits.connectTimeoutMs, ...(this.caList ? { secureContext: createSecureContext({ ca: this.caList }) } : {}) },
-    });
+    };
+    this.agent = new Agent({ connections: concurrency, ...this.agentOptions });
+    this.repeatable = new Set(options.repeatableOperations ?? []);
+  }
+
+  /** Whether a request may go out again after its connection closed before any answer. */
+  private mayRepeat(p: Prepared): boolean {
+    if (p.method === "GET" || p.method === "HEAD") return true;
+    return p.req.operation !== undefined && this.repeatable.has(`${p.req.operation.method.toUpperCase()} ${p.req.operation.path}`);
   }
 
   samples(): readonly LatencySample[] {
@@ -413,10 +429,16 @@ class UndiciHttpClient implements HttpClient {
       let result = await this.attempt(p, id);
       // A kept-alive connection the server closed just as it was reused fails before any answer.
       // Browsers and HTTP libraries send an idempotent request again once on a new connection; so
-      // do we. A server that resets every connection still fails on the second try.
-      if (result.resetBeforeHeaders && (p.method === "GET" || p.method === "HEAD") && !this.options.signal?.aborted && this.sent < this.limits.maxRequests) {
+      // do we, on a connection opened for it (the pool's others may be just as stale). A server that
+      // resets every connection still fails on the second try.
+      if (result.resetBeforeHeaders && this.mayRepeat(p) && !this.options.signal?.aborted && this.sent < this.limits.maxRequests) {
         this.sent++;
-        result = await this.attempt(p, id);
+        const fresh = new (undici().Agent)({ connections: 1, ...this.agentOptions });
+        try {
+          result = await this.attempt(p, id, fresh);
+        } finally {
+          void fresh.close().catch(() => undefined);
+        }
       }
       // A body the stream reader declined goes out once more, read by the second reader when there is
       // one, and the usual way when there is none or it declined as well.
@@ -460,7 +482,7 @@ class UndiciHttpClient implements HttpClient {
   }
 
   /** One request on the wire, under the concurrency bound. */
-  private async attempt(p: Prepared, id: number): Promise<Attempt> {
+  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent): Promise<Attempt> {
     const release = await this.semaphore.acquire();
     const slot = this.slots.length;
     this.slots.push(undefined);
@@ -490,7 +512,7 @@ class UndiciHttpClient implements HttpClient {
     let retryAfter: string | undefined;
     try {
       const res = await this.request(p.target.url, {
-        dispatcher: this.agent,
+        dispatcher,
         method: p.method,
         headers: p.headers,
         body: p.body,

@@ -486,3 +486,86 @@ describe("HttpClient: the run's deadline", () => {
     expect((await c.send({ method: "GET", path: "/later" })).error?.code).toBe("deadline");
   });
 });
+
+describe("HttpClient: a kept-alive connection the server closes when it is reused", () => {
+  /**
+   * Every connection answers its first request and drops the next one it gets without a word (a
+   * server or proxy closing idle connections as the client reuses them). Answers count the
+   * connections and what each request got.
+   */
+  async function oneShotServer() {
+    const { createServer } = await import("node:net");
+    const log: string[] = [];
+    let connections = 0;
+    const sockets = new Set<import("node:net").Socket>();
+    const srv = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      const n = ++connections;
+      let served = 0;
+      let buffered = "";
+      socket.on("data", (chunk) => {
+        buffered += chunk.toString("latin1");
+        const end = buffered.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = buffered.slice(0, end);
+        const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        buffered = buffered.slice(end + 4 + length);
+        const line = head.split("\r\n")[0]!;
+        if (served++ > 0) {
+          log.push(`drop ${line} on ${n}`);
+          socket.destroy();
+          return;
+        }
+        log.push(`answer ${line} on ${n}`);
+        socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\n{}");
+      });
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    const port = (srv.address() as { port: number }).port;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      log,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise<void>((r) => srv.close(() => r()));
+      },
+    };
+  }
+
+  it("sends a GET again once after a pooled connection dropped it, and the answer comes on a new connection", async () => {
+    const s = await oneShotServer();
+    try {
+      const c = client(s.url);
+      // Two connections in the pool, each used once: both drop their next request.
+      await Promise.all([c.send({ method: "GET", path: "/a" }), c.send({ method: "GET", path: "/b" })]);
+      const ex = await c.send({ method: "GET", path: "/c" });
+      expect(ex.error, s.log.join("\n")).toBeUndefined();
+      expect(ex.response?.status).toBe(200);
+      // Dropped on a pooled connection, then answered on the third, new one.
+      expect(s.log.filter((l) => l.includes("/c"))).toEqual([expect.stringMatching(/^drop GET \/c HTTP\/1\.1 on [12]$/), "answer GET /c HTTP/1.1 on 3"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("sends a read-only POST again (repeatableOperations) but never another POST", async () => {
+    const s = await oneShotServer();
+    try {
+      // One pooled connection, so that each request reuses the one before it.
+      const c = client(s.url, { repeatableOperations: ["POST /values"], concurrency: 1 });
+      await c.send({ method: "GET", path: "/warm" });
+      const read = await c.send({ method: "POST", path: "/values", body: { json: { ids: ["a"] } }, operation: { method: "POST", path: "/values" } });
+      expect(read.error, s.log.join("\n")).toBeUndefined();
+      expect(read.response?.status).toBe(200);
+      await c.send({ method: "GET", path: "/warm2" });
+      const token = await c.send({ method: "POST", path: "/token", body: { form: { grant_type: "refresh_token" } }, operation: { method: "POST", path: "/token" } });
+      expect(token.error?.code, s.log.join("\n")).toBe("reset");
+      expect(s.log.filter((l) => l.includes("/token"))).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
