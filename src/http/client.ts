@@ -510,6 +510,8 @@ class UndiciHttpClient implements HttpClient {
     let response: ExchangeResponse | undefined;
     let error: { code: TransportErrorCode; message: string } | undefined;
     let retryAfter: string | undefined;
+    /** What had arrived when the body failed: a failure after the headers is not "no answer". */
+    let headSeen: { status: number; length?: number } | undefined;
     try {
       const res = await this.request(p.target.url, {
         dispatcher,
@@ -526,6 +528,7 @@ class UndiciHttpClient implements HttpClient {
       const headers = headerRecord(res.headers);
       retryAfter = headers["retry-after"];
       const declared = Number(headers["content-length"]);
+      headSeen = { status: res.statusCode, ...(Number.isFinite(declared) ? { length: declared } : {}) };
       if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
         discard(res.body);
         throw new BodyError("body-too-large", `Content-Length ${declared} exceeds the ${this.limits.maxBodyBytes}-byte limit`);
@@ -556,6 +559,10 @@ class UndiciHttpClient implements HttpClient {
         error = transportError(err.code, err.message);
       } else {
         error = describeError(err);
+      }
+      if (headSeen && (error.code === "reset" || error.code === "protocol")) {
+        const framing = headSeen.length !== undefined ? `Content-Length ${headSeen.length}` : "no Content-Length";
+        error = { code: error.code, message: `${error.message} (after the ${headSeen.status} status line and headers arrived, ${framing}: the body was cut off or malformed)` };
       }
       error = { code: error.code, message: this.redactor.redact(error.message) };
     } finally {

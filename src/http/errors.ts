@@ -50,11 +50,23 @@ function codeFor(code: string): TransportErrorCode | undefined {
   if (code === "UND_ERR_HEADERS_TIMEOUT") return "headers-timeout";
   if (code === "UND_ERR_BODY_TIMEOUT") return "body-timeout";
   if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED") return "reset";
-  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") return "reset";
+  if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code.startsWith("HPE_")) return "protocol";
   if (code === "ERR_INVALID_URL" || code === "UND_ERR_INVALID_ARG") return "invalid-url";
   if (TLS_CODES.has(code) || code.startsWith("CERT_") || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_")) return "tls";
   return undefined;
 }
+
+/** The HTTP parser's terse messages, said in terms of what the server sent. */
+const PLAIN_PARSER_ERRORS: [RegExp, string][] = [
+  [/unexpected whitespace after header value/i, "a header line starts with a space or tab (an obs-fold continuation, RFC 9112 section 5.2) or a header value ends in stray whitespace"],
+  [/invalid header value char/i, "a header value holds a control character (such as NUL or a bare CR)"],
+  [/missing expected CR/i, "lines end in a bare LF instead of CRLF"],
+  [/invalid header token|invalid character in header/i, "a header name holds a character that is not allowed there"],
+  [/content-length can't be present with transfer-encoding/i, "the response has both Content-Length and Transfer-Encoding (RFC 9112 section 6.1)"],
+  [/body length does not match content-length/i, "the body is not as long as its Content-Length says"],
+  [/invalid character in chunk size|invalid chunk/i, "a chunk of the chunked body is malformed"],
+  [/^bad response$/i, "the client's HTTP parser could not read the response (for example an interim 1xx it does not expect)"],
+];
 
 const PREFIX: Record<TransportErrorCode, string> = {
   dns: "DNS lookup failed",
@@ -64,6 +76,7 @@ const PREFIX: Record<TransportErrorCode, string> = {
   "body-timeout": "response body not complete in time",
   timeout: "request timed out",
   reset: "connection closed by the server",
+  protocol: "the response is not well-formed HTTP/1.1",
   tls: "TLS failure",
   "body-too-large": "response body too large",
   redirect: "redirect",
@@ -84,6 +97,12 @@ export function describeError(err: unknown): { code: TransportErrorCode; message
   let code: TransportErrorCode | undefined;
   let detail: Coded | undefined;
   for (const link of links) {
+    // undici's parser errors carry the parser's message but (in this version) no code.
+    if (link.name === "HTTPParserError") {
+      code = "protocol";
+      detail = link;
+      break;
+    }
     if (typeof link.code !== "string") continue;
     code = codeFor(link.code);
     if (code) {
@@ -95,8 +114,11 @@ export function describeError(err: unknown): { code: TransportErrorCode; message
   const rawMessage = source && typeof source.message === "string" && source.message !== "" ? source.message : String(err);
   const rawCode = source && typeof source.code === "string" ? source.code : undefined;
   const suffix = rawCode && !rawMessage.includes(rawCode) ? ` (${rawCode})` : "";
-  const final = code ?? "other";
-  return { code: final, message: oneLine(`${PREFIX[final]}: ${rawMessage}${suffix}`) };
+  // undici's "bad response" is its parser refusing what it read (an unexpected 1xx, say): the
+  // connection was closed by the client, not the server.
+  const final = code === "reset" && /^bad response$/i.test(rawMessage) ? "protocol" : (code ?? "other");
+  const plain = final === "protocol" ? PLAIN_PARSER_ERRORS.find(([re]) => re.test(rawMessage))?.[1] : undefined;
+  return { code: final, message: oneLine(`${PREFIX[final]}: ${plain ? `${plain} [${rawMessage}]` : rawMessage}${suffix}`) };
 }
 
 export function transportError(code: TransportErrorCode, detail: string): { code: TransportErrorCode; message: string } {

@@ -86,6 +86,7 @@ export type TransportErrorCode =
   | "body-timeout"
   | "timeout"
   | "reset"
+  | "protocol"
   | "tls"
   | "body-too-large"
   | "redirect"

@@ -69,7 +69,9 @@ export const probe: Probe = {
               ? "Enable TLS 1.2 and TLS 1.3 on the server (or the proxy or load balancer in front of it); Reach refuses older versions."
               : failed.name === "tls" && /reply is not TLS/.test(failed.detail)
                 ? "Give the base URL of the port that serves TLS, or an http:// base URL for a server without TLS (a test set-up only: Reach needs https)."
-                : STEP_FIX[failed.name],
+                : failed.name === "http" && /not well-formed HTTP\/1\.1/.test(failed.detail)
+                  ? "The server answered, but not in well-formed HTTP/1.1 (see the detail): fix what writes the response head or frames the body, often a proxy or a hand-written header."
+                  : STEP_FIX[failed.name],
           evidence: {
             request: ctx.http.baseUrl.pathname,
             actual: result.steps.map((s) => `${s.name}: ${s.ok ? "ok" : "FAILED"} (${Math.round(s.durationMs)} ms) ${s.detail}`).join("; "),

@@ -119,6 +119,14 @@ const TRANSPORT_FIX: Partial<Record<string, string>> = {
   "body-too-large": "Keep responses within the body size cap (--max-body): page large lists with offset/limit instead of sending everything at once.",
   "body-timeout": "Send the whole body promptly once the headers are out (within --body-timeout); a body that trickles in stalls Reach's sync.",
   "headers-timeout": "Answer within the time limit (--timeout); check the server logs for this request.",
+  protocol:
+    "Send well-formed HTTP/1.1 (each header on one CRLF-ended line, the body exactly as long as Content-Length says or chunked, one response per request). The application's logs may show a normal answer: look at what leaves the server, often a proxy, a hand-written header or a response written twice.",
+};
+
+/** Why a transport failure matters, by kind: framing is HTTP's own rule, the rest is reliability. */
+const FRAMING_RULE = {
+  ref: "rfc9112#section-2",
+  text: "An HTTP/1.1 response is a status line, header fields each on one CRLF-ended line, and a body framed by Content-Length or the chunked transfer coding (RFC 9112 sections 2-7); a client cannot read anything else.",
 };
 
 /** The request never got an answer: a transport failure is a finding on that operation. */
@@ -128,7 +136,7 @@ export function transportFinding(ctx: ProbeContext, checkId: string, ex: Exchang
     code: `${checkId}/transport`,
     severity: "fail",
     message: `${op.method} ${op.path} got no usable answer: ${err.message}`,
-    rule: RULES.reliable,
+    rule: err.code === "protocol" ? FRAMING_RULE : RULES.reliable,
     fix: TRANSPORT_FIX[err.code] ?? "Make sure the endpoint answers every request within the time limits; check the server logs for this request.",
     operation: op,
     company,

@@ -569,3 +569,38 @@ describe("HttpClient: a kept-alive connection the server closes when it is reuse
     }
   });
 });
+
+describe("HttpClient: responses that break HTTP/1.1 framing", () => {
+  /** Answers every request with `bytes`, then closes the connection. */
+  async function rawServer(bytes: string) {
+    const { createServer } = await import("node:net");
+    const srv = createServer((socket) => {
+      socket.once("data", () => socket.end(Buffer.from(bytes, "latin1")));
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, close: () => new Promise<void>((r) => srv.close(() => r())) };
+  }
+
+  it("names a folded header line in plain words, as a protocol error", async () => {
+    const s = await rawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json;\r\n charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    try {
+      const ex = await client(s.url).send({ method: "GET", path: "/" });
+      expect(ex.error?.code).toBe("protocol");
+      expect(ex.error?.message).toMatch(/^the response is not well-formed HTTP\/1\.1: a header line starts with a space or tab \(an obs-fold continuation/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("says what had arrived when the body is cut short", async () => {
+    const s = await rawServer('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"Data":[');
+    try {
+      const ex = await client(s.url).send({ method: "GET", path: "/" });
+      expect(["reset", "protocol"]).toContain(ex.error?.code);
+      expect(ex.error?.message).toMatch(/\(after the 200 status line and headers arrived, Content-Length 50: the body was cut off or malformed\)$/);
+    } finally {
+      await s.close();
+    }
+  });
+});
