@@ -68,6 +68,25 @@ describe("accuracy.cash-flow", () => {
     expect([row.AccountId, row.Period, row.Amount.toFixed(2)]).toEqual([id, month, sent]);
   });
 
+  it("fails a balance sheet sent as monthly movements, although most accounts stand still", async () => {
+    // Each balance-sheet row becomes the change from the month before (the first month keeps its balance).
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/balance-sheet") || reply.status !== 200 || req.url.searchParams.has("ClassId")) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { AccountId: string; Period: string; Amount: number }[] };
+      const last = new Map<string, number>();
+      for (const row of [...body.Data].sort((a, b) => (a.Period < b.Period ? -1 : a.Period > b.Period ? 1 : 0))) {
+        const before = last.get(row.AccountId);
+        last.set(row.AccountId, row.Amount);
+        if (before !== undefined) row.Amount = Math.round((row.Amount - before) * 100) / 100;
+      }
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.cash-flow"], wrap }), "accuracy.cash-flow");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(r.findings.map((f) => f.code)).toContain("accuracy.cash-flow/not-movements");
+  });
+
   it("warns, not fails, when only a few account-months differ", async () => {
     let edited = false;
     const report = await checkReference({
