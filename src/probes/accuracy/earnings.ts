@@ -1,0 +1,267 @@
+import type { Finding } from "../../report/types.js";
+import type { Probe, ProbeContext } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { sharedSync, unsplit } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
+import type { StatementFetch } from "../../engine/sync.js";
+import { monthNumber, periodOfMonth } from "../../util/dates.js";
+
+/**
+ * The profit and loss and the balance sheet describe the same books: a month's net income (income
+ * accounts less expense accounts, each signed by its normal balance) is what the current-year
+ * earnings account on the balance sheet gains that month, and that account starts again in the
+ * first month of each fiscal year. Nothing marks which account it is, so the check looks for the
+ * credit-normal balance-sheet account whose month-to-month change follows the net income; when
+ * one does, the profit and loss and the balance sheet agree. When none does, the check tries the
+ * usual ways they drift apart (profit-and-loss periods shifted by a month, amounts in cents on one
+ * statement) before reporting that they disagree. With the fiscal month end the company info
+ * gives, it then looks at where the account starts again.
+ */
+
+const RULE = {
+  ref: "spec-model:statement-rows",
+  text: "Profit-and-loss rows are the month's movement and balance-sheet rows month-end balances, signed by normal balance; equity includes the current-year earnings account, so each month's net income (income less expenses) is that account's change, and it starts again with each fiscal year (FiscalMonthEnd).",
+};
+
+/** Share of the months with net income that the best account must follow to count as the earnings account. */
+const FOLLOWS = 0.8;
+/** Below this share the two statements are judged to disagree (a failure); between, a warning. */
+const DISAGREES = 0.5;
+/** Months with net income needed before anything is judged. */
+const MIN_MONTHS = 3;
+
+const same = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.011, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+const money = (n: number): string => n.toFixed(2);
+
+interface Candidate {
+  id: string;
+  /** Balance per month index (NaN where the account has no row). */
+  balance: Float64Array;
+}
+
+/** How many of the judged months a balance's change equals `income(m)`, and the first that does not. */
+function follow(c: Candidate, months: readonly number[], income: (m: number) => number | undefined, firstOfYear: (m: number) => boolean) {
+  let judged = 0;
+  let matched = 0;
+  let miss: { m: number; change: number; income: number } | undefined;
+  for (let m = 1; m < months.length; m++) {
+    if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m])) continue;
+    const ni = income(m);
+    if (ni === undefined || Math.abs(ni) < 0.005) continue;
+    const change = c.balance[m] - c.balance[m - 1];
+    if (Number.isNaN(change)) continue;
+    judged++;
+    if (same(change, ni)) matched++;
+    else miss ??= { m, change, income: ni };
+  }
+  return { judged, matched, miss };
+}
+
+export const probe: Probe = {
+  id: "accuracy.earnings",
+  family: "accuracy",
+  step: 4,
+  title: "Net income reaches the balance sheet's earnings",
+  description:
+    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
+  after: ["reachability.connection"],
+  blockedByFailure: true,
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
+    const { debitNormal, creditNormal } = ctx.contract.profile.accounting;
+    const statements = ctx.contract.operations.filter((o) => o.profile.role === "statement");
+    const plOps = statements.filter((o) => o.profile.periodKind === "movement" && (o.profile.accountTypes ?? []).some((t) => creditNormal.includes(t)) && !(o.profile.accountTypes ?? []).some((t) => statements.some((b) => b.profile.periodKind === "balance" && (b.profile.accountTypes ?? []).includes(t))));
+    const bsOps = statements.filter((o) => o.profile.periodKind === "balance");
+    if (plOps.length === 0 || bsOps.length === 0) return { findings: [], skip: "The spec has no profit and loss and balance sheet to set side by side." };
+    const pass = await sharedSync(ctx);
+    const findings: Finding[] = [];
+    const judgedNotes: string[] = [];
+    for (const c of pass.companies) {
+      const chart = c.chart;
+      if (!chart) continue;
+      const fiscalMonthEnd = await fiscalMonthEndOf(ctx, c.company);
+      const fetched = unsplit(c);
+      for (const pl of fetched.filter((s) => plOps.includes(s.op))) {
+        const bs = fetched.find((s) => bsOps.includes(s.op) && s.query.basis === pl.query.basis && s.query.start === pl.query.start && s.query.end === pl.query.end);
+        const plRows = pl.fold.table;
+        const bsRows = bs?.fold.table;
+        if (!bs || !plRows || !bsRows) continue;
+        const plTypes = pl.op.profile.accountTypes ?? [];
+        const income = new Set(plTypes.filter((t) => creditNormal.includes(t)));
+        const expense = new Set(plTypes.filter((t) => debitNormal.includes(t)));
+        // Months as month numbers, in order, over both statements.
+        const monthSet = new Set<number>();
+        for (const rows of [plRows, bsRows]) {
+          for (let i = 0; i < rows.length; i++) {
+            const n = monthNumber(rows.period(i) ?? "");
+            if (n !== undefined) monthSet.add(n);
+          }
+        }
+        const months = [...monthSet].sort((a, b) => a - b);
+        const at = new Map(months.map((n, i) => [n, i]));
+        const net = new Float64Array(months.length);
+        for (let i = 0; i < plRows.length; i++) {
+          const n = monthNumber(plRows.period(i) ?? "");
+          const id = plRows.id(i);
+          const amount = plRows.amount(i);
+          if (n === undefined || id === undefined || amount === undefined || Number.isNaN(amount)) continue;
+          const type = chart.typeOf.get(id) ?? "";
+          if (income.has(type)) net[at.get(n)!] += amount;
+          else if (expense.has(type)) net[at.get(n)!] -= amount;
+        }
+        const candidates = new Map<string, Candidate>();
+        for (let i = 0; i < bsRows.length; i++) {
+          const id = bsRows.id(i);
+          const n = monthNumber(bsRows.period(i) ?? "");
+          const amount = bsRows.amount(i);
+          if (id === undefined || n === undefined || amount === undefined || !creditNormal.includes(chart.typeOf.get(id) ?? "")) continue;
+          let cand = candidates.get(id);
+          if (!cand) candidates.set(id, (cand = { id, balance: new Float64Array(months.length).fill(Number.NaN) }));
+          cand.balance[at.get(n)!] = amount;
+        }
+        const active = months.filter((_, m) => Math.abs(net[m]) >= 0.005).length;
+        if (active < MIN_MONTHS || candidates.size === 0) continue;
+        // With a fiscal month end, its following month is where the earnings start again: not judged as a movement.
+        const firstOfYear = (n: number) => fiscalMonthEnd !== undefined && ((n % 12) + 12) % 12 === fiscalMonthEnd % 12;
+        const best = (inc: (m: number) => number | undefined) => {
+          let top: { c: Candidate; r: ReturnType<typeof follow> } | undefined;
+          for (const cand of candidates.values()) {
+            const r = follow(cand, months, inc, firstOfYear);
+            if (r.judged === 0) continue;
+            if (!top || r.matched / r.judged > top.r.matched / top.r.judged || (r.matched / r.judged === top.r.matched / top.r.judged && r.judged > top.r.judged)) top = { c: cand, r };
+          }
+          return top;
+        };
+        const plain = best((m) => net[m]);
+        if (!plain || plain.r.judged < MIN_MONTHS - 1) continue;
+        const share = plain.r.matched / plain.r.judged;
+        const where = `The ${pl.op.profile.name} and the ${bs.op.profile.name} of ${c.company} (${pl.query.basis})`;
+        const base = { rule: RULE, operation: pl.op, company: c.company, exchange: pl.exchange };
+        const label = (m: number) => periodOfMonth(months[m]);
+        if (share >= FOLLOWS) {
+          judgedNotes.push(`${c.company} ${pl.query.basis}: ${plain.c.id} follows net income in ${plain.r.matched} of ${plain.r.judged} months`);
+          if (fiscalMonthEnd !== undefined) findings.push(...yearEnd(ctx, this.id, plain.c, months, net, fiscalMonthEnd, label, where, bs));
+          continue;
+        }
+        // Not followed: the usual ways the two drift apart, before saying they disagree.
+        const shifted = ([1, -1] as const)
+          .map((k) => ({ k, top: best((m) => (m + k >= 0 && m + k < months.length && months[m + k] === months[m] + k ? net[m + k] : undefined)) }))
+          .find((x) => x.top && x.top.r.judged >= MIN_MONTHS - 1 && x.top.r.matched / x.top.r.judged >= FOLLOWS);
+        const scaled = ([100, 0.01, -1] as const)
+          .map((f) => ({ f, top: best((m) => net[m] / f) }))
+          .find((x) => x.top && x.top.r.judged >= MIN_MONTHS - 1 && x.top.r.matched / x.top.r.judged >= FOLLOWS);
+        const miss = plain.r.miss!;
+        const example = `in ${label(miss.m)} the net income is ${money(miss.income)}, and ${plain.c.id} (the account that follows it best) changes by ${money(miss.change)}`;
+        if (shifted) {
+          findings.push(
+            makeFinding(ctx, {
+              ...base,
+              code: `${this.id}/shifted`,
+              severity: "fail",
+              message: `${where} are a month apart: each month's net income on the ${pl.op.profile.name} is what ${shifted.top!.c.id} on the ${bs.op.profile.name} gains ${shifted.k === 1 ? "in the month before" : "in the month after"} (${shifted.top!.r.matched} of ${shifted.top!.r.judged} months); ${example}.`,
+              fix: "Give each profit-and-loss row the calendar month its postings belong to, as the balance sheet does (watch time zones and month-end postings, and EndDate taken as exclusive).",
+              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month` },
+            }),
+          );
+        } else if (scaled) {
+          findings.push(
+            makeFinding(ctx, {
+              ...base,
+              code: `${this.id}/scale`,
+              severity: "fail",
+              message:
+                scaled.f === -1
+                  ? `${where} are signed the other way round from each other: ${scaled.top!.c.id} on the ${bs.op.profile.name} changes by minus the ${pl.op.profile.name}'s net income (${scaled.top!.r.matched} of ${scaled.top!.r.judged} months); ${example}.`
+                  : `${where} are in different units: ${scaled.top!.c.id} on the ${bs.op.profile.name} changes by the ${pl.op.profile.name}'s net income ${scaled.f === 100 ? "divided by 100" : "times 100"} (${scaled.top!.r.matched} of ${scaled.top!.r.judged} months), as if one of them were in cents; ${example}.`,
+              fix:
+                scaled.f === -1
+                  ? "Sign both statements by each account's normal balance (see accuracy.sign-convention): income and equity credits positive, expense and asset debits positive."
+                  : "Send every statement's amounts in the company currency's units (not minor units such as cents).",
+              evidence: { expected: "net income = the earnings account's change", actual: `equal after ${scaled.f === 100 ? "dividing by 100" : scaled.f === 0.01 ? "multiplying by 100" : "changing the sign"}` },
+            }),
+          );
+        } else {
+          findings.push(
+            makeFinding(ctx, {
+              ...base,
+              code: `${this.id}/${share < DISAGREES ? "disagree" : "differs"}`,
+              severity: share < DISAGREES ? "fail" : "warn",
+              message:
+                plain.r.matched === 0
+                  ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.`
+                  : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.`,
+              fix: "Build both statements from the same postings for the same basis and filters: the balance sheet's current-year earnings must be the year-to-date sum of the profit and loss (check the accounting basis and any filter on each statement, and accounts missing from one of them).",
+              evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months` },
+            }),
+          );
+        }
+      }
+    }
+    if (judgedNotes.length === 0 && findings.length === 0) {
+      return { findings, skip: "No company had a profit and loss with net income and a balance sheet of the same months to set side by side." };
+    }
+    return { findings, summary: findings.length === 0 ? `Net income reaches the earnings account: ${judgedNotes.join("; ")}.` : undefined };
+  },
+};
+
+/** FiscalMonthEnd (1..12) from the company info the run read, when it gives one. */
+async function fiscalMonthEndOf(ctx: ProbeContext, company: string): Promise<number | undefined> {
+  const ex = await ctx.data.companyInfo(company);
+  const v = ex?.response?.status === 200 ? (ex.response.json as Record<string, unknown> | undefined)?.FiscalMonthEnd : undefined;
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 12 ? v : undefined;
+}
+
+/**
+ * Where the earnings account starts again: in the month after FiscalMonthEnd its balance is that
+ * month's net income alone. One that runs on through the year end (never closed to retained
+ * earnings), or starts again in another month (FiscalMonthEnd says something else than the books),
+ * is a warning.
+ */
+function yearEnd(
+  ctx: ProbeContext,
+  checkId: string,
+  c: Candidate,
+  months: readonly number[],
+  net: Float64Array,
+  fiscalMonthEnd: number,
+  label: (m: number) => string,
+  where: string,
+  bs: StatementFetch,
+): Finding[] {
+  const startsAgain = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && same(c.balance[m], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
+  const runsOn = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && same(c.balance[m] - c.balance[m - 1], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
+  const yearStarts = months.map((_, m) => m).filter((m) => m > 0 && ((months[m] % 12) + 12) % 12 === fiscalMonthEnd % 12);
+  const judged = yearStarts.filter((m) => !Number.isNaN(c.balance[m]) && !Number.isNaN(c.balance[m - 1]) && Math.abs(c.balance[m - 1]) >= 0.005);
+  if (judged.length === 0) return [];
+  if (judged.some((m) => startsAgain(m))) return [];
+  const base = { rule: RULE, operation: bs.op, exchange: bs.exchange };
+  // Another month where it starts again names the year end the books keep.
+  const other = months.map((_, m) => m).find((m) => !yearStarts.includes(m) && startsAgain(m));
+  if (other !== undefined) {
+    const booksEnd = ((months[other] - 1) % 12) + 1;
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/fiscal-month-end`,
+        severity: "warn",
+        message: `${where}: the earnings account ${c.id} starts again in ${label(other)}, so the books close their year after month ${booksEnd}, but the company info says FiscalMonthEnd ${fiscalMonthEnd}. Reach computes year-to-date figures from FiscalMonthEnd.`,
+        fix: `Report the fiscal month end the books use (FiscalMonthEnd ${booksEnd}, 1 = January), or close the year where FiscalMonthEnd says.`,
+        evidence: { expected: `${c.id} = that month's net income in the month after FiscalMonthEnd ${fiscalMonthEnd}`, actual: `it is in ${label(other)}` },
+      }),
+    ];
+  }
+  if (judged.every((m) => runsOn(m))) {
+    const m = judged[0];
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/no-year-end-close`,
+        severity: "warn",
+        message: `${where}: the earnings account ${c.id} runs on through the fiscal year end (FiscalMonthEnd ${fiscalMonthEnd}): in ${label(m)} it is ${money(c.balance[m])}, the month's net income ${money(net[m])} added to the ${money(c.balance[m - 1])} before, instead of starting again. Current-year earnings then hold earlier years' results.`,
+        fix: "Close the current-year earnings into retained earnings at each fiscal year end, so that the account holds the year-to-date result.",
+        evidence: { expected: `${c.id} = ${money(net[m])} in ${label(m)}`, actual: money(c.balance[m]) },
+      }),
+    ];
+  }
+  return [];
+}
