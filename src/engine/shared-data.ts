@@ -63,6 +63,8 @@ export interface StatementGrid {
   /** Without its parsed body. */
   exchange: Exchange;
   grid: GridFacts;
+  /** Per period (YYYY-MM): the sum of the amounts and the number of rows, for comparing ranges. */
+  periods: Map<string, { sum: number; rows: number }>;
 }
 
 function newState(): SharedState {
@@ -265,8 +267,9 @@ export class SharedData {
     const table = RowTable.from(res.json, this.contract.profile.pagination.dataField, fields, newPools());
     if (!table) return;
     const grid = gridFacts(table, q.start, q.end);
+    const periods = periodTotals(table);
     table.release();
-    if (grid) this.state.grids.push({ op, company, query: q, exchange: lite(ex), grid });
+    if (grid) this.state.grids.push({ op, company, query: q, exchange: lite(ex), grid, periods });
   }
 
   async metricValues(op: Operation, company: string, body: Record<string, unknown>, fresh = false): Promise<Exchange> {
@@ -363,6 +366,21 @@ export class SharedData {
     const w = this.recentWindow();
     return { [op.profile.bodyIdsField ?? "NonFinancialIds"]: ids, [n.startDate]: w.start, [n.endDate]: w.end };
   }
+}
+
+/** Per period of a statement table: the sum of its amounts and how many rows it has. */
+export function periodTotals(table: RowTable): Map<string, { sum: number; rows: number }> {
+  const out = new Map<string, { sum: number; rows: number }>();
+  for (let i = 0; i < table.length; i++) {
+    const period = table.period(i);
+    const amount = table.amount(i);
+    if (period === undefined) continue;
+    let t = out.get(period);
+    if (!t) out.set(period, (t = { sum: 0, rows: 0 }));
+    t.rows++;
+    if (amount !== undefined && !Number.isNaN(amount)) t.sum += amount;
+  }
+  return out;
 }
 
 /** An exchange without its parsed body (status, headers, the start of the text and timing stay). */

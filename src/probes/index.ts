@@ -6,6 +6,7 @@ import type { Probe } from "./types.js";
 import { probe as accuracyBalanceSheet } from "./accuracy/balance-sheet.js";
 import { probe as accuracyCashFlow } from "./accuracy/cash-flow.js";
 import { probe as accuracyEarnings } from "./accuracy/earnings.js";
+import { probe as accuracyRanges } from "./accuracy/ranges.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
 import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
@@ -66,6 +67,7 @@ export const probes: readonly Probe[] = [
   accuracyBalanceSheet,
   accuracyCashFlow,
   accuracyEarnings,
+  accuracyRanges,
   accuracyFilterIds,
   accuracyHierarchy,
   accuracyKnownAccounts,

@@ -1,0 +1,106 @@
+import { periodTotals } from "../../engine/shared-data.js";
+import type { Finding } from "../../report/types.js";
+import type { Probe } from "../types.js";
+import { makeFinding } from "../support/findings.js";
+import { foldFindings } from "../support/fold.js";
+import { coverageRanges } from "../support/ranges.js";
+import { sharedSync, unsplit } from "../support/sync-data.js";
+import { NO_COMPANY } from "../support/skips.js";
+import { monthNumber, monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
+
+/**
+ * A month's figures do not depend on the date range they were asked with: the rows of a month that
+ * lies wholly inside a range (for a balance sheet: whose month end lies inside it) add up to the
+ * same total as that month's rows in the 24-month answer of the same statement and basis. A range
+ * that loses its last day's postings (EndDate taken as exclusive), its first day (StartDate taken
+ * as exclusive), or answers nothing for a month-end balance shows here. Judged on the ranges
+ * schema.statement-filters asks for (12 months, a single month-end day, a year boundary), from what
+ * was folded as they arrived: no request of its own. The current month is left out, since a live
+ * ledger may gain postings between two requests.
+ */
+
+const RULE = {
+  ref: "spec-model:statement-rows",
+  text: "Statement rows: one row per account and calendar month in [StartDate, EndDate], both dates included; a month's movement (profit and loss, cash flow) or month-end balance (balance sheet) is the same whichever range it is asked with.",
+};
+
+const same = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.011, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+const money = (n: number): string => n.toFixed(2);
+
+export const probe: Probe = {
+  id: "accuracy.ranges",
+  family: "accuracy",
+  step: 4,
+  title: "A month's figures are the same whatever range is asked",
+  description:
+    "Compares each statement asked for 12 months, a single month-end day and across a year boundary (no filter) with the 24-month answer of the same statement and basis: every month wholly inside the range (for a balance sheet, every month whose end lies in it) must total the same, with rows where the 24-month answer has them. The current month is left out (a live ledger moves between two requests).",
+  after: ["reachability.connection", "schema.statement-filters"],
+  async run(ctx) {
+    if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
+    const ranges = coverageRanges(ctx.now);
+    const labelOf = new Map(ranges.map((r) => [`${r.start} ${r.end}`, r.label]));
+    const grids = ctx.data.otherStatementGrids().filter((g) => labelOf.has(`${g.query.start} ${g.query.end}`) && !g.query.budgetId && !g.query.classId && !g.query.departmentId);
+    if (grids.length === 0) return { findings: [], skip: "No statement was read with another date range (see schema.statement-filters)." };
+    const pass = await sharedSync(ctx);
+    const current = monthNumberOfDate(ctx.now.toISOString().slice(0, 10));
+    let findings: Finding[] = [];
+    let compared = 0;
+    for (const g of grids) {
+      const c = pass.companies.find((x) => x.company === g.company);
+      const whole = c ? unsplit(c).find((s) => s.op.key === g.op.key && s.query.basis === g.query.basis) : undefined;
+      const table = whole?.fold.table;
+      if (!whole || !table) continue;
+      const wholeTotals = periodTotals(table);
+      const first = monthNumberOfDate(g.query.start);
+      const last = monthNumberOfDate(g.query.end);
+      const syncFirst = monthNumberOfDate(whole.query.start);
+      const syncLast = monthNumberOfDate(whole.query.end);
+      if (first === undefined || last === undefined || syncFirst === undefined || syncLast === undefined) continue;
+      const balance = g.op.profile.periodKind === "balance";
+      const starts = (n: number) => `${periodOfMonth(n)}-01`;
+      const ends = (n: number) => new Date(Date.UTC(Math.floor(n / 12), (n % 12) + 1, 0)).toISOString().slice(0, 10);
+      const differing: { period: string; sum: number; rows: number; expected: number; expectedRows: number }[] = [];
+      let judged = 0;
+      for (let n = first; n <= last; n++) {
+        if (n === current || n < syncFirst || n > syncLast) continue;
+        // Wholly inside: a movement needs the whole month; a balance only its last day.
+        const inside = ends(n) <= g.query.end && (balance || starts(n) >= g.query.start);
+        if (!inside) continue;
+        const period = periodOfMonth(n);
+        const expected = wholeTotals.get(period);
+        if (!expected || (expected.rows === 0 && same(expected.sum, 0))) continue;
+        judged++;
+        const got = g.periods.get(period) ?? { sum: 0, rows: 0 };
+        if (!same(got.sum, expected.sum)) differing.push({ period, sum: got.sum, rows: got.rows, expected: expected.sum, expectedRows: expected.rows });
+      }
+      compared += judged;
+      if (differing.length === 0) continue;
+      const label = labelOf.get(`${g.query.start} ${g.query.end}`)!;
+      const d = differing[0];
+      const more = differing.length > 1 ? ` (and ${differing.length - 1} more of the ${judged} months compared)` : "";
+      const cause =
+        d.rows === 0
+          ? " It has no row for that month at all."
+          : g.query.end === ends(monthNumber(d.period)!)
+            ? " The range ends on that month's last day: postings of the last day (EndDate) may be left out."
+            : "";
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/${d.rows === 0 ? "month-missing" : "differs"}`,
+          severity: "fail",
+          message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}`,
+          rule: RULE,
+          fix: "Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone).",
+          operation: g.op,
+          company: g.company,
+          exchange: g.exchange,
+          evidence: { expected: `${d.period}: ${money(d.expected)} (${d.expectedRows} rows, as in the 24-month answer)`, actual: `${money(d.sum)} (${d.rows} rows)` },
+        }),
+      );
+    }
+    // One finding per statement and company, counting the other ranges and bases alike.
+    findings = foldFindings(findings, "range answer");
+    if (compared === 0) return { findings, skip: "No month of another range could be set beside the 24-month answer (see schema.statement-filters and schema.statements)." };
+    return { findings, summary: findings.length === 0 ? `${compared} months of ${grids.length} statements asked with other ranges total the same as in the 24-month answers.` : undefined };
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * accuracy.ranges: a month's figures are the same whatever date range they are asked with. Built on
+ * the ranges schema.statement-filters asks for, compared with the sync's 24-month answers.
+ */
+import { describe, expect, it } from "vitest";
+import type { ServerReply } from "../../../src/http/server.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+
+const ID = "accuracy.ranges";
+type Row = { AccountId: string; Period: string; Amount: number };
+
+/** Edits statement answers asked with a range other than the sync's (which starts 23 months back). */
+const otherRanges =
+  (edit: (rows: Row[], start: string, end: string, path: string) => Row[]): Wrap =>
+  async (req, next): Promise<ServerReply> => {
+    const reply = await next();
+    const start = req.url.searchParams.get("StartDate");
+    const end = req.url.searchParams.get("EndDate");
+    const filtered = ["BudgetId", "ClassId", "DepartmentId"].some((p) => req.url.searchParams.has(p));
+    if (reply.status !== 200 || !start || !end || filtered || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
+    const sync = new Date(Date.UTC(2026, 10 - 23, 1)).toISOString().slice(0, 10); // the harness runs at 2026-11-15
+    if (start === sync) return reply;
+    const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: Row[] };
+    body.Data = edit(body.Data, start, end, req.url.pathname);
+    return { ...reply, body: JSON.stringify(body) };
+  };
+
+describe("accuracy.ranges", () => {
+  it("passes the reference partner", async () => {
+    const r = resultOf(await checkReference({ only: [ID] }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/^\d+ months of \d+ statements asked with other ranges total the same as in the 24-month answers\.$/);
+  });
+
+  it("fails a range whose last month loses the postings of its last day (EndDate taken as exclusive)", async () => {
+    const wrap = otherRanges((rows, _start, end, path) => {
+      if (!path.endsWith("/profit-and-loss")) return rows;
+      for (const row of rows) if (row.Period === end.slice(0, 7) && row.Amount !== 0) row.Amount = Math.round((row.Amount - 1) * 100) / 100;
+      return rows;
+    });
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status).toBe("fail");
+    expect(new Set(codes(r))).toEqual(new Set([`${ID}/differs`]));
+    const f = r.findings[0];
+    expect(f.operation?.path).toBe("/companies/{CompanyId}/profit-and-loss");
+    expect(f.message).toMatch(/asked for .+ \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\) totals -?\d+\.\d\d over \d+ rows for \d{4}-\d\d.*, but -?\d+\.\d\d over \d+ rows in the 24-month answer .* The range ends on that month's last day: postings of the last day \(EndDate\) may be left out\./);
+    expect(f.message).toMatch(/Seen in \d+ range answers\.$/);
+    expect(f.curl).toMatch(/profit-and-loss\?StartDate=/);
+  });
+
+  it("fails a single-day balance sheet that answers no row for a month-end balance (StartDate taken as exclusive)", async () => {
+    const wrap = otherRanges((rows, start, end, path) => (path.endsWith("/balance-sheet") && start === end ? [] : rows));
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(codes(r)).toContain(`${ID}/month-missing`);
+    const f = r.findings.find((x) => x.code === `${ID}/month-missing`)!;
+    expect(f.message).toMatch(/The balance sheet of \S+ \((ACCRUAL|CASH)\) asked for a single day \((\d{4}-\d\d-\d\d) to \2\) totals 0\.00 over 0 rows for \d{4}-\d\d.* It has no row for that month at all\./);
+  });
+});
