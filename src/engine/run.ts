@@ -280,7 +280,10 @@ async function runOne(
       return finish({ status: "fail", summary: cutByDeadline(deadline!), findings: [deadlineFinding(probe.id, deadline!, samples)] });
     }
     if (out.rehearsal) onRehearsal(out.rehearsal);
-    if (out.skip !== undefined) return finish({ status: "skip", summary: out.skip, findings: [] });
+    if (out.skip !== undefined) {
+      if (out.blockedBy !== undefined) blocked.set(probe.id, out.blockedBy);
+      return finish({ status: "skip", summary: out.skip, findings: [] });
+    }
     const status = statusOf(out.findings);
     const counts = out.findings.length;
     const summary =

@@ -314,6 +314,8 @@ export class SharedData {
           settings: this.syncSettings,
           window: this.syncWindow(),
           dataField: this.contract.profile.pagination.dataField,
+          paginationField: this.contract.profile.pagination.paginationField,
+          totalField: this.contract.profile.pagination.totalField,
           accountTypeField: this.contract.profile.accounting.accountTypeField,
           pools: (company) => this.poolsOf(company),
           // Only the fresh pass may leave rows to the other: the shared pass's are what the accuracy checks read.

@@ -100,6 +100,11 @@ export interface CompanySync {
   metrics: MetricFetch[];
   /** The chart of accounts, when its walk reached the end. */
   chart?: ChartIndex;
+  /**
+   * The chart's walk ended on a short page although its Pagination.total announces more accounts
+   * (pagination.walk reports it): no chart then, and the accuracy checks say why.
+   */
+  chartShort?: { read: number; total: number };
   /** Shared pass, chart read: accuracy facts per statement operation (key). */
   accounts: Map<string, AccountFacts>;
   /**
@@ -224,10 +229,29 @@ export interface SyncSource {
   /** The profile's name of the array a data response carries (`Data`) and of an account's type field. */
   dataField: string;
   accountTypeField: string;
+  /** The profile's names of the paging object and of its total (`Pagination`, `total`). */
+  paginationField: string;
+  totalField: string;
   /** Interned account ids and periods of a company, shared by both passes. */
   pools(company: string): RowPools;
   /** The other pass's result for a company, when that pass has already ended. */
   peer?(company: string): CompanySync | undefined;
+}
+
+/**
+ * A walk that ended (a short page) while every page that gave a total announced more records than
+ * were read: what was read is only part of the list (a page-size cap below the limit asked for).
+ */
+export function shortWalk(walk: ListWalk, paginationField: string, totalField: string): { read: number; total: number } | undefined {
+  if (!walk.complete) return undefined;
+  const totals = new Set<number>();
+  for (const ex of walk.pages) {
+    const pag = ex.response?.status === 200 && ex.response.json && typeof ex.response.json === "object" ? (ex.response.json as Record<string, unknown>)[paginationField] : undefined;
+    const total = pag && typeof pag === "object" ? (pag as Record<string, unknown>)[totalField] : undefined;
+    if (typeof total === "number") totals.add(total);
+  }
+  const total = totals.size === 1 ? [...totals][0] : undefined;
+  return total !== undefined && total > walk.records.length ? { read: walk.records.length, total } : undefined;
 }
 
 /** The list whose ids statement rows refer to (the chart of accounts). */
@@ -429,7 +453,9 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         }
         c.lists.push(walk);
         if (op === chartOp) {
-          c.chart = chartIndex(op, walk, src.accountTypeField, pools);
+          const short = shortWalk(walk, src.paginationField, src.totalField);
+          if (short) c.chartShort = short;
+          c.chart = short ? undefined : chartIndex(op, walk, src.accountTypeField, pools);
           chartRead.resolve(c.chart);
         }
         const ids = idsOf(walk);

@@ -6,12 +6,12 @@ import type { Probe } from "./types.js";
 import { probe as accuracyBalanceSheet } from "./accuracy/balance-sheet.js";
 import { probe as accuracyCashFlow } from "./accuracy/cash-flow.js";
 import { probe as accuracyEarnings } from "./accuracy/earnings.js";
-import { probe as accuracyRanges } from "./accuracy/ranges.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
 import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
 import { probe as accuracyMetricFilters } from "./accuracy/metric-filters.js";
 import { probe as accuracyMetricValues } from "./accuracy/metric-values.js";
+import { probe as accuracyRanges } from "./accuracy/ranges.js";
 import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracySignConvention } from "./accuracy/sign-convention.js";
@@ -67,12 +67,12 @@ export const probes: readonly Probe[] = [
   accuracyBalanceSheet,
   accuracyCashFlow,
   accuracyEarnings,
-  accuracyRanges,
   accuracyFilterIds,
   accuracyHierarchy,
   accuracyKnownAccounts,
   accuracyMetricFilters,
   accuracyMetricValues,
+  accuracyRanges,
   accuracyRowGrid,
   accuracySegmentSplits,
   accuracySignConvention,

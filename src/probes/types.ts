@@ -57,6 +57,11 @@ export interface ProbeOutput {
   findings: Finding[];
   /** Set to skip the check with this reason (findings should then be empty). */
   skip?: string;
+  /**
+   * With `skip`: the check could not judge because of a fault another check reports (its id), not
+   * for lack of data or credentials. Its step is then not shown ready, as for `blockedByFailure`.
+   */
+  blockedBy?: string;
   /** One line for the report when there is nothing more specific to say. */
   summary?: string;
   /** Figures of the sync rehearsal, copied into the report (only the rehearsal check sets this). */

@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { unbalancedPeriods } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
+import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -53,7 +53,7 @@ export const probe: Probe = {
         );
       }
     }
-    if (periods === 0) return { findings: [], skip: "No balance sheet and chart of accounts could be read together (see schema.statements and schema.reference-lists)." };
+    if (periods === 0) return chartSkip(pass, "No balance sheet and chart of accounts could be read together (see schema.statements and schema.reference-lists).");
     return { findings, summary: findings.length === 0 ? `${periods} balance-sheet periods (per company and basis), each balanced to the cent.` : undefined };
   },
 };

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { sharedSync, unsplit } from "../support/sync-data.js";
+import { chartSkip, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
 import { monthNumber, periodOfMonth } from "../../util/dates.js";
@@ -198,7 +198,7 @@ export const probe: Probe = {
       }
     }
     if (judgedNotes.length === 0 && findings.length === 0) {
-      return { findings, skip: "No company had a profit and loss with net income and a balance sheet of the same months to set side by side." };
+      return chartSkip(pass, "No company had a profit and loss with net income and a balance sheet of the same months to set side by side.");
     }
     return { findings, summary: findings.length === 0 ? `Net income reaches the earnings account: ${judgedNotes.join("; ")}.` : undefined };
   },

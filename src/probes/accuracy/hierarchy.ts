@@ -4,6 +4,7 @@ import { hierarchyIssues } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOperation, listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { shortWalk } from "../../engine/sync.js";
 
 export const probe: Probe = {
   id: "accuracy.hierarchy",
@@ -26,6 +27,9 @@ export const probe: Probe = {
       for (const walk of c.lists) {
         const op = walk.operation;
         if (!ops.includes(op) || !walk.complete) continue; // a partial list cannot tell an unknown parent
+        // Nor can one whose pages end before the total they announce (pagination.walk's finding).
+        const { paginationField, totalField } = ctx.contract.profile.pagination;
+        if (shortWalk(walk, paginationField, totalField)) continue;
         judged++;
         const idField = op.profile.idField!;
         const parentField = op.profile.parentField!;

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { accountFacts, listSome, rowPointer, sharedSync, statementFetch } from "../support/sync-data.js";
+import { chartSkip, accountFacts, listSome, rowPointer, sharedSync, statementFetch } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -48,7 +48,7 @@ export const probe: Probe = {
         );
       }
     }
-    if (judged === 0) return { findings: [], skip: "No statement and chart of accounts could be read together (see schema.statements and schema.reference-lists)." };
+    if (judged === 0) return chartSkip(pass, "No statement and chart of accounts could be read together (see schema.statements and schema.reference-lists).");
     return { findings, summary: findings.length === 0 ? `${judged} statement responses: every row names a listed account.` : undefined };
   },
 };

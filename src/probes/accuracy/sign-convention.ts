@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Operation } from "../../spec/types.js";
 import type { Probe } from "../types.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { rowPointer, sharedSync, unsplit } from "../support/sync-data.js";
+import { chartSkip, rowPointer, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 /**
@@ -117,7 +117,7 @@ export const probe: Probe = {
         }
       }
     }
-    if (judged === 0) return { findings: [], skip: "No statement and chart of accounts could be read together (see schema.statements and schema.reference-lists)." };
+    if (judged === 0) return chartSkip(pass, "No statement and chart of accounts could be read together (see schema.statements and schema.reference-lists).");
     return { findings, summary: findings.length === 0 ? `${judged} account groups (income, expense, assets per statement and basis) signed by their normal balance.` : undefined };
   },
 };

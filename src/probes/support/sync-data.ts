@@ -68,3 +68,19 @@ export function listSome(items: readonly string[], max = 5): string {
   if (items.length <= max) return items.join(", ");
   return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
+
+/**
+ * The skip of an accuracy check that needs the chart of accounts: when the chart's walk ended short
+ * of its announced total (pagination.walk's finding), say so and mark the check blocked by it;
+ * else `fallback`.
+ */
+export function chartSkip(pass: SyncPass, fallback: string): { findings: never[]; skip: string; blockedBy?: string } {
+  const short = pass.companies.filter((c) => c.chartShort);
+  if (short.length === 0) return { findings: [], skip: fallback };
+  const said = short.map((c) => `${c.company}: ${c.chartShort!.read} of the ${c.chartShort!.total} accounts its Pagination.total announces`).join("; ");
+  return {
+    findings: [],
+    skip: `The chart of accounts was read only in part (${said}; its pages end early, see pagination.walk): rows of accounts not read cannot be judged.`,
+    blockedBy: "pagination.walk found the chart of accounts cut short",
+  };
+}

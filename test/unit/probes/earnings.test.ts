@@ -77,3 +77,22 @@ describe("accuracy.earnings", () => {
     expect(r.findings[0].message).toMatch(/the earnings account acc-3900 starts again in \d{4}-\d\d, so the books close their year after month \d+, but the company info says FiscalMonthEnd \d+/);
   });
 });
+
+describe("accuracy checks on a chart of accounts cut short by its paging", () => {
+  it("skip, naming the cut and pagination.walk, instead of failing rows of accounts never read", async () => {
+    const report = await checkReference({
+      only: ["pagination.walk", "accuracy.known-accounts", "accuracy.hierarchy", "accuracy.balance-sheet", "accuracy.earnings"],
+      defects: ["cap-limit"],
+    });
+    expect(codes(resultOf(report, "pagination.walk"))).toContain("pagination.walk/total-mismatch");
+    for (const id of ["accuracy.known-accounts", "accuracy.balance-sheet", "accuracy.earnings"]) {
+      const r = resultOf(report, id);
+      expect(r.status, `${id}: ${r.summary}`).toBe("skip");
+      expect(r.summary, id).toMatch(/^The chart of accounts was read only in part \(alder-finch: 20 of the 56 accounts its Pagination\.total announces; .*see pagination\.walk\)/);
+    }
+    // The hierarchy of the part read is not judged against parents that were never read.
+    expect(resultOf(report, "accuracy.hierarchy").findings.filter((f) => f.code === "accuracy.hierarchy/unknown-parent" && /chart of accounts/.test(f.message))).toEqual([]);
+    // What could not be checked is not shown ready.
+    expect(report.steps.find((s) => s.step === 4)!.verdict).toBe("not-ready");
+  });
+});
