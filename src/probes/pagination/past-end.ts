@@ -59,7 +59,7 @@ export const probe: Probe = {
                 severity: "fail",
                 message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).`,
                 rule: PAGING_RULE,
-                fix: `Apply \`${p.offsetParam}\`: past the end the page is empty.`,
+                fix: `Apply \`${p.offsetParam}\` to the same records ${p.paginationField}.${p.totalField} counts, so that past the end the page is empty (an offset counted before a filter that then drops records, such as inactive ones, lands inside the list).`,
                 operation: op,
                 company,
                 exchange: ex,

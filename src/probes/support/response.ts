@@ -134,7 +134,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
             : lapsed
               ? lapsed.fix
               : res.status === 401 || res.status === 403
-              ? "Accept the access token Reach sends for this company on this operation."
+              ? `Accept the access token Reach sends for this company on this operation.${res.status === 403 && company !== undefined ? " If this token should not read this company, user-info must not list it: Reach syncs every company user-info lists for the token." : ""}`
               : res.status >= 500
                 ? "Find the server error for this request in your logs; the operation must answer valid requests."
                 : "Implement the operation as the spec describes and accept the parameters shown in the request.",

@@ -147,4 +147,17 @@ describe("answers of a front server (proxy, gateway)", () => {
     expect(r.findings[0].message).not.toMatch(/may not have reached/);
     expect(r.findings[0].fix).toMatch(/^Check that the token in the environment variable is current/);
   });
+
+  it("a company user-info lists but the token may not read: the fix names both ways out", async () => {
+    const wrap: Wrap = async (req, next) =>
+      /^\/companies\/northwind-outfitters$/.test(req.url.pathname)
+        ? { status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "Forbidden", message: "No access to this company." }] }) }
+        : next();
+    const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap }), "schema.company-info");
+    const f = r.findings.find((x) => x.code === "schema.company-info/status")!;
+    expect(f.company).toBe("northwind-outfitters");
+    expect(f.fix).toBe(
+      "Accept the access token Reach sends for this company on this operation. If this token should not read this company, user-info must not list it: Reach syncs every company user-info lists for the token.",
+    );
+  });
 });
