@@ -33,11 +33,34 @@ export const probe: Probe = {
           const n = Math.min(a.length, b.length);
           if (n === 0) return [];
           compared++;
+          // The same record read twice, a moment apart, must read the same (the facts: no field
+          // changes between calls). A warning: a live system may really change it in between.
+          const changed = recordChange(w.full.records, w.small.records, op.profile.idField);
+          const found: Finding[] = [];
+          if (changed) {
+            const pageOf = w.small.pages.find((pg) => pg.data?.some((r) => idOf(r, op.profile.idField) === changed.id)) ?? w.small.pages[0];
+            const at = pageOf.data ? pageOf.data.findIndex((r) => idOf(r, op.profile.idField) === changed.id) : -1;
+            found.push(
+              makeFinding(ctx, {
+                code: `${this.id}/record-differs`,
+                severity: "warn",
+                message: `The ${op.profile.name} list of ${company} gave ${op.profile.idField ?? "a record"} ${changed.id} with ${changed.field} ${JSON.stringify(changed.before)} when walked with limit ${w.full.limit}, and ${JSON.stringify(changed.after)} a moment later with limit ${w.small.limit}${changed.more > 0 ? ` (${changed.more} more record${changed.more === 1 ? "" : "s"} differ too)` : ""}.`,
+                rule: STABLE_RULE,
+                fix: "Serve the same record the same way on every call: no field computed per request (a case, a rounding, a timestamp) and no value that depends on the page size.",
+                operation: op,
+                company,
+                exchange: pageOf.exchange,
+                ...(at >= 0 ? { pointer: `/${ctx.contract.profile.pagination.dataField}/${at}/${changed.field}` } : {}),
+                evidence: { expected: JSON.stringify(changed.before), actual: JSON.stringify(changed.after) },
+              }),
+            );
+          }
           const at = a.slice(0, n).findIndex((id, i) => id !== b[i]);
-          if (at < 0) return [];
+          if (at < 0) return found;
           const page = w.small.pages.find((pg) => pg.data && at >= pg.offset && at < pg.offset + pg.data.length) ?? w.small.pages[0];
           const field = op.profile.idField ?? "record";
           return [
+            ...found,
             makeFinding(ctx, {
               code: `${this.id}/order-differs`,
               severity: "fail",
@@ -63,3 +86,32 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${compared} lists give the same order with two page sizes.` : undefined };
   },
 };
+
+const STABLE_RULE = {
+  ref: "reach:developer-checklist#behaviour-and-stability",
+  text: "No field or structure changes between calls: the same request gives the same data (REACH_API_FACTS, checklist).",
+};
+
+/** The first record (by id) whose fields differ between two reads of a list, and how many more differ. */
+function recordChange(
+  first: readonly unknown[],
+  second: readonly unknown[],
+  idField: string | undefined,
+): { id: string; field: string; before: unknown; after: unknown; more: number } | undefined {
+  if (!idField) return undefined;
+  const before = new Map<string, Record<string, unknown>>();
+  for (const r of first) if (r && typeof r === "object") before.set(idOf(r, idField), r as Record<string, unknown>);
+  let found: { id: string; field: string; before: unknown; after: unknown; more: number } | undefined;
+  for (const r of second) {
+    if (!r || typeof r !== "object") continue;
+    const id = idOf(r, idField);
+    const old = before.get(id);
+    if (!old) continue;
+    const now = r as Record<string, unknown>;
+    const field = [...new Set([...Object.keys(old), ...Object.keys(now)])].find((k) => JSON.stringify(old[k]) !== JSON.stringify(now[k]));
+    if (field === undefined) continue;
+    if (found) found.more++;
+    else found = { id, field, before: old[field], after: now[field], more: 0 };
+  }
+  return found;
+}

@@ -283,3 +283,30 @@ describe("pagination.walk", () => {
     expect(codes(r)).toEqual(["pagination.walk/endless"]);
   });
 });
+
+describe("pagination.stable-order: the same record read twice", () => {
+  it("warns when a record's field differs between the two walks (a value computed per call)", async () => {
+    // Per company: every second answer of its metrics list writes the units in capitals.
+    const calls = new Map<string, number>();
+    const wrap: import("../../helpers/harness.js").Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/non-financial-metrics") || reply.status !== 200) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Unit: string }[] };
+      const n = (calls.get(req.url.pathname) ?? 0) + 1;
+      calls.set(req.url.pathname, n);
+      if (n % 2 === 0) for (const m of body.Data) m.Unit = m.Unit.toUpperCase();
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: ["pagination.stable-order"], wrap }), "pagination.stable-order");
+    const f = r.findings.find((x) => x.code === "pagination.stable-order/record-differs");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.severity).toBe("warn");
+    expect(f!.message).toMatch(/gave NonFinancialId \S+ with Unit "[a-z]+" when walked with limit 1000, and "[A-Z]+" a moment later with limit \d+/);
+    expect(f!.pointer).toMatch(/^\/Data\/\d+\/Unit$/);
+  });
+
+  it("stays quiet on the reference partner", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.stable-order"] }), "pagination.stable-order");
+    expect(r.findings).toEqual([]);
+  });
+});
