@@ -85,7 +85,10 @@ async function decodeOne(encoding: string, data: Buffer, max: number): Promise<B
         return inflateRaw(data, opts);
       }
     default:
-      throw new BodyError("other", `response uses Content-Encoding "${encoding}", which was not asked for and cannot be decoded`);
+      throw new BodyError(
+        "other",
+        `response uses Content-Encoding "${encoding}", which was not asked for (the request said Accept-Encoding: gzip, br) and cannot be decoded; send an encoding the request accepts, or none`,
+      );
   }
 }
 

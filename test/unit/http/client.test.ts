@@ -604,3 +604,11 @@ describe("HttpClient: responses that break HTTP/1.1 framing", () => {
     }
   });
 });
+
+describe("HttpClient: a content coding the request did not accept", () => {
+  it("says which codings were asked for and what to send instead", async () => {
+    const s = await server(() => ({ status: 200, headers: { "content-type": "application/json", "content-encoding": "zstd" }, body: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]) }));
+    const ex = await client(s.url).send({ method: "GET", path: "/" });
+    expect(ex.error?.message).toMatch(/Content-Encoding "zstd", which was not asked for \(the request said Accept-Encoding: gzip, br\) and cannot be decoded; send an encoding the request accepts, or none/);
+  });
+});
