@@ -58,8 +58,9 @@ export interface ProbeOutput {
   /** Set to skip the check with this reason (findings should then be empty). */
   skip?: string;
   /**
-   * With `skip`: the check could not judge because of a fault another check reports (its id), not
-   * for lack of data or credentials. Its step is then not shown ready, as for `blockedByFailure`.
+   * With `skip`: the check could not judge because of a fault another check reports, not for lack
+   * of data or credentials; says which (e.g. "pagination.walk found the chart of accounts cut
+   * short"). Its step is then not shown ready, as for `blockedByFailure`.
    */
   blockedBy?: string;
   /** One line for the report when there is nothing more specific to say. */
