@@ -14,10 +14,25 @@ const PARAMETER_LOCATIONS = new Set(["path", "query", "header", "cookie"]);
  * response objects that are `$ref`s are followed; schemas are left as written (refs kept) because
  * the schema compiler resolves them against the document and cites their spec locations.
  */
+/** A path template with its parameter names left out: `/companies/{}/budgets`. */
+const shapeOf = (path: string): string => path.replace(/\{[^}]+\}/g, "{}");
+
 export function buildOperations(doc: Obj, profile: Profile, resolve: Resolve, label: string): Operation[] {
   const operations: Operation[] = [];
   const operationIds = new Map<string, string>();
   const rootSecurity = doc.security;
+  // Templates that differ only in their parameter names are the same path (OpenAPI 3.x, "Path
+  // Templating"): a document that writes {companyId} where the profile says {CompanyId} still maps.
+  const profileByShape = new Map<string, string>();
+  for (const key of Object.keys(profile.operations)) {
+    const [method, ...rest] = key.split(" ");
+    profileByShape.set(`${method} ${shapeOf(rest.join(" "))}`, key);
+  }
+
+  const documentKeys = new Set<string>();
+  for (const [path, rawItem] of Object.entries(asObj(doc.paths) ?? {})) {
+    for (const method of HTTP_METHODS) if (asObj(asObj(rawItem)?.[method])) documentKeys.add(`${method.toUpperCase()} ${path}`);
+  }
 
   for (const [path, rawItem] of Object.entries(asObj(doc.paths) ?? {})) {
     if (path.startsWith("x-")) continue;
@@ -46,19 +61,27 @@ export function buildOperations(doc: Obj, profile: Profile, resolve: Resolve, la
       );
       checkPathTemplate(path, parameters, key, label);
 
+      // The profile's own spelling of the template when only parameter names differ: requests, the
+      // report and the allowlist all speak of the profile's path. The spec pointers stay the document's.
+      const byShape = profileByShape.get(`${method.toUpperCase()} ${shapeOf(path)}`);
+      // ...unless the document also has the profile's exact spelling, which then is that operation.
+      const profileKey = profile.operations[key] ? key : byShape && !documentKeys.has(byShape) ? byShape : undefined;
+      const canonicalPath = profileKey && profileKey !== key ? profileKey.slice(profileKey.indexOf(" ") + 1) : path;
+      const renamed = canonicalPath === path ? parameters : renamePathParameters(parameters, path, canonicalPath);
+
       operations.push({
-        key,
+        key: profileKey ?? key,
         method: method.toUpperCase(),
-        path,
+        path: canonicalPath,
         operationId,
         summary: typeof op.summary === "string" ? op.summary : undefined,
         tags: Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [],
         provenance: provenanceOf(op),
         secured: isSecured(op.security !== undefined ? op.security : rootSecurity),
-        parameters,
+        parameters: renamed,
         requestBody: requestBodyOf(op.requestBody, resolve, label, pointerOf([...opTokens, "requestBody"])),
         responses: responsesOf(op.responses, resolve, label, opTokens),
-        profile: profileFor(profile, key, path),
+        profile: profileFor(profile, profileKey ?? key, canonicalPath),
         specPointer,
       });
     }
@@ -108,6 +131,13 @@ function mergeParameters(pathLevel: ParameterSpec[], opLevel: ParameterSpec[]): 
   const id = (p: ParameterSpec) => `${p.in}\u0000${p.name}`;
   const overridden = new Set(opLevel.map(id));
   return [...pathLevel.filter((p) => !overridden.has(id(p))), ...opLevel];
+}
+
+/** Path parameters renamed by position from one template's names to another's of the same shape. */
+function renamePathParameters(parameters: ParameterSpec[], from: string, to: string): ParameterSpec[] {
+  const names = (t: string) => [...t.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const map = new Map(names(from).map((name, i) => [name, names(to)[i]!]));
+  return parameters.map((p) => (p.in === "path" && map.has(p.name) ? { ...p, name: map.get(p.name)! } : p));
 }
 
 /** Every `{name}` in the path must be declared as a path parameter, or requests cannot be built. */
