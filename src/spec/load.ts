@@ -11,6 +11,7 @@ import { DownloadError, downloadDocument } from "../http/download.js";
 import { prebuiltChecksPath, readPrebuilt } from "./prebuilt.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
 import type { Contract, JsonSchema, Profile } from "./types.js";
+import { escapePointerSegment } from "../schema/render.js";
 
 export { SpecError } from "./errors.js";
 export { prebuiltChecksPath, prebuiltPath } from "./prebuilt.js";
@@ -92,7 +93,11 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
   const specVersion = typeof info.version === "string" ? info.version : "";
   const profile = await chooseProfile(opts, source, specVersion);
   const operations = buildOperations(document, profile, resolve, source.label);
-  const errorSchema = lookupSchema(document, profile.errorSchemaRef);
+  // The profile names the envelope's schema; a document that names it otherwise (or declares it
+  // inline) still says it in its error responses: the schema most 4xx answers declare is taken.
+  const named = lookupSchema(document, profile.errorSchemaRef);
+  const declared = named ? undefined : mostDeclaredErrorSchema(operations);
+  const errorSchema = named ?? declared?.schema;
 
   return {
     title: typeof info.title === "string" ? info.title : "",
@@ -104,6 +109,7 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
     operations,
     profile,
     errorSchema,
+    ...(declared ? { errorSchemaPointer: declared.pointer } : {}),
     resolve,
     document,
     ...(ready ? { prebuiltChecks: prebuiltChecksPath(source.version!) } : {}),
@@ -337,6 +343,25 @@ function resolveLocal(document: Doc, ref: string, label: string): unknown {
   const value = walk(document, tokens);
   if (isMissing(value)) throw new SpecError(`${label}: $ref target not found: ${ref}`);
   return value;
+}
+
+/** The schema most 4xx JSON responses of the document declare, with the pointer of one of them. */
+function mostDeclaredErrorSchema(operations: readonly Contract["operations"][number][]): { schema: JsonSchema; pointer: string } | undefined {
+  const seen = new Map<string, { schema: JsonSchema; pointer: string; n: number }>();
+  for (const op of operations) {
+    for (const r of op.responses) {
+      if (!/^4\d\d$/.test(r.status) || !r.schema) continue;
+      const media = r.contentTypes.find((c) => /json/i.test(c)) ?? r.contentTypes[0];
+      if (!media) continue;
+      const key = JSON.stringify(r.schema);
+      const entry = seen.get(key);
+      if (entry) entry.n++;
+      else seen.set(key, { schema: r.schema, pointer: `${r.specPointer}/content/${escapePointerSegment(media)}/schema`, n: 1 });
+    }
+  }
+  let best: { schema: JsonSchema; pointer: string; n: number } | undefined;
+  for (const e of seen.values()) if (!best || e.n > best.n) best = e;
+  return best && { schema: best.schema, pointer: best.pointer };
 }
 
 function lookupSchema(document: Doc, ref: string): JsonSchema | undefined {

@@ -131,6 +131,11 @@ export interface Contract {
   profile: Profile;
   /** The error envelope schema (resolved), used to judge non-2xx bodies. */
   errorSchema?: JsonSchema;
+  /**
+   * Where errorSchema was found when the profile's errorSchemaRef names nothing in the document
+   * (a 4xx response's schema); absent when it is the profile's.
+   */
+  errorSchemaPointer?: string;
   /** Resolve a local `$ref` (e.g. `#/components/schemas/X`) in the document. */
   resolve(ref: string): unknown;
   /** The document as loaded (refs kept), for the schema compiler. */

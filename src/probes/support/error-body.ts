@@ -8,6 +8,23 @@ import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding } from "./findings.js";
 import { isJsonMediaType, schemaFindings } from "./response.js";
 
+/** Reach's error envelope as its pages show it, for a spec that declares no error schema. */
+const OBSERVED_ENVELOPE = {
+  type: "object",
+  required: ["errors"],
+  properties: {
+    errors: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["error", "message"],
+        properties: { error: { type: "string" }, message: { type: "string" }, level: { type: "integer", minimum: 1, maximum: 10 } },
+      },
+    },
+  },
+};
+
 export function isHtml(ex: Exchange): boolean {
   const res = ex.response;
   if (!res) return false;
@@ -44,9 +61,10 @@ export function judgeErrorBody(
       }),
     );
   }
-  const schema = ctx.contract.errorSchema;
-  if (res.json !== undefined && schema) {
-    const specPointer = ctx.contract.profile.errorSchemaRef;
+  // Reach's envelope is observed (REACH_API_FACTS): a document that declares none is judged by it.
+  const schema = ctx.contract.errorSchema ?? OBSERVED_ENVELOPE;
+  if (res.json !== undefined) {
+    const specPointer = ctx.contract.errorSchema ? (ctx.contract.errorSchemaPointer ?? ctx.contract.profile.errorSchemaRef) : "reach:error-handling#error-envelope";
     const issues = ctx.validator.validate(schema, res.json, { specPointer }).filter((i) => i.kind !== "unknown-field");
     for (const f of schemaFindings(ctx, checkId, op, ex, issues, specPointer, company)) {
       findings.push({

@@ -41,3 +41,31 @@ describe("path parameters named differently from the profile", () => {
     expect(withFile.coverage.operations.filter((o) => o.operation.includes("{CompanyId}") && o.exercised).length).toBeGreaterThan(0);
   });
 });
+
+describe("an error envelope schema named otherwise, or not declared", () => {
+  const variant = (name: string, edit: (text: string) => string): string => {
+    const path = join(dir, `${name}.yaml`);
+    writeFileSync(path, edit(readFileSync("specs/reach-api/1.0.3/openapi.yaml", "utf8")));
+    return path;
+  };
+
+  it("judges error bodies by the schema the document's 4xx answers declare (ErrorResponse renamed Error)", async () => {
+    const spec = variant("error-renamed", (t) => t.replace(/#\/components\/schemas\/ErrorResponse\b/g, "#/components/schemas/Error").replace(/^ {4}ErrorResponse:$/m, "    Error:"));
+    const contract = await loadContract({ specPath: spec });
+    expect(contract.errorSchema).toBeDefined();
+    expect(contract.errorSchemaPointer).toMatch(/^#\/paths\/.+\/responses\/4\d\d\/content\/application~1json\/schema$/);
+    const r = resultOf(await checkReference({ spec, only: ["inputs.unknown-company"], defects: ["bad-error-envelope"] }), "inputs.unknown-company");
+    expect(r.status).toBe("fail");
+    expect(r.findings.map((f) => f.code)).toContain("inputs.unknown-company/error-envelope");
+  });
+
+  it("falls back to Reach's observed envelope when the document declares no error schema", async () => {
+    // The shared error responses keep their descriptions, without content.
+    const spec = variant("error-none", (t) => t.replace(/\n {6}content:\n {8}application\/json:\n {10}schema:\n {12}\$ref: "#\/components\/schemas\/(?:ErrorResponse|OAuthError)"\n/g, "\n").replace(/^ {4}ErrorResponse:$/m, "    UnusedEnvelope:"));
+    const contract = await loadContract({ specPath: spec });
+    expect(contract.errorSchema).toBeUndefined();
+    const r = resultOf(await checkReference({ spec, only: ["inputs.unknown-company"], defects: ["bad-error-envelope"] }), "inputs.unknown-company");
+    expect(r.findings.map((f) => f.code)).toContain("inputs.unknown-company/error-envelope");
+    expect(r.findings.find((f) => f.code === "inputs.unknown-company/error-envelope")!.message).toMatch(/is not in Reach's error envelope/);
+  });
+});
