@@ -79,13 +79,15 @@ export async function loadContract(opts: LoadOptions = {}): Promise<Contract> {
     ({ openapiVersion, dialect } = checkVersion(parsed, source.label));
     document = await bundleDocument(SwaggerParser, source, parsed);
   }
-  if (opts.validate ?? source.kind !== "bundled") {
-    const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
-    await validateDocument(SwaggerParser, document, dialect, source.label);
-  }
+  // A $ref loop with nothing in between sends the validator's dereferencing into endless recursion
+  // (a stack overflow): it is looked for first, and named.
   const cycle = findRefCycle(document);
   if (cycle) {
     throw new SpecError(`${source.label}: circular $ref ${cycle.join(" -> ")}: the schema refers back to itself without describing any value in between, so nothing can be validated against it`);
+  }
+  if (opts.validate ?? source.kind !== "bundled") {
+    const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+    await validateDocument(SwaggerParser, document, dialect, source.label);
   }
 
   const resolve = (ref: string): unknown => resolveLocal(document, ref, source.label);
@@ -241,6 +243,7 @@ async function validateDocument(SwaggerParser: SwaggerParserStatic, document: Do
   try {
     await SwaggerParser.validate(copy as never, { resolve: { external: false } } as never);
   } catch (err) {
+    if (err instanceof RangeError) throw new SpecError(`${label}: the document's $refs nest without end (the validator ran out of stack): look for a schema that refers to itself through others`);
     throw parserError(err, label);
   }
 }
@@ -314,7 +317,7 @@ function parserError(err: unknown, label: string): SpecError {
     return new SpecError(`${label}: not an OpenAPI document (the top level is not an object)`);
   }
   if (/is not a valid Openapi API definition/i.test(first)) {
-    return new SpecError(`${label}: invalid OpenAPI document: it has neither paths nor webhooks`);
+    return new SpecError(`${label}: not an OpenAPI document, or one with neither paths nor webhooks (a Reach spec starts with "openapi: 3.x" and lists the API's paths)`);
   }
   return new SpecError(`${label}: ${oneLine(first)}`);
 }

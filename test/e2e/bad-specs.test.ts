@@ -46,6 +46,13 @@ const CASES: [string, string, RegExp][] = [
     spec("cycle.yaml", "{$ref: '#/components/schemas/A'}", "A: {allOf: [{$ref: '#/components/schemas/B'}]}\nB: {anyOf: [{$ref: '#/components/schemas/A'}, {type: string}]}"),
     /circular \$ref /,
   ],
+  [
+    "a property whose $ref enters a loop of $refs (the validator's stack would overflow)",
+    spec("loop.yaml", "{type: object, properties: {Extra: {$ref: '#/components/schemas/Loop1'}}}", "Loop1: {$ref: '#/components/schemas/Loop2'}\nLoop2: {$ref: '#/components/schemas/Loop1'}"),
+    /circular \$ref .*#\/components\/schemas\/Loop/,
+  ],
+  ["the bundled spec with a loop of $refs under a property", join(ROOT, "fixtures/specs/bad/ref-loop.yaml"), /circular \$ref .*#\/components\/schemas\/Loop/],
+  ["a package.json", join(ROOT, "package.json"), /not an OpenAPI document, or one with neither paths nor webhooks/],
   ["Swagger 2.0", join(ROOT, "fixtures/specs/bad/unsupported-version.yaml"), /unsupported version Swagger 2\.0/],
   ["OpenAPI 4.0.0", spec("v4.yaml", "{type: object}", "", "4.0.0"), /unsupported OpenAPI version 4\.0\.0; reach-check reads OpenAPI 3\.0\.x and 3\.1\.x/],
 ];
