@@ -9,6 +9,7 @@ import { startDeadline } from "../engine/deadline.js";
 import type { Contract } from "../spec/types.js";
 import type { ClientCredentials, Probe, ScopedToken } from "../probes/types.js";
 import { UsageError } from "./errors.js";
+import { escapePointerSegment } from "../schema/render.js";
 
 export interface PipelineInput {
   baseUrl: string;
@@ -121,6 +122,18 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     const { contract } = input;
     const prebuilt = contract.prebuiltChecks ? loadPrebuiltChecks(contract.prebuiltChecks, contract.sha256, contract.dialect) : undefined;
     const validator = createValidator(contract.document, contract.dialect, { strict: input.strict, prebuilt });
+    // A spec given with --spec: a response schema that cannot be compiled is the document's fault,
+    // not the partner's; said before any request, like any other problem of the document.
+    if (contract.source !== "bundled") {
+      for (const op of contract.operations) {
+        for (const r of op.responses) {
+          const media = r.contentTypes.find((c) => /json/i.test(c)) ?? r.contentTypes[0];
+          if (!r.schema || !media) continue;
+          const failure = validator.compileFailure(r.schema, `${r.specPointer}/content/${escapePointerSegment(media)}/schema`);
+          if (failure) throw new UsageError(`--spec: ${contract.source}: ${failure.replace(/^The schema/, "the schema")}`);
+        }
+      }
+    }
     return await runChecks({
       contract: input.contract,
       http,

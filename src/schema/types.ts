@@ -35,4 +35,6 @@ export interface SchemaValidator {
    * Returns at most `maxIssues` issues (default 50), ordered by pointer.
    */
   validate(schema: JsonSchema, value: unknown, opts: { specPointer: string; maxIssues?: number }): SchemaIssue[];
+  /** Why a schema of the contract cannot be compiled, or undefined when it can (compiled and cached). */
+  compileFailure(schema: JsonSchema, specPointer: string): string | undefined;
 }

@@ -300,6 +300,15 @@ export function createValidator(
   };
 
   return {
+    compileFailure(schema: JsonSchema, specPointer: string): string | undefined {
+      if (!engine) return `The spec document could not be prepared for validation: ${engineError}`;
+      try {
+        const entry = compile(engine, schema, specPointer);
+        return "failure" in entry ? entry.failure : undefined;
+      } catch (err) {
+        return `The schema at ${specPointer} cannot be compiled: ${runtimeReason(err)}`;
+      }
+    },
     validate(schema: JsonSchema, value: unknown, opts: { specPointer: string; maxIssues?: number }): SchemaIssue[] {
       const max = Math.max(0, Math.floor(opts.maxIssues ?? DEFAULT_MAX_ISSUES));
       if (max === 0) return [];

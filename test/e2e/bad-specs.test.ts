@@ -52,6 +52,8 @@ const CASES: [string, string, RegExp][] = [
     /circular \$ref .*#\/components\/schemas\/Loop/,
   ],
   ["the bundled spec with a loop of $refs under a property", join(ROOT, "fixtures/specs/bad/ref-loop.yaml"), /circular \$ref .*#\/components\/schemas\/Loop/],
+  ["a response schema with an unknown type", spec("bad-type.yaml", "{type: object, properties: {Name: {type: strng}}}"), /the schema at #\/paths\/~1oauth2~1user-info\/get\/responses\/200\/content\/application~1json\/schema cannot be compiled: .*strng/],
+  ["a response schema with a broken pattern", spec("bad-pattern.yaml", "{type: string, pattern: '(unclosed'}"), /the schema at .* cannot be compiled: Invalid regular expression/],
   ["a package.json", join(ROOT, "package.json"), /not an OpenAPI document, or one with neither paths nor webhooks/],
   ["Swagger 2.0", join(ROOT, "fixtures/specs/bad/unsupported-version.yaml"), /unsupported version Swagger 2\.0/],
   ["OpenAPI 4.0.0", spec("v4.yaml", "{type: object}", "", "4.0.0"), /unsupported OpenAPI version 4\.0\.0; reach-check reads OpenAPI 3\.0\.x and 3\.1\.x/],
