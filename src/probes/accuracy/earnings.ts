@@ -70,8 +70,13 @@ export const probe: Probe = {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const { debitNormal, creditNormal } = ctx.contract.profile.accounting;
     const statements = ctx.contract.operations.filter((o) => o.profile.role === "statement");
-    const plOps = statements.filter((o) => o.profile.periodKind === "movement" && (o.profile.accountTypes ?? []).some((t) => creditNormal.includes(t)) && !(o.profile.accountTypes ?? []).some((t) => statements.some((b) => b.profile.periodKind === "balance" && (b.profile.accountTypes ?? []).includes(t))));
     const bsOps = statements.filter((o) => o.profile.periodKind === "balance");
+    const balanceTypes = new Set(bsOps.flatMap((o) => o.profile.accountTypes ?? []));
+    // The profit and loss: movements of income and expense accounts (the cash flow moves balance accounts).
+    const plOps = statements.filter((o) => {
+      const types = o.profile.accountTypes ?? [];
+      return o.profile.periodKind === "movement" && types.some((t) => creditNormal.includes(t)) && !types.some((t) => balanceTypes.has(t));
+    });
     if (plOps.length === 0 || bsOps.length === 0) return { findings: [], skip: "The spec has no profit and loss and balance sheet to set side by side." };
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
