@@ -183,7 +183,18 @@ async function fetchSpec(source: SpecSource): Promise<Buffer> {
 function resolverOptions(source: SpecSource): Record<string, unknown> {
   const remote = source.kind === "url";
   // `true` would replace the built-in resolver object (the options are merged), so only `false` is set.
-  const resolve = remote ? { file: false, http: { timeout: FETCH_TIMEOUT_MS, redirects: 5 } } : { http: false };
+  // A remote spec's external $refs are read from the spec's own origin only. The parser's own guard
+  // (safeUrlResolver) refuses loopback, private and intranet hosts outright, which would refuse the
+  // files beside a spec the user fetched from such a host; the same-origin rule replaces it.
+  const origin = source.url?.origin;
+  const sameOrigin = (file: { url: string }): boolean => {
+    try {
+      return /^https?:/i.test(file.url) && new URL(file.url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+  const resolve = remote ? { file: false, http: { timeout: FETCH_TIMEOUT_MS, redirects: 5, safeUrlResolver: false, canRead: sameOrigin } } : { http: false };
   return {
     resolve,
     // Without these fallbacks any text "parses" as a string and the real problem is hidden.
@@ -310,7 +321,7 @@ function parserError(err: unknown, label: string): SpecError {
   const unresolvable = /^Unable to resolve \$ref pointer "([^"]*)"/.exec(first);
   if (unresolvable) {
     return new SpecError(
-      `${label}: cannot resolve external $ref "${unresolvable[1]}" (a local spec may refer to local files only, a remote spec to URLs only)`,
+      `${label}: cannot resolve external $ref "${unresolvable[1]}" (a local spec may refer to local files only, a remote spec to URLs on its own host only)`,
     );
   }
   if (/is not a valid JSON Schema$/.test(first)) {

@@ -104,7 +104,7 @@ describe("spec loading failures", () => {
       ].join("\n"),
     );
     expect((await specErrorOf(loadContract({ specPath: file }))).message).toBe(
-      `${file}: cannot resolve external $ref "http://127.0.0.1:9/schemas.yaml" (a local spec may refer to local files only, a remote spec to URLs only)`,
+      `${file}: cannot resolve external $ref "http://127.0.0.1:9/schemas.yaml" (a local spec may refer to local files only, a remote spec to URLs on its own host only)`,
     );
   });
 

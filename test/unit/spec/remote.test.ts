@@ -5,6 +5,23 @@ import { startServer, type RunningServer, type ServerRequest } from "../../../sr
 import { loadContract, SpecError } from "../../../src/spec/load.js";
 
 const SECRET = "s3cr3t-pa55";
+
+/** A one-operation spec whose user-info schema is an external $ref. */
+const splitSpec = (ref: string): string =>
+  [
+    "openapi: 3.1.0",
+    'info: {title: t, version: "1.0.3"}',
+    "paths:",
+    "  /oauth2/user-info:",
+    "    get:",
+    "      responses:",
+    "        '200':",
+    "          description: ok",
+    "          content:",
+    "            application/json:",
+    `              schema: {$ref: '${ref}'}`,
+    "",
+  ].join("\n");
 let server: RunningServer;
 let specBytes: Buffer;
 const seen: ServerRequest[] = [];
@@ -15,6 +32,13 @@ beforeAll(async () => {
     seen.push(req);
     if (req.url.pathname === "/openapi.yaml") {
       return { status: 200, headers: { "content-type": "application/yaml" }, body: specBytes };
+    }
+    if (req.url.pathname === "/split/openapi.yaml" || req.url.pathname === "/split/elsewhere.yaml") {
+      const ref = req.url.pathname === "/split/openapi.yaml" ? "./schemas.yaml#/User" : "http://localhost:9/schemas.yaml#/User";
+      return { status: 200, headers: { "content-type": "application/yaml" }, body: splitSpec(ref) };
+    }
+    if (req.url.pathname === "/split/schemas.yaml") {
+      return { status: 200, headers: { "content-type": "application/yaml" }, body: "User:\n  type: object\n  properties:\n    UserId: {type: string}\n" };
     }
     if (req.url.pathname === "/private/openapi.yaml") {
       const expected = `Basic ${Buffer.from(`reach:${SECRET}`).toString("base64")}`;
@@ -39,6 +63,16 @@ describe("loading a spec from a URL", () => {
     expect(c.operations).toHaveLength(14);
     expect(c.sha256).toBe(createHash("sha256").update(specBytes).digest("hex"));
     expect(seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(["GET /openapi.yaml"]);
+  });
+
+  it("reads a split spec's files from the spec's own (loopback) host, and no other host", async () => {
+    seen.length = 0;
+    const c = await loadContract({ specPath: `${server.url}/split/openapi.yaml` });
+    expect(c.operations.map((o) => o.key)).toEqual(["GET /oauth2/user-info"]);
+    expect(seen.map((r) => r.url.pathname)).toEqual(["/split/openapi.yaml", "/split/schemas.yaml"]);
+    const err = await loadContract({ specPath: `${server.url}/split/elsewhere.yaml` }).catch((e) => e);
+    expect(err).toBeInstanceOf(SpecError);
+    expect(err.message).toMatch(/cannot resolve external \$ref "http:\/\/localhost:9\/schemas\.yaml" \(.*a remote spec to URLs on its own host only\)/);
   });
 
   it("turns an HTTP error into a one-line SpecError", async () => {
