@@ -43,6 +43,8 @@ interface Candidate {
 function follow(c: Candidate, months: readonly number[], income: (m: number) => number | undefined, firstOfYear: (m: number) => boolean) {
   let judged = 0;
   let matched = 0;
+  /** How far the changes are from the net income in all: which account comes closest when none follows. */
+  let gap = 0;
   let miss: { m: number; change: number; income: number } | undefined;
   for (let m = 1; m < months.length; m++) {
     if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m])) continue;
@@ -51,10 +53,11 @@ function follow(c: Candidate, months: readonly number[], income: (m: number) => 
     const change = c.balance[m] - c.balance[m - 1];
     if (Number.isNaN(change)) continue;
     judged++;
+    gap += Math.abs(change - ni);
     if (same(change, ni)) matched++;
     else miss ??= { m, change, income: ni };
   }
-  return { judged, matched, miss };
+  return { judged, matched, gap, miss };
 }
 
 export const probe: Probe = {
@@ -133,7 +136,10 @@ export const probe: Probe = {
           for (const cand of candidates.values()) {
             const r = follow(cand, months, inc, firstOfYear);
             if (r.judged === 0) continue;
-            if (!top || r.matched / r.judged > top.r.matched / top.r.judged || (r.matched / r.judged === top.r.matched / top.r.judged && r.judged > top.r.judged)) top = { c: cand, r };
+            const share = r.matched / r.judged;
+            const topShare = top ? top.r.matched / top.r.judged : -1;
+            // The best share of months followed; among equals, the account closest to the net income.
+            if (!top || share > topShare || (share === topShare && r.gap / r.judged < top.r.gap / top.r.judged)) top = { c: cand, r };
           }
           return top;
         };
@@ -156,6 +162,10 @@ export const probe: Probe = {
           .map((f) => ({ f, top: best((m) => net[m] / f) }))
           .find((x) => x.top && x.top.r.judged >= MIN_MONTHS - 1 && x.top.r.matched / x.top.r.judged >= FOLLOWS);
         const miss = plain.r.miss!;
+        // The figures behind the finding, in place of the statement's opening bytes: the first
+        // months' net income beside the best account's change.
+        const shown = months.map((_, m) => m).filter((m) => m > 0 && months[m] === months[m - 1] + 1).slice(0, 4);
+        const figures = shown.map((m) => `${label(m)}: net income ${money(net[m])}, ${plain.c.id} ${money(plain.c.balance[m - 1])} -> ${money(plain.c.balance[m])} (change ${money(plain.c.balance[m] - plain.c.balance[m - 1])})`).join("; ");
         const example = `in ${label(miss.m)} the net income is ${money(miss.income)}, and ${plain.c.id} (the account that follows it best) changes by ${money(miss.change)}`;
         if (shifted) {
           findings.push(
@@ -165,7 +175,7 @@ export const probe: Probe = {
               severity: "fail",
               message: `${where} are a month apart: each month's net income on the ${pl.op.profile.name} is what ${shifted.top!.c.id} on the ${bs.op.profile.name} gains ${shifted.k === 1 ? "in the month before" : "in the month after"} (${shifted.top!.r.matched} of ${shifted.top!.r.judged} months); ${example}.`,
               fix: "Give each profit-and-loss row the calendar month its postings belong to, as the balance sheet does (watch time zones and month-end postings, and EndDate taken as exclusive).",
-              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month` },
+              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month`, bodyExcerpt: figures },
             }),
           );
         } else if (scaled) {
@@ -182,7 +192,7 @@ export const probe: Probe = {
                 scaled.f === -1
                   ? "Sign both statements by each account's normal balance (see accuracy.sign-convention): income and equity credits positive, expense and asset debits positive."
                   : "Send every statement's amounts in the company currency's units (not minor units such as cents).",
-              evidence: { expected: "net income = the earnings account's change", actual: `equal after ${scaled.f === 100 ? "dividing by 100" : scaled.f === 0.01 ? "multiplying by 100" : "changing the sign"}` },
+              evidence: { expected: "net income = the earnings account's change", actual: `equal after ${scaled.f === 100 ? "dividing by 100" : scaled.f === 0.01 ? "multiplying by 100" : "changing the sign"}`, bodyExcerpt: figures },
             }),
           );
         } else {
@@ -196,7 +206,7 @@ export const probe: Probe = {
                   ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.`
                   : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.`,
               fix: "Build both statements from the same postings for the same basis and filters: the balance sheet's current-year earnings must be the year-to-date sum of the profit and loss (check the accounting basis and any filter on each statement, and accounts missing from one of them).",
-              evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months` },
+              evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months`, bodyExcerpt: figures },
             }),
           );
         }

@@ -61,6 +61,8 @@ describe("accuracy.earnings", () => {
     expect(r.status).toBe("fail");
     expect(codes(r)).toContain(`${ID}/disagree`);
     expect(r.findings[0].message).toMatch(/disagree: in none of \d+ months does any balance-sheet account change by the month's net income/);
+    // The evidence is the figures: each month's net income beside the closest account's change.
+    expect(r.findings[0].evidence?.bodyExcerpt).toMatch(/^\d{4}-\d\d: net income -?\d+\.\d\d, acc-3900 -?\d+\.\d\d -> -?\d+\.\d\d \(change -?\d+\.\d\d\);/);
   });
 
   it("warns when FiscalMonthEnd is not where the books close their year", async () => {
