@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { EXIT, UsageError } from "./errors.js";
 import { OPTIONS, commanderParser } from "./options.js";
 import { packageInfo } from "../util/package-info.js";
+import { redactorFor } from "../util/redact.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -24,10 +25,18 @@ const defaultIo: Io = {
 /** Secrets this process learned (tokens); scrubbed from any error line as a last resort. */
 export const knownSecrets: string[] = [];
 
+/** Longest error line written: a value echoed in a message may be huge. */
+const MAX_ERROR_LINE = 400;
+
+/**
+ * The last line of defence for an error line: every spelling of every known secret masked, control
+ * characters written as escapes (a value from a file or variable must not move the cursor or start
+ * a new line), and the length bounded.
+ */
 function scrub(text: string): string {
-  let out = text;
-  for (const s of knownSecrets) if (s.length >= 4) out = out.split(s).join("[REDACTED]");
-  return out;
+  const masked = redactorFor(...knownSecrets).redact(text);
+  const visible = masked.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return visible.length > MAX_ERROR_LINE ? `${visible.slice(0, MAX_ERROR_LINE - 1)}…` : visible;
 }
 
 function addOptions(cmd: Command, name: "run" | "demo" | "serve" | "specs" | "login"): Command {
@@ -139,7 +148,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     const msg = err instanceof Error ? err.message : String(err);
     io.stderr(`reach-check: internal error: ${scrub(msg.split("\n")[0])} (this is a reach-check bug; please report it)\n`);
-    if (io.env.REACH_CHECK_DEBUG && err instanceof Error && err.stack) io.stderr(scrub(err.stack) + "\n");
+    if (io.env.REACH_CHECK_DEBUG && err instanceof Error && err.stack) io.stderr(redactorFor(...knownSecrets).redact(err.stack) + "\n");
     return EXIT.internal;
   }
 }

@@ -3,7 +3,7 @@
  * when the option is read and checked for writability before the run starts, so a typo costs
  * nothing; writing happens once, after the run, from the already rendered text.
  */
-import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 
@@ -29,9 +29,15 @@ export function parseReportTarget(option: string, raw: string): ReportTarget {
 
 const EXTENSION: Record<ReportFormatName, string> = { terminal: "txt", json: "json", junit: "xml", markdown: "md", html: "html" };
 
-/** Creates missing parent folders and checks every target can be written; throws a one-line UsageError. */
-export function prepareReportTargets(targets: readonly ReportTarget[]): ReportTarget[] {
+/**
+ * Creates missing parent folders and checks every target can be written; throws a one-line
+ * UsageError. A report replaces its file whole (written beside it, then renamed), so a target must
+ * be a plain file or nothing yet: a link, device or pipe would be replaced rather than written
+ * through, and none may be one of the run's own input files (`inputs`: token file, allowlist...).
+ */
+export function prepareReportTargets(targets: readonly ReportTarget[], inputs: readonly string[] = []): ReportTarget[] {
   const seen = new Set<string>();
+  const inputPaths = new Set(inputs.flatMap((p) => realPaths(p)));
   return targets.map((t) => {
     const path = resolve(t.path);
     if (seen.has(path)) throw new UsageError(`--report: "${t.path}" is named twice`);
@@ -51,6 +57,18 @@ export function prepareReportTargets(targets: readonly ReportTarget[]): ReportTa
       existing = undefined;
     }
     if (existing?.isDirectory()) throw new UsageError(`--report ${t.format}=${t.path}: is a folder, not a file`);
+    let link: ReturnType<typeof lstatSync> | undefined;
+    try {
+      link = lstatSync(path);
+    } catch {
+      link = undefined;
+    }
+    if (link && !link.isFile()) {
+      throw new UsageError(`--report ${t.format}=${t.path}: is ${link.isSymbolicLink() ? "a symbolic link" : "a device, pipe or socket"}, not a plain file (the report replaces its file whole); give a plain file path`);
+    }
+    if (realPaths(path).some((p) => inputPaths.has(p))) {
+      throw new UsageError(`--report ${t.format}=${t.path}: is one of the run's own input files; give another path`);
+    }
     if (existing) {
       try {
         accessSync(path, constants.W_OK);
@@ -76,4 +94,15 @@ export function writeReportFile(target: ReportTarget, text: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`--report ${target.format}=${target.path}: cannot write the file${code ? ` (${code})` : ""}`);
   }
+}
+
+/** A path as given (resolved) and, when it exists, where it really leads. */
+function realPaths(path: string): string[] {
+  const out = [resolve(path)];
+  try {
+    out.push(realpathSync(path));
+  } catch {
+    // not there (yet): the resolved path alone
+  }
+  return out;
 }

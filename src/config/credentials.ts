@@ -3,6 +3,7 @@
  * flags end up in shell history and process listings).
  */
 import { UsageError } from "../cli/errors.js";
+import { checkSecretShape } from "./token.js";
 
 export const CREDENTIAL_ENV = {
   clientId: "REACH_CLIENT_ID",
@@ -37,6 +38,7 @@ export function readClientCredentials(env: NodeJS.ProcessEnv): EnvCredentials | 
   }
   for (const n of names) {
     if (/\s/.test(value(env, n)!)) throw new UsageError(`${n} must hold the value alone, without spaces`);
+    checkSecretShape(value(env, n)!, n);
   }
   return { clientId: value(env, CREDENTIAL_ENV.clientId)!, clientSecret: value(env, CREDENTIAL_ENV.clientSecret)!, refreshToken: value(env, CREDENTIAL_ENV.refreshToken)! };
 }
@@ -49,6 +51,8 @@ export function readClient(env: NodeJS.ProcessEnv): { clientId: string; clientSe
   if (missing.length > 0) {
     throw new UsageError(`login needs the OAuth client in the environment: set ${missing.join(" and ")} (the client id and secret the partner hands to Reach)`);
   }
+  checkSecretShape(clientId!, CREDENTIAL_ENV.clientId);
+  checkSecretShape(clientSecret!, CREDENTIAL_ENV.clientSecret);
   return { clientId: clientId!, clientSecret: clientSecret! };
 }
 
@@ -57,5 +61,6 @@ export function readEnvToken(env: NodeJS.ProcessEnv, name: string, option: strin
   const t = value(env, name);
   if (!t) throw new UsageError(`${option} ${name}: the environment variable ${name} is not set or empty`);
   if (/\s/.test(t)) throw new UsageError(`${name} must hold the token alone, without "Bearer " or spaces`);
+  checkSecretShape(t, name);
   return t;
 }

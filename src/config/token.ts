@@ -3,6 +3,19 @@ import { UsageError } from "../cli/errors.js";
 
 export const DEFAULT_TOKEN_ENV = "REACH_ACCESS_TOKEN";
 
+/** Longest secret accepted: far above any real token, and servers refuse larger headers anyway. */
+export const MAX_SECRET_LENGTH = 8192;
+
+/**
+ * A secret must be printable ASCII (what an HTTP header or a form field carries as is; RFC 6750's
+ * b64token is a subset) and of a sane length. `where` names the variable or file in the message;
+ * the value itself never appears.
+ */
+export function checkSecretShape(value: string, where: string): void {
+  if (value.length > MAX_SECRET_LENGTH) throw new UsageError(`${where} holds ${value.length} characters; reach-check accepts at most ${MAX_SECRET_LENGTH} (no real token is that long, and servers refuse such headers)`);
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new UsageError(`${where} holds a character that is not printable ASCII (tokens and secrets are sent as they are in HTTP headers and forms)`);
+}
+
 /**
  * The access token comes from an environment variable or a file, never from a flag value (flags
  * end up in shell history and process listings).
@@ -19,6 +32,7 @@ export function readToken(opts: { tokenEnv: string; tokenFile?: string; env: Nod
     const token = text.trim();
     if (token === "") throw new UsageError(`--token-file: "${opts.tokenFile}" is empty`);
     if (/\s/.test(token)) throw new UsageError(`--token-file: "${opts.tokenFile}" must hold the token alone on one line`);
+    checkSecretShape(token, `--token-file: "${opts.tokenFile}"`);
     return token;
   }
   const raw = opts.env[opts.tokenEnv];
@@ -29,5 +43,6 @@ export function readToken(opts: { tokenEnv: string; tokenFile?: string; env: Nod
   }
   const token = raw.trim();
   if (/\s/.test(token)) throw new UsageError(`${opts.tokenEnv} must hold the token alone, without "Bearer " or spaces`);
+  checkSecretShape(token, opts.tokenEnv);
   return token;
 }

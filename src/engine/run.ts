@@ -2,6 +2,7 @@
  * One run: order the checks, resolve the companies, run each check with a narrow context, turn a
  * crashing check into an `error` result, and assemble the report. Nothing here prints.
  */
+import { NO_COMPANY } from "../probes/support/skips.js";
 import type { HttpClient } from "../http/types.js";
 import type { ClientCredentials, Probe, ProbeContext, ProbeOptions, ScopedToken } from "../probes/types.js";
 import type { LatencySample } from "../http/types.js";
@@ -282,6 +283,9 @@ async function runOne(
     if (out.rehearsal) onRehearsal(out.rehearsal);
     if (out.skip !== undefined) {
       if (out.blockedBy !== undefined) blocked.set(probe.id, out.blockedBy);
+      // No company to check: whatever the reason (user-info failed or listed none), nothing of the
+      // company data was judged, and its step is not shown ready.
+      else if (out.skip === NO_COMPANY) blocked.set(probe.id, "no company to check");
       return finish({ status: "skip", summary: out.skip, findings: [] });
     }
     const status = statusOf(out.findings);

@@ -34,7 +34,10 @@ function jsonForms(secret: string): string[] {
   const plain = JSON.stringify(secret).slice(1, -1);
   const slashed = plain.replace(/\//g, "\\/");
   const ascii = plain.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return [plain, slashed, ascii, ascii.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)];
+  // Every character as \uXXXX: what an encoder that escapes everything (or an obfuscating echo) writes.
+  const everything = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  const upper = (s: string) => s.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`);
+  return [plain, slashed, ascii, upper(ascii), everything, upper(everything)];
 }
 
 /** Percent-encodings: encodeURIComponent, form encoding (`+` for spaces) and lower-case hex. */
@@ -68,10 +71,44 @@ function base64Forms(secret: string): string[] {
   return [...out, ...out.map(toUrlSafe)];
 }
 
+/** Longest source of one regular expression over spellings (V8 refuses a few hundred thousand). */
+const MAX_PATTERN_SOURCE = 64 * 1024;
+
+interface Matcher {
+  replace(text: string): string;
+  test(text: string): boolean;
+}
+
+/**
+ * One alternation over escaped spellings; should the engine still refuse it, each spelling is
+ * looked for as plain text instead. The error is never passed on: its message would hold them.
+ */
+function matcherOf(escaped: string[]): Matcher {
+  try {
+    const re = new RegExp(escaped.join("|"), "g");
+    return {
+      replace: (text) => text.replace(re, REDACTED),
+      test: (text) => {
+        re.lastIndex = 0;
+        const found = re.test(text);
+        re.lastIndex = 0;
+        return found;
+      },
+    };
+  } catch {
+    const plain = escaped.map((e) => e.replace(/\\(.)/g, "$1"));
+    return {
+      replace: (text) => plain.reduce((t, p) => t.split(p).join(REDACTED), text),
+      test: (text) => plain.some((p) => text.includes(p)),
+    };
+  }
+}
+
 export class Redactor {
   private readonly secrets = new Set<string>();
   private patterns = new Set<string>();
-  private matcher: RegExp | undefined;
+  /** Regular expressions over the spellings, longest first, each within MAX_PATTERN_SOURCE. */
+  private matcher: Matcher[] | undefined;
   /** The spellings as bytes for hasInBytes; null when one is not ASCII. */
   private needles: Buffer[] | null | undefined;
 
@@ -97,31 +134,43 @@ export class Redactor {
     return this.secrets.size;
   }
 
-  private regex(): RegExp | undefined {
+  private regex(): Matcher[] | undefined {
     if (this.patterns.size === 0) return undefined;
     if (!this.matcher) {
       // Longest first: the alternation takes the first branch that matches at a position, so a
-      // longer spelling that contains a shorter one is masked whole.
+      // longer spelling that contains a shorter one is masked whole. Long secrets make long
+      // alternations, and a regular expression has a size limit: the spellings are cut into groups,
+      // still longest first, so a longer spelling is always masked before a shorter one is tried.
       const sorted = [...this.patterns].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-      this.matcher = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
+      const groups: string[][] = [[]];
+      let size = 0;
+      for (const p of sorted) {
+        const escaped = escapeRegExp(p);
+        if (size > 0 && size + escaped.length > MAX_PATTERN_SOURCE) {
+          groups.push([]);
+          size = 0;
+        }
+        groups[groups.length - 1]!.push(escaped);
+        size += escaped.length + 1;
+      }
+      this.matcher = groups.map((g) => matcherOf(g));
     }
     return this.matcher;
   }
 
   redact(text: string): string {
-    const re = this.regex();
-    if (!re || typeof text !== "string" || text.length === 0) return text;
-    return text.replace(re, REDACTED);
+    const matchers = this.regex();
+    if (!matchers || typeof text !== "string" || text.length === 0) return text;
+    let out = text;
+    for (const m of matchers) out = m.replace(out);
+    return out;
   }
 
   /** True when the text holds any spelling of any secret. */
   has(text: string): boolean {
-    const re = this.regex();
-    if (!re || typeof text !== "string") return false;
-    re.lastIndex = 0;
-    const found = re.test(text);
-    re.lastIndex = 0;
-    return found;
+    const matchers = this.regex();
+    if (!matchers || typeof text !== "string") return false;
+    return matchers.some((m) => m.test(text));
   }
 
   /**

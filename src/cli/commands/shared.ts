@@ -71,7 +71,9 @@ export async function runAndPrint(
 ): Promise<number> {
   // Report files and the allowlist are checked before the run: a typo must not cost a whole run.
   const { prepareReportTargets, writeReportFile } = await import("../report-files.js");
-  const targets = prepareReportTargets((opts.report as ReportTarget[] | undefined) ?? []);
+  // The run's own input files are never a report's target (a report replaces its file whole).
+  const inputs = [opts.tokenFile, opts.allowlist, opts.ca, opts.config, typeof opts.spec === "string" && !/^https?:/i.test(opts.spec) ? opts.spec : undefined].filter((p): p is string => typeof p === "string");
+  const targets = prepareReportTargets((opts.report as ReportTarget[] | undefined) ?? [], inputs);
   const allowlist = opts.allowlist !== undefined ? await loadAllowlist(String(opts.allowlist)) : undefined;
   const failOn = (opts.failOn as "fail" | "warn" | undefined) ?? "fail";
 

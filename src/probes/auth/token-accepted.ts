@@ -1,5 +1,6 @@
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
+import { frontServerAnswer } from "../support/front-server.js";
 
 export const probe: Probe = {
   id: "auth.token-accepted",
@@ -41,6 +42,27 @@ export const probe: Probe = {
             fix: noTokenSeen
               ? "Check that every server in front of the API passes the Authorization header on (a proxy, load balancer or gateway may drop it; Apache needs CGIPassAuth or a rewrite), then that the token is current and issued by this deployment (see `reach-check login`)."
               : "Check that the token in the environment variable is current and was issued by this deployment (see `reach-check login`), and that the API accepts the Bearer scheme.",
+            operation: op,
+            exchange: ex,
+          }),
+        ],
+      };
+    }
+    if (status < 200 || status >= 300) {
+      // Neither accepted nor refused: a 431 for a header too large, a 5xx, a redirect. Only a 2xx
+      // says the token works; schema.user-info judges the answer itself.
+      const front = frontServerAnswer(ex);
+      return {
+        findings: [
+          makeFinding(ctx, {
+            code: `${this.id}/not-accepted`,
+            severity: "fail",
+            message: `${op.method} ${op.path} answered ${status} to the access token: not a refusal, but not an answer to it either, so the token could not be shown to work.${front?.detail ?? ""}`,
+            rule: {
+              ref: "reach:developer-checklist#authentication",
+              text: "Reach authenticates every request with the customer's OAuth 2.0 access token as `Authorization: Bearer <token>`.",
+            },
+            fix: front?.fix ?? "Answer user-info with 200 for a valid token (see schema.user-info for what the answer should hold).",
             operation: op,
             exchange: ex,
           }),

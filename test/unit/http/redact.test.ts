@@ -156,3 +156,22 @@ describe("Redactor", () => {
     expect(redactorFor("sécret-value").hasInBytes(Buffer.from("nothing here"))).toBe(true);
   });
 });
+
+describe("Redactor: the longest secrets accepted, and every character escaped", () => {
+  it("masks a secret written with every character as \\uXXXX (either case)", () => {
+    const r = new Redactor();
+    const secret = "tok_Abc.123-xyz";
+    r.add(secret);
+    const lower = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const upper = lower.replace(/\\u([0-9a-f]{4})/g, (_m, h: string) => `\\u${h.toUpperCase()}`);
+    expect(r.redact(`<p>${lower}</p> and ${upper}`)).toBe("<p>[REDACTED]</p> and [REDACTED]");
+  });
+
+  it("builds its matcher for secrets of the largest accepted length (8192 characters)", () => {
+    const r = new Redactor();
+    const secret = Array.from({ length: 8192 }, (_, i) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"[(i * 7919) % 66]).join("");
+    r.add(secret);
+    r.add(`${secret.slice(0, 4000)}refresh`);
+    expect(r.redact(`x${secret}y ${Buffer.from(secret).toString("base64")}`)).toBe("x[REDACTED]y [REDACTED]");
+  });
+});

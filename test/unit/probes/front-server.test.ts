@@ -160,4 +160,25 @@ describe("answers of a front server (proxy, gateway)", () => {
       "Accept the access token Reach sends for this company on this operation. If this token should not read this company, user-info must not list it: Reach syncs every company user-info lists for the token.",
     );
   });
+
+  it("a 431 to the token is not the token accepted", async () => {
+    const wrap: Wrap = async (req, next) => (req.url.pathname === "/oauth2/user-info" ? page(431, "Request Header Fields Too Large") : next());
+    const r = resultOf(await checkReference({ only: ["auth.token-accepted"], wrap }), "auth.token-accepted");
+    expect(codes(r)).toEqual(["auth.token-accepted/not-accepted"]);
+    expect(r.findings[0].message).toMatch(/answered 431 to the access token: not a refusal, but not an answer to it either.*refused the request's request line or headers as too large/);
+  });
+
+  it("with no company to check, the steps of the company checks are not shown ready", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+      const body = JSON.parse(String(reply.body)) as { Companies: unknown[] };
+      body.Companies = [];
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const report = await checkReference({ wrap });
+    expect(resultOf(report, "schema.statements").summary).toMatch(/^No company to check/);
+    expect(report.steps.find((st) => st.step === 4)!.verdict).toBe("not-ready");
+    expect(report.steps.find((st) => st.step === 2)!.verdict).toBe("not-ready");
+  });
 });
