@@ -8,10 +8,17 @@ export interface OutputEnv {
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
   env: NodeJS.ProcessEnv;
+  /** Width of the terminal on stderr, when it is one. */
+  stderrColumns?: number;
 }
 
 export function currentOutputEnv(): OutputEnv {
-  return { stdoutIsTty: Boolean(process.stdout.isTTY), stderrIsTty: Boolean(process.stderr.isTTY), env: process.env };
+  return {
+    stdoutIsTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
+    env: process.env,
+    ...(process.stderr.isTTY ? { stderrColumns: process.stderr.columns } : {}),
+  };
 }
 
 export function useColor(o: OutputEnv, flag: boolean | undefined): boolean {
@@ -23,6 +30,9 @@ export function useColor(o: OutputEnv, flag: boolean | undefined): boolean {
 }
 
 export function showProgress(o: OutputEnv): boolean {
+  // A terminal that says it has no columns (a pty left unsized) would make the spinner redraw
+  // endlessly: treated as no terminal.
+  if (o.stderrColumns !== undefined && !(o.stderrColumns > 0)) return false;
   return o.stderrIsTty && !o.env.CI && o.env.TERM !== "dumb";
 }
 

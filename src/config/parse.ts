@@ -45,6 +45,14 @@ export function parseInstant(option: string, raw: string): Date {
   if (!ok || Number.isNaN(d.getTime())) {
     throw new UsageError(`${option} takes a date (YYYY-MM-DD) or an ISO 8601 time with a zone, got "${raw}"`);
   }
+  // A day the calendar does not have (2026-02-30) would roll over to another date unnoticed.
+  const [y, m, day] = raw.slice(0, 10).split("-").map(Number) as [number, number, number];
+  // Request dates are written with four-digit years: the run's 24 months must stay within them.
+  if (y < 1900 || y > 9999) throw new UsageError(`${option} takes a year from 1900 to 9999, got ${raw.slice(0, 4)}`);
+  const check = new Date(Date.UTC(y, m - 1, day));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== day) {
+    throw new UsageError(`${option}: ${raw.slice(0, 10)} is not a day of the calendar`);
+  }
   return d;
 }
 
