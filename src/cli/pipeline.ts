@@ -9,7 +9,7 @@ import { startDeadline } from "../engine/deadline.js";
 import type { Contract } from "../spec/types.js";
 import type { ClientCredentials, Probe, ScopedToken } from "../probes/types.js";
 import { UsageError } from "./errors.js";
-import { escapePointerSegment } from "../schema/render.js";
+import { responseSchemaPointer } from "../spec/pointer.js";
 
 export interface PipelineInput {
   baseUrl: string;
@@ -127,9 +127,9 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     if (contract.source !== "bundled") {
       for (const op of contract.operations) {
         for (const r of op.responses) {
-          const media = r.contentTypes.find((c) => /json/i.test(c)) ?? r.contentTypes[0];
-          if (!r.schema || !media) continue;
-          const failure = validator.compileFailure(r.schema, `${r.specPointer}/content/${escapePointerSegment(media)}/schema`);
+          const pointer = responseSchemaPointer(r);
+          if (!r.schema || !pointer) continue;
+          const failure = validator.compileFailure(r.schema, pointer);
           if (failure) throw new UsageError(`--spec: ${contract.source}: ${failure.replace(/^The schema/, "the schema")}`);
         }
       }

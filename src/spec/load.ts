@@ -5,13 +5,12 @@ import { isDeepStrictEqual } from "node:util";
 import { oneLine, SpecError } from "./errors.js";
 import { buildOperations } from "./operations.js";
 import { findRefCycle } from "./cycles.js";
-import { isMissing, parseLocalRef, walk } from "./pointer.js";
+import { isMissing, parseLocalRef, responseSchemaPointer, walk } from "./pointer.js";
 import { describeFsError, readProfile } from "./profile.js";
 import { DownloadError, downloadDocument } from "../http/download.js";
 import { prebuiltChecksPath, readPrebuilt } from "./prebuilt.js";
 import { bundledSpecFiles, bundledVersions, newestVersion } from "./registry.js";
 import type { Contract, JsonSchema, Profile } from "./types.js";
-import { escapePointerSegment } from "../schema/render.js";
 
 export { SpecError } from "./errors.js";
 export { prebuiltChecksPath, prebuiltPath } from "./prebuilt.js";
@@ -364,13 +363,12 @@ function mostDeclaredErrorSchema(operations: readonly Contract["operations"][num
   const seen = new Map<string, { schema: JsonSchema; pointer: string; n: number }>();
   for (const op of operations) {
     for (const r of op.responses) {
-      if (!/^4\d\d$/.test(r.status) || !r.schema) continue;
-      const media = r.contentTypes.find((c) => /json/i.test(c)) ?? r.contentTypes[0];
-      if (!media) continue;
+      const pointer = responseSchemaPointer(r);
+      if (!/^4\d\d$/.test(r.status) || !r.schema || !pointer) continue;
       const key = JSON.stringify(r.schema);
       const entry = seen.get(key);
       if (entry) entry.n++;
-      else seen.set(key, { schema: r.schema, pointer: `${r.specPointer}/content/${escapePointerSegment(media)}/schema`, n: 1 });
+      else seen.set(key, { schema: r.schema, pointer, n: 1 });
     }
   }
   let best: { schema: JsonSchema; pointer: string; n: number } | undefined;

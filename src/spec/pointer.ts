@@ -49,3 +49,17 @@ export function walk(root: unknown, tokens: readonly string[]): unknown {
 export function isMissing(value: unknown): boolean {
   return value === missing;
 }
+
+/** application/json or a `+json` media type (problem+json, vnd.…+json). */
+export function isJsonMediaType(ct: string | undefined): boolean {
+  return ct !== undefined && (ct === "application/json" || /^application\/[\w.+-]*\+json$/.test(ct));
+}
+
+/**
+ * Where a response's schema sits in the document: under its JSON media type, else its first one;
+ * undefined when it declares no media type.
+ */
+export function responseSchemaPointer(r: { specPointer: string; contentTypes: readonly string[] }): string | undefined {
+  const media = r.contentTypes.find((c) => isJsonMediaType(c)) ?? r.contentTypes[0];
+  return media === undefined ? undefined : `${r.specPointer}/content/${escapePointerSegment(media)}/schema`;
+}

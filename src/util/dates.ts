@@ -42,6 +42,11 @@ export function monthNumberOfDate(date: string): number | undefined {
   return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
 }
 
+/** The `YYYY-MM-DD` last day of a month number's month. */
+export function lastDayOfMonth(n: number): string {
+  return isoDate(new Date(Date.UTC(Math.floor(n / 12), (n % 12) + 1, 0)));
+}
+
 /** The `YYYY-MM` period of a month number. */
 export function periodOfMonth(n: number): string {
   const y = Math.floor(n / 12);

@@ -80,12 +80,12 @@ interface Matcher {
 }
 
 /**
- * One alternation over escaped spellings; should the engine still refuse it, each spelling is
- * looked for as plain text instead. The error is never passed on: its message would hold them.
+ * One alternation over spellings; should the engine still refuse it, each spelling is looked for
+ * as plain text instead. The error is never passed on: its message would hold them.
  */
-function matcherOf(escaped: string[]): Matcher {
+function matcherOf(spellings: string[]): Matcher {
   try {
-    const re = new RegExp(escaped.join("|"), "g");
+    const re = new RegExp(spellings.map(escapeRegExp).join("|"), "g");
     return {
       replace: (text) => text.replace(re, REDACTED),
       test: (text) => {
@@ -96,10 +96,9 @@ function matcherOf(escaped: string[]): Matcher {
       },
     };
   } catch {
-    const plain = escaped.map((e) => e.replace(/\\(.)/g, "$1"));
     return {
-      replace: (text) => plain.reduce((t, p) => t.split(p).join(REDACTED), text),
-      test: (text) => plain.some((p) => text.includes(p)),
+      replace: (text) => spellings.reduce((t, p) => t.split(p).join(REDACTED), text),
+      test: (text) => spellings.some((p) => text.includes(p)),
     };
   }
 }
@@ -145,13 +144,13 @@ export class Redactor {
       const groups: string[][] = [[]];
       let size = 0;
       for (const p of sorted) {
-        const escaped = escapeRegExp(p);
-        if (size > 0 && size + escaped.length > MAX_PATTERN_SOURCE) {
+        // Escaping at most doubles a spelling: counted so, a group stays under the limit.
+        if (size > 0 && size + 2 * p.length > MAX_PATTERN_SOURCE) {
           groups.push([]);
           size = 0;
         }
-        groups[groups.length - 1]!.push(escaped);
-        size += escaped.length + 1;
+        groups[groups.length - 1]!.push(p);
+        size += 2 * p.length + 1;
       }
       this.matcher = groups.map((g) => matcherOf(g));
     }

@@ -1,9 +1,11 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
+import { money, sameTotal } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartSkip, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
+import type { Exchange } from "../../http/types.js";
 import { monthNumber, periodOfMonth } from "../../util/dates.js";
 
 /**
@@ -30,8 +32,6 @@ const DISAGREES = 0.5;
 /** Months with net income needed before anything is judged. */
 const MIN_MONTHS = 3;
 
-const same = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.011, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
-const money = (n: number): string => n.toFixed(2);
 
 interface Candidate {
   id: string;
@@ -54,7 +54,7 @@ function follow(c: Candidate, months: readonly number[], income: (m: number) => 
     if (Number.isNaN(change)) continue;
     judged++;
     gap += Math.abs(change - ni);
-    if (same(change, ni)) matched++;
+    if (sameTotal(change, ni)) matched++;
     else miss ??= { m, change, income: ni };
   }
   return { judged, matched, gap, miss };
@@ -87,7 +87,7 @@ export const probe: Probe = {
     for (const c of pass.companies) {
       const chart = c.chart;
       if (!chart) continue;
-      const fiscalMonthEnd = await fiscalMonthEndOf(ctx, c.company);
+      const fiscalMonthEnd = fiscalMonthEndOf(c.info);
       const fetched = unsplit(c);
       for (const pl of fetched.filter((s) => plOps.includes(s.op))) {
         const bs = fetched.find((s) => bsOps.includes(s.op) && s.query.basis === pl.query.basis && s.query.start === pl.query.start && s.query.end === pl.query.end);
@@ -219,9 +219,8 @@ export const probe: Probe = {
   },
 };
 
-/** FiscalMonthEnd (1..12) from the company info the run read, when it gives one. */
-async function fiscalMonthEndOf(ctx: ProbeContext, company: string): Promise<number | undefined> {
-  const ex = await ctx.data.companyInfo(company);
+/** FiscalMonthEnd (1..12) from the company info the sync read, when it gives one. */
+function fiscalMonthEndOf(ex: Exchange | undefined): number | undefined {
   const v = ex?.response?.status === 200 ? (ex.response.json as Record<string, unknown> | undefined)?.FiscalMonthEnd : undefined;
   return typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 12 ? v : undefined;
 }
@@ -243,8 +242,8 @@ function yearEnd(
   where: string,
   bs: StatementFetch,
 ): Finding[] {
-  const startsAgain = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && same(c.balance[m], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
-  const runsOn = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && same(c.balance[m] - c.balance[m - 1], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
+  const startsAgain = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && sameTotal(c.balance[m], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
+  const runsOn = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && sameTotal(c.balance[m] - c.balance[m - 1], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
   const yearStarts = months.map((_, m) => m).filter((m) => m > 0 && ((months[m] % 12) + 12) % 12 === fiscalMonthEnd % 12);
   const judged = yearStarts.filter((m) => !Number.isNaN(c.balance[m]) && !Number.isNaN(c.balance[m - 1]) && Math.abs(c.balance[m - 1]) >= 0.005);
   if (judged.length === 0) return [];

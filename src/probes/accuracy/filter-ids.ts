@@ -77,13 +77,14 @@ export const probe: Probe = {
           const accepted = c.statements.filter((s) => s.split?.parameter === param && s.exchange.response?.status === 200).length;
           if (refused.length > 0) {
             const first = refused[0];
+            const front = frontServerAnswer(first.exchange);
             found.push(
               makeFinding(ctx, {
                 code: `${this.id}/refused`,
                 severity: "fail",
-                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${list?.operation.profile.name ?? "list"} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).${frontServerAnswer(first.exchange)?.detail ?? ""}`,
+                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${list?.operation.profile.name ?? "list"} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).${front?.detail ?? ""}`,
                 rule: RULE,
-                fix: frontServerAnswer(first.exchange)?.fix ?? `Accept every ${param} the list returns (inactive ones too) as a statement filter.`,
+                fix: front?.fix ?? `Accept every ${param} the list returns (inactive ones too) as a statement filter.`,
                 operation: op,
                 company: c.company,
                 exchange: first.exchange,

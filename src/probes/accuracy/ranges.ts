@@ -1,12 +1,13 @@
 import { periodTotals } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
+import { money, sameTotal } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { coverageRanges } from "../support/ranges.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
-import { monthNumber, monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
+import { lastDayOfMonth, monthNumber, monthNumberOfDate, periodOf, periodOfMonth } from "../../util/dates.js";
 
 /**
  * A month's figures do not depend on the date range they were asked with: the rows of a month that
@@ -24,8 +25,6 @@ const RULE = {
   text: "Statement rows: one row per account and calendar month in [StartDate, EndDate], both dates included; a month's movement (profit and loss, cash flow) or month-end balance (balance sheet) is the same whichever range it is asked with.",
 };
 
-const same = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.011, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
-const money = (n: number): string => n.toFixed(2);
 
 export const probe: Probe = {
   id: "accuracy.ranges",
@@ -42,7 +41,7 @@ export const probe: Probe = {
     const grids = ctx.data.otherStatementGrids().filter((g) => labelOf.has(`${g.query.start} ${g.query.end}`) && !g.query.budgetId && !g.query.classId && !g.query.departmentId);
     if (grids.length === 0) return { findings: [], skip: "No statement was read with another date range (see schema.statement-filters)." };
     const pass = await sharedSync(ctx);
-    const current = monthNumberOfDate(ctx.now.toISOString().slice(0, 10));
+    const current = monthNumber(periodOf(ctx.now));
     let findings: Finding[] = [];
     let compared = 0;
     for (const g of grids) {
@@ -57,21 +56,19 @@ export const probe: Probe = {
       const syncLast = monthNumberOfDate(whole.query.end);
       if (first === undefined || last === undefined || syncFirst === undefined || syncLast === undefined) continue;
       const balance = g.op.profile.periodKind === "balance";
-      const starts = (n: number) => `${periodOfMonth(n)}-01`;
-      const ends = (n: number) => new Date(Date.UTC(Math.floor(n / 12), (n % 12) + 1, 0)).toISOString().slice(0, 10);
       const differing: { period: string; sum: number; rows: number; expected: number; expectedRows: number }[] = [];
       let judged = 0;
       for (let n = first; n <= last; n++) {
         if (n === current || n < syncFirst || n > syncLast) continue;
         // Wholly inside: a movement needs the whole month; a balance only its last day.
-        const inside = ends(n) <= g.query.end && (balance || starts(n) >= g.query.start);
+        const inside = lastDayOfMonth(n) <= g.query.end && (balance || `${periodOfMonth(n)}-01` >= g.query.start);
         if (!inside) continue;
         const period = periodOfMonth(n);
         const expected = wholeTotals.get(period);
-        if (!expected || (expected.rows === 0 && same(expected.sum, 0))) continue;
+        if (!expected || (expected.rows === 0 && sameTotal(expected.sum, 0))) continue;
         judged++;
         const got = g.periods.get(period) ?? { sum: 0, rows: 0 };
-        if (!same(got.sum, expected.sum)) differing.push({ period, sum: got.sum, rows: got.rows, expected: expected.sum, expectedRows: expected.rows });
+        if (!sameTotal(got.sum, expected.sum)) differing.push({ period, sum: got.sum, rows: got.rows, expected: expected.sum, expectedRows: expected.rows });
       }
       compared += judged;
       if (differing.length === 0) continue;
@@ -81,7 +78,7 @@ export const probe: Probe = {
       const cause =
         d.rows === 0
           ? " It has no row for that month at all."
-          : g.query.end === ends(monthNumber(d.period)!)
+          : g.query.end === lastDayOfMonth(monthNumber(d.period)!)
             ? " The range ends on that month's last day: postings of the last day (EndDate) may be left out."
             : "";
       findings.push(

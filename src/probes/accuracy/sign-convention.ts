@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Operation } from "../../spec/types.js";
 import type { Probe } from "../types.js";
+import { money } from "../support/accuracy.js";
 import { excerpt, makeFinding } from "../support/findings.js";
 import { chartSkip, rowPointer, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -45,7 +46,6 @@ function groupsOf(op: Operation, debitNormal: readonly string[], creditNormal: r
   ];
 }
 
-const money = (n: number): string => n.toFixed(2);
 
 export const probe: Probe = {
   id: "accuracy.sign-convention",

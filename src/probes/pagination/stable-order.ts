@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { idOf, PAGING_RULE, twoWalks } from "../support/paging.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { diffRecords } from "../support/compare.js";
 
 export const probe: Probe = {
   id: "pagination.stable-order",
@@ -35,7 +36,9 @@ export const probe: Probe = {
           compared++;
           // The same record read twice, a moment apart, must read the same (the facts: no field
           // changes between calls). A warning: a live system may really change it in between.
-          const changed = recordChange(w.full.records, w.small.records, op.profile.idField);
+          const idField = op.profile.idField;
+          const diff = idField ? diffRecords(w.full.records, w.small.records, (r) => idOf(r, idField)).changed : [];
+          const changed = diff.length > 0 ? { id: diff[0].record, field: diff[0].field, before: diff[0].before, after: diff[0].after, more: new Set(diff.map((d) => d.record)).size - 1 } : undefined;
           const found: Finding[] = [];
           if (changed) {
             const pageOf = w.small.pages.find((pg) => pg.data?.some((r) => idOf(r, op.profile.idField) === changed.id)) ?? w.small.pages[0];
@@ -91,27 +94,3 @@ const STABLE_RULE = {
   ref: "reach:developer-checklist#behaviour-and-stability",
   text: "No field or structure changes between calls: the same request gives the same data (REACH_API_FACTS, checklist).",
 };
-
-/** The first record (by id) whose fields differ between two reads of a list, and how many more differ. */
-function recordChange(
-  first: readonly unknown[],
-  second: readonly unknown[],
-  idField: string | undefined,
-): { id: string; field: string; before: unknown; after: unknown; more: number } | undefined {
-  if (!idField) return undefined;
-  const before = new Map<string, Record<string, unknown>>();
-  for (const r of first) if (r && typeof r === "object") before.set(idOf(r, idField), r as Record<string, unknown>);
-  let found: { id: string; field: string; before: unknown; after: unknown; more: number } | undefined;
-  for (const r of second) {
-    if (!r || typeof r !== "object") continue;
-    const id = idOf(r, idField);
-    const old = before.get(id);
-    if (!old) continue;
-    const now = r as Record<string, unknown>;
-    const field = [...new Set([...Object.keys(old), ...Object.keys(now)])].find((k) => JSON.stringify(old[k]) !== JSON.stringify(now[k]));
-    if (field === undefined) continue;
-    if (found) found.more++;
-    else found = { id, field, before: old[field], after: now[field], more: 0 };
-  }
-  return found;
-}

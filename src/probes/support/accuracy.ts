@@ -11,6 +11,17 @@ export const CENT = 0.01;
 /** Float sums of two-decimal amounts drift by far less than this. */
 const EPSILON = 1e-6;
 
+/**
+ * Two totals of the same amounts, summed in another order or over other rows: equal to a cent
+ * (plus rounding), or to a billionth of their size for totals too large for cents to survive.
+ */
+export function sameTotal(a: number, b: number): boolean {
+  return Math.abs(a - b) <= Math.max(CENT * 1.1, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+}
+
+/** An amount as a finding writes it: two decimals. */
+export const money = (n: number): string => n.toFixed(2);
+
 const fieldOf = (record: unknown, field: string): unknown =>
   record && typeof record === "object" ? (record as Record<string, unknown>)[field] : undefined;
 

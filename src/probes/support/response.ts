@@ -9,7 +9,7 @@ import type { ResponseSpec } from "../../spec/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
-import { escapePointerSegment } from "../../schema/render.js";
+import { isJsonMediaType, responseSchemaPointer } from "../../spec/pointer.js";
 import { frontServerAnswer } from "./front-server.js";
 import { isHtml } from "./error-body.js";
 import { retryAfterMs } from "../../http/retry-after.js";
@@ -33,9 +33,7 @@ export function responseFor(op: Operation, status: number): ResponseSpec | undef
   return range ?? op.responses.find((r) => r.status === "default");
 }
 
-export function isJsonMediaType(ct: string | undefined): boolean {
-  return ct !== undefined && (ct === "application/json" || /^application\/[\w.+-]*\+json$/.test(ct));
-}
+export { isJsonMediaType };
 
 /** What a non-2xx answer asked of the client that reach-check deliberately did not do. */
 function statusDetail(ctx: ProbeContext, ex: Exchange): string {
@@ -174,11 +172,10 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   findings.push(...jsonTextFindings(ctx, checkId, op, ex, company));
 
   const spec = responseFor(op, res.status);
-  const mediaType = spec?.contentTypes.find((c) => isJsonMediaType(c)) ?? spec?.contentTypes[0];
-  if (!spec || !spec.schema || !mediaType) {
+  const specPointer = spec ? responseSchemaPointer(spec) : undefined;
+  if (!spec || !spec.schema || !specPointer) {
     return { findings, ok: findings.length === 0 };
   }
-  const specPointer = `${spec.specPointer}/content/${escapePointerSegment(mediaType)}/schema`;
   const issues = ctx.validator.validate(spec.schema, res.json, { specPointer, maxIssues: 200 });
   findings.push(...schemaFindings(ctx, checkId, op, ex, issues, specPointer, company));
   return { findings, ok: !findings.some((f) => f.severity === "fail") };
