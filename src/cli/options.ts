@@ -2,7 +2,7 @@
  * Every option of every command, as data: help text, defaults and validation come from here.
  */
 import { UsageError } from "./errors.js";
-import { parseCheckName, parseBaseUrl, parseChoice, parseCompanyId, parseDuration, parseEnvName, parseHost, parseInstant, parseInteger, parseNewFile, parseScopes } from "../config/parse.js";
+import { parseCheckName, parseBaseUrl, parseChoice, parseCompanyId, parseDuration, parseEnvName, parseHost, parseInstant, parseInteger, parseLocation, parseNewFile, parseScopes } from "../config/parse.js";
 import { DEFAULT_TOKEN_ENV } from "../config/token.js";
 import { REPORT_FORMAT_NAMES, parseReportTarget } from "./report-files.js";
 
@@ -35,7 +35,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: "--token-file <path>", description: "file holding the access token (instead of --token-env)", commands: ["run"] },
   { flags: "--scoped-token-env <name>", description: "environment variable holding a second access token that reads fewer companies (checks that tokens are scoped to their companies)", parse: (v) => parseEnvName("--scoped-token-env", v), commands: ["run"] },
   { flags: "--spec-version <version>", description: "bundled Reach spec version (default: the newest; see `reach-check specs`)", commands: ["run", "demo"] },
-  { flags: "--spec <file|url>", description: "an OpenAPI document supplied by Reach, instead of a bundled version", commands: ["run", "demo"] },
+  { flags: "--spec <file|url>", description: "an OpenAPI document supplied by Reach, instead of a bundled version", parse: (v) => parseLocation("--spec", v), commands: ["run", "demo"] },
   { flags: "--ca <file>", description: "extra CA certificate (PEM) to trust for https", commands: ["run", "login"] },
   { flags: "--redirect-port <n>", description: "port of the loopback redirect listener on 127.0.0.1 (0: any free port)", defaultValue: 0, parse: (v) => parseInteger("--redirect-port", v, 0, 65535), commands: ["login"] },
   { flags: "--scope <scopes>", description: "space-separated scopes to ask for (default: the partner's default)", parse: (v) => parseScopes("--scope", v), commands: ["login"] },

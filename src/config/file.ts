@@ -156,6 +156,48 @@ export function readConfigFile(path: string): LoadedConfig {
   return { path, values };
 }
 
+/** REACH_CHECK_* variables read elsewhere: a stack trace for internal errors, the peak-memory line tests read. */
+const OTHER_VARIABLES = ["REACH_CHECK_DEBUG", "REACH_CHECK_PRINT_MAXRSS"];
+
+/** The nearest of `names` to `name` by edit distance, when it is close enough to be a misspelling. */
+function nearest(name: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length];
+  };
+  const squeeze = (s: string) => s.replace(/_/g, "");
+  let best: { name: string; d: number } | undefined;
+  for (const candidate of names) {
+    const d = squeeze(candidate) === squeeze(name) ? 0 : distance(name, candidate);
+    if (!best || d < best.d) best = { name: candidate, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(name.length / 8)) ? best.name : undefined;
+}
+
+/**
+ * A REACH_CHECK_* variable that sets nothing is refused, as an unknown key of the config file is: a
+ * misspelled REACH_CHECK_FAIL_ON would otherwise leave a CI gate at its default without a word.
+ * Only the name is ever shown, never the value (it may be a secret put in the wrong place).
+ */
+export function checkEnvNames(env: NodeJS.ProcessEnv): void {
+  const known = [CONFIG_ENV, ...OTHER_VARIABLES, ...new Set(OPTIONS.map(envNameOf).filter((n): n is string => n !== undefined))];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith("REACH_CHECK_") || known.includes(name)) continue;
+    if (SECRET_LIKE.test(name.slice("REACH_CHECK_".length)) && !/_(ENV|FILE)$/.test(name)) {
+      throw new UsageError(`${name} is not a reach-check setting; the access token is read from REACH_ACCESS_TOKEN (or the variable --token-env names, or --token-file)`);
+    }
+    const near = nearest(name, known);
+    throw new UsageError(
+      `${name} is not a reach-check setting${near ? ` (did you mean ${near}?)` : ""}; settings are REACH_CHECK_ and a long option name, e.g. REACH_CHECK_FAIL_ON for --fail-on`,
+    );
+  }
+}
+
 /** The config file for this run: --config, then REACH_CHECK_CONFIG, then ./reach-check.config.json if present. */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   if (explicit !== undefined) return resolve(cwd, explicit);
@@ -171,6 +213,7 @@ export function findConfigFile(explicit: string | undefined, env: NodeJS.Process
  */
 export function applyLayers(cmd: Command, name: CommandName, env: NodeJS.ProcessEnv, cwd = process.cwd()): Record<string, unknown> {
   if (!CONFIGURABLE.includes(name)) return cmd.opts();
+  checkEnvNames(env);
   const mine = OPTIONS.filter((o) => o.commands.includes(name)).map(describe).filter((d) => !NOT_SETTINGS.has(d.key));
   const explicit = cmd.getOptionValueSource("config") === "cli" ? (cmd.opts().config as string) : undefined;
   const path = findConfigFile(explicit, env, cwd);
@@ -187,6 +230,15 @@ export function applyLayers(cmd: Command, name: CommandName, env: NodeJS.Process
     if (config && Object.hasOwn(config.values, d.key)) {
       cmd.setOptionValueWithSource(d.key, fromConfig(d, config.values[d.key], `config file ${config.path}`, dirname(config.path)), "config");
     }
+  }
+  // Two places for one token: which one was meant cannot be guessed (--token-env has a default, so
+  // only a name given on purpose, by flag, variable or file, counts).
+  const given = (key: string) => {
+    const source = cmd.getOptionValueSource(key);
+    return source !== undefined && source !== "default";
+  };
+  if (mine.some((d) => d.key === "tokenFile") && given("tokenFile") && given("tokenEnv")) {
+    throw new UsageError("--token-env and --token-file both say where the access token is; give one of them");
   }
   return cmd.opts();
 }

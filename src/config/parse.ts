@@ -36,6 +36,15 @@ export function parseBaseUrl(option: string, raw: string): URL {
   if (url.search || url.hash) {
     throw new UsageError(`${option} must not carry a query string or fragment, got "${raw}"`);
   }
+  // RFC 1035 s2.3.4: a name has at most 253 characters (255 octets on the wire), a label at most
+  // 63. No resolver finds a longer one, and it would be repeated in every line of the report.
+  const host = url.hostname;
+  if (isIP(host.replace(/^\[|\]$/g, "")) === 0) {
+    const name = host.replace(/\.$/, "");
+    if (name.length > 253) throw new UsageError(`${option}: the host name has ${name.length} characters; a DNS name has at most 253 (RFC 1035)`);
+    const long = name.split(".").find((label) => label.length > 63);
+    if (long !== undefined) throw new UsageError(`${option}: the host name has a label of ${long.length} characters; a DNS label has at most 63 (RFC 1035)`);
+  }
   return url;
 }
 
@@ -113,6 +122,20 @@ export function parseNewFile(option: string, raw: string): string {
     ok = false;
   }
   if (!ok) throw new UsageError(`${option} takes a path to a file in an existing folder, got "${raw}"`);
+  // Said now, not after the sign-in the file was meant to keep the tokens of.
+  let folder = false;
+  try {
+    folder = statSync(raw).isDirectory();
+  } catch {
+    // Not there yet: it will be created.
+  }
+  if (folder) throw new UsageError(`${option} names a folder ("${raw}"); give the path of a file in it`);
+  return raw;
+}
+
+/** A file path or an http(s) URL, as --spec takes it; only an empty value is refused here. */
+export function parseLocation(option: string, raw: string): string {
+  if (raw.trim() === "") throw new UsageError(`${option} takes a file path or an http(s) URL, got an empty value`);
   return raw;
 }
 
