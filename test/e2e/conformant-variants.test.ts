@@ -303,6 +303,19 @@ const VARIANTS: Variant[] = [
       ),
   },
   {
+    name: "amounts of a very large company (around 10^13, with cents)",
+    why: "amounts are in the company currency with no range given; totals of 10^13-10^14 with cents are ordinary in IDR or ARS. Every amount is multiplied by 20,000,003 in exact decimal arithmetic (the largest becomes about 6.3 * 10^13), so the books still balance to the cent, but sums of doubles in another order drift by more than a cent",
+    reply: (r) =>
+      mapJson(r, (j) => j, (j) =>
+        stringifyNumbers(j, (n, key) => {
+          if (key !== "Amount" || Math.abs(n * 100 - Math.round(n * 100)) > 1e-6) return String(n);
+          const scaled = BigInt(Math.round(n * 100)) * 20000003n;
+          const abs = scaled < 0n ? -scaled : scaled;
+          return `${scaled < 0n ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+        }),
+      ),
+  },
+  {
     name: "amounts with trailing zeros",
     why: "valid JSON numbers",
     reply: (r) => mapJson(r, (j) => j, (j) => stringifyNumbers(j, (n, key) => (key !== undefined && AMOUNT_KEYS.has(key) ? n.toFixed(12) : String(n)))),

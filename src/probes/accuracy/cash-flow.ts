@@ -1,5 +1,6 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
+import { compareMovement } from "../support/accuracy.js";
 import { excerpt, makeFinding } from "../support/findings.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -77,12 +78,12 @@ export const probe: Probe = {
           const end = balances[id * periods + p];
           const start = balances[id * periods + before[p]];
           if (Number.isNaN(end) || Number.isNaN(start)) continue;
-          const change = end - start;
+          const { change, quiet, differs } = compareMovement(amount, end, start);
           // An account with nothing on it agrees with anything: it is not counted, or a partner whose
           // every moving account is wrong would still look mostly right.
-          if (Math.abs(amount) < 0.005 && Math.abs(change) < 0.005) continue;
+          if (quiet) continue;
           judged++;
-          if (Math.abs(amount - change) > 0.005) {
+          if (differs) {
             differ++;
             first ??= { id: pools.ids.name(id), period: pools.periods.name(p), flow: amount, change, index: i };
           }

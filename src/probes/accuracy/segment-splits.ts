@@ -23,6 +23,8 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const notes: string[] = [];
     let judged = 0;
+    /** Splits equal to the unsplit statement that do not show an ignored filter (a lone class holding everything). */
+    let equalToWhole = 0;
     for (const c of pass.companies) {
       // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
       const chart = c.chart;
@@ -39,7 +41,9 @@ export const probe: Probe = {
         const list = splits[0].split!.list;
         const walk = c.lists.find((w) => w.operation.key === list.key);
         const parentOf = walk ? parentMap(list, walk) : new Map<string, string | null>();
-        const ignored = hasActivity(wholeRows, chart?.ids) ? ignoredAmong(usable.filter((s) => s.fold.sameAsWhole).map((s) => s.split!.id), parentOf) : undefined;
+        const same = usable.filter((s) => s.fold.sameAsWhole).map((s) => s.split!.id);
+        const ignored = hasActivity(wholeRows, chart?.ids) ? ignoredAmong(same, parentOf) : undefined;
+        if (!ignored) equalToWhole += same.length;
         if (ignored) {
           const shown = splits.find((s) => s.split!.id === ignored[0])!;
           findings.push(
@@ -69,7 +73,7 @@ export const probe: Probe = {
           continue;
         }
         if (rest.cells === 0) {
-          notes.push(`${c.company}: ${usable.length} classes sum to the whole`);
+          notes.push(`${c.company}: ${usable.length} ${usable.length === 1 ? "class sums" : "classes sum"} to the whole`);
           continue;
         }
         const shown = rest.byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
@@ -77,7 +81,7 @@ export const probe: Probe = {
           makeFinding(ctx, {
             code: `${this.id}/class-remainder`,
             severity: "warn",
-            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} classes does not add up to the unsplit one: ${rest.cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
+            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${rest.cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",
@@ -103,7 +107,9 @@ export const probe: Probe = {
     if (judged === 0) {
       return { findings, skip: "No split statement could be compared with the unsplit one: the split or unsplit requests gave no usable statement (see schema.statements and reliability.rehearsal)." };
     }
-    return { findings, summary: findings.length === 0 ? `Every split differs from the whole${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
+    const equal =
+      equalToWhole === 0 ? "every split differs from the whole" : `no filter is ignored (${equalToWhole} split${equalToWhole === 1 ? " equals" : "s equal"} the whole where one id can hold all of the activity)`;
+    return { findings, summary: findings.length === 0 ? `${equal.charAt(0).toUpperCase()}${equal.slice(1)}${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
   },
 };
 

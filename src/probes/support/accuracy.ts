@@ -22,6 +22,84 @@ export function sameTotal(a: number, b: number): boolean {
 /** An amount as a finding writes it: two decimals. */
 export const money = (n: number): string => n.toFixed(2);
 
+/**
+ * Below this magnitude two amounts a cent apart are always two different doubles (the spacing of
+ * doubles stays under a cent), so the cents an amount was written with can be read back exactly.
+ */
+const EXACT_BELOW = 2 ** 46;
+
+/**
+ * The whole number of cents an amount was written with, when it has at most two decimals and is
+ * below about 7 * 10^13; undefined otherwise. Sums and differences of these are exact, where sums of
+ * the doubles drift (41729877740149.08 + ... misses a balance by 0.014).
+ */
+export function exactCents(amount: number): number | undefined {
+  if (!(Math.abs(amount) < EXACT_BELOW)) return undefined;
+  const r = Math.round(amount * 100);
+  // amount * 100 is itself rounded: the written cents are r or next to it, and the only whole
+  // number whose hundredth reads back as this very double.
+  if (r / 100 === amount) return r;
+  if ((r - 1) / 100 === amount) return r - 1;
+  if ((r + 1) / 100 === amount) return r + 1;
+  return undefined;
+}
+
+/**
+ * A running total of amounts, in cents. While every amount has two decimals and the total stays
+ * within 2^53 cents, it is exact; otherwise it carries how far rounding may have taken it, so that
+ * a comparison allows for the rounding and nothing more.
+ */
+export class CentTotal {
+  cents = 0;
+  /** The total is the exact sum of what was added. */
+  exact = true;
+  /** Sum of the magnitudes added (cents), for the rounding allowance once inexact. */
+  private magnitude = 0;
+  private count = 0;
+
+  add(amount: number, sign = 1): void {
+    let c = exactCents(amount);
+    if (c === undefined) {
+      this.exact = false;
+      c = amount * 100;
+    }
+    this.cents += sign * c;
+    if (this.exact && !Number.isSafeInteger(this.cents)) this.exact = false;
+    this.magnitude += Math.abs(c);
+    this.count++;
+  }
+
+  /** The total in currency units. */
+  get value(): number {
+    return this.cents / 100;
+  }
+
+  /**
+   * Cents by which the total may be off: none when exact; else the textbook bound for summing n
+   * doubles, n * 2^-53 * the sum of their magnitudes, plus the amounts' own rounding to cents.
+   */
+  get slack(): number {
+    return this.exact ? 0 : (this.count + 2) * 2 ** -52 * this.magnitude;
+  }
+}
+
+/**
+ * A movement against the change of a balance (end minus start), in the cents each was written with,
+ * so that 46736362835904.31 - 45992523083953.69 is 743839751950.62 and not .625 rounded up.
+ * `quiet`: nothing moved (both under half a cent); `differs`: they are a cent or more apart.
+ */
+export function compareMovement(movement: number, end: number, start: number): { change: number; quiet: boolean; differs: boolean } {
+  const [cm, ce, cb] = [exactCents(movement), exactCents(end), exactCents(start)];
+  const exact = cm !== undefined && ce !== undefined && cb !== undefined;
+  const m = cm ?? movement * 100;
+  const e = ce ?? end * 100;
+  const b = cb ?? start * 100;
+  const change = e - b;
+  // Amounts that are not whole cents (more decimals, or beyond 7 * 10^13) are compared with room for rounding.
+  const slack = exact ? 0 : 4 * 2 ** -52 * (Math.abs(m) + Math.abs(e) + Math.abs(b));
+  return { change: change / 100, quiet: Math.abs(m) < 0.5 && Math.abs(change) < 0.5, differs: Math.abs(m - change) > 0.5 + slack };
+}
+
 const fieldOf = (record: unknown, field: string): unknown =>
   record && typeof record === "object" ? (record as Record<string, unknown>)[field] : undefined;
 
@@ -154,7 +232,8 @@ export interface BalanceRules {
  */
 export function unbalancedPeriods(input: readonly Row[] | RowsLike, typeOf: ReadonlyMap<string, string>, rules: BalanceRules): PeriodDifference[] {
   const rows = asRows(input);
-  const sums = new Map<string, number>();
+  // In cents: the doubles of a large company's balances (10^13 with cents) do not add up exactly.
+  const sums = new Map<string, CentTotal>();
   for (let i = 0; i < rows.length; i++) {
     const id = rows.id(i);
     const period = rows.period(i);
@@ -162,12 +241,13 @@ export function unbalancedPeriods(input: readonly Row[] | RowsLike, typeOf: Read
     if (id === undefined || period === undefined || amount === undefined) continue;
     const type = typeOf.get(id);
     if (type === undefined || !rules.types.includes(type)) continue;
-    const signed = rules.debitNormal.includes(type) ? amount : -amount;
-    sums.set(period, (sums.get(period) ?? 0) + signed);
+    let total = sums.get(period);
+    if (!total) sums.set(period, (total = new CentTotal()));
+    total.add(amount, rules.debitNormal.includes(type) ? 1 : -1);
   }
   return [...sums.entries()]
-    .filter(([, d]) => Math.abs(d) > CENT + EPSILON)
-    .map(([period, d]) => ({ period, difference: Math.round(d * 100) / 100 }))
+    .filter(([, t]) => Math.abs(t.cents) > 1 + 1e-4 + t.slack)
+    .map(([period, t]) => ({ period, difference: Math.round(t.cents) / 100 }))
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
 }
 
@@ -175,10 +255,14 @@ export function unbalancedPeriods(input: readonly Row[] | RowsLike, typeOf: Read
  * Amounts per account and period. Account ids and periods are interned (see engine/row-table.ts);
  * a grid of `idCap` x `periodCap` cells holds the usual ones in a typed array, a map the rest.
  * A cell never written reads 0, which is what a missing row means in every comparison here.
+ * Cells hold cents (see exactCents): exact for two-decimal amounts, so a large company's splits add
+ * up to its whole to the cent; `exact` turns false once an amount or a cell is not whole cents.
  */
 export class CellSums {
   private readonly grid: Float64Array;
   private readonly extra = new Map<number, number>();
+  /** Every cell is a whole number of cents, exactly the sum of what was added. */
+  exact = true;
 
   constructor(
     readonly pools: RowPools,
@@ -192,6 +276,7 @@ export class CellSums {
   clear(): void {
     this.grid.fill(0);
     this.extra.clear();
+    this.exact = true;
   }
 
   /** A sum of the same shape (same pools and grid), all zero. */
@@ -200,58 +285,88 @@ export class CellSums {
   }
 
   add(id: number, period: number, v: number): void {
-    if (id < this.idCap && period < this.periodCap) this.grid[id * this.periodCap + period] += v;
-    else {
-      const k = id * PERIOD_SPAN + period;
-      this.extra.set(k, (this.extra.get(k) ?? 0) + v);
-    }
+    const c = exactCents(v);
+    if (c === undefined) this.exact = false;
+    this.addCents(id, period, c ?? v * 100);
   }
 
+  private addCents(id: number, period: number, c: number): void {
+    let cell: number;
+    if (id < this.idCap && period < this.periodCap) {
+      const i = id * this.periodCap + period;
+      cell = this.grid[i] += c;
+    } else {
+      const k = id * PERIOD_SPAN + period;
+      cell = (this.extra.get(k) ?? 0) + c;
+      this.extra.set(k, cell);
+    }
+    if (this.exact && !Number.isSafeInteger(cell)) this.exact = false;
+  }
+
+  /** The amount of a cell, in currency units. */
   get(id: number, period: number): number {
+    return this.centsAt(id, period) / 100;
+  }
+
+  /** The amount of a cell, in cents. */
+  centsAt(id: number, period: number): number {
     if (id < this.idCap && period < this.periodCap) return this.grid[id * this.periodCap + period];
     return this.extra.get(id * PERIOD_SPAN + period) ?? 0;
   }
 
   /** Adds `sign` times another sum of the same shape. */
   addAll(other: CellSums, sign = 1): void {
+    if (!other.exact) this.exact = false;
     if (other.grid.length === this.grid.length) {
       for (let i = 0; i < this.grid.length; i++) this.grid[i] += sign * other.grid[i];
+      if (this.exact) for (let i = 0; i < this.grid.length; i++) if (!Number.isSafeInteger(this.grid[i])) this.exact = false;
     } else {
-      other.forEachGrid((id, period, v) => this.add(id, period, sign * v));
+      other.forEachGrid((id, period, c) => this.addCents(id, period, sign * c));
     }
-    for (const [k, v] of other.extra) this.add(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, sign * v);
+    for (const [k, c] of other.extra) this.addCents(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, sign * c);
   }
 
-  private forEachGrid(fn: (id: number, period: number, v: number) => void): void {
+  private forEachGrid(fn: (id: number, period: number, cents: number) => void): void {
     const pc = this.periodCap;
     for (let i = 0; i < this.grid.length; i++) if (this.grid[i] !== 0) fn(Math.floor(i / pc), i % pc, this.grid[i]);
   }
 
-  /** Every cell that was written (grid cells only when not zero). */
-  forEach(fn: (id: number, period: number, v: number) => void): void {
+  /** Every cell that was written (grid cells only when not zero), in cents. */
+  forEachCents(fn: (id: number, period: number, cents: number) => void): void {
     this.forEachGrid(fn);
-    for (const [k, v] of this.extra) fn(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, v);
+    for (const [k, c] of this.extra) fn(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, c);
   }
 
-  /** Whether another sum holds the same amount in every cell, to `tolerance`. */
+  /** Every cell that was written (grid cells only when not zero), in currency units. */
+  forEach(fn: (id: number, period: number, v: number) => void): void {
+    this.forEachCents((id, period, c) => fn(id, period, c / 100));
+  }
+
+  /**
+   * Whether another sum holds the same amount in every cell, to `tolerance` (currency units). When
+   * either sum is not exact, rounding is allowed for too (a trillionth of the amounts compared).
+   */
   sameAs(other: CellSums, tolerance: number): boolean {
+    const t = tolerance * 100;
+    const exact = this.exact && other.exact;
+    const differ = (a: number, b: number) => Math.abs(a - b) > (exact ? t : t + 1e-12 * (Math.abs(a) + Math.abs(b)));
     if (other.grid.length === this.grid.length) {
-      for (let i = 0; i < this.grid.length; i++) if (Math.abs(this.grid[i] - other.grid[i]) > tolerance) return false;
+      for (let i = 0; i < this.grid.length; i++) if (differ(this.grid[i], other.grid[i])) return false;
     } else {
       let same = true;
-      this.forEachGrid((id, p, v) => (same &&= Math.abs(v - other.get(id, p)) <= tolerance));
-      other.forEachGrid((id, p, v) => (same &&= Math.abs(v - this.get(id, p)) <= tolerance));
+      this.forEachGrid((id, p, c) => (same &&= !differ(c, other.centsAt(id, p))));
+      other.forEachGrid((id, p, c) => (same &&= !differ(c, this.centsAt(id, p))));
       if (!same) return false;
     }
-    for (const [k, v] of this.extra) if (Math.abs(v - other.get(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN)) > tolerance) return false;
-    for (const [k, v] of other.extra) if (Math.abs(v - this.get(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN)) > tolerance) return false;
+    for (const [k, c] of this.extra) if (differ(c, other.centsAt(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN))) return false;
+    for (const [k, c] of other.extra) if (differ(c, this.centsAt(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN))) return false;
     return true;
   }
 
   /** Whether some cell holds more than a cent either way. */
   active(): boolean {
     let found = false;
-    this.forEach((_id, _p, v) => (found ||= Math.abs(v) > CENT));
+    this.forEachCents((_id, _p, c) => (found ||= Math.abs(c) > 1));
     return found;
   }
 }
@@ -326,14 +441,16 @@ function remainderOf(whole: CellSums, summed: CellSums, kind: Remainder["summed"
   const perPeriod = new Map<number, number>();
   let count = 0;
   let total = 0;
-  rest.forEach((_id, period, v) => {
-    if (Math.abs(v) <= CENT + EPSILON) return;
+  // In cents, as the sums are; a cell off by rounding only (inexact sums) is no remainder.
+  const slack = rest.exact ? 0 : 1e-12;
+  rest.forEachCents((id, period, c) => {
+    if (Math.abs(c) <= 1 + 1e-4 + slack * Math.abs(whole.centsAt(id, period))) return;
     count++;
-    total += Math.abs(v);
-    perPeriod.set(period, (perPeriod.get(period) ?? 0) + v);
+    total += Math.abs(c);
+    perPeriod.set(period, (perPeriod.get(period) ?? 0) + c);
   });
   const byPeriod = [...perPeriod.entries()]
-    .map(([period, d]) => ({ period: whole.pools.periods.name(period), difference: Math.round(d * 100) / 100 }))
+    .map(([period, d]) => ({ period: whole.pools.periods.name(period), difference: Math.round(d) / 100 }))
     .filter((p) => p.difference !== 0)
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
   return { byPeriod, cells: count, summed: kind, total };

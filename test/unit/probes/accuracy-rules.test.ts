@@ -3,12 +3,14 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  compareMovement,
   duplicateIds,
   hierarchyIssues,
   ignoredFilter,
   misplacedAccountRows,
   sameAmounts,
   splitRemainder,
+  exactCents,
   unbalancedPeriods,
   unknownAccountRows,
 } from "../../../src/probes/support/accuracy.js";
@@ -199,5 +201,65 @@ describe("second-pass differences", () => {
     expect(diffFields("", { CompanyName: "A", Currency: "USD" }, { CompanyName: "B", Currency: "USD" })).toEqual([
       { record: "", field: "CompanyName", before: "A", after: "B" },
     ]);
+  });
+});
+
+describe("amounts of a very large company (10^13 with cents), read as the cents they were written with", () => {
+  // Rows of a conformant partner (an independent one, IDR books): assets 7, 07, 007 and the contra
+  // asset 0007; liabilities and equity 3.2, 3.1, 3, 2.1, 2. They balance exactly in decimal; summed
+  // as doubles in this order they miss by 0.014.
+  const types = new Map([
+    ["7", "ASSET"], ["07", "ASSET"], ["007", "ASSET"], ["0007", "ASSET"],
+    ["3.2", "LIABILITY"], ["3.1", "LIABILITY"], ["3", "EQUITY"], ["2.1", "EQUITY"], ["2", "EQUITY"],
+  ]);
+  const sheet: [string, number][] = [
+    ["7", 41729877740149.08], ["3.2", 6468650111127.61], ["3.1", 19458832371431.26], ["3", 30000000000000], ["2.1", 25000000000000],
+    ["2", 1966088271714.84], ["07", 4191470780401.94], ["007", 38765432109876.54], ["0007", -1793209876153.85],
+  ];
+  const rows = (edit: (id: string, amount: number) => number = (_id, a) => a) => sheet.map(([id, amount]) => row(id, "2025-11", edit(id, amount)));
+
+  it("reads back the written cents, and says when there are none to read", () => {
+    expect(exactCents(41729877740149.08)).toBe(4172987774014908);
+    expect(exactCents(-1793209876153.85)).toBe(-179320987615385);
+    expect(exactCents(0.07)).toBe(7);
+    expect(exactCents(-0) === 0).toBe(true);
+    expect(exactCents(0.1 + 0.2)).toBeUndefined();
+    expect(exactCents(12.345)).toBeUndefined();
+    // Beyond 2^46 two amounts a cent apart can be the same double: the cents are not known.
+    expect(exactCents(8e13 + 0.01)).toBeUndefined();
+    expect(exactCents(Number.NaN)).toBeUndefined();
+  });
+
+  it("balances a balance sheet that balances in decimal", () => {
+    expect(sheet.reduce((sum, [id, a]) => sum + (types.get(id) === "ASSET" ? a : -a), 0)).not.toBe(0);
+    expect(unbalancedPeriods(rows(), types, BS)).toEqual([]);
+  });
+
+  it("still finds two cents at that size", () => {
+    const off = rows((id, a) => (id === "3.1" ? Math.round((a - 0.02) * 100) / 100 : a));
+    expect(unbalancedPeriods(off, types, BS)).toEqual([{ period: "2025-11", difference: 0.02 }]);
+  });
+
+  it("takes a cash-flow movement as the balance's change to the cent", () => {
+    expect(46736362835904.31 - 45992523083953.69).toBe(743839751950.625);
+    expect(compareMovement(743839751950.62, 46736362835904.31, 45992523083953.69)).toEqual({ change: 743839751950.62, quiet: false, differs: false });
+    expect(compareMovement(743839751950.63, 46736362835904.31, 45992523083953.69).differs).toBe(true);
+    expect(compareMovement(0, 5, 5)).toEqual({ change: 0, quiet: true, differs: false });
+    // More decimals than cents: compared with room for rounding only.
+    expect(compareMovement(0.3, 0.1 + 0.2, 0).differs).toBe(false);
+    expect(compareMovement(0.31, 0.1 + 0.2, 0).differs).toBe(true);
+  });
+
+  it("adds class splits up to the whole to the cent", () => {
+    const whole = [row("sales", "2026-09", 44460662752389.88)];
+    const amounts = [745835105578.1, 9407230218251.54, 8806148717800.77, 6994890570640.56, 11666592955589.29, 6839965184529.62];
+    const splits = amounts.map((a, i) => ({ id: `class-${i}`, rows: [row("sales", "2026-09", a)] }));
+    // As doubles, the six splits leave 0.016 of the whole unexplained.
+    expect(44460662752389.88 - amounts.reduce((x, y) => x + y, 0)).toBeGreaterThan(0.0101);
+    expect(splitRemainder(whole, splits).byPeriod).toEqual([]);
+    const short = splits.map((sp, i) => (i === 5 ? { ...sp, rows: [row("sales", "2026-09", 6839965184529.6)] } : sp));
+    expect(splitRemainder(whole, short).byPeriod).toEqual([{ period: "2026-09", difference: 0.02 }]);
+    expect(sameAmounts(whole, [row("sales", "2026-09", 44460662752389.88)])).toBe(true);
+    expect(sameAmounts(whole, [row("sales", "2026-09", 44460662752389.89)])).toBe(false);
   });
 });

@@ -119,6 +119,29 @@ describe("accuracy findings say where and how much", () => {
   });
 });
 
+describe("accuracy.segment-splits on a lone split equal to the whole", () => {
+  it("passes a budget that equals the actuals, and says so instead of 'every split differs'", async () => {
+    // A forecast budget copied from the actuals: one id holding everything is allowed (two unrelated ones are not).
+    let budget: string | undefined;
+    const report = await checkReference({
+      only: ["accuracy.segment-splits"],
+      wrap: async (req, next) => {
+        const id = req.url.searchParams.get("BudgetId");
+        if (id !== null && /\/profit-and-loss$/.test(req.url.pathname)) {
+          budget ??= id;
+          if (id === budget) req.url.searchParams.delete("BudgetId");
+        }
+        return next();
+      },
+    });
+    expect(budget).toBeDefined();
+    const r = resultOf(report, "accuracy.segment-splits");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/^No filter is ignored \(\d+ splits? equals? the whole where one id can hold all of the activity\)/);
+    expect(r.summary).not.toMatch(/Every split differs/);
+  });
+});
+
 describe("freshness through the injected clock", () => {
   it("data that stops three months ago names its latest period", async () => {
     const report = await checkReference({ only: ["freshness.profit-and-loss", "freshness.balance-sheet", "freshness.non-financial"], defects: ["stale-data"] });
