@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
 import { money, sameTotal } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
-import { chartSkip, sharedSync, unsplit } from "../support/sync-data.js";
+import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
 import type { Exchange } from "../../http/types.js";
@@ -66,7 +66,7 @@ export const probe: Probe = {
   step: 4,
   title: "Net income reaches the balance sheet's earnings",
   description:
-    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
+    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -151,6 +151,21 @@ export const probe: Probe = {
         const label = (m: number) => periodOfMonth(months[m]);
         if (share >= FOLLOWS) {
           judgedNotes.push(`${c.company} ${pl.query.basis}: ${plain.c.id} follows net income in ${plain.r.matched} of ${plain.r.judged} months`);
+          // The account is known now: a month it does not follow is a month the two statements contradict each other.
+          const off = offMonths(plain.c, months, net, firstOfYear, liveMonths(ctx.now));
+          if (off.length > 0) {
+            const shown = off.map((o) => `${label(o.m)}: net income ${money(net[o.m])}, ${plain.c.id} changes by ${money(o.change)} (off by ${money(net[o.m] - o.change)})`);
+            findings.push(
+              makeFinding(ctx, {
+                ...base,
+                code: `${this.id}/months-differ`,
+                severity: "fail",
+                message: `${where} contradict each other in ${off.length} month${off.length === 1 ? "" : "s"}: ${plain.c.id}, the balance sheet's current-year earnings, changes by the month's net income in ${plain.r.matched} of ${plain.r.judged} months but not in ${listSome(shown, 4)}. One of the two statements is wrong in ${off.length === 1 ? "that month" : "those months"}.`,
+                fix: "Find the postings of those months that reach one statement and not the other (an account signed or typed differently, a posting dated differently, a month rebuilt from another source) and build both statements from the same postings.",
+                evidence: { expected: "each month's net income = the earnings account's change that month", actual: listSome(shown, 12), bodyExcerpt: shown.slice(0, 4).join("; ") },
+              }),
+            );
+          }
           if (fiscalMonthEnd !== undefined) findings.push(...yearEnd(ctx, this.id, plain.c, months, net, fiscalMonthEnd, label, where, bs));
           continue;
         }
@@ -218,6 +233,35 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `Net income reaches the earnings account: ${judgedNotes.join("; ")}.` : undefined };
   },
 };
+
+/**
+ * The months in which the earnings account does not change by the net income, once it is known to
+ * follow it. Not counted: the first month of a fiscal year (it starts again there), a month where
+ * it holds exactly that month's net income (it started again where no FiscalMonthEnd said so; the
+ * year-end rule speaks of that), months with no net income, and the current month (a live ledger
+ * moves between the two requests).
+ */
+function offMonths(c: Candidate, months: readonly number[], net: Float64Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number>) {
+  const off: { m: number; change: number }[] = [];
+  for (let m = 1; m < months.length; m++) {
+    if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m]) || live.has(months[m])) continue;
+    if (Math.abs(net[m]) < 0.005) continue;
+    const change = c.balance[m] - c.balance[m - 1];
+    if (Number.isNaN(change) || sameTotal(change, net[m]) || sameTotal(c.balance[m], net[m])) continue;
+    off.push({ m, change });
+  }
+  return off;
+}
+
+/** The month of `now` in any time zone (UTC-12 to UTC+14): the partner's current month, still moving. */
+function liveMonths(now: Date): Set<number> {
+  const out = new Set<number>();
+  for (const hours of [-12, 0, 14]) {
+    const n = monthNumber(new Date(now.getTime() + hours * 3_600_000).toISOString().slice(0, 7));
+    if (n !== undefined) out.add(n);
+  }
+  return out;
+}
 
 /** FiscalMonthEnd (1..12) from the company info the sync read, when it gives one. */
 function fiscalMonthEndOf(ex: Exchange | undefined): number | undefined {

@@ -65,6 +65,50 @@ describe("accuracy.earnings", () => {
     expect(r.findings[0].evidence?.bodyExcerpt).toMatch(/^\d{4}-\d\d: net income -?\d+\.\d\d, acc-3900 -?\d+\.\d\d -> -?\d+\.\d\d \(change -?\d+\.\d\d\);/);
   });
 
+  it("fails the months in which the profit and loss and the balance sheet contradict each other", async () => {
+    // One income account's 2026-06 row signed the other way round (every range), the balance sheet left alone.
+    let account: string | undefined;
+    /** The flipped amount per company and basis, as `company basis`. */
+    const flipped = new Map<string, number>();
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200 || req.url.search.includes("Id=")) return reply;
+      const company = decodeURIComponent(req.url.pathname.split("/")[2]!);
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: Row[] };
+      for (const r of body.Data) {
+        if (r.Period !== "2026-06" || r.Amount === 0 || (account !== undefined && r.AccountId !== account)) continue;
+        account ??= r.AccountId;
+        flipped.set(`${company} ${req.url.searchParams.get("AccountingBasis")}`, r.Amount);
+        r.Amount = -r.Amount;
+      }
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(account).toBeDefined();
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(new Set(codes(r))).toEqual(new Set([`${ID}/months-differ`]));
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) {
+      expect(f.severity).toBe("fail");
+      expect(f.message).toMatch(/contradict each other in 1 month: acc-3900, the balance sheet's current-year earnings, changes by the month's net income in (\d+) of (\d+) months but not in 2026-06: net income -?\d+\.\d\d, acc-3900 changes by -?\d+\.\d\d \(off by -?\d+\.\d\d\)/);
+      const basis = /\((ACCRUAL|CASH)\)/.exec(f.message)![1];
+      const amount = flipped.get(`${f.company} ${basis}`);
+      expect(amount, `${f.company} ${basis}`).toBeDefined();
+      const [, by] = /\(off by (-?\d+\.\d\d)\)/.exec(f.message)!;
+      expect(Math.abs(Math.abs(Number(by)) - Math.abs(2 * amount!))).toBeLessThan(0.011);
+      expect(f.curl).toMatch(/profit-and-loss/);
+    }
+  });
+
+  it("leaves the current month alone (a live ledger moves between two requests)", async () => {
+    // The reference partner's clock is 2026-11-15: a November that differs is not judged.
+    const wrap = editProfitAndLoss((rows) => {
+      for (const r of rows) if (r.Period === "2026-11" && r.Amount !== 0) r.Amount = Math.round(r.Amount * 110) / 100;
+    });
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+
   it("warns when FiscalMonthEnd is not where the books close their year", async () => {
     const wrap: Wrap = async (req, next) => {
       const reply = await next();
