@@ -45,7 +45,7 @@ export const probe: Probe = {
   step: 4,
   title: "Non-financial values are those asked for, once each",
   description:
-    "Reads the sync's non-financial values (every metric, 24 months) and asks once more for a single metric of each company with two or more: every row must name a metric that was asked for and that the company lists, a month inside [StartDate, EndDate], and no metric and month twice.",
+    "Reads the sync's non-financial values (every metric, 24 months) and asks once more for a single metric of each company with two or more: every row must name a metric that was asked for and that the company lists, a month inside [StartDate, EndDate], and no metric and month twice; a month missing between two months with values warns.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -94,7 +94,7 @@ export const probe: Probe = {
     if (responses === 0 && findings.length === 0) return { findings: [], skip: "No company has non-financial values to read (no metrics defined, or no usable answer: see schema.non-financial)." };
     return {
       findings,
-      summary: findings.length === 0 ? `${responses} values responses (${subsets} for a single metric): only requested, listed metrics, inside the range, each metric and month once.` : undefined,
+      summary: findings.length === 0 ? `${responses} values responses (${subsets} for a single metric): only requested, listed metrics, inside the range, each metric and month once, no month missing between two with values.` : undefined,
     };
   },
 };
@@ -171,6 +171,23 @@ function judge(ctx: ProbeContext, checkId: string, j: Judged): { judged: boolean
         fix: "Apply StartDate and EndDate: return values only for the calendar months from StartDate's month to EndDate's month.",
         pointer: rowPointer(ctx, issues.outside[0].index, periodField),
         evidence: { expected: `Period within ${j.first}..${j.last}`, actual: listSome(periods) },
+      }),
+    );
+  }
+  if (issues.gaps.length > 0) {
+    const periods = [...new Set(issues.gaps.map((g) => g.period))].sort();
+    const metrics = [...new Set(issues.gaps.map((g) => g.id))];
+    const shown = issues.gaps.map((g) => `${g.id} ${g.period}`);
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/missing-month`,
+        severity: "warn",
+        message: `The ${op.profile.name} of ${company} answered ${j.what} without a value for ${issues.gaps.length} metric-month${issues.gaps.length === 1 ? "" : "s"} between months that have one (${metrics.length} metric${metrics.length === 1 ? "" : "s"}, ${periods.length === 1 ? `month ${periods[0]}` : `months ${listSome(periods)}`}): ${listSome(shown)}. Reach's charts then show a hole, or read it as zero.`,
+        rule: RULES.range,
+        fix: "Return a value for every requested metric and month in the range (0 when nothing was recorded), or check why the month's values are lost (a month boundary or time zone in the query, a failed import).",
+        pointer: `/${dataField}`,
+        evidence: { expected: "a row for each requested metric and month between its first and last value", actual: `missing: ${listSome(shown, 12)}` },
       }),
     );
   }

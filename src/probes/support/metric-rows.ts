@@ -3,7 +3,9 @@
  * of one response: the spec's request says which metrics to return (NonFinancialIds) and which
  * months (StartDate..EndDate), and each row is one metric's value in one calendar month. So a row
  * names a metric that was asked for (one the company lists), a month inside the range, and no
- * metric and month comes twice. Missing months are not judged here: a metric may have no value yet.
+ * metric and month comes twice. Months missing at the start or the end of a metric's values are
+ * not judged (a metric may be new, or have no value yet for the last month); a month missing between
+ * two months that have one is (`gaps`).
  */
 import { monthNumber, monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
 
@@ -30,6 +32,12 @@ export interface MetricRowIssues {
   duplicates: MetricDuplicate[];
   /** Rows whose month lies outside the requested range. */
   outside: MetricRowAt[];
+  /**
+   * Months without a row for a requested metric that has rows in the month before and the month
+   * after (a monthly metric with a hole), in order of metric and month. A metric kept quarterly
+   * never has two months in a row, so it has no gaps.
+   */
+  gaps: { id: string; period: string }[];
 }
 
 export interface MetricRowRules {
@@ -55,7 +63,8 @@ export function monthOf(date: unknown): string | undefined {
  * `YYYY-MM` month, are the schema check's findings and are only judged on what they do have.
  */
 export function metricRowIssues(data: readonly unknown[], rules: MetricRowRules): MetricRowIssues {
-  const out: MetricRowIssues = { unknown: [], notRequested: [], duplicates: [], outside: [] };
+  const out: MetricRowIssues = { unknown: [], notRequested: [], duplicates: [], outside: [], gaps: [] };
+  const months = new Map<string, Set<number>>();
   const seen = new Map<string, MetricDuplicate>();
   data.forEach((r, index) => {
     if (!r || typeof r !== "object") return;
@@ -71,12 +80,23 @@ export function metricRowIssues(data: readonly unknown[], rules: MetricRowRules)
     }
     if (period === undefined) return;
     if (period < rules.first || period > rules.last) out.outside.push(at);
+    else if (rules.asked.has(id)) {
+      let set = months.get(id);
+      if (!set) months.set(id, (set = new Set()));
+      set.add(monthNumber(period)!);
+    }
     const key = JSON.stringify([id, period]);
     const d = seen.get(key);
     if (d) d.indexes.push(index);
     else seen.set(key, { id, period, indexes: [index] });
   });
   out.duplicates = [...seen.values()].filter((d) => d.indexes.length > 1);
+  for (const id of [...months.keys()].sort()) {
+    const set = months.get(id)!;
+    for (const m of [...set].sort((a, b) => a - b)) {
+      if (!set.has(m + 1) && set.has(m + 2)) out.gaps.push({ id, period: periodOfMonth(m + 1) });
+    }
+  }
   return out;
 }
 

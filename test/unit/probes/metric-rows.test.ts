@@ -18,7 +18,7 @@ const CLEAN = [row("hc", "2025-11", 10), row("hc", "2025-12", 11), row("hc", "20
 
 describe("metricRowIssues", () => {
   it("finds nothing in a legal answer (rows in any order, months missing, no rows at all)", () => {
-    const none = { unknown: [], notRequested: [], duplicates: [], outside: [] };
+    const none = { unknown: [], notRequested: [], duplicates: [], outside: [], gaps: [] };
     expect(metricRowIssues(CLEAN, RULES)).toEqual(none);
     expect(metricRowIssues([...CLEAN].reverse(), RULES)).toEqual(none);
     expect(metricRowIssues([], RULES)).toEqual(none);
@@ -44,9 +44,25 @@ describe("metricRowIssues", () => {
       [5, "2026-02"],
     ]);
   });
+  it("a month missing between two months with values is a gap; missing at either end, or kept quarterly, is not", () => {
+    const wide = { ...RULES, first: "2025-01", last: "2025-12" };
+    const monthly = (id: string, months: number[]) => months.map((m) => row(id, `2025-${String(m).padStart(2, "0")}`, m));
+    // hc loses September (and orders too): a whole month dropped.
+    const out = metricRowIssues([...monthly("hc", [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]), ...monthly("orders", [7, 8, 10])], wide);
+    expect(out.gaps).toEqual([
+      { id: "hc", period: "2025-09" },
+      { id: "orders", period: "2025-09" },
+    ]);
+    // A metric that starts late, stops early, or is kept each quarter has no gap.
+    expect(metricRowIssues([...monthly("hc", [5, 6, 7]), ...monthly("orders", [3, 6, 9, 12])], wide).gaps).toEqual([]);
+    // Two months missing in a row are not told apart from a quarterly metric: not judged.
+    expect(metricRowIssues(monthly("hc", [1, 2, 5, 6]), wide).gaps).toEqual([]);
+    // Rows of metrics not asked for, or outside the range, do not make gaps.
+    expect(metricRowIssues([...monthly("rate", [1, 3]), row("hc", "2024-12", 1), row("hc", "2025-02", 1)], wide).gaps).toEqual([]);
+  });
   it("leaves malformed rows to the schema check", () => {
     const out = metricRowIssues([null, { Period: "2025-12" }, row("hc", "2025-13", 1), row("hc", "12/2025", 1)], RULES);
-    expect(out).toEqual({ unknown: [], notRequested: [], duplicates: [], outside: [] });
+    expect(out).toEqual({ unknown: [], notRequested: [], duplicates: [], outside: [], gaps: [] });
   });
 });
 

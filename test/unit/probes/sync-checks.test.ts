@@ -119,6 +119,32 @@ describe("accuracy findings say where and how much", () => {
   });
 });
 
+describe("accuracy.metric-values on a month dropped from every metric", () => {
+  it("warns, naming the month and the metrics", async () => {
+    let dropped = 0;
+    const report = await checkReference({
+      only: ["accuracy.metric-values"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
+        const kept = body.Data.filter((r) => r.Period !== "2026-03");
+        dropped += body.Data.length - kept.length;
+        return { ...reply, body: JSON.stringify({ ...body, Data: kept }) };
+      },
+    });
+    expect(dropped).toBeGreaterThan(0);
+    const r = resultOf(report, "accuracy.metric-values");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(new Set(codes(r))).toEqual(new Set(["accuracy.metric-values/missing-month"]));
+    for (const f of r.findings) {
+      expect(f.message).toMatch(/without a value for \d+ metric-months? between months that have one \(\d+ metrics?, month 2026-03\)/);
+      expect(f.pointer).toBe("/Data");
+      expect(f.curl).toMatch(/non-financial/);
+    }
+  });
+});
+
 describe("accuracy.segment-splits on a lone split equal to the whole", () => {
   it("passes a budget that equals the actuals, and says so instead of 'every split differs'", async () => {
     // A forecast budget copied from the actuals: one id holding everything is allowed (two unrelated ones are not).
