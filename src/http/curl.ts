@@ -1,9 +1,39 @@
 /**
  * Shell lines that reproduce a request. Everything is single-quoted (POSIX, no expansion) except
- * the Authorization header of the run's token, which is double-quoted so that `$<ENV NAME>`
- * expands from the user's environment and the token itself is never written down.
+ * the Authorization header of the run's token and the OAuth secrets of a token request's form,
+ * which are double-quoted so that `$<ENV NAME>` expands from the user's environment and the
+ * secret itself is never written down.
  */
+import { REDACTED } from "../util/redact.js";
 import type { Exchange } from "./types.js";
+
+/**
+ * Form fields that carry the run's OAuth secrets, and the variables the user keeps them in (see
+ * config/credentials.ts): a masked value in a token request is written as that variable.
+ */
+const FORM_SECRETS: Record<string, string> = { refresh_token: "REACH_REFRESH_TOKEN", client_secret: "REACH_CLIENT_SECRET" };
+
+/**
+ * A form body whose secrets were masked, as curl arguments that rebuild it: the masked fields as
+ * `--data-urlencode "name=$VARIABLE"` (expanded by the shell, encoded by curl), the others as they
+ * were sent. Undefined when the body has no masked secret field (it is then sent as it is).
+ */
+function formWithVariables(body: string): string[] | undefined {
+  const pairs = body.split("&");
+  let replaced = false;
+  const args = pairs.map((pair) => {
+    const eq = pair.indexOf("=");
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? "" : pair.slice(eq + 1);
+    const variable = FORM_SECRETS[name];
+    if (variable !== undefined && (value === REDACTED || value === encodeURIComponent(REDACTED))) {
+      replaced = true;
+      return ["--data-urlencode", `"${name}=$${variable}"`];
+    }
+    return ["--data-raw", shellQuote(pair)];
+  });
+  return replaced ? args.flat() : undefined;
+}
 
 /** Quotes one shell word. Control characters (newlines) use bash's $'...' so the line stays one line. */
 export function shellQuote(word: string): string {
@@ -62,8 +92,10 @@ export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caF
     parts.push("-H", shellQuote(`${headerCase(name)}: ${value}`));
   }
   if (body !== undefined && method !== "HEAD") {
+    const form = /^application\/x-www-form-urlencoded\b/i.test(contentType ?? "") ? formWithVariables(body) : undefined;
     // --data reads a file when the value starts with "@"; --data-raw never does.
-    parts.push(body.startsWith("@") ? "--data-raw" : "--data", shellQuote(body));
+    if (form) parts.push(...form);
+    else parts.push(body.startsWith("@") ? "--data-raw" : "--data", shellQuote(body));
   }
   return parts.join(" ");
 }

@@ -78,6 +78,11 @@ async function lostCompanies(ctx: ProbeContext, checkId: string, op: Operation, 
   ];
 }
 
+const KEEP_REFRESH = {
+  ref: "rfc6749#section-6",
+  text: "The authorization server MAY issue a new refresh token, in which case the client MUST discard the old one; when it issues none, the client keeps using the one it has. Reach's syncs run unattended (REACH_API_FACTS: tokens long-lived or renewed automatically, with no manual step).",
+};
+
 const UNKNOWN_TOKEN_MEMBER = {
   ref: "rfc6749#section-5.1",
   text: "The client must ignore unrecognized value names in the token response.",
@@ -89,7 +94,7 @@ export const probe: Probe = {
   step: 3,
   title: "The refresh grant issues a working access token",
   description:
-    "Trades the refresh token for a new access token as Reach does before a sync (client_secret_post), validates the token response against the spec, and uses the new token on user-info and a company operation. A rotated refresh token is reported and never reused.",
+    "Trades the refresh token for a new access token as Reach does before a sync (client_secret_post), validates the token response against the spec, and uses the new token on user-info and a company operation. A rotated refresh token is reported and never reused; one that was not rotated is sent once more, and must still be accepted.",
   // The refused requests go first: a partner that rotates refresh tokens invalidates the one we hold.
   after: ["reachability.connection", "oauth.invalid-client", "oauth.invalid-grant"],
   spendsToken: true,
@@ -158,11 +163,11 @@ export const probe: Probe = {
     const issuedRefresh = ctx.http.issuedSecret(ex, "refresh_token");
     const rotated = issuedRefresh !== undefined && issuedRefresh !== ctx.credentials.refreshToken;
     // Compared, never shown: the report says whether it changed, not what it is.
-    notes.push(
-      rotated
-        ? "the partner rotated the refresh token (RFC 6749 section 6): the one in REACH_REFRESH_TOKEN may no longer work, so reach-check did not use it again; get a fresh one with `reach-check login`"
-        : "the refresh token was not rotated",
-    );
+    if (rotated) {
+      notes.push(
+        "the partner rotated the refresh token (RFC 6749 section 6): the one in REACH_REFRESH_TOKEN may no longer work, so reach-check did not use it again; get a fresh one with `reach-check login`",
+      );
+    }
     const used: string[] = [];
     const userInfo = ctx.contract.operations.find((o) => o.profile.role === "user-info");
     if (userInfo) {
@@ -179,6 +184,35 @@ export const probe: Probe = {
       used.push(`${companyOp.method} ${companyOp.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
     }
     if (used.length > 0) notes.push(`the new token was used on ${used.join(", ")}`);
+    // No new refresh token (or the same one back): the client keeps the one it has (RFC 6749
+    // section 6), so that one must still work, or the next sync has nothing to refresh with.
+    if (!rotated) {
+      const again = await postToken(ctx, op, refreshForm(ctx.credentials));
+      ctx.data.recordSyncExchange(again);
+      const status = again.response?.status;
+      const refused = status === 400 || status === 401 || status === 403;
+      const what = issuedRefresh === undefined ? "issued no refresh token in its place" : "gave the same refresh token back";
+      if (refused) {
+        const error = (again.response?.json as Record<string, unknown> | undefined)?.error;
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/refresh-token-spent`,
+            severity: "fail",
+            message: `The refresh grant took the refresh token and ${what}, but the token is no longer accepted: sent once more, it was refused with ${status}${typeof error === "string" ? ` ${error}` : ""}. After its first refresh, Reach would hold no refresh token that works, and the customer would have to sign in again before every sync.`,
+            rule: KEEP_REFRESH,
+            fix: "Either keep a refresh token valid after use (until it expires or is revoked), or issue a new refresh_token in every refresh response (rotation) and accept that one next time.",
+            operation: op,
+            exchange: again,
+            evidence: { expected: `the refresh token accepted again (no new one was issued)`, actual: `${status}${typeof error === "string" ? ` ${error}` : ""}` },
+          }),
+        );
+        notes.push(`no new refresh token was issued and the old one was refused when used again`);
+      } else if (status !== undefined && status >= 200 && status < 300) {
+        notes.push(`the refresh token was not rotated and was accepted again`);
+      } else {
+        notes.push(`the refresh token was not rotated; using it again gave ${status ?? again.error?.code}`);
+      }
+    }
     return { findings, summary: `${notes.join("; ")}.` };
   },
 };

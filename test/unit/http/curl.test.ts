@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../../src/http/curl.js";
+import { Redactor } from "../../../src/util/redact.js";
 import type { ServerRequest } from "../../../src/http/server.js";
 import { TOKEN, client, server } from "./helpers.js";
 
@@ -100,4 +101,30 @@ describe("curl lines", () => {
     expect(viaCurl.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(viaCurl.body.toString())).toEqual(body);
   });
+
+  it.skipIf(!hasCurl)("rebuilds a token request's form from the OAuth variables, secrets never written down", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 400, body: '{"error":"invalid_grant"}' }));
+    // Secrets with characters a form must encode.
+    const refresh = "rt+/=&abc 123";
+    const secret = "cs%$`\"x";
+    const redactor = new Redactor();
+    redactor.add(refresh);
+    redactor.add(secret);
+    const c = client(s.url, { redactor });
+    const form = { grant_type: "refresh_token", refresh_token: refresh, client_id: "client-1", client_secret: secret };
+    const ex = await c.send({ method: "POST", path: "/oauth2/token", auth: "none", body: { form } });
+    const line = c.curl(ex);
+    expect(line).toContain(`--data-urlencode "refresh_token=$REACH_REFRESH_TOKEN"`);
+    expect(line).toContain(`--data-urlencode "client_secret=$REACH_CLIENT_SECRET"`);
+    expect(line).not.toContain("REDACTED");
+    for (const spelling of [refresh, secret, encodeURIComponent(refresh), encodeURIComponent(secret)]) expect(line).not.toContain(spelling);
+    await bashAsync(`${line} --max-time 4 -o /dev/null`, { REACH_REFRESH_TOKEN: refresh, REACH_CLIENT_SECRET: secret });
+    expect(seen).toHaveLength(2);
+    const [viaClient, viaCurl] = seen as [ServerRequest, ServerRequest];
+    expect(Object.fromEntries(new URLSearchParams(viaCurl.body.toString()))).toEqual(form);
+    expect(Object.fromEntries(new URLSearchParams(viaClient.body.toString()))).toEqual(form);
+    expect(viaCurl.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+  });
 });
+

@@ -7,7 +7,7 @@ import { createPartner } from "../../../src/reference-partner/index.js";
 import { startServer } from "../../../src/http/server.js";
 import { loadSpec, runPipeline } from "../../../src/cli/pipeline.js";
 import { NOW } from "../../helpers/cli.js";
-import { checkReference, resultOf } from "../../helpers/harness.js";
+import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const ROTATED = "rt_Rotated-New-Refresh-Token-42";
 
@@ -168,4 +168,53 @@ describe("a token that stops working during the run", () => {
     expect(f.message).toMatch(/answered 401 to a valid request with the run's token; expected 200\. The same token was accepted earlier in this run \(\d+ answers? with a 2xx so far\): it expired or was revoked while the run went on\./);
     expect(f.fix).toMatch(/^Start the run with a token that has enough lifetime left/);
   });
+
+  /** The reference partner's refresh answers without refresh_token; `spend`: a refresh token works once. */
+  const noNewRefreshToken =
+    (spend: boolean): Wrap =>
+    async (req, next) => {
+      const form = new URLSearchParams(Buffer.from(req.body).toString("utf8"));
+      if (req.url.pathname !== "/oauth2/token" || form.get("grant_type") !== "refresh_token") return next();
+      if (spend && spent.has(form.get("refresh_token") ?? "")) {
+        return { status: 400, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify({ error: "invalid_grant", error_description: "refresh token already used" }) };
+      }
+      const reply = await next();
+      if (reply.status !== 200 || typeof reply.body !== "string") return reply;
+      spent.add(form.get("refresh_token") ?? "");
+      const body = JSON.parse(reply.body) as Record<string, unknown>;
+      delete body.refresh_token;
+      const headers = { ...reply.headers };
+      delete headers["content-length"];
+      return { ...reply, headers, body: JSON.stringify(body) };
+    };
+  const spent = new Set<string>();
+
+  it("fails a refresh grant that spends the refresh token and issues none in its place", async () => {
+    spent.clear();
+    const report = await checkReference({ only: ["oauth.refresh-grant"], oauth: true, wrap: noNewRefreshToken(true) });
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(r.findings.map((f) => f.code)).toEqual(["oauth.refresh-grant/refresh-token-spent"]);
+    const f = r.findings[0];
+    expect(f.message).toMatch(/issued no refresh token in its place, but the token is no longer accepted: sent once more, it was refused with 400 invalid_grant/);
+    expect(f.rule.ref).toBe("rfc6749#section-6");
+    expect(f.curl).toMatch(/oauth2\/token/);
+    // The curl line rebuilds the form from the user's variables, the secrets never written down.
+    expect(f.curl).toContain(`--data-urlencode "refresh_token=$REACH_REFRESH_TOKEN"`);
+    expect(f.curl).toContain(`--data-urlencode "client_secret=$REACH_CLIENT_SECRET"`);
+    expect(f.curl).toContain(`--data-raw 'grant_type=refresh_token'`);
+    expect(f.curl).not.toContain("REDACTED");
+    expect(r.summary).toMatch(/no new refresh token was issued and the old one was refused when used again/);
+    expect(r.summary).not.toMatch(/was not rotated\b(?! and)/);
+    const text = JSON.stringify(report);
+    for (const secret of [...spent]) expect(text).not.toContain(secret);
+  });
+
+  it("passes a refresh grant that issues no new refresh token and keeps the old one working", async () => {
+    spent.clear();
+    const r = resultOf(await checkReference({ only: ["oauth.refresh-grant"], oauth: true, wrap: noNewRefreshToken(false) }), "oauth.refresh-grant");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/the refresh token was not rotated and was accepted again\.$/);
+  });
 });
+
