@@ -35,6 +35,8 @@ export interface ServerReply {
   destroy?: boolean;
   /** Take over the response entirely. */
   raw?: (res: RawReply) => void | Promise<void>;
+  /** Send no Date header (Node adds one by default), as a server without a clock would. */
+  noDate?: boolean;
 }
 
 export type ServerHandler = (req: ServerRequest) => ServerReply | Promise<ServerReply>;
@@ -103,6 +105,7 @@ export async function startServer(handler: ServerHandler, options: ServerOptions
         remoteAddress: msg.socket.remoteAddress ?? "",
       };
       const reply = await handler(req);
+      if (reply.noDate) res.sendDate = false;
       if (reply.delayMs) await sleep(reply.delayMs);
       if (reply.destroy) {
         msg.socket.destroy();

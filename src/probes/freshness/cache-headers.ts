@@ -51,6 +51,25 @@ function expiresLifetime(ex: Exchange): { seconds: number; expires: string; date
   return { seconds: Math.floor((expires - (date ?? received)) / 1000), expires: h.expires, date: date !== undefined ? h.date : undefined };
 }
 
+/**
+ * Why a shared cache (a CDN, a proxy) may hand this answer to a request with another token, or
+ * undefined. RFC 9111 section 3.5: a response to a request with Authorization is reused for other
+ * requests only when it says `public`, `s-maxage` or `must-revalidate` (the last one while fresh);
+ * `no-store`, a bare `no-cache` or `private` keep it from being reused unasked, and `Vary:
+ * Authorization` (or `*`) keys it by token.
+ */
+function sharedReuse(headers: Record<string, string>): string | undefined {
+  const cc = headers["cache-control"];
+  const d = cacheDirectives(cc);
+  const has = (name: string) => d.some((x) => x.name === name);
+  if (has("no-store") || has("private") || d.some((x) => x.name === "no-cache" && x.value === undefined)) return undefined;
+  const vary = (headers.vary ?? "").split(",").map((v) => v.trim().toLowerCase());
+  if (vary.includes("authorization") || vary.includes("*")) return undefined;
+  const fresh = d.some((x) => (x.name === "max-age" || x.name === "s-maxage") && Number(String(x.value ?? "").replace(/"/g, "")) > 0);
+  if (has("public") || has("s-maxage") || (has("must-revalidate") && fresh)) return `Cache-Control: ${cc}`;
+  return undefined;
+}
+
 const inDays = (seconds: number) => `${Math.round((seconds / DAY_SECONDS) * 10) / 10} days`;
 
 export const probe: Probe = {
@@ -59,11 +78,12 @@ export const probe: Probe = {
   step: 2,
   title: "Data is not served stale from a cache",
   description:
-    "Looks at the caching headers of every data response read in this run: an Age, a Cache-Control max-age or an Expires (counted from Date) over 24 hours means Reach may receive yesterday's figures.",
+    "Looks at the caching headers of every data response read in this run: an Age, a Cache-Control max-age or an Expires (counted from Date) over 24 hours means Reach may receive yesterday's figures; public, s-maxage or must-revalidate without Vary: Authorization lets a shared cache hand one customer's data to another token.",
   after: ["schema.reference-lists", "schema.statements", "schema.company-info", "schema.non-financial"],
   runsAlone: true,
   async run(ctx) {
     const byOp = new Map<string, { ex: Exchange; why: string; count: number }>();
+    const shared = new Map<string, { ex: Exchange; why: string; count: number }>();
     let seen = 0;
     // The OAuth plumbing is not data: a discovery document may well be cached for days, and the
     // token endpoint's caching is oauth.refresh-grant's to judge.
@@ -83,8 +103,15 @@ export const probe: Probe = {
       if (exp && exp.seconds > DAY_SECONDS) {
         reasons.push(`Expires: ${exp.expires} (${inDays(exp.seconds)} after ${exp.date !== undefined ? `its Date: ${exp.date}` : "it arrived, with no Date"}${res.headers["cache-control"] === undefined ? ", no Cache-Control" : ""})`);
       }
-      if (reasons.length === 0) continue;
       const key = `${ex.operation.method} ${ex.operation.path}`;
+      // Every data request carries the token: a shared cache must not answer another token's request with it.
+      const reuse = ex.request.headers.authorization !== undefined ? sharedReuse(res.headers) : undefined;
+      if (reuse) {
+        const e = shared.get(key);
+        if (e) e.count++;
+        else shared.set(key, { ex, why: reuse, count: 1 });
+      }
+      if (reasons.length === 0) continue;
       const entry = byOp.get(key);
       if (entry) entry.count++;
       else byOp.set(key, { ex, why: reasons.join(", "), count: 1 });
@@ -108,6 +135,24 @@ export const probe: Probe = {
         }),
       );
     }
-    return { findings, summary: findings.length === 0 ? `${seen} data responses, none cacheable for more than a day.` : undefined };
+    for (const [key, { ex, why, count }] of [...shared.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/shared-cacheable`,
+          severity: "warn",
+          message: `${key} answers a request made with a customer's token with ${why}${count > 1 ? ` (${count} responses)` : ""}, and no Vary: Authorization: a shared cache between Reach and the partner (a CDN, a proxy) may store it and hand one customer's data to a request made with another token.`,
+          rule: {
+            ref: "rfc9111#section-3.5",
+            text: "A shared cache must not reuse a response to a request with Authorization for other requests unless the response allows it (public, s-maxage, or must-revalidate while fresh); per-customer data must not allow it.",
+          },
+          fix: "Send `Cache-Control: no-store` (or `private`) on data responses; if they must be cached by a shared cache, add `Vary: Authorization`.",
+          operation: ex.operation,
+          exchange: ex,
+          headers: ["cache-control", "vary"],
+          evidence: { expected: "no-store or private (or Vary: Authorization)", actual: `${why}${ex.response!.headers.vary !== undefined ? `; Vary: ${ex.response!.headers.vary}` : ""}` },
+        }),
+      );
+    }
+    return { findings, summary: findings.length === 0 ? `${seen} data responses, none cacheable for more than a day nor by a shared cache for other tokens.` : undefined };
   },
 };

@@ -39,12 +39,14 @@ export const probe: Probe = {
   async run(ctx) {
     let seen = 0;
     let missing = 0;
+    let firstMissing: Exchange | undefined;
     let worst: { ex: Exchange; skew: number } | undefined;
     for (const ex of ctx.data.syncExchanges()) {
       if (!ex.response) continue;
       const skew = clockSkewMs(ex);
       if (skew === undefined) {
         missing++;
+        firstMissing ??= ex;
         continue;
       }
       seen++;
@@ -56,10 +58,14 @@ export const probe: Probe = {
         findings: [
           makeFinding(ctx, {
             code: `${this.id}/missing`,
-            severity: "info",
-            message: `None of the ${missing} responses read carries a usable Date header, so the partner's clock cannot be checked.`,
-            rule: { ref: "rfc9110#section-6.6.1", text: "An origin server with a clock sends a Date header in its responses." },
-            fix: "Send a Date header (most servers and frameworks do by default).",
+            severity: "warn",
+            message: `None of the ${missing} responses read carries a usable Date header: HTTP requires one from a server with a clock, and without it the partner's clock (month ends, token expiry) cannot be checked.`,
+            rule: { ref: "rfc9110#section-6.6.1", text: "An origin server with a clock MUST generate a Date header field in all 2xx, 3xx and 4xx responses." },
+            fix: "Send a Date header (most servers and frameworks do by default; check that a proxy in front does not strip it).",
+            operation: firstMissing?.operation,
+            exchange: firstMissing,
+            headers: ["date"],
+            evidence: { expected: "Date: <IMF-fixdate>", actual: firstMissing?.response?.headers.date === undefined ? "(no Date header)" : `Date: ${firstMissing.response.headers.date} (not a date)` },
           }),
         ],
       };

@@ -78,6 +78,11 @@ async function lostCompanies(ctx: ProbeContext, checkId: string, op: Operation, 
   ];
 }
 
+const TOKEN_TYPE_CASE = {
+  ref: "rfc6749#section-5.1",
+  text: 'token_type is case-insensitive (RFC 6749 section 5.1); Reach\'s spec gives it as "Bearer".',
+};
+
 const KEEP_REFRESH = {
   ref: "rfc6749#section-6",
   text: "The authorization server MAY issue a new refresh token, in which case the client MUST discard the old one; when it issues none, the client keeps using the one it has. Reach's syncs run unattended (REACH_API_FACTS: tokens long-lived or renewed automatically, with no manual step).",
@@ -114,8 +119,20 @@ export const probe: Probe = {
     // expired; a broken grant looks the same until a fresh token is refused too.
     const grantRefused =
       ex.response?.status === 400 && (ex.response.json as Record<string, unknown> | undefined)?.error === "invalid_grant";
+    const tokenType = (ex.response?.json as Record<string, unknown> | undefined)?.token_type;
     const findings: Finding[] = checked.findings.map((f) =>
-      f.code === `${this.id}/unknown-field`
+      // "bearer" is not Reach's spelling, but RFC 6749 section 5.1 makes the value case-insensitive:
+      // a client that follows the RFC reads it, so it is a warning, not a refusal.
+      f.code === `${this.id}/enum` && f.pointer === "/token_type" && typeof tokenType === "string" && tokenType.toLowerCase() === "bearer"
+        ? {
+            ...f,
+            code: `${this.id}/token-type-case`,
+            severity: "warn" as const,
+            message: `${op.method} ${op.path} answered token_type "${tokenType}", where Reach's spec spells it "Bearer". RFC 6749 section 5.1 makes the value case-insensitive, so an OAuth client that follows it accepts this; a client that compares it as written does not.`,
+            rule: TOKEN_TYPE_CASE,
+            fix: 'Send token_type "Bearer", as Reach\'s spec spells it.',
+          }
+        : f.code === `${this.id}/unknown-field`
         ? { ...f, severity: "info" as const, rule: UNKNOWN_TOKEN_MEMBER, fix: "Nothing to do: Reach ignores it." }
         : grantRefused && f.code === `${this.id}/status`
           ? {

@@ -40,7 +40,8 @@ describe("freshness.cache-headers with Expires", () => {
 
   it("warns when only s-maxage stands beside it: a private cache still goes by Expires", async () => {
     const r = await cacheHeaders((now) => ({ "cache-control": "s-maxage=60", expires: httpDate(now + 3 * DAY) }));
-    expect(codes(r)).toEqual(["freshness.cache-headers/stale-cache"]);
+    // s-maxage also lets a shared cache reuse it for other tokens (its own finding).
+    expect(new Set(codes(r))).toEqual(new Set(["freshness.cache-headers/stale-cache", "freshness.cache-headers/shared-cacheable"]));
   });
 
   it.each([
@@ -70,7 +71,40 @@ describe("freshness.cache-headers judges data, not the OAuth plumbing", () => {
       },
     });
     const r = resultOf(report, "freshness.cache-headers");
-    expect(codes(r)).toEqual(["freshness.cache-headers/stale-cache"]);
-    expect(r.findings.map((f) => f.operation?.path)).toEqual(["/companies/{CompanyId}"]);
+    expect(new Set(codes(r))).toEqual(new Set(["freshness.cache-headers/stale-cache", "freshness.cache-headers/shared-cacheable"]));
+    expect(r.findings.map((f) => f.operation?.path)).toEqual(["/companies/{CompanyId}", "/companies/{CompanyId}"]);
+  });
+});
+
+describe("freshness.cache-headers and shared caches (RFC 9111 section 3.5)", () => {
+  it("warns on public or s-maxage without Vary: Authorization, once per operation, even within a day", async () => {
+    const r = await cacheHeaders(() => ({ "cache-control": "public, max-age=3600" }));
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(new Set(codes(r))).toEqual(new Set(["freshness.cache-headers/shared-cacheable"]));
+    const ops = r.findings.map((f) => `${f.operation?.method} ${f.operation?.path}`);
+    expect(new Set(ops).size).toBe(ops.length);
+    const f = r.findings.find((x) => x.operation?.path === "/companies/{CompanyId}/profit-and-loss")!;
+    expect(f.message).toMatch(/with Cache-Control: public, max-age=3600 \(\d+ responses\), and no Vary: Authorization: a shared cache/);
+    expect(f.rule.ref).toBe("rfc9111#section-3.5");
+    expect(f.evidence?.headers?.["cache-control"]).toBe("public, max-age=3600");
+    expect(f.curl).toMatch(/profit-and-loss/);
+    const s = await cacheHeaders(() => ({ "cache-control": "s-maxage=60" }));
+    expect(new Set(codes(s))).toEqual(new Set(["freshness.cache-headers/shared-cacheable"]));
+    const m = await cacheHeaders(() => ({ "cache-control": "max-age=60, must-revalidate" }));
+    expect(new Set(codes(m))).toEqual(new Set(["freshness.cache-headers/shared-cacheable"]));
+  });
+
+  it("passes what keeps one token's answer from another: Vary: Authorization, private, no-store, no-cache", async () => {
+    for (const headers of [
+      { "cache-control": "public, max-age=3600", vary: "Accept-Encoding, Authorization" },
+      { "cache-control": "private, max-age=60" },
+      { "cache-control": "no-store" },
+      { "cache-control": "no-cache, public" },
+      { "cache-control": "must-revalidate, max-age=0" },
+      { "cache-control": "max-age=60" },
+    ]) {
+      const r = await cacheHeaders(() => headers);
+      expect(r.status, `${JSON.stringify(headers)}: ${JSON.stringify(r.findings.map((f) => f.message))}`).toBe("pass");
+    }
   });
 });

@@ -216,5 +216,24 @@ describe("a token that stops working during the run", () => {
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
     expect(r.summary).toMatch(/the refresh token was not rotated and was accepted again\.$/);
   });
+
+  const tokenType = (value: string): Wrap => async (req, next) => {
+    const reply = await next();
+    if (req.url.pathname !== "/oauth2/token" || reply.status !== 200 || typeof reply.body !== "string") return reply;
+    const headers = { ...reply.headers };
+    delete headers["content-length"];
+    return { ...reply, headers, body: JSON.stringify({ ...(JSON.parse(reply.body) as object), token_type: value }) };
+  };
+
+  it("warns on token_type \"bearer\" (case-insensitive by RFC 6749), fails another type", async () => {
+    const lower = resultOf(await checkReference({ only: ["oauth.refresh-grant"], oauth: true, wrap: tokenType("bearer") }), "oauth.refresh-grant");
+    expect(lower.status, JSON.stringify(lower.findings.map((f) => f.message))).toBe("warn");
+    expect(lower.findings.map((f) => f.code)).toEqual(["oauth.refresh-grant/token-type-case"]);
+    expect(lower.findings[0].pointer).toBe("/token_type");
+    expect(lower.findings[0].message).toMatch(/answered token_type "bearer", where Reach's spec spells it "Bearer"/);
+    const other = resultOf(await checkReference({ only: ["oauth.refresh-grant"], oauth: true, wrap: tokenType("MAC") }), "oauth.refresh-grant");
+    expect(other.status).toBe("fail");
+    expect(other.findings.map((f) => f.code)).toContain("oauth.refresh-grant/enum");
+  });
 });
 

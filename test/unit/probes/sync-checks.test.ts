@@ -145,6 +145,21 @@ describe("accuracy.metric-values on a month dropped from every metric", () => {
   });
 });
 
+describe("freshness.date-header without any Date header", () => {
+  it("warns (RFC 9110 requires one), with a response that shows it", async () => {
+    const r = resultOf(
+      await checkReference({ only: ["freshness.date-header"], wrap: async (_req, next) => ({ ...(await next()), noDate: true }) }),
+      "freshness.date-header",
+    );
+    expect(r.status).toBe("warn");
+    expect(codes(r)).toEqual(["freshness.date-header/missing"]);
+    const f = r.findings[0];
+    expect(f.rule.ref).toBe("rfc9110#section-6.6.1");
+    expect(f.evidence?.actual).toBe("(no Date header)");
+    expect(f.curl).toMatch(/^curl /);
+  });
+});
+
 describe("accuracy.segment-splits on a lone split equal to the whole", () => {
   it("passes a budget that equals the actuals, and says so instead of 'every split differs'", async () => {
     // A forecast budget copied from the actuals: one id holding everything is allowed (two unrelated ones are not).
