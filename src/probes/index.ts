@@ -4,6 +4,7 @@
  */
 import type { Probe } from "./types.js";
 import { probe as accuracyBalanceSheet } from "./accuracy/balance-sheet.js";
+import { probe as accuracyBasis } from "./accuracy/basis.js";
 import { probe as accuracyCashFlow } from "./accuracy/cash-flow.js";
 import { probe as accuracyEarnings } from "./accuracy/earnings.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
@@ -65,6 +66,7 @@ import { probe as tlsProtocol } from "./tls/protocol.js";
 
 export const probes: readonly Probe[] = [
   accuracyBalanceSheet,
+  accuracyBasis,
   accuracyCashFlow,
   accuracyEarnings,
   accuracyFilterIds,

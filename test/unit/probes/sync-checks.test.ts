@@ -145,6 +145,46 @@ describe("accuracy.metric-values on a month dropped from every metric", () => {
   });
 });
 
+describe("accuracy.basis", () => {
+  it("passes the reference partner, whose bases differ", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.basis"] }), "accuracy.basis");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/^The two bases give different figures for alder-finch, northwind-outfitters\.$/);
+  });
+
+  it("warns when CASH is answered with the ACCRUAL figures on every statement", async () => {
+    const report = await checkReference({
+      only: ["accuracy.basis"],
+      wrap: async (req, next) => {
+        if (req.url.searchParams.get("AccountingBasis") === "CASH") req.url.searchParams.set("AccountingBasis", "ACCRUAL");
+        return next();
+      },
+    });
+    const r = resultOf(report, "accuracy.basis");
+    expect(r.status).toBe("warn");
+    expect(r.findings.map((f) => [f.code, f.company])).toEqual([
+      ["accuracy.basis/identical", "alder-finch"],
+      ["accuracy.basis/identical", "northwind-outfitters"],
+    ]);
+    for (const f of r.findings) {
+      expect(f.message).toMatch(/^Every statement of \S+ is the same on AccountingBasis=ACCRUAL and AccountingBasis=CASH, row for row over the sync's months \(.*profit and loss \d+ rows.*\): AccountingBasis looks ignored\./);
+      expect(f.message).toMatch(/balance sheet \d+ rows/);
+      expect(f.curl).toMatch(/AccountingBasis=CASH/);
+    }
+  });
+
+  it("does not judge a company whose statements differ on one basis only (a cash company's balance sheet may match)", async () => {
+    const report = await checkReference({
+      only: ["accuracy.basis"],
+      wrap: async (req, next) => {
+        if (req.url.pathname.endsWith("/balance-sheet") && req.url.searchParams.get("AccountingBasis") === "CASH") req.url.searchParams.set("AccountingBasis", "ACCRUAL");
+        return next();
+      },
+    });
+    expect(resultOf(report, "accuracy.basis").status).toBe("pass");
+  });
+});
+
 describe("freshness.date-header without any Date header", () => {
   it("warns (RFC 9110 requires one), with a response that shows it", async () => {
     const r = resultOf(
