@@ -318,8 +318,13 @@ export class CellSums {
   addAll(other: CellSums, sign = 1): void {
     if (!other.exact) this.exact = false;
     if (other.grid.length === this.grid.length) {
-      for (let i = 0; i < this.grid.length; i++) this.grid[i] += sign * other.grid[i];
-      if (this.exact) for (let i = 0; i < this.grid.length; i++) if (!Number.isSafeInteger(this.grid[i])) this.exact = false;
+      // Sums of whole cents stay whole; they stop being exact only past 2^53.
+      let big = false;
+      for (let i = 0; i < this.grid.length; i++) {
+        const v = (this.grid[i] += sign * other.grid[i]);
+        if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) big = true;
+      }
+      if (big) this.exact = false;
     } else {
       other.forEachGrid((id, period, c) => this.addCents(id, period, sign * c));
     }
