@@ -249,7 +249,7 @@ class UndiciHttpClient implements HttpClient {
 
   /** Whether a request may go out again after its connection closed before any answer. */
   private mayRepeat(p: Prepared): boolean {
-    if (p.method === "GET" || p.method === "HEAD") return true;
+    if (p.method === "GET" || p.method === "HEAD" || p.method === "OPTIONS") return true;
     return p.req.operation !== undefined && this.repeatable.has(`${p.req.operation.method.toUpperCase()} ${p.req.operation.path}`);
   }
 
@@ -426,7 +426,17 @@ class UndiciHttpClient implements HttpClient {
         return last ?? this.budgetExhausted(p, id);
       }
       this.sent++;
-      let result = await this.attempt(p, id);
+      // A request that may not go out twice (a token request: a refresh token may be spent by it)
+      // goes out on a connection opened for it: a kept-alive one the server closes just as it is
+      // reused (RFC 9112 section 9.5 lets a server close an idle connection at any time) would lose
+      // it with no way to ask again, and blame the partner for a race.
+      const own = this.mayRepeat(p) ? undefined : new (undici().Agent)({ connections: 1, ...this.agentOptions });
+      let result: Attempt;
+      try {
+        result = await this.attempt(p, id, own ?? this.agent);
+      } finally {
+        if (own) void own.close().catch(() => undefined);
+      }
       // A kept-alive connection the server closed just as it was reused fails before any answer.
       // Browsers and HTTP libraries send an idempotent request again once on a new connection; so
       // do we, on a connection opened for it (the pool's others may be just as stale). A server that

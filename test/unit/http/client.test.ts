@@ -551,7 +551,7 @@ describe("HttpClient: a kept-alive connection the server closes when it is reuse
     }
   });
 
-  it("sends a read-only POST again (repeatableOperations) but never another POST", async () => {
+  it("sends a read-only POST again (repeatableOperations); another POST goes out once, on a connection of its own", async () => {
     const s = await oneShotServer();
     try {
       // One pooled connection, so that each request reuses the one before it.
@@ -562,10 +562,38 @@ describe("HttpClient: a kept-alive connection the server closes when it is reuse
       expect(read.response?.status).toBe(200);
       await c.send({ method: "GET", path: "/warm2" });
       const token = await c.send({ method: "POST", path: "/token", body: { form: { grant_type: "refresh_token" } }, operation: { method: "POST", path: "/token" } });
-      expect(token.error?.code, s.log.join("\n")).toBe("reset");
-      expect(s.log.filter((l) => l.includes("/token"))).toHaveLength(1);
+      // Not on the pooled connection (which drops its second request): on a new one, answered.
+      expect(token.error, s.log.join("\n")).toBeUndefined();
+      expect(token.response?.status).toBe(200);
+      const lines = s.log.filter((l) => l.includes("/token"));
+      expect(lines).toEqual([expect.stringMatching(/^answer POST \/token HTTP\/1\.1 on \d+$/)]);
+      const pooled = Number(/on (\d+)$/.exec(s.log.find((l) => l.includes("/warm2"))!)![1]);
+      expect(Number(/on (\d+)$/.exec(lines[0]!)![1])).toBeGreaterThan(pooled);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe("HttpClient: a POST that may not be repeated", () => {
+  it("goes out once, even when its own connection is closed before any answer", async () => {
+    const { createServer } = await import("node:net");
+    let posts = 0;
+    const srv = createServer((socket) => {
+      socket.on("data", (chunk) => {
+        if (chunk.toString("latin1").startsWith("POST ")) posts++;
+        socket.destroy();
+      });
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    try {
+      const c = client(`http://127.0.0.1:${(srv.address() as { port: number }).port}`);
+      const ex = await c.send({ method: "POST", path: "/token", body: { form: { grant_type: "refresh_token" } }, operation: { method: "POST", path: "/token" } });
+      expect(ex.error?.code).toBe("reset");
+      expect(posts).toBe(1);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
     }
   });
 });
