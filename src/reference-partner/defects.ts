@@ -160,7 +160,7 @@ const DEFECTS: readonly DefectInfo[] = [
   {
     id: "class-split-remainder",
     family: "accuracy",
-    description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the latest month: the class splits no longer add up.",
+    description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the last closed month: the class splits no longer add up.",
   },
   { id: "metric-unknown-id", family: "accuracy", description: "Non-financial values carry one more row, for a NonFinancialId (nfm-unknown) that the metric list does not hold." },
   { id: "metric-ids-ignored", family: "accuracy", description: "Non-financial values hold every metric of the company, whatever NonFinancialIds asks for." },

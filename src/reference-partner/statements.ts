@@ -156,8 +156,9 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
   // defect: class-split-remainder (a class-filtered profit and loss counts some revenue twice)
   if (name === "profit-and-loss" && d.has("class-split-remainder") && filters.classIndex !== undefined) {
     const revenue = company.accounts[company.model.accounts.findIndex((x) => x.role === "revenue")].AccountId;
-    const latest = period(ctx, firstMonth + activeMonths - 1);
-    for (const row of rows) if (row.AccountId === revenue && row.Period === latest) row.Amount = Math.round(row.Amount * 100 + 10000) / 100;
+    // The last closed month: the month in progress may move between two requests and is not judged.
+    const closed = period(ctx, firstMonth + activeMonths - 2);
+    for (const row of rows) if (row.AccountId === revenue && row.Period === closed) row.Amount = Math.round(row.Amount * 100 + 10000) / 100;
   }
   // defect: unknown-account-row
   if (name === "profit-and-loss" && d.has("unknown-account-row")) {

@@ -53,6 +53,16 @@ export function periodOfMonth(n: number): string {
   return `${String(y).padStart(4, "0")}-${pad2(n - y * 12 + 1)}`;
 }
 
+/**
+ * The `YYYY-MM` months that are "now" somewhere (UTC-12 to UTC+14): the partner's current month,
+ * whose books still move while a run reads them (two requests seconds apart may differ there).
+ */
+export function liveMonths(now: Date): Set<string> {
+  const out = new Set<string>();
+  for (const hours of [-12, 0, 14]) out.add(periodOf(new Date(now.getTime() + hours * 3_600_000)));
+  return out;
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;

@@ -6,7 +6,7 @@ import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.j
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
 import type { Exchange } from "../../http/types.js";
-import { monthNumber, periodOfMonth } from "../../util/dates.js";
+import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
 
 /**
  * The profit and loss and the balance sheet describe the same books: a month's net income (income
@@ -152,7 +152,8 @@ export const probe: Probe = {
         if (share >= FOLLOWS) {
           judgedNotes.push(`${c.company} ${pl.query.basis}: ${plain.c.id} follows net income in ${plain.r.matched} of ${plain.r.judged} months`);
           // The account is known now: a month it does not follow is a month the two statements contradict each other.
-          const off = offMonths(plain.c, months, net, firstOfYear, liveMonths(ctx.now));
+          const live = new Set([...liveMonths(ctx.now)].map((p) => monthNumber(p)));
+          const off = offMonths(plain.c, months, net, firstOfYear, live);
           if (off.length > 0) {
             const shown = off.map((o) => `${label(o.m)}: net income ${money(net[o.m])}, ${plain.c.id} changes by ${money(o.change)} (off by ${money(net[o.m] - o.change)})`);
             findings.push(
@@ -241,7 +242,7 @@ export const probe: Probe = {
  * year-end rule speaks of that), months with no net income, and the current month (a live ledger
  * moves between the two requests).
  */
-function offMonths(c: Candidate, months: readonly number[], net: Float64Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number>) {
+function offMonths(c: Candidate, months: readonly number[], net: Float64Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number | undefined>) {
   const off: { m: number; change: number }[] = [];
   for (let m = 1; m < months.length; m++) {
     if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m]) || live.has(months[m])) continue;
@@ -251,16 +252,6 @@ function offMonths(c: Candidate, months: readonly number[], net: Float64Array, f
     off.push({ m, change });
   }
   return off;
-}
-
-/** The month of `now` in any time zone (UTC-12 to UTC+14): the partner's current month, still moving. */
-function liveMonths(now: Date): Set<number> {
-  const out = new Set<number>();
-  for (const hours of [-12, 0, 14]) {
-    const n = monthNumber(new Date(now.getTime() + hours * 3_600_000).toISOString().slice(0, 7));
-    if (n !== undefined) out.add(n);
-  }
-  return out;
 }
 
 /** FiscalMonthEnd (1..12) from the company info the sync read, when it gives one. */

@@ -6,6 +6,7 @@ import { CENT, ignoredAmong } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { liveMonths } from "../../util/dates.js";
 
 export const probe: Probe = {
   id: "accuracy.segment-splits",
@@ -22,6 +23,7 @@ export const probe: Probe = {
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     const notes: string[] = [];
+    const live = liveMonths(ctx.now);
     let judged = 0;
     /** Splits equal to the unsplit statement that do not show an ignored filter (a lone class holding everything). */
     let equalToWhole = 0;
@@ -72,16 +74,21 @@ export const probe: Probe = {
           notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
           continue;
         }
-        if (rest.cells === 0) {
-          notes.push(`${c.company}: ${usable.length} ${usable.length === 1 ? "class sums" : "classes sum"} to the whole`);
+        // The current month may move between the unsplit request and the class requests (a live
+        // ledger): a remainder there alone is not judged.
+        const byPeriod = rest.byPeriod.filter((p) => !live.has(p.period));
+        const cells = Object.entries(rest.cellsByPeriod).reduce((n, [period, k]) => (live.has(period) ? n : n + k), 0);
+        if (cells === 0 || byPeriod.length === 0) {
+          const moved = rest.cells > 0 ? ` (the current month aside, ${[...live].filter((p) => rest.cellsByPeriod[p]).join(", ")}, which moved while it was read)` : "";
+          notes.push(`${c.company}: ${usable.length} ${usable.length === 1 ? "class sums" : "classes sum"} to the whole${moved}`);
           continue;
         }
-        const shown = rest.byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
+        const shown = byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/class-remainder`,
             severity: "warn",
-            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${rest.cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
+            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",

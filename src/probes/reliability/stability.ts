@@ -7,6 +7,7 @@ import { makeFinding } from "../support/findings.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { statementFetch } from "../support/sync-data.js";
 import { byCodeUnits } from "../../util/compare.js";
+import { liveMonths } from "../../util/dates.js";
 
 /** Differences listed per response at most; the rest are counted. */
 const SHOWN = 5;
@@ -55,8 +56,24 @@ function statementDiff(a: StatementFetch, b: StatementFetch): RecordDiff {
   return { added: [], removed: [], changed };
 }
 
+/**
+ * A statement's or metric's differences outside the live months: records are keyed `id period`
+ * (a split's totals by `period`), and the current month may move between two passes when the
+ * partner's books are in use. Returns what is left and how many were set aside.
+ */
+function outsideLive(diff: RecordDiff, live: ReadonlySet<string>): { diff: RecordDiff; moved: number } {
+  const isLive = (key: string) => live.has(key.slice(key.lastIndexOf(" ") + 1));
+  const left: RecordDiff = { added: diff.added.filter((k) => !isLive(k)), removed: diff.removed.filter((k) => !isLive(k)), changed: diff.changed.filter((c) => c.record === "" || !isLive(c.record)) };
+  return { diff: left, moved: diffCount(diff) - diffCount(left) };
+}
+
 /** Pairs of the same request in both passes that both answered 200 with JSON, with their differences. */
-function pairs(ctx: ProbeContext, a: CompanySync, b: CompanySync): Pair[] {
+function pairs(ctx: ProbeContext, a: CompanySync, b: CompanySync, live: ReadonlySet<string>, moved: { count: number }): Pair[] {
+  const notLive = (diff: RecordDiff) => {
+    const r = outsideLive(diff, live);
+    moved.count += r.moved;
+    return r.diff;
+  };
   const p = ctx.contract.profile.pagination;
   const out: Pair[] = [];
   const add = (op: Operation | undefined, label: string, x: Exchange | undefined, y: Exchange | undefined, diff: (jx: unknown, jy: unknown) => RecordDiff) => {
@@ -88,13 +105,13 @@ function pairs(ctx: ProbeContext, a: CompanySync, b: CompanySync): Pair[] {
     if (!sa.fold.usable || !sb?.fold.usable) continue;
     const op = sa.op;
     const split = sa.split ? `, ${sa.split.parameter}=${sa.split.id}` : "";
-    out.push({ company: a.company, op, label: `${op.profile.name} (${sa.query.basis}${split})`, first: sa.exchange, second: sb.exchange, diff: statementDiff(sa, sb) });
+    out.push({ company: a.company, op, label: `${op.profile.name} (${sa.query.basis}${split})`, first: sa.exchange, second: sb.exchange, diff: notLive(statementDiff(sa, sb)) });
   }
   for (const ma of a.metrics) {
     const mb = b.metrics.find((m) => m.chunk === ma.chunk);
     const op = ma.op;
     const key = keyBy([op.profile.rowIdField, op.profile.periodField].filter((f): f is string => f !== undefined));
-    add(op, op.profile.name, ma.exchange, mb?.exchange, (jx, jy) => diffRecords(dataOf(jx, p.dataField) ?? [], dataOf(jy, p.dataField) ?? [], key));
+    add(op, op.profile.name, ma.exchange, mb?.exchange, (jx, jy) => notLive(diffRecords(dataOf(jx, p.dataField) ?? [], dataOf(jy, p.dataField) ?? [], key)));
   }
   return out;
 }
@@ -105,7 +122,7 @@ export const probe: Probe = {
   step: 4,
   title: "A second sync returns the same data",
   description:
-    "Compares the responses of the rehearsed sync with the same requests made earlier in the run: records that appear, disappear or change between two passes minutes apart are listed (which records, which fields).",
+    "Compares the responses of the rehearsed sync with the same requests made earlier in the run: records that appear, disappear or change between two passes minutes apart are listed (which records, which fields). Statement rows and metric values of the current month are set aside: the books of the month in progress may move while they are read.",
   after: ["reachability.connection", "reliability.rehearsal"],
   async run(ctx) {
     if (ctx.results.get("reachability.connection")?.status === "fail") return { findings: [], skip: "Skipped: reachability.connection failed." };
@@ -113,9 +130,11 @@ export const probe: Probe = {
     const first: SyncPass = await ctx.data.syncPass("shared", ctx.companies);
     const second: SyncPass = await ctx.data.syncPass("fresh", ctx.companies);
     const all: Pair[] = [];
+    const live = liveMonths(ctx.now);
+    const moved = { count: 0 };
     for (const a of first.companies) {
       const b = second.companies.find((x) => x.company === a.company);
-      if (b) all.push(...pairs(ctx, a, b));
+      if (b) all.push(...pairs(ctx, a, b, live, moved));
     }
     if (all.length === 0) return { findings: [], skip: "No request answered 200 in both passes (see reliability.rehearsal)." };
     // One finding per company and operation, listing the first differences of its responses.
@@ -159,6 +178,7 @@ export const probe: Probe = {
       findings.splice(MAX_FINDINGS - 1);
       findings.push({ ...findings[findings.length - 1], message: `${dropped} more operations changed between the passes (not listed).`, evidence: undefined, curl: undefined });
     }
-    return { findings, summary: findings.length === 0 ? `${all.length} responses compared between two passes: identical.` : undefined };
+    const liveNote = moved.count > 0 ? ` (${moved.count} difference${moved.count === 1 ? "" : "s"} in the current month, ${[...live].sort().join("/")}, set aside: the books of the month in progress may move while they are read)` : "";
+    return { findings, summary: findings.length === 0 ? `${all.length} responses compared between two passes: identical${liveNote}.` : `${findings.length} finding${findings.length === 1 ? "" : "s"}${liveNote}.` };
   },
 };

@@ -435,6 +435,8 @@ export interface Remainder {
   byPeriod: PeriodDifference[];
   /** Account-and-period cells whose remainder is more than a cent. */
   cells: number;
+  /** The same, by period (`YYYY-MM`). */
+  cellsByPeriod: Record<string, number>;
   /** Which splits were summed: every one, or only the top-level ones (parents that include their children). */
   summed: "all" | "top-level";
 }
@@ -444,6 +446,7 @@ function remainderOf(whole: CellSums, summed: CellSums, kind: Remainder["summed"
   rest.addAll(whole);
   rest.addAll(summed, -1);
   const perPeriod = new Map<number, number>();
+  const cellsByPeriod: Record<string, number> = {};
   let count = 0;
   let total = 0;
   // In cents, as the sums are; a cell off by rounding only (inexact sums) is no remainder.
@@ -453,12 +456,14 @@ function remainderOf(whole: CellSums, summed: CellSums, kind: Remainder["summed"
     count++;
     total += Math.abs(c);
     perPeriod.set(period, (perPeriod.get(period) ?? 0) + c);
+    const name = whole.pools.periods.name(period);
+    cellsByPeriod[name] = (cellsByPeriod[name] ?? 0) + 1;
   });
   const byPeriod = [...perPeriod.entries()]
     .map(([period, d]) => ({ period: whole.pools.periods.name(period), difference: Math.round(d) / 100 }))
     .filter((p) => p.difference !== 0)
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
-  return { byPeriod, cells: count, summed: kind, total };
+  return { byPeriod, cells: count, cellsByPeriod, summed: kind, total };
 }
 
 /**

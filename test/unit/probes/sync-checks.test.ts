@@ -3,7 +3,7 @@
  * each with no finding; each defect switch gets the finding it must.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf, type HarnessOptions } from "../../helpers/harness.js";
+import { checkReference, codes, resultOf, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
 
 interface Case {
   defects: string[];
@@ -142,6 +142,38 @@ describe("accuracy.metric-values on a month dropped from every metric", () => {
       expect(f.pointer).toBe("/Data");
       expect(f.curl).toMatch(/non-financial/);
     }
+  });
+});
+
+describe("a live ledger: the current month moves between requests", () => {
+  /** +1.00 on the first non-zero row of `month` in every other unfiltered or filtered P&L answer. */
+  const moving = (month: string): Wrap => {
+    let n = 0;
+    return async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
+      if (n++ % 2 === 0) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string; Amount: number }[] };
+      const row = body.Data.find((r) => r.Period === month && r.Amount !== 0);
+      if (row) row.Amount = Math.round(row.Amount * 100 + 100) / 100;
+      return { ...reply, body: JSON.stringify(body) };
+    };
+  };
+  const ids = ["reliability.stability", "accuracy.segment-splits"];
+
+  it("sets the current month aside in the stability and class-sum checks, and says so", async () => {
+    const report = await checkReference({ only: ids, wrap: moving("2026-11") });
+    const stability = resultOf(report, "reliability.stability");
+    expect(stability.status, JSON.stringify(stability.findings.map((f) => f.message))).toBe("pass");
+    expect(stability.summary).toMatch(/identical \(\d+ differences? in the current month, 2026-11(\/2026-1[12])*, set aside: the books of the month in progress may move while they are read\)\.$/);
+    const splits = resultOf(report, "accuracy.segment-splits");
+    expect(splits.status, JSON.stringify(splits.findings.map((f) => f.message))).toBe("pass");
+  });
+
+  it("still reports the same movement in a closed month", async () => {
+    const report = await checkReference({ only: ids, wrap: moving("2026-06") });
+    expect(codes(resultOf(report, "reliability.stability"))).toContain("reliability.stability/changed");
+    expect(codes(resultOf(report, "accuracy.segment-splits"))).toContain("accuracy.segment-splits/class-remainder");
   });
 });
 
