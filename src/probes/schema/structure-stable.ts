@@ -71,6 +71,53 @@ function differences(a: Shape, b: Shape): Difference[] {
   return out;
 }
 
+/** Roles whose data does not move while the books are in use: the same request twice reads the same values. */
+const SETTLED = new Set(["user-info", "company-info", "list"]);
+
+/**
+ * Every property name the spec's schemas declare. A field the spec does not know (a partner's own
+ * timestamp or request id) may well differ per call; only declared fields are compared by value.
+ */
+function declaredNames(document: unknown): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [document];
+  let steps = 0;
+  while (stack.length > 0 && steps++ < 100_000) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      stack.push(...v);
+      continue;
+    }
+    const props = (v as Record<string, unknown>).properties;
+    if (props && typeof props === "object" && !Array.isArray(props)) for (const k of Object.keys(props)) names.add(k);
+    stack.push(...Object.values(v));
+  }
+  return names;
+}
+
+/**
+ * The first place (depth first, in document order) where two answers of the same structure hold
+ * different values in a field the spec declares (array positions are followed as they are).
+ */
+function firstValueDifference(a: unknown, b: unknown, declared: ReadonlySet<string>): Difference | undefined {
+  const stack: [unknown, unknown, string][] = [[a, b, ""]];
+  while (stack.length > 0) {
+    const [x, y, pointer] = stack.pop()!;
+    if (x === y) continue;
+    if (x && y && typeof x === "object" && typeof y === "object" && Array.isArray(x) === Array.isArray(y)) {
+      const keys = Array.isArray(x) ? [...Array(Math.max(x.length, (y as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(x), ...Object.keys(y as object)])];
+      for (const k of keys.reverse()) {
+        if (!Array.isArray(x) && !declared.has(k)) continue;
+        stack.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${pointer}/${escapePointerSegment(k)}`]);
+      }
+      continue;
+    }
+    return { pointer, first: JSON.stringify(x) ?? "(absent)", second: JSON.stringify(y) ?? "(absent)" };
+  }
+  return undefined;
+}
+
 /** One request per operation kind: the ones Reach repeats on every sync. */
 async function requestsToRepeat(ctx: ProbeContext, company: string): Promise<{ op: Operation; req: HttpRequest }[]> {
   const out: { op: Operation; req: HttpRequest }[] = [];
@@ -88,7 +135,7 @@ export const probe: Probe = {
   step: 2,
   title: "The same request twice gives the same structure",
   description:
-    "Sends one valid request of each data operation twice and compares the field names and JSON types of the answers: Reach's checklist asks that no dynamic behaviour changes field names or response structures.",
+    "Sends one valid request of each data operation twice and compares the field names and JSON types of the answers: Reach's checklist asks that no dynamic behaviour changes field names or response structures. Company info, user info and the lists must also read the same values (a warning when they do not).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -96,6 +143,7 @@ export const probe: Probe = {
     if (!company) return { findings: [], skip: NO_COMPANY };
     const pairs = await requestsToRepeat(ctx, company);
     let compared = 0;
+    let declared: Set<string> | undefined;
     const all: Finding[][] = await Promise.all(
       pairs.map(async ({ op, req }): Promise<Finding[]> => {
         const send = (): Promise<Exchange> => ctx.http.send({ ...req, operation: { method: op.method, path: op.path }, cache: false });
@@ -105,7 +153,29 @@ export const probe: Probe = {
         if (!a || !b || a.status !== 200 || b.status !== 200 || a.json === undefined || b.json === undefined) return [];
         compared++;
         const diffs = differences(shapeOf(a.json), shapeOf(b.json));
-        if (diffs.length === 0) return [];
+        if (diffs.length === 0) {
+          // Same structure; reference data (company, lists, user info) must also read the same.
+          const v = SETTLED.has(op.profile.role) ? firstValueDifference(a.json, b.json, (declared ??= declaredNames(ctx.contract.document))) : undefined;
+          if (!v) return [];
+          const clip = (t: string) => (t.length > 120 ? `${t.slice(0, 119)}…` : t);
+          return [
+            makeFinding(ctx, {
+              code: `${this.id}/value-changed`,
+              severity: "warn",
+              message: `Two identical requests of ${op.method} ${op.path} for ${company}, sent side by side, answered different values at ${v.pointer || "the top level"}: ${clip(v.first)} in one, ${clip(v.second)} in the other. Reach reads this data on every sync and configures the company from it.`,
+              rule: {
+                ref: "reach:developer-checklist#behaviour-and-stability",
+                text: "Stable behaviour: repeated calls return the same data unless it changed; company settings, the chart of accounts and the reference lists do not change between two calls a moment apart.",
+              },
+              fix: "Serve this data from one source of truth (not from replicas or caches that disagree, nor computed per call), so that two calls a moment apart read the same values.",
+              operation: op,
+              company: op.path.includes("{CompanyId}") ? company : undefined,
+              pointer: v.pointer,
+              exchange: second,
+              evidence: { expected: `${v.pointer || "/"}: ${clip(v.first)}`, actual: `${v.pointer || "/"}: ${clip(v.second)}` },
+            }),
+          ];
+        }
         const d = diffs[0];
         const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more difference${diffs.length > 2 ? "s" : ""})` : "";
         return [

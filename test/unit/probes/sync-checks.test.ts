@@ -340,3 +340,67 @@ describe("reliability.stability", () => {
     expect(budgets.message).toMatch(/Pagination\.total \d+ → \d+/);
   });
 });
+
+describe("schema.structure-stable on values that change between two identical requests", () => {
+  /** Every other 200 answer of `path` edited by `edit`. */
+  const alternate = (path: RegExp, edit: (body: Record<string, unknown>) => void): Wrap => {
+    let n = 0;
+    return async (req, next) => {
+      const reply = await next();
+      if (!path.test(req.url.pathname) || reply.status !== 200 || n++ % 2 === 0) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
+      edit(body);
+      const headers = { ...reply.headers };
+      delete headers["content-length"];
+      return { ...reply, headers, body: JSON.stringify(body) };
+    };
+  };
+  const ID = "schema.structure-stable";
+
+  it("warns on a company Currency that alternates, naming the field and both values", async () => {
+    const r = resultOf(await checkReference({ only: [ID], wrap: alternate(/^\/companies\/[^/]+$/, (b) => (b.Currency = b.Currency === "EUR" ? "GBP" : "EUR")) }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(codes(r)).toEqual(["schema.structure-stable/value-changed"]);
+    expect(r.findings[0].pointer).toBe("/Currency");
+    expect(r.findings[0].message).toMatch(/answered different values at \/Currency: "[A-Z]{3}" in one, "[A-Z]{3}" in the other/);
+  });
+
+  it("warns on an account type that alternates in the chart of accounts", async () => {
+    const r = resultOf(
+      await checkReference({
+        only: [ID],
+        wrap: alternate(/\/chart-of-accounts$/, (b) => {
+          const first = (b.Data as { AccountType: string }[])[0];
+          first.AccountType = first.AccountType === "OTHER_INCOME" ? "REVENUE" : "OTHER_INCOME";
+        }),
+      }),
+      ID,
+    );
+    expect(codes(r)).toEqual(["schema.structure-stable/value-changed"]);
+    expect(r.findings[0].pointer).toBe("/Data/0/AccountType");
+  });
+
+  it("stays quiet on a field the spec does not declare (a per-call timestamp) and on statements", async () => {
+    let n = 0;
+    const r = resultOf(
+      await checkReference({
+        only: [ID],
+        wrap: async (req, next) => {
+          const reply = await next();
+          if (!/^\/companies\/[^/]+(\/profit-and-loss)?$/.test(req.url.pathname) || reply.status !== 200) return reply;
+          const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
+          // Every answer has its own timestamp; every other statement moves by 1.00 (a live ledger).
+          body.GeneratedAt = new Date(Date.UTC(2026, 10, 15, 12, 0, n)).toISOString();
+          if (Array.isArray(body.Data) && n % 2 === 1) (body.Data as { Amount: number }[])[0].Amount += 1;
+          n++;
+          const headers = { ...reply.headers };
+          delete headers["content-length"];
+          return { ...reply, headers, body: JSON.stringify(body) };
+        },
+      }),
+      ID,
+    );
+    expect(n).toBeGreaterThan(2);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+});
