@@ -238,6 +238,25 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     }
   }
 
+  // Some pages without a total, others with one: the schema checks read one walk's pages, the
+  // missing ones may be on the other (Reach pages with its own limit and reads them all).
+  const without = ok.filter((pg) => pg.total === undefined);
+  if (without.length > 0 && without.length < ok.length) {
+    const first = without[0];
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/total-missing`,
+        severity: "fail",
+        message: `${without.length} of the ${ok.length} pages of ${name} have no ${p.paginationField}.${p.totalField} (the first at offset ${first.offset}), while the others have one.`,
+        fix: `Send ${p.paginationField}.${p.totalField} (the number of records in the whole list) on every page, the last one included.`,
+        exchange: first.exchange,
+        pointer: `/${p.paginationField}`,
+        evidence: { expected: `${p.paginationField}.${p.totalField} on every page`, actual: `missing on the page at offset ${first.offset}` },
+      }),
+    );
+  }
+
   const totals = [...new Set(ok.map((pg) => pg.total).filter((t): t is number => t !== undefined))];
   if (totals.length > 1) {
     const changed = ok.find((pg) => pg.total !== ok[0].total)!;

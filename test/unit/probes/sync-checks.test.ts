@@ -404,3 +404,28 @@ describe("schema.structure-stable on values that change between two identical re
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
   });
 });
+
+describe("pagination.walk on a page without Pagination.total", () => {
+  it("fails when the last page of a walk leaves the total out while the others carry it", async () => {
+    const report = await checkReference({
+      only: ["pagination.walk"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (!req.url.pathname.endsWith("/chart-of-accounts") || reply.status !== 200) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: unknown[]; Pagination: Record<string, number> };
+        const { offset, limit, total } = body.Pagination;
+        if (offset > 0 && offset + limit >= total) delete body.Pagination.total;
+        const headers = { ...reply.headers };
+        delete headers["content-length"];
+        return { ...reply, headers, body: JSON.stringify(body) };
+      },
+    });
+    const r = resultOf(report, "pagination.walk");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(codes(r)).toContain("pagination.walk/total-missing");
+    const f = r.findings.find((x) => x.code === "pagination.walk/total-missing")!;
+    expect(f.message).toMatch(/^1 of the \d+ pages of the chart of accounts list of \S+ \(limit \d+\) have no Pagination\.total \(the first at offset \d+\), while the others have one\.$/);
+    expect(f.pointer).toBe("/Pagination");
+    expect(f.curl).toMatch(/chart-of-accounts\?.*offset=\d+/);
+  });
+});
