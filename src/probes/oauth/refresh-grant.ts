@@ -108,6 +108,9 @@ export const probe: Probe = {
     if (ctx.results.get("reachability.connection")?.status === "fail") return { findings: [], skip: "Skipped: reachability.connection failed." };
     const op = tokenOperation(ctx);
     if (!op) return { findings: [], skip: "The spec has no token operation." };
+    // Read before the grant: a partner may revoke the run's token when it issues a new one.
+    const firstCompany = ctx.companies[0];
+    const companyRead = firstCompany !== undefined && ctx.contract.operations.some((o) => o.profile.role === "company-info") ? await ctx.data.companyInfo(firstCompany) : undefined;
     const ex = await postToken(ctx, op, refreshForm(ctx.credentials));
     ctx.data.recordSyncExchange(ex);
     const checked = checkDataResponse(ctx, this.id, op, ex);
@@ -195,7 +198,10 @@ export const probe: Probe = {
     }
     const company = ctx.companies[0];
     const companyOp = ctx.contract.operations.find((o) => o.profile.role === "company-info");
-    if (company !== undefined && companyOp) {
+    // Only a company the run's own token reads says something about the new token: when that
+    // token is refused there too, the company id is the problem (schema.company-info says so).
+    const status = companyRead?.response?.status;
+    if (company !== undefined && companyOp && status !== undefined && status >= 200 && status < 300) {
       const r = await tryToken(ctx, this.id, companyOp, access, company);
       findings.push(...r.findings);
       used.push(`${companyOp.method} ${companyOp.path} ${r.ex.response?.status ?? r.ex.error?.code}`);

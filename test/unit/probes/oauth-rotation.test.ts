@@ -235,5 +235,20 @@ describe("a token that stops working during the run", () => {
     expect(other.status).toBe("fail");
     expect(other.findings.map((f) => f.code)).toContain("oauth.refresh-grant/enum");
   });
+
+  it("does not blame the new token for a company the run's own token cannot read either", async () => {
+    const report = await checkReference({
+      only: ["oauth.refresh-grant"],
+      oauth: true,
+      wrap: async (req, next) =>
+        /^\/companies\/[^/]+$/.test(req.url.pathname)
+          ? { status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "InvalidCompany", message: "No such company.", level: 1 }] }) }
+          : next(),
+    });
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(r.findings.map((f) => f.code)).not.toContain("oauth.refresh-grant/new-token-refused");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/the new token was used on GET \/oauth2\/user-info 200[;.]/);
+  });
 });
 
