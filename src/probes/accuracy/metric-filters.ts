@@ -6,7 +6,7 @@ import type { Operation, Probe, ProbeContext } from "../types.js";
 import { ignoredAmong } from "../support/accuracy.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { bodyFields as bodyFieldsOf } from "../support/inputs.js";
-import { metricCells, sameMetricValues, type MetricCell } from "../support/metric-rows.js";
+import { metricCells, monthOf, sameMetricValues, type MetricCell } from "../support/metric-rows.js";
 import { filterValues } from "../support/ranges.js";
 import { refusalStatuses } from "../support/rejection.js";
 import { listSome } from "../support/sync-data.js";
@@ -15,6 +15,11 @@ import { NO_COMPANY, noMetricsReason } from "../support/skips.js";
 const UNKNOWN_RULE: RuleRef = {
   ref: "reach:error-handling#status-codes",
   text: "Malformed input gets 400 and an unknown resource 404, never 200. In the non-financial query ClassId means \"only values of this class\" and BudgetId \"budget values instead of actuals\": an id no list returns names no class or budget, so there are no such values to send.",
+};
+
+const RANGE_RULE: RuleRef = {
+  ref: "openapi:#/components/schemas/NonFinancialValues",
+  text: "Values for every requested metric and month in the range [StartDate, EndDate], whatever the filter; months outside it are not asked for.",
 };
 
 const APPLIED_RULE: RuleRef = {
@@ -28,7 +33,7 @@ export const probe: Probe = {
   step: 4,
   title: "Non-financial BudgetId and ClassId are applied, unknown ones refused",
   description:
-    "Posts each company's non-financial values query with a BudgetId and a ClassId that no list returns (400 or 404 expected, never values), and compares the answers for the listed budgets and classes (up to --sample-size of each) with the unfiltered one: when every one repeats the unfiltered values exactly, the filter looks ignored (a warning, since a class may hold everything and a budget may copy actuals).",
+    "Posts each company's non-financial values query with a BudgetId and a ClassId that no list returns (400 or 404 expected, never values), and compares the answers for the listed budgets and classes (up to --sample-size of each) with the unfiltered one: when every one repeats the unfiltered values exactly, the filter looks ignored (a warning, since a class may hold everything and a budget may copy actuals); a filtered answer with months outside [StartDate, EndDate] fails.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -65,6 +70,25 @@ export const probe: Probe = {
           if (values.length === 0) continue;
           const answers = await Promise.all(values.map(async (value) => ({ value, exchange: await ctx.data.metricValues(op, company, { ...body, [param]: value }) })));
           const cells = answers.map((a) => cellsOf(ctx, op, a.exchange));
+          // A filtered answer holds the months asked for and no others, as the unfiltered one must.
+          const first = monthOf(body[n.startDate]);
+          const last = monthOf(body[n.endDate]);
+          const outside = first && last ? answers.map((a, i) => ({ a, periods: [...new Set((cells[i] ?? []).map((x) => x.period).filter((pd) => pd < first || pd > last))].sort() })).find((x) => x.periods.length > 0) : undefined;
+          if (outside) {
+            found.push(
+              makeFinding(ctx, {
+                code: `${this.id}/outside-range`,
+                severity: "fail",
+                message: `The ${op.profile.name} of ${company} with ${param} = ${outside.a.value} answered ${first}..${last} with values for months outside it: ${listSome(outside.periods)}.`,
+                rule: RANGE_RULE,
+                fix: "Apply StartDate and EndDate to filtered queries too: return values only for the calendar months from StartDate's month to EndDate's month (budgets for later months are asked for with a later EndDate).",
+                operation: op,
+                company,
+                exchange: outside.a.exchange,
+                evidence: { expected: `Period within ${first}..${last}`, actual: listSome(outside.periods) },
+              }),
+            );
+          }
           // Unreadable answers are the schema checks' findings; a judgement needs every one.
           if (cells.some((c) => c === undefined)) continue;
           compared += values.length;

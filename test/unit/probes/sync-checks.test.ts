@@ -429,3 +429,27 @@ describe("pagination.walk on a page without Pagination.total", () => {
     expect(f.curl).toMatch(/chart-of-accounts\?.*offset=\d+/);
   });
 });
+
+describe("accuracy.metric-filters on filtered answers with months outside the range", () => {
+  it("fails a BudgetId answer that adds months after EndDate", async () => {
+    const report = await checkReference({
+      only: ["accuracy.metric-filters"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
+        const asked = JSON.parse(req.body.toString("utf8")) as { BudgetId?: string };
+        if (asked.BudgetId === undefined) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { NonFinancialId: string; Period: string; Value: number }[] };
+        const first = body.Data[0];
+        if (first) body.Data.push({ ...first, Period: "2027-01" });
+        const headers = { ...reply.headers };
+        delete headers["content-length"];
+        return { ...reply, headers, body: JSON.stringify(body) };
+      },
+    });
+    const r = resultOf(report, "accuracy.metric-filters");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(new Set(codes(r))).toEqual(new Set(["accuracy.metric-filters/outside-range"]));
+    expect(r.findings[0].message).toMatch(/with BudgetId = \S+ answered \d{4}-\d\d\.\.\d{4}-\d\d with values for months outside it: 2027-01\.$/);
+  });
+});
