@@ -2,9 +2,9 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { compareMovement } from "../support/accuracy.js";
 import { excerpt, makeFinding } from "../support/findings.js";
-import { sharedSync, unsplit } from "../support/sync-data.js";
+import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
-import { monthNumber, periodOfMonth } from "../../util/dates.js";
+import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
 
 /**
  * Balance-sheet rows are month-end balances and cash-flow rows the month's movement, both signed by
@@ -87,6 +87,54 @@ export const probe: Probe = {
             differ++;
             first ??= { id: pools.ids.name(id), period: pools.periods.name(p), flow: amount, change, index: i };
           }
+        }
+        // A month the cash flow leaves out altogether, while balances moved: every movement of it is lost.
+        const live = liveMonths(ctx.now);
+        const inFlow = new Uint8Array(periods);
+        const inSheet = new Uint8Array(periods);
+        for (let i = 0; i < cf.length; i++) {
+          const p = cf.periodIndex(i);
+          if (p !== undefined && p < periods) inFlow[p] = 1;
+        }
+        for (let i = 0; i < bs.length; i++) {
+          const p = bs.periodIndex(i);
+          if (p !== undefined && p < periods) inSheet[p] = 1;
+        }
+        const lost: { period: string; moved: number; id: string; change: number }[] = [];
+        for (let p = 0; p < periods; p++) {
+          const b = before[p];
+          if (inFlow[p] || !inSheet[p] || b < 0 || !inSheet[b] || live.has(pools.periods.name(p))) continue;
+          let moved = 0;
+          let biggest: { id: number; change: number } | undefined;
+          for (let id = 0; id < pools.ids.size; id++) {
+            const end = balances[id * periods + p];
+            const start = balances[id * periods + b];
+            if (Number.isNaN(end) || Number.isNaN(start)) continue;
+            const { change, quiet } = compareMovement(0, end, start);
+            if (quiet) continue;
+            moved++;
+            if (!biggest || Math.abs(change) > Math.abs(biggest.change)) biggest = { id, change };
+          }
+          if (biggest) lost.push({ period: pools.periods.name(p), moved, id: pools.ids.name(biggest.id), change: biggest.change });
+        }
+        if (lost.length > 0) {
+          judged += lost.length;
+          lost.sort((x, y) => (x.period < y.period ? -1 : 1));
+          const shown = lost.map((l) => `${l.period} (${l.moved} account${l.moved === 1 ? "" : "s"} moved, e.g. ${l.id} by ${l.change.toFixed(2)})`);
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/month-missing`,
+              severity: "fail",
+              message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) has no row at all for ${lost.length} month${lost.length === 1 ? "" : "s"} in which the ${balance.op.profile.name}'s balances changed: ${listSome(shown, 4)}. Reach reads the missing movements as zero.`,
+              rule: RULE,
+              fix: "Return the cash flow of every month of the range (one row per account and month, the change of its balance-sheet balance); check the month boundaries of the query behind it.",
+              operation: flow.op,
+              company: c.company,
+              pointer: `/${ctx.contract.profile.pagination.dataField}`,
+              exchange: flow.exchange,
+              evidence: { expected: `rows for ${lost[0].period}`, actual: `no row for ${listSome(lost.map((l) => l.period), 12)}` },
+            }),
+          );
         }
         judgedAll += judged;
         if (!first) continue;

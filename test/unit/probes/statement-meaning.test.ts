@@ -87,6 +87,26 @@ describe("accuracy.cash-flow", () => {
     expect(r.findings.map((f) => f.code)).toContain("accuracy.cash-flow/not-movements");
   });
 
+  it("fails a cash flow that leaves a whole month out while the balances moved", async () => {
+    const report = await checkReference({
+      only: ["accuracy.cash-flow"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (!req.url.pathname.endsWith("/cash-flow") || reply.status !== 200) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
+        body.Data = body.Data.filter((r) => r.Period !== "2026-06");
+        return { ...reply, body: JSON.stringify(body) };
+      },
+    });
+    const r = resultOf(report, "accuracy.cash-flow");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(new Set(r.findings.map((f) => f.code))).toEqual(new Set(["accuracy.cash-flow/month-missing"]));
+    for (const f of r.findings) {
+      expect(f.message).toMatch(/has no row at all for 1 month in which the balance sheet's balances changed: 2026-06 \(\d+ accounts? moved, e\.g\. \S+ by -?\d+\.\d\d\)\. Reach reads the missing movements as zero\.$/);
+      expect(f.pointer).toBe("/Data");
+    }
+  });
+
   it("warns, not fails, when only a few account-months differ", async () => {
     let edited = false;
     const report = await checkReference({
