@@ -8,7 +8,7 @@ export const probe: Probe = {
   step: 2,
   title: "User info and company list match the spec",
   description:
-    "Validates the user-info response, where Reach learns which companies a token can read, and checks that it lists at least one company.",
+    "Validates the user-info response, where Reach learns which companies a token can read, and checks that it lists at least one company, each once.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -36,6 +36,38 @@ export const probe: Probe = {
             exchange: ex,
           }),
         );
+      }
+      // The same company twice: Reach would set it up twice, or one entry shadows the other.
+      if (Array.isArray(list)) {
+        const field = op.profile.companyIdField ?? "CompanyId";
+        const seen = new Map<string, number>();
+        const twice: { id: string; first: number; at: number }[] = [];
+        list.forEach((item, i) => {
+          const id = item && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
+          if (typeof id !== "string") return;
+          const first = seen.get(id);
+          if (first === undefined) seen.set(id, i);
+          else twice.push({ id, first, at: i });
+        });
+        if (twice.length > 0) {
+          const t = twice[0];
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/duplicate-company`,
+              severity: "warn",
+              message: `${op.method} ${op.path} lists ${twice.length === 1 ? `the company ${JSON.stringify(t.id)} twice` : `${twice.length} companies more than once (${twice.map((x) => JSON.stringify(x.id)).slice(0, 4).join(", ")})`}: at ${pointer}/${t.first} and ${pointer}/${t.at}.`,
+              rule: {
+                ref: "reach:developer-checklist#authentication",
+                text: "User info lists the companies the token can read, each once: Reach sets up one company per entry.",
+              },
+              fix: "List each company once (a join over users, roles or subscriptions often repeats rows).",
+              operation: op,
+              pointer: `${pointer}/${t.at}/${field}`,
+              exchange: ex,
+              evidence: { expected: "each CompanyId once", actual: `${JSON.stringify(t.id)} at ${pointer}/${t.first} and ${pointer}/${t.at}` },
+            }),
+          );
+        }
       }
     }
     const count = (() => {

@@ -453,3 +453,25 @@ describe("accuracy.metric-filters on filtered answers with months outside the ra
     expect(r.findings[0].message).toMatch(/with BudgetId = \S+ answered \d{4}-\d\d\.\.\d{4}-\d\d with values for months outside it: 2027-01\.$/);
   });
 });
+
+describe("schema.user-info listing a company twice", () => {
+  it("warns, pointing at the second entry", async () => {
+    const report = await checkReference({
+      only: ["schema.user-info"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Companies: unknown[] };
+        body.Companies.push(body.Companies[0]);
+        const headers = { ...reply.headers };
+        delete headers["content-length"];
+        return { ...reply, headers, body: JSON.stringify(body) };
+      },
+    });
+    const r = resultOf(report, "schema.user-info");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(codes(r)).toEqual(["schema.user-info/duplicate-company"]);
+    expect(r.findings[0].message).toMatch(/lists the company "alder-finch" twice: at \/Companies\/0 and \/Companies\/2\.$/);
+    expect(r.findings[0].pointer).toBe("/Companies/2/CompanyId");
+  });
+});
