@@ -3,6 +3,7 @@ import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { atPointer, makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
+import { emptyNameFinding } from "../support/empty-names.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 /** The modeled name field of company information and of user-info's company entries. */
@@ -30,7 +31,8 @@ export const probe: Probe = {
         const ex = await ctx.data.companyInfo(company);
         if (!ex) return [];
         const checked = checkDataResponse(ctx, this.id, op, ex, { company });
-        return [...checked.findings, ...identity(ctx, this.id, op, ex, company, listed)];
+        const empty = checked.ok ? emptyNameFinding(ctx, this.id, op, [ex], company) : undefined;
+        return [...checked.findings, ...identity(ctx, this.id, op, ex, company, listed), ...(empty ? [empty] : [])];
       }),
     );
     const findings = all.flat();

@@ -3,6 +3,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { checkDataResponse } from "../support/response.js";
+import { emptyNameFinding } from "../support/empty-names.js";
 import { NO_COMPANY } from "../support/skips.js";
 
 export const probe: Probe = {
@@ -30,6 +31,8 @@ export const probe: Probe = {
           for (const ex of walk.pages) {
             found.push(...checkDataResponse(ctx, this.id, op, ex, { company, allow204: true }).findings);
           }
+          const empty = emptyNameFinding(ctx, this.id, op, walk.pages, company);
+          if (empty) found.push(empty);
           if (!walk.complete && walk.stoppedBecause?.startsWith("stopped after")) {
             const last = walk.pages[walk.pages.length - 1];
             found.push(

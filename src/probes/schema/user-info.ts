@@ -1,6 +1,7 @@
 import type { Probe } from "../types.js";
 import { atPointer, makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
+import { emptyNameFinding } from "../support/empty-names.js";
 
 export const probe: Probe = {
   id: "schema.user-info",
@@ -70,6 +71,9 @@ export const probe: Probe = {
         }
       }
     }
+    // The companies' names, not the user's own (a service account may have none).
+    const empty = checked.ok && pointer ? emptyNameFinding(ctx, this.id, op, [ex], undefined, (at) => at.startsWith(`${pointer}/`)) : undefined;
+    if (empty) findings.push(empty);
     const count = (() => {
       const list = pointer && checked.ok ? atPointer(ex.response!.json, pointer) : undefined;
       return Array.isArray(list) ? list.length : undefined;

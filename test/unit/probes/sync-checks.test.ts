@@ -475,3 +475,39 @@ describe("schema.user-info listing a company twice", () => {
     expect(r.findings[0].pointer).toBe("/Companies/2/CompanyId");
   });
 });
+
+describe("empty names", () => {
+  const blank = (path: RegExp, edit: (body: Record<string, unknown>) => void): Wrap => async (req, next) => {
+    const reply = await next();
+    if (!path.test(req.url.pathname) || reply.status !== 200) return reply;
+    const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
+    edit(body);
+    const headers = { ...reply.headers };
+    delete headers["content-length"];
+    return { ...reply, headers, body: JSON.stringify(body) };
+  };
+
+  it("warns on an account, a company and a listed company without a name, pointing at each", async () => {
+    const report = await checkReference({
+      only: ["schema.reference-lists", "schema.company-info", "schema.user-info"],
+      wrap: async (req, next) => {
+        if (/\/chart-of-accounts$/.test(req.url.pathname)) return blank(/./, (b) => ((b.Data as { Name: string }[])[1]!.Name = ""))(req, next);
+        if (/^\/companies\/[^/]+$/.test(req.url.pathname)) return blank(/./, (b) => (b.CompanyName = "  "))(req, next);
+        if (req.url.pathname === "/oauth2/user-info") return blank(/./, (b) => ((b.Companies as { CompanyName: string }[])[0]!.CompanyName = "", (b.Name = "")))(req, next);
+        return next();
+      },
+    });
+    const lists = resultOf(report, "schema.reference-lists");
+    expect(codes(lists)).toEqual(["schema.reference-lists/empty-name"]);
+    expect(lists.findings[0].pointer).toBe("/Data/1/Name");
+    expect(lists.findings[0].operation?.path).toBe("/companies/{CompanyId}/chart-of-accounts");
+    const info = resultOf(report, "schema.company-info");
+    // (Its name also differs from the one user-info lists: that is the name check's own finding.)
+    expect(codes(info)).toContain("schema.company-info/empty-name");
+    expect(info.findings.filter((f) => f.code === "schema.company-info/empty-name").map((f) => f.pointer)).toEqual(["/CompanyName", "/CompanyName"]);
+    const user = resultOf(report, "schema.user-info");
+    // The companies' names count; the user's own Name does not.
+    expect(user.findings.map((f) => f.pointer)).toEqual(["/Companies/0/CompanyName"]);
+    expect(user.findings[0].message).toMatch(/sends 1 empty name: \/Companies\/0\/CompanyName\./);
+  });
+});
