@@ -148,7 +148,7 @@ export function readConfigFile(path: string): LoadedConfig {
       );
     }
     if (!known.includes(key)) {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ""));
+      const near = nearest(key, known);
       throw new UsageError(`config file ${path}: unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ""}; keys are the long option names in camelCase, e.g. "baseUrl", "failOn"`);
     }
     values[key] = value;
@@ -170,7 +170,8 @@ function nearest(name: string, names: readonly string[]): string | undefined {
     }
     return prev[b.length];
   };
-  const squeeze = (s: string) => s.replace(/_/g, "");
+  // Case, dashes and underscores aside: base-url is baseUrl, FAILON is FAIL_ON.
+  const squeeze = (s: string) => s.toLowerCase().replace(/[-_]/g, "");
   let best: { name: string; d: number } | undefined;
   for (const candidate of names) {
     const d = squeeze(candidate) === squeeze(name) ? 0 : distance(name, candidate);

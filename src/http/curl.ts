@@ -4,14 +4,15 @@
  * which are double-quoted so that `$<ENV NAME>` expands from the user's environment and the
  * secret itself is never written down.
  */
+import { CREDENTIAL_ENV } from "../config/credentials.js";
 import { REDACTED } from "../util/redact.js";
 import type { Exchange } from "./types.js";
 
 /**
- * Form fields that carry the run's OAuth secrets, and the variables the user keeps them in (see
- * config/credentials.ts): a masked value in a token request is written as that variable.
+ * Form fields that carry the run's OAuth secrets, and the variables the user keeps them in: a
+ * masked value in a token request is written as that variable.
  */
-const FORM_SECRETS: Record<string, string> = { refresh_token: "REACH_REFRESH_TOKEN", client_secret: "REACH_CLIENT_SECRET" };
+const FORM_SECRETS: Record<string, string> = { refresh_token: CREDENTIAL_ENV.refreshToken, client_secret: CREDENTIAL_ENV.clientSecret };
 
 /**
  * A form body whose secrets were masked, as curl arguments that rebuild it: the masked fields as

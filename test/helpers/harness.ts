@@ -40,6 +40,15 @@ export interface HarnessOptions {
 /** Stands between the run and the reference partner: `next` gives the partner's own answer. */
 export type Wrap = (req: ServerRequest, next: () => Promise<ServerReply>) => Promise<ServerReply>;
 
+/** A reply with its JSON body changed in place by `edit` (Content-Length dropped: the server sets it again). */
+export function editJson<T>(reply: ServerReply, edit: (body: T) => void): ServerReply {
+  const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as T;
+  edit(body);
+  const headers = { ...reply.headers };
+  delete headers["content-length"];
+  return { ...reply, headers, body: JSON.stringify(body) };
+}
+
 /** The reference partner on loopback, behind `wrap` when there is one. */
 async function startReference(opts: HarnessOptions, now: Date): Promise<RunningPartner> {
   const options = { now, defects: opts.defects ?? [], ...opts.partner };

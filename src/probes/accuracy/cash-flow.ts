@@ -46,6 +46,7 @@ export const probe: Probe = {
     if (balanceOps.length === 0 || flowOps.length === 0) return { findings: [], skip: "The spec has no balance sheet and cash flow of the same accounts." };
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
+    const live = liveMonths(ctx.now);
     let judgedAll = 0;
     for (const c of pass.companies) {
       const fetched = unsplit(c);
@@ -89,7 +90,6 @@ export const probe: Probe = {
           }
         }
         // A month the cash flow leaves out altogether, while balances moved: every movement of it is lost.
-        const live = liveMonths(ctx.now);
         const inFlow = new Uint8Array(periods);
         const inSheet = new Uint8Array(periods);
         for (let i = 0; i < cf.length; i++) {

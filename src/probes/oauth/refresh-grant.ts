@@ -109,8 +109,9 @@ export const probe: Probe = {
     const op = tokenOperation(ctx);
     if (!op) return { findings: [], skip: "The spec has no token operation." };
     // Read before the grant: a partner may revoke the run's token when it issues a new one.
-    const firstCompany = ctx.companies[0];
-    const companyRead = firstCompany !== undefined && ctx.contract.operations.some((o) => o.profile.role === "company-info") ? await ctx.data.companyInfo(firstCompany) : undefined;
+    const company = ctx.companies[0];
+    const companyOp = ctx.contract.operations.find((o) => o.profile.role === "company-info");
+    const companyRead = company !== undefined && companyOp ? await ctx.data.companyInfo(company) : undefined;
     const ex = await postToken(ctx, op, refreshForm(ctx.credentials));
     ctx.data.recordSyncExchange(ex);
     const checked = checkDataResponse(ctx, this.id, op, ex);
@@ -122,7 +123,8 @@ export const probe: Probe = {
     // expired; a broken grant looks the same until a fresh token is refused too.
     const grantRefused =
       ex.response?.status === 400 && (ex.response.json as Record<string, unknown> | undefined)?.error === "invalid_grant";
-    const tokenType = (ex.response?.json as Record<string, unknown> | undefined)?.token_type;
+    const body = ex.response?.json as Record<string, unknown> | undefined;
+    const tokenType = body?.token_type;
     const findings: Finding[] = checked.findings.map((f) =>
       // "bearer" is not Reach's spelling, but RFC 6749 section 5.1 makes the value case-insensitive:
       // a client that follows the RFC reads it, so it is a warning, not a refusal.
@@ -146,7 +148,6 @@ export const probe: Probe = {
             }
           : f,
     );
-    const body = ex.response?.json as Record<string, unknown> | undefined;
     if (ex.response?.status === 200 && !cacheDirectives(ex.response.headers["cache-control"]).some((d) => d.name === "no-store")) {
       // A warning, not a failure: Reach calls the token endpoint server to server, so no browser
       // cache is involved; but a proxy, CDN or gateway in between may keep a cacheable response
@@ -196,12 +197,10 @@ export const probe: Probe = {
       used.push(`${userInfo.method} ${userInfo.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
       findings.push(...(await lostCompanies(ctx, this.id, userInfo, r.ex)));
     }
-    const company = ctx.companies[0];
-    const companyOp = ctx.contract.operations.find((o) => o.profile.role === "company-info");
     // Only a company the run's own token reads says something about the new token: when that
     // token is refused there too, the company id is the problem (schema.company-info says so).
-    const status = companyRead?.response?.status;
-    if (company !== undefined && companyOp && status !== undefined && status >= 200 && status < 300) {
+    const readStatus = companyRead?.response?.status;
+    if (company !== undefined && companyOp && readStatus !== undefined && readStatus >= 200 && readStatus < 300) {
       const r = await tryToken(ctx, this.id, companyOp, access, company);
       findings.push(...r.findings);
       used.push(`${companyOp.method} ${companyOp.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
@@ -217,16 +216,17 @@ export const probe: Probe = {
       const what = issuedRefresh === undefined ? "issued no refresh token in its place" : "gave the same refresh token back";
       if (refused) {
         const error = (again.response?.json as Record<string, unknown> | undefined)?.error;
+        const answer = `${status}${typeof error === "string" ? ` ${error}` : ""}`;
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/refresh-token-spent`,
             severity: "fail",
-            message: `The refresh grant took the refresh token and ${what}, but the token is no longer accepted: sent once more, it was refused with ${status}${typeof error === "string" ? ` ${error}` : ""}. After its first refresh, Reach would hold no refresh token that works, and the customer would have to sign in again before every sync.`,
+            message: `The refresh grant took the refresh token and ${what}, but the token is no longer accepted: sent once more, it was refused with ${answer}. After its first refresh, Reach would hold no refresh token that works, and the customer would have to sign in again before every sync.`,
             rule: KEEP_REFRESH,
             fix: "Either keep a refresh token valid after use (until it expires or is revoked), or issue a new refresh_token in every refresh response (rotation) and accept that one next time.",
             operation: op,
             exchange: again,
-            evidence: { expected: `the refresh token accepted again (no new one was issued)`, actual: `${status}${typeof error === "string" ? ` ${error}` : ""}` },
+            evidence: { expected: `the refresh token accepted again (no new one was issued)`, actual: answer },
           }),
         );
         notes.push(`no new refresh token was issued and the old one was refused when used again`);

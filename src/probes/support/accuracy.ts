@@ -69,11 +69,6 @@ export class CentTotal {
     this.count++;
   }
 
-  /** The total in currency units. */
-  get value(): number {
-    return this.cents / 100;
-  }
-
   /**
    * Cents by which the total may be off: none when exact; else the textbook bound for summing n
    * doubles, n * 2^-53 * the sum of their magnitudes, plus the amounts' own rounding to cents.
@@ -303,11 +298,6 @@ export class CellSums {
     if (this.exact && !Number.isSafeInteger(cell)) this.exact = false;
   }
 
-  /** The amount of a cell, in currency units. */
-  get(id: number, period: number): number {
-    return this.centsAt(id, period) / 100;
-  }
-
   /** The amount of a cell, in cents. */
   centsAt(id: number, period: number): number {
     if (id < this.idCap && period < this.periodCap) return this.grid[id * this.periodCap + period];
@@ -340,11 +330,6 @@ export class CellSums {
   forEachCents(fn: (id: number, period: number, cents: number) => void): void {
     this.forEachGrid(fn);
     for (const [k, c] of this.extra) fn(Math.floor(k / PERIOD_SPAN), k % PERIOD_SPAN, c);
-  }
-
-  /** Every cell that was written (grid cells only when not zero), in currency units. */
-  forEach(fn: (id: number, period: number, v: number) => void): void {
-    this.forEachCents((id, period, c) => fn(id, period, c / 100));
   }
 
   /**

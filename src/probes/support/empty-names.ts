@@ -8,6 +8,7 @@ import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { makeFinding } from "./findings.js";
 import { listSome } from "./sync-data.js";
+import { escapePointerSegment } from "../../schema/render.js";
 
 /** The fields that carry what Reach shows for a record. */
 const NAME_FIELDS = new Set(["Name", "CompanyName"]);
@@ -15,20 +16,23 @@ const NAME_FIELDS = new Set(["Name", "CompanyName"]);
 /** Pointers of name fields holding an empty or blank string, in document order (bounded walk). */
 export function emptyNames(json: unknown, max = 1000): string[] {
   const out: string[] = [];
-  const stack: [unknown, string][] = [[json, ""]];
+  // Depth first, children pushed last to first so that they come off the stack in document order.
+  const stack: { value: unknown; pointer: string; name: boolean }[] = [{ value: json, pointer: "", name: false }];
   let steps = 0;
   while (stack.length > 0 && steps++ < 200_000 && out.length < max) {
-    const [v, pointer] = stack.pop()!;
-    if (!v || typeof v !== "object") continue;
-    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
+    const { value, pointer, name } = stack.pop()!;
+    if (name) {
+      if (typeof value === "string" && value.trim() === "") out.push(pointer);
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    const entries = Array.isArray(value) ? value.map((x, i) => [String(i), x] as const) : Object.entries(value as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [k, x] = entries[i]!;
-      const at = `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-      if (!Array.isArray(v) && NAME_FIELDS.has(k) && typeof x === "string" && x.trim() === "") out.push(at);
-      else stack.push([x, at]);
+      stack.push({ value: x, pointer: `${pointer}/${escapePointerSegment(k)}`, name: !Array.isArray(value) && NAME_FIELDS.has(k) });
     }
   }
-  return out.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  return out;
 }
 
 /** One warning for the empty names of some answers of an operation (the first answer that has one is shown). */

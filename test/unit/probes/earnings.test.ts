@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ServerReply } from "../../../src/http/server.js";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const ID = "accuracy.earnings";
 
@@ -74,14 +74,14 @@ describe("accuracy.earnings", () => {
       const reply = await next();
       if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200 || req.url.search.includes("Id=")) return reply;
       const company = decodeURIComponent(req.url.pathname.split("/")[2]!);
-      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: Row[] };
-      for (const r of body.Data) {
-        if (r.Period !== "2026-06" || r.Amount === 0 || (account !== undefined && r.AccountId !== account)) continue;
-        account ??= r.AccountId;
-        flipped.set(`${company} ${req.url.searchParams.get("AccountingBasis")}`, r.Amount);
-        r.Amount = -r.Amount;
-      }
-      return { ...reply, body: JSON.stringify(body) };
+      return editJson<{ Data: Row[] }>(reply, (body) => {
+        for (const r of body.Data) {
+          if (r.Period !== "2026-06" || r.Amount === 0 || (account !== undefined && r.AccountId !== account)) continue;
+          account ??= r.AccountId;
+          flipped.set(`${company} ${req.url.searchParams.get("AccountingBasis")}`, r.Amount);
+          r.Amount = -r.Amount;
+        }
+      });
     };
     const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
     expect(account).toBeDefined();

@@ -7,7 +7,7 @@ import { createPartner } from "../../../src/reference-partner/index.js";
 import { startServer } from "../../../src/http/server.js";
 import { loadSpec, runPipeline } from "../../../src/cli/pipeline.js";
 import { NOW } from "../../helpers/cli.js";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const ROTATED = "rt_Rotated-New-Refresh-Token-42";
 
@@ -181,11 +181,7 @@ describe("a token that stops working during the run", () => {
       const reply = await next();
       if (reply.status !== 200 || typeof reply.body !== "string") return reply;
       spent.add(form.get("refresh_token") ?? "");
-      const body = JSON.parse(reply.body) as Record<string, unknown>;
-      delete body.refresh_token;
-      const headers = { ...reply.headers };
-      delete headers["content-length"];
-      return { ...reply, headers, body: JSON.stringify(body) };
+      return editJson<Record<string, unknown>>(reply, (body) => delete body.refresh_token);
     };
   const spent = new Set<string>();
 
@@ -220,9 +216,7 @@ describe("a token that stops working during the run", () => {
   const tokenType = (value: string): Wrap => async (req, next) => {
     const reply = await next();
     if (req.url.pathname !== "/oauth2/token" || reply.status !== 200 || typeof reply.body !== "string") return reply;
-    const headers = { ...reply.headers };
-    delete headers["content-length"];
-    return { ...reply, headers, body: JSON.stringify({ ...(JSON.parse(reply.body) as object), token_type: value }) };
+    return editJson<Record<string, unknown>>(reply, (body) => (body.token_type = value));
   };
 
   it("warns on token_type \"bearer\" (case-insensitive by RFC 6749), fails another type", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const ID = "accuracy.sign-convention";
 
@@ -93,9 +93,7 @@ describe("accuracy.cash-flow", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (!req.url.pathname.endsWith("/cash-flow") || reply.status !== 200) return reply;
-        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
-        body.Data = body.Data.filter((r) => r.Period !== "2026-06");
-        return { ...reply, body: JSON.stringify(body) };
+        return editJson<{ Data: { Period: string }[] }>(reply, (body) => (body.Data = body.Data.filter((r) => r.Period !== "2026-06")));
       },
     });
     const r = resultOf(report, "accuracy.cash-flow");

@@ -3,7 +3,7 @@
  * each with no finding; each defect switch gets the finding it must.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
 
 interface Case {
   defects: string[];
@@ -127,10 +127,11 @@ describe("accuracy.metric-values on a month dropped from every metric", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
-        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
-        const kept = body.Data.filter((r) => r.Period !== "2026-03");
-        dropped += body.Data.length - kept.length;
-        return { ...reply, body: JSON.stringify({ ...body, Data: kept }) };
+        return editJson<{ Data: { Period: string }[] }>(reply, (body) => {
+          const kept = body.Data.filter((r) => r.Period !== "2026-03");
+          dropped += body.Data.length - kept.length;
+          body.Data = kept;
+        });
       },
     });
     expect(dropped).toBeGreaterThan(0);
@@ -153,10 +154,10 @@ describe("a live ledger: the current month moves between requests", () => {
       const reply = await next();
       if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
       if (n++ % 2 === 0) return reply;
-      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string; Amount: number }[] };
-      const row = body.Data.find((r) => r.Period === month && r.Amount !== 0);
-      if (row) row.Amount = Math.round(row.Amount * 100 + 100) / 100;
-      return { ...reply, body: JSON.stringify(body) };
+      return editJson<{ Data: { Period: string; Amount: number }[] }>(reply, (body) => {
+        const row = body.Data.find((r) => r.Period === month && r.Amount !== 0);
+        if (row) row.Amount = Math.round(row.Amount * 100 + 100) / 100;
+      });
     };
   };
   const ids = ["reliability.stability", "accuracy.segment-splits"];
@@ -348,11 +349,7 @@ describe("schema.structure-stable on values that change between two identical re
     return async (req, next) => {
       const reply = await next();
       if (!path.test(req.url.pathname) || reply.status !== 200 || n++ % 2 === 0) return reply;
-      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
-      edit(body);
-      const headers = { ...reply.headers };
-      delete headers["content-length"];
-      return { ...reply, headers, body: JSON.stringify(body) };
+      return editJson(reply, edit);
     };
   };
   const ID = "schema.structure-stable";
@@ -388,14 +385,12 @@ describe("schema.structure-stable on values that change between two identical re
         wrap: async (req, next) => {
           const reply = await next();
           if (!/^\/companies\/[^/]+(\/profit-and-loss)?$/.test(req.url.pathname) || reply.status !== 200) return reply;
-          const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
-          // Every answer has its own timestamp; every other statement moves by 1.00 (a live ledger).
-          body.GeneratedAt = new Date(Date.UTC(2026, 10, 15, 12, 0, n)).toISOString();
-          if (Array.isArray(body.Data) && n % 2 === 1) (body.Data as { Amount: number }[])[0].Amount += 1;
-          n++;
-          const headers = { ...reply.headers };
-          delete headers["content-length"];
-          return { ...reply, headers, body: JSON.stringify(body) };
+          return editJson<Record<string, unknown>>(reply, (body) => {
+            // Every answer has its own timestamp; every other statement moves by 1.00 (a live ledger).
+            body.GeneratedAt = new Date(Date.UTC(2026, 10, 15, 12, 0, n)).toISOString();
+            if (Array.isArray(body.Data) && n % 2 === 1) (body.Data as { Amount: number }[])[0].Amount += 1;
+            n++;
+          });
         },
       }),
       ID,
@@ -412,12 +407,10 @@ describe("pagination.walk on a page without Pagination.total", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (!req.url.pathname.endsWith("/chart-of-accounts") || reply.status !== 200) return reply;
-        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: unknown[]; Pagination: Record<string, number> };
-        const { offset, limit, total } = body.Pagination;
-        if (offset > 0 && offset + limit >= total) delete body.Pagination.total;
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        return { ...reply, headers, body: JSON.stringify(body) };
+        return editJson<{ Pagination: Record<string, number> }>(reply, (body) => {
+          const { offset, limit, total } = body.Pagination;
+          if (offset > 0 && offset + limit >= total) delete body.Pagination.total;
+        });
       },
     });
     const r = resultOf(report, "pagination.walk");
@@ -439,12 +432,10 @@ describe("accuracy.metric-filters on filtered answers with months outside the ra
         if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
         const asked = JSON.parse(req.body.toString("utf8")) as { BudgetId?: string };
         if (asked.BudgetId === undefined) return reply;
-        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { NonFinancialId: string; Period: string; Value: number }[] };
-        const first = body.Data[0];
-        if (first) body.Data.push({ ...first, Period: "2027-01" });
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        return { ...reply, headers, body: JSON.stringify(body) };
+        return editJson<{ Data: { Period: string }[] }>(reply, (body) => {
+          const first = body.Data[0];
+          if (first) body.Data.push({ ...first, Period: "2027-01" });
+        });
       },
     });
     const r = resultOf(report, "accuracy.metric-filters");
@@ -461,11 +452,7 @@ describe("schema.user-info listing a company twice", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
-        const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Companies: unknown[] };
-        body.Companies.push(body.Companies[0]);
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        return { ...reply, headers, body: JSON.stringify(body) };
+        return editJson<{ Companies: unknown[] }>(reply, (body) => body.Companies.push(body.Companies[0]));
       },
     });
     const r = resultOf(report, "schema.user-info");
@@ -480,11 +467,7 @@ describe("empty names", () => {
   const blank = (path: RegExp, edit: (body: Record<string, unknown>) => void): Wrap => async (req, next) => {
     const reply = await next();
     if (!path.test(req.url.pathname) || reply.status !== 200) return reply;
-    const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as Record<string, unknown>;
-    edit(body);
-    const headers = { ...reply.headers };
-    delete headers["content-length"];
-    return { ...reply, headers, body: JSON.stringify(body) };
+    return editJson(reply, edit);
   };
 
   it("warns on an account, a company and a listed company without a name, pointing at each", async () => {
