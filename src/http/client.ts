@@ -433,7 +433,7 @@ class UndiciHttpClient implements HttpClient {
       const own = this.mayRepeat(p) ? undefined : new (undici().Agent)({ connections: 1, ...this.agentOptions });
       let result: Attempt;
       try {
-        result = await this.attempt(p, id, own ?? this.agent);
+        result = await this.attempt(p, id, own ?? this.agent, retries.length > 0);
       } finally {
         if (own) void own.close().catch(() => undefined);
       }
@@ -491,9 +491,15 @@ class UndiciHttpClient implements HttpClient {
     });
   }
 
-  /** One request on the wire, under the concurrency bound. */
-  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent): Promise<Attempt> {
-    const release = await this.semaphore.acquire();
+  /**
+   * One request on the wire, under the concurrency bound. A retry after Retry-After goes ahead of the
+   * requests waiting for a slot: each of them could meet the partner's limit again and push it back.
+   */
+  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent, retry = false): Promise<Attempt> {
+    const release = await this.semaphore.acquire(retry);
+    // A request that was waiting for a slot when the partner asked for a pause waits it out too:
+    // the pause is checked again here, not only before queueing.
+    if (this.pausedUntil > performance.now()) await this.waitOutPause();
     const slot = this.slots.length;
     this.slots.push(undefined);
     const startedAt = this.now();

@@ -19,7 +19,14 @@ export interface PartnerContext {
   clientSecret: string;
   user: DemoUser;
   /** Mutable counters behind the reliability switches. */
-  counters: { dataRequests: number; changes: number };
+  counters: {
+    dataRequests: number;
+    changes: number;
+    /** The rate-limit and maintenance-503 switches: requests let through since the last refusal. */
+    windowRequests: number;
+    /** performance.now() until which every data request is refused (the Retry-After just given). */
+    refuseUntil: number;
+  };
 }
 
 export const SUPPORTED_SCOPES = ["openid", "profile", "email", "phone", "read:company"] as const;

@@ -180,10 +180,18 @@ const DEFECTS: readonly DefectInfo[] = [
   },
 
   { id: "slow-operation", family: "reliability", description: "Profit and loss answers after 2500 ms." },
-  { id: "rate-limit", family: "reliability", description: "Every 5th data request gets 429 with Retry-After: 1." },
+  {
+    id: "rate-limit",
+    family: "reliability",
+    description: "A limit of 25 data requests: the 26th and every data request in the second after it get 429 with Retry-After: 1; then 25 more pass.",
+  },
   { id: "rate-limit-no-retry-after", family: "reliability", description: "Every 5th data request gets 429 without Retry-After." },
   { id: "intermittent-500", family: "reliability", description: "Every 7th data request gets 500." },
-  { id: "maintenance-503", family: "reliability", description: "Every 6th data request gets 503 with Retry-After: 1." },
+  {
+    id: "maintenance-503",
+    family: "reliability",
+    description: "After every 30 data requests, a second of maintenance: each data request in it gets 503 with Retry-After: 1.",
+  },
   { id: "changing-data", family: "reliability", description: "Statement amounts and list totals differ on each call." },
 ];
 

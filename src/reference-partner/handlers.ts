@@ -46,6 +46,23 @@ const notFound = (ctx: PartnerContext) =>
 const methodNotAllowed = (ctx: PartnerContext, methods: readonly string[]) =>
   ctx.respond.error(405, { error: "MethodNotAllowed", message: `This operation accepts ${methods.join(", ")}.`, level: 5 }, { allow: methods.join(", ") });
 
+/**
+ * A window of `quota` requests, then one second in which every request is refused (the Retry-After
+ * of 1 the refusal carries), then a new window. True: refuse this request.
+ */
+function refused(ctx: PartnerContext, quota: number): boolean {
+  const c = ctx.counters;
+  const now = performance.now();
+  if (now < c.refuseUntil) return true;
+  if (c.windowRequests < quota) {
+    c.windowRequests++;
+    return false;
+  }
+  c.windowRequests = 0;
+  c.refuseUntil = now + 1_000;
+  return true;
+}
+
 /** Gateway behaviour switched on by reliability and redirect defects; undefined: carry on. */
 function gateway(ctx: PartnerContext, req: ServerRequest): ServerReply | undefined {
   const d = ctx.defects;
@@ -56,13 +73,17 @@ function gateway(ctx: PartnerContext, req: ServerRequest): ServerReply | undefin
     return { status: 307, headers: { location: target, "cache-control": "no-store" }, body: "" };
   }
   const n = ++ctx.counters.dataRequests;
-  // defect: rate-limit, rate-limit-no-retry-after
-  if ((d.has("rate-limit") || d.has("rate-limit-no-retry-after")) && n % 5 === 0) {
-    const headers: Record<string, string> = d.has("rate-limit") ? { "retry-after": "1" } : {};
-    return ctx.respond.error(429, { error: "TooManyRequests", message: "Rate limit exceeded.", level: 7 }, headers);
+  // defect: rate-limit (a limiter as partners run them: a client that waits out Retry-After finds
+  // the next requests let through, whichever order they come in)
+  if (d.has("rate-limit") && refused(ctx, 25)) {
+    return ctx.respond.error(429, { error: "TooManyRequests", message: "Rate limit exceeded.", level: 7 }, { "retry-after": "1" });
+  }
+  // defect: rate-limit-no-retry-after
+  if (d.has("rate-limit-no-retry-after") && n % 5 === 0) {
+    return ctx.respond.error(429, { error: "TooManyRequests", message: "Rate limit exceeded.", level: 7 });
   }
   // defect: maintenance-503
-  if (d.has("maintenance-503") && n % 6 === 0) {
+  if (d.has("maintenance-503") && refused(ctx, 30)) {
     return ctx.respond.error(503, { error: "ServiceUnavailable", message: "Down for maintenance; retry shortly.", level: 7 }, { "retry-after": "1" });
   }
   // defect: intermittent-500

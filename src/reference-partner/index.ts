@@ -82,7 +82,7 @@ export function createPartner(options: PartnerOptions = {}): PartnerApp {
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? randomSecret(),
     user: DEMO_USER,
-    counters: { dataRequests: 0, changes: 0 },
+    counters: { dataRequests: 0, changes: 0, windowRequests: 0, refuseUntil: 0 },
   };
   return {
     handler: createHandler(ctx),

@@ -53,8 +53,9 @@ describe.each(CASES)("demo --break $brk", (c) => {
 });
 
 describe("a partner that answers some requests 429 or 503 with Retry-After", () => {
-  // Every 5th (429) or 6th (503) data request, Retry-After: 1. Reach's sync waits and asks again, and
-  // so does every check: only the rehearsal, which times the sync, reports the rate limit.
+  // A limit of 25 data requests (429) or maintenance after 30 (503), Retry-After: 1. Reach's sync
+  // waits and asks again, and so does every check: only the rehearsal, which times the sync,
+  // reports the rate limit.
   it.each(["rate-limit", "maintenance-503"])(
     "--break %s: every check gets its answer after waiting; only the rehearsal warns",
     async (brk) => {

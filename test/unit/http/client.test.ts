@@ -423,6 +423,28 @@ describe("HttpClient: retries", () => {
     for (const a of later) expect(a.at - refusedAt).toBeGreaterThanOrEqual(950);
   });
 
+  it("holds the requests already waiting for a slot as well, and sends the retry ahead of them", async () => {
+    const arrivals: { path: string; at: number }[] = [];
+    let limited = false;
+    const s = await server((req) => {
+      arrivals.push({ path: req.url.pathname, at: performance.now() });
+      if (req.url.pathname === "/first" && !limited) {
+        limited = true;
+        return { status: 429, headers: { "retry-after": "1" }, delayMs: 50 };
+      }
+      return { status: 200, body: "{}" };
+    });
+    // One slot: /a, /b and /c queue for it while /first is answered 429.
+    const c = client(s.url, { concurrency: 1, retry: { maxRetries: 2, maxRetryAfterMs: 5_000 } });
+    const all = ["/first", "/a", "/b", "/c"].map((path) => c.send({ method: "GET", path }));
+    for (const ex of await Promise.all(all)) expect(ex.response?.status).toBe(200);
+    const refusedAt = arrivals[0]!.at;
+    const later = arrivals.slice(1);
+    for (const a of later) expect(a.at - refusedAt, a.path).toBeGreaterThanOrEqual(950);
+    // /a held the slot through the pause; the retry comes next, before the rest of the queue.
+    expect(later.map((a) => a.path)).toEqual(["/a", "/first", "/b", "/c"]);
+  });
+
   it("does not retry without the retry option", async () => {
     let hits = 0;
     const s = await server(() => (hits++, { status: 429, headers: { "retry-after": "0" } }));
