@@ -106,7 +106,9 @@ async function crawlRole() {
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   const ms = performance.now() - t0;
   await agent.close();
-  process.send({ ms, bytes });
+  // The crawler's whole CPU time, start-up included, as the run's comes from its own exit.
+  const cpu = process.cpuUsage();
+  process.send({ ms, bytes, cpuMs: (cpu.user + cpu.system) / 1000 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,6 +230,7 @@ async function measureRun(size, runs, latencyMs, floor) {
       parsingCrawlerWallMs: floor ? median(parsing.map((c) => c.wallMs)) : undefined,
       peakRssMiB: median(checker.map((c) => c.rssMiB)),
       checkerCpuMs: median(checker.map((c) => c.cpuMs)),
+      crawlerCpuMs: median(crawler.map((c) => c.cpuMs)),
       // Share of the wall time the partner's event loop was busy, during the run and the crawl.
       partnerBusyRun: median(checker.map((c) => c.partnerBusy)),
       partnerBusyCrawl: median(crawler.map((c) => c.partnerBusy)),
@@ -348,7 +351,7 @@ async function main(argv) {
   lines.push(`reach-check bench (Node ${process.version}, medians, concurrency ${CONCURRENCY}, loopback${latency})`, "");
   if (out.run.length > 0) lines.push(
     table([
-      ["partner", "runs", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB", "partner busy run/crawl %"],
+      ["partner", "runs", "requests", "MiB read", "verdict", "run wall ms", "crawler wall ms", "ratio", "run in-process ms", "crawler fetch ms", "ratio", "peak RSS MiB", "CPU ms run/crawl", "partner busy run/crawl %"],
       ...out.run.map((r) => [
         r.size,
         r.runs,
@@ -362,6 +365,7 @@ async function main(argv) {
         fmt(r.crawlerFetchMs),
         fmt(r.ratioInRun, 2),
         fmt(r.peakRssMiB, 1),
+        `${fmt(r.checkerCpuMs)}/${fmt(r.crawlerCpuMs)}`,
         `${fmt(r.partnerBusyRun * 100)}/${fmt(r.partnerBusyCrawl * 100)}`,
       ]),
     ]),

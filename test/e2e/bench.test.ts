@@ -32,7 +32,7 @@ describe("npm run bench", () => {
     expect(run.verdict).toBe("ready");
     expect(run.requests).toBeGreaterThan(10);
     expect(run.bytes).toBeGreaterThan(0);
-    for (const key of ["checkerWallMs", "crawlerWallMs", "ratioWall", "ratioInRun", "peakRssMiB"]) expect(run[key], key).toBeGreaterThan(0);
+    for (const key of ["checkerWallMs", "crawlerWallMs", "ratioWall", "ratioInRun", "peakRssMiB", "checkerCpuMs", "crawlerCpuMs"]) expect(run[key], key).toBeGreaterThan(0);
     expect(run.each).toHaveLength(run.runs);
     expect(run.each[0].rssMiB).toBe(run.peakRssMiB); // one run: its figure is the median
     expect(out.coldStart.map((c: { name: string }) => c.name)).toEqual(["node -e 0", "reach-check --help", "reach-check specs"]);
