@@ -97,18 +97,54 @@ function declaredNames(document: unknown): Set<string> {
 }
 
 /**
- * The first place (depth first, in document order) where two answers of the same structure hold
- * different values in a field the spec declares (array positions are followed as they are).
+ * For each record of `a`, the index of the same record in `b`, when both are arrays of the same
+ * records by `idField` (each id once) in another order; undefined otherwise. The order of a list is
+ * `pagination.stable-order`'s subject: here a record is compared with the same record of the other
+ * answer.
  */
-function firstValueDifference(a: unknown, b: unknown, declared: ReadonlySet<string>): Difference | undefined {
+function matchById(a: unknown[], b: unknown[], idField: string | undefined): number[] | undefined {
+  if (!idField || a.length !== b.length || a.length < 2) return undefined;
+  const idOf = (v: unknown): unknown => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>)[idField] : undefined);
+  const indexById = new Map<unknown, number>();
+  for (const [i, item] of b.entries()) {
+    const id = idOf(item);
+    if ((typeof id !== "string" && typeof id !== "number") || indexById.has(id)) return undefined;
+    indexById.set(id, i);
+  }
+  const out: number[] = [];
+  for (const item of a) {
+    const j = indexById.get(idOf(item));
+    if (j === undefined) return undefined;
+    out.push(j);
+    indexById.delete(idOf(item));
+  }
+  return out.every((j, i) => j === i) ? undefined : out;
+}
+
+/**
+ * The first place (depth first, in document order) where two answers of the same structure hold
+ * different values in a field the spec declares; the pointer is the second answer's. Array
+ * positions are followed as they are, except that the same records by `idField` in another order
+ * are matched by id.
+ */
+function firstValueDifference(a: unknown, b: unknown, declared: ReadonlySet<string>, idField?: string): Difference | undefined {
   const stack: [unknown, unknown, string][] = [[a, b, ""]];
   while (stack.length > 0) {
     const [x, y, pointer] = stack.pop()!;
     if (x === y) continue;
     if (x && y && typeof x === "object" && typeof y === "object" && Array.isArray(x) === Array.isArray(y)) {
-      const keys = Array.isArray(x) ? [...Array(Math.max(x.length, (y as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(x), ...Object.keys(y as object)])];
+      if (Array.isArray(x)) {
+        const ys = y as unknown[];
+        const at = matchById(x, ys, idField);
+        for (let i = Math.max(x.length, ys.length) - 1; i >= 0; i--) {
+          const j = at ? at[i]! : i;
+          stack.push([x[i], ys[j], `${pointer}/${j}`]);
+        }
+        continue;
+      }
+      const keys = [...new Set([...Object.keys(x), ...Object.keys(y as object)])];
       for (const k of keys.reverse()) {
-        if (!Array.isArray(x) && !declared.has(k)) continue;
+        if (!declared.has(k)) continue;
         stack.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${pointer}/${escapePointerSegment(k)}`]);
       }
       continue;
@@ -155,7 +191,7 @@ export const probe: Probe = {
         const diffs = differences(shapeOf(a.json), shapeOf(b.json));
         if (diffs.length === 0) {
           // Same structure; reference data (company, lists, user info) must also read the same.
-          const v = SETTLED.has(op.profile.role) ? firstValueDifference(a.json, b.json, (declared ??= declaredNames(ctx.contract.document))) : undefined;
+          const v = SETTLED.has(op.profile.role) ? firstValueDifference(a.json, b.json, (declared ??= declaredNames(ctx.contract.document)), op.profile.idField ?? op.profile.companyIdField) : undefined;
           if (!v) return [];
           const clip = (t: string) => (t.length > 120 ? `${t.slice(0, 119)}…` : t);
           return [

@@ -377,6 +377,27 @@ describe("schema.structure-stable on values that change between two identical re
     expect(r.findings[0].pointer).toBe("/Data/0/AccountType");
   });
 
+  it("matches the records of a list by id when the order alone changes (the order is pagination.stable-order's)", async () => {
+    const reversed = alternate(/\/chart-of-accounts$/, (b) => (b.Data as unknown[]).reverse());
+    const quiet = resultOf(await checkReference({ only: [ID], wrap: reversed }), ID);
+    expect(quiet.status, JSON.stringify(quiet.findings.map((f) => f.message))).toBe("pass");
+
+    // Reversed, and one account's type changed: named at its place in the second answer.
+    const r = resultOf(
+      await checkReference({
+        only: [ID],
+        wrap: alternate(/\/chart-of-accounts$/, (b) => {
+          const data = b.Data as { AccountType: string }[];
+          data[0].AccountType = data[0].AccountType === "OTHER_INCOME" ? "REVENUE" : "OTHER_INCOME";
+          data.reverse();
+        }),
+      }),
+      ID,
+    );
+    expect(codes(r)).toEqual(["schema.structure-stable/value-changed"]);
+    expect(r.findings[0].pointer).toMatch(/^\/Data\/[1-9]\d*\/AccountType$/);
+  });
+
   it("stays quiet on a field the spec does not declare (a per-call timestamp) and on statements", async () => {
     let n = 0;
     const r = resultOf(
