@@ -445,6 +445,28 @@ describe("HttpClient: retries", () => {
     expect(later.map((a) => a.path)).toEqual(["/a", "/first", "/b", "/c"]);
   });
 
+  it("gets every request through a partner that lets 5 a second through, however many wait", async () => {
+    // A token bucket of 5, refilled at 5 a second; a refused request is told to come back in 1 s.
+    let tokens = 5;
+    let last = performance.now();
+    let refused = 0;
+    const s = await server(() => {
+      const now = performance.now();
+      tokens = Math.min(5, tokens + ((now - last) * 5) / 1000);
+      last = now;
+      if (tokens < 1) {
+        refused++;
+        return { status: 429, headers: { "retry-after": "1" } };
+      }
+      tokens -= 1;
+      return { status: 200, body: "{}" };
+    });
+    const c = client(s.url, { concurrency: 4, retry: { maxRetries: 5, maxRetryAfterMs: 5_000 } });
+    const all = await Promise.all(Array.from({ length: 60 }, (_, i) => c.send({ method: "GET", path: `/r${i}` })));
+    expect(refused).toBeGreaterThan(0);
+    expect(all.map((ex) => ex.response?.status).filter((st) => st !== 200)).toEqual([]);
+  }, 30_000);
+
   it("does not retry without the retry option", async () => {
     let hits = 0;
     const s = await server(() => (hits++, { status: 429, headers: { "retry-after": "0" } }));
