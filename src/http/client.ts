@@ -193,8 +193,6 @@ class UndiciHttpClient implements HttpClient {
   private readonly cache = new Map<string, Promise<Exchange>>();
   /** One slot per request sent, in sending order; filled when the request ends. */
   private readonly slots: Array<LatencySample | undefined> = [];
-  /** No request is sent before this time (performance.now()): the partner asked for a pause with Retry-After. */
-  private pausedUntil = 0;
   /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
   private readonly atDeadline = new Set<() => void>();
   /** The run's token answered with a 2xx: the first such exchange and how many (see tokenAccepted()). */
@@ -229,6 +227,7 @@ class UndiciHttpClient implements HttpClient {
     // One listener on the run's deadline for the whole client: requests in flight and retries waiting
     // register in atDeadline instead of each adding (and removing) a listener of its own.
     options.signal?.addEventListener("abort", () => {
+      this.semaphore.open();
       for (const stop of [...this.atDeadline]) stop();
     }, { once: true });
     // Setting `ca` replaces Node's trusted roots, so the extra CA is added to them, not swapped in.
@@ -419,9 +418,16 @@ class UndiciHttpClient implements HttpClient {
     let last: Exchange | undefined;
     const retries: NonNullable<Exchange["retries"]> = [];
     for (let attempt = 0; ; attempt++) {
-      if (this.pausedUntil > performance.now()) await this.waitOutPause();
-      if (this.options.signal?.aborted) return last ?? this.deadlinePassed(p, id);
+      // The slot is taken here: it waits out any pause the partner asked for, and a retry after
+      // Retry-After takes it ahead of the requests waiting (each of them could meet the partner's
+      // limit again and push the retry back).
+      const slot = await this.semaphore.acquire(retries.length > 0);
+      if (this.options.signal?.aborted) {
+        slot();
+        return last ?? this.deadlinePassed(p, id);
+      }
       if (this.sent >= this.limits.maxRequests) {
+        slot();
         // A retry that no longer fits the budget leaves the last real answer as the result.
         return last ?? this.budgetExhausted(p, id);
       }
@@ -433,7 +439,7 @@ class UndiciHttpClient implements HttpClient {
       const own = this.mayRepeat(p) ? undefined : new (undici().Agent)({ connections: 1, ...this.agentOptions });
       let result: Attempt;
       try {
-        result = await this.attempt(p, id, own ?? this.agent, retries.length > 0);
+        result = await this.attempt(p, id, own ?? this.agent, slot);
       } finally {
         if (own) void own.close().catch(() => undefined);
       }
@@ -462,44 +468,25 @@ class UndiciHttpClient implements HttpClient {
       const wait = retryAfterMs(result.retryAfter, this.now());
       if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
       retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
-      // Retry-After is about the client, not this one request (RFC 6585 section 4: "too many requests
-      // in a given amount of time"): every request waits it out, so that the retries are not starved
-      // by requests sent meanwhile.
-      this.pausedUntil = Math.max(this.pausedUntil, performance.now() + wait);
     }
-  }
-
-  /** Waits until the pause the partner asked for is over (it may grow meanwhile), or the deadline passes. */
-  private async waitOutPause(): Promise<void> {
-    for (let hold = this.pausedUntil - performance.now(); hold > 0 && !this.options.signal?.aborted; hold = this.pausedUntil - performance.now()) {
-      await this.sleepUnlessDeadline(hold);
-    }
-  }
-
-  /** Waits `ms`, or less when the run's deadline passes meanwhile (a retry wait never outlives it). */
-  private sleepUnlessDeadline(ms: number): Promise<void> {
-    const deadline = this.options.signal;
-    if (deadline?.aborted) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.atDeadline.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      if (deadline) this.atDeadline.add(done);
-    });
   }
 
   /**
-   * One request on the wire, under the concurrency bound. A retry after Retry-After goes ahead of the
-   * requests waiting for a slot: each of them could meet the partner's limit again and push it back.
+   * Retry-After on a 429 or 503 is about the client, not this one request (RFC 6585 section 4: "too
+   * many requests in a given amount of time"): when the client honours it, no request goes out until
+   * it has passed (the run's deadline ends the pause early), so that retries are not starved by
+   * requests sent meanwhile.
    */
-  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent, retry = false): Promise<Attempt> {
-    const release = await this.semaphore.acquire(retry);
-    // A request that was waiting for a slot when the partner asked for a pause waits it out too:
-    // the pause is checked again here, not only before queueing.
-    if (this.pausedUntil > performance.now()) await this.waitOutPause();
+  private pauseIfAsked(p: Prepared, status: number, retryAfter: string | undefined): void {
+    const retry = p.req.retry ?? this.options.retry;
+    if (!retry || (status !== 429 && status !== 503)) return;
+    const wait = retryAfterMs(retryAfter, this.now());
+    if (wait !== undefined && wait > 0 && wait <= retry.maxRetryAfterMs) this.semaphore.closeUntil(performance.now() + wait);
+  }
+
+  /** One request on the wire, under the concurrency bound (`held`: a slot the caller took for it). */
+  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent, held?: () => void): Promise<Attempt> {
+    const release = held ?? (await this.semaphore.acquire());
     const slot = this.slots.length;
     this.slots.push(undefined);
     const startedAt = this.now();
@@ -584,6 +571,8 @@ class UndiciHttpClient implements HttpClient {
     } finally {
       for (const t of timers) clearTimeout(t);
       this.atDeadline.delete(onDeadline);
+      // The pause starts before the slot is given back: the next request in the queue waits it out.
+      if (response) this.pauseIfAsked(p, response.status, retryAfter);
       release();
     }
     const durationMs = performance.now() - t0;

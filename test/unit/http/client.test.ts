@@ -441,8 +441,8 @@ describe("HttpClient: retries", () => {
     const refusedAt = arrivals[0]!.at;
     const later = arrivals.slice(1);
     for (const a of later) expect(a.at - refusedAt, a.path).toBeGreaterThanOrEqual(950);
-    // /a held the slot through the pause; the retry comes next, before the rest of the queue.
-    expect(later.map((a) => a.path)).toEqual(["/a", "/first", "/b", "/c"]);
+    // When the pause ends, the retry goes first, then the queue in order.
+    expect(later.map((a) => a.path)).toEqual(["/first", "/a", "/b", "/c"]);
   });
 
   it("gets every request through a partner that lets 5 a second through, however many wait", async () => {

@@ -17,6 +17,29 @@ describe("Semaphore", () => {
     expect(order).toEqual(["r1", "r2", "r3", "a", "b"]);
   });
 
+  it("hands out no slot during a pause, then serves the retries first; open() ends the pause at once", async () => {
+    let now = 0;
+    const s = new Semaphore(2, () => now);
+    const order: string[] = [];
+    const take = (name: string, first = false) => s.acquire(first).then((release) => (order.push(name), release));
+    const inFlight = await s.acquire();
+    s.closeUntil(50);
+    const [a, b, r1, r2] = [take("a"), take("b"), take("r1", true), take("r2", true)];
+    inFlight(); // a slot freed during the pause stays free
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    now = 60; // the pause's own timer (50 ms) then hands out both slots
+    for (const release of await Promise.all([r1, r2])) release();
+    for (const release of await Promise.all([a, b])) release();
+    expect(order).toEqual(["r1", "r2", "a", "b"]);
+
+    s.closeUntil(10_000);
+    const c = take("c");
+    s.open();
+    (await c)();
+    expect(order.at(-1)).toBe("c");
+  });
+
   it("never has more holders than its limit", async () => {
     const s = new Semaphore(3);
     let inside = 0;
