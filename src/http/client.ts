@@ -171,6 +171,11 @@ function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** The least wait before retry number `earlier + 1` of one request: none for the first, then 250 ms doubling. */
+function backoffFloorMs(earlier: number): number {
+  return earlier === 0 ? 0 : 250 * 2 ** (earlier - 1);
+}
+
 class UndiciHttpClient implements HttpClient {
   readonly baseUrl: URL;
   private readonly base: BaseUrl;
@@ -465,8 +470,13 @@ class UndiciHttpClient implements HttpClient {
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
       if (!retry || attempt >= retry.maxRetries || !last.response) return last;
       if (last.response.status !== 429 && last.response.status !== 503) return last;
-      const wait = retryAfterMs(result.retryAfter, this.now());
-      if (wait === undefined || wait > retry.maxRetryAfterMs) return last;
+      const asked = retryAfterMs(result.retryAfter, this.now());
+      if (asked === undefined || asked > retry.maxRetryAfterMs) return last;
+      // The same request refused again after waiting what it was told: the partner's wait was too
+      // short (a limiter rounding it down to 0, say), so each further retry waits at least twice as
+      // long as the one before, from 250 ms, within --max-retry-wait.
+      const wait = Math.max(asked, Math.min(backoffFloorMs(retries.length), retry.maxRetryAfterMs));
+      if (wait > asked) this.semaphore.closeUntil(performance.now() + wait);
       retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
     }
   }

@@ -19,6 +19,27 @@ async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token
   if (ex.error) return { ex, findings: [transportFinding(ctx, checkId, ex, op, company)] };
   const status = ex.response!.status;
   if (status >= 200 && status < 300) return { ex, findings: [] };
+  if (status === 429 || status === 503) {
+    // The partner's rate limit or maintenance, not a verdict on the token (reliability.rehearsal
+    // judges the limit).
+    const tries = ex.retries?.length ? ` after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : "";
+    return {
+      ex,
+      findings: [
+        makeFinding(ctx, {
+          code: `${checkId}/new-token-untried`,
+          severity: "warn",
+          message: `The access token issued by the refresh grant could not be tried: ${op.method} ${op.path} answered ${status}${tries}, so whether it reads the data is unknown.`,
+          rule: RULE,
+          fix: "Let the request through once its Retry-After has passed, then run reach-check again to see the refreshed token used.",
+          operation: op,
+          company,
+          exchange: ex,
+          evidence: { expected: "200", actual: `${status}${tries}` },
+        }),
+      ],
+    };
+  }
   return {
     ex,
     findings: [

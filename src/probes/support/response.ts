@@ -44,7 +44,9 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
   }
   const retryAfter = res.headers["retry-after"];
   if ((res.status === 429 || res.status === 503) && retryAfter !== undefined) {
-    const waitMs = retryAfterMs(retryAfter, ctx.now.getTime());
+    // An HTTP date is measured from when the answer came (the real clock, as the client waited by it),
+    // not from the run's --now.
+    const waitMs = retryAfterMs(retryAfter, ex.receivedAt ?? Date.now());
     const cap = ctx.options.maxRetryWaitMs ?? DEFAULT_RETRY_WAIT_MS;
     const tries = ex.retries?.length ? ` after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : "";
     if (waitMs === undefined) return ` Its Retry-After "${retryAfter}" is neither a number of seconds nor an HTTP date${tries}.`;

@@ -467,6 +467,21 @@ describe("HttpClient: retries", () => {
     expect(all.map((ex) => ex.response?.status).filter((st) => st !== 200)).toEqual([]);
   }, 30_000);
 
+  it("waits longer each time the same request is refused again after Retry-After: 0", async () => {
+    // A limiter that rounds its wait down: "come back in 0 s", but it refuses for 600 ms.
+    let firstRefusal: number | undefined;
+    const s = await server(() => {
+      const now = performance.now();
+      firstRefusal ??= now;
+      return now - firstRefusal < 600 ? { status: 429, headers: { "retry-after": "0" } } : { status: 200, body: "{}" };
+    });
+    const c = client(s.url, { retry: { maxRetries: 5, maxRetryAfterMs: 60_000 } });
+    const ex = await c.send({ method: "GET", path: "/" });
+    expect(ex.response?.status).toBe(200);
+    // Told 0 every time: at once, then 250 and 500 ms later (the third retry is past the 600 ms).
+    expect(ex.retries?.map((r) => r.waitedMs)).toEqual([0, 250, 500]);
+  });
+
   it("does not retry without the retry option", async () => {
     let hits = 0;
     const s = await server(() => (hits++, { status: 429, headers: { "retry-after": "0" } }));

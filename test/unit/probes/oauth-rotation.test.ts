@@ -230,6 +230,28 @@ describe("a token that stops working during the run", () => {
     expect(other.findings.map((f) => f.code)).toContain("oauth.refresh-grant/enum");
   });
 
+  it("warns, not fails, when the requests with the new token meet the partner's rate limit", async () => {
+    let refreshed = false;
+    const report = await checkReference({
+      only: ["oauth.refresh-grant"],
+      oauth: true,
+      wrap: async (req, next) => {
+        if (req.method === "POST" && /token/.test(req.url.pathname)) refreshed = true;
+        else if (refreshed && (req.url.pathname === "/oauth2/user-info" || /^\/companies\/[^/]+$/.test(req.url.pathname))) {
+          return { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) };
+        }
+        return next();
+      },
+    });
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(refreshed).toBe(true);
+    const codes = r.findings.map((f) => f.code);
+    expect(codes).not.toContain("oauth.refresh-grant/new-token-refused");
+    expect(codes).toContain("oauth.refresh-grant/new-token-untried");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(r.findings.find((f) => f.code === "oauth.refresh-grant/new-token-untried")!.message).toMatch(/could not be tried: GET \S+ answered 429/);
+  });
+
   it("does not blame the new token for a company the run's own token cannot read either", async () => {
     const report = await checkReference({
       only: ["oauth.refresh-grant"],

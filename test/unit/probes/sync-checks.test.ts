@@ -296,6 +296,22 @@ describe("reliability.rehearsal", () => {
     expect(reh.statuses["429"]).toBe(reh.retries);
     expect(reh.requests).toBe(reh.statuses["429"] + reh.statuses["2xx"]);
   });
+  it("fails a limit that refuses every retry, with how many retries it refused", async () => {
+    // Every cash flow: 429 with Retry-After: 0, however long reach-check waits.
+    const report = await checkReference({
+      only: ["reliability.rehearsal"],
+      wrap: async (req, next) =>
+        /\/cash-flow$/.test(req.url.pathname)
+          ? { status: 429, headers: { "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Slow down.", level: 7 }] }) }
+          : next(),
+    });
+    const r = resultOf(report, "reliability.rehearsal");
+    expect(r.status).toBe("fail");
+    const persists = r.findings.filter((f) => f.code === "reliability.rehearsal/rate-limit-persists");
+    expect(persists.length).toBeGreaterThan(0);
+    expect(persists[0].operation?.path).toBe("/companies/{CompanyId}/cash-flow");
+    expect(persists[0].message).toMatch(/again after 5 retries that honoured Retry-After/);
+  }, 60_000);
   it("reports a Retry-After longer than --max-retry-wait instead of waiting it out", async () => {
     const started = Date.now();
     const report = await checkReference({ only: ["reliability.rehearsal"], defects: ["maintenance-503"], settings: { maxRetryWaitMs: 0 } });
@@ -513,5 +529,24 @@ describe("empty names", () => {
     // The companies' names count; the user's own Name does not.
     expect(user.findings.map((f) => f.pointer)).toEqual(["/Companies/0/CompanyName"]);
     expect(user.findings[0].message).toMatch(/sends 1 empty name: \/Companies\/0\/CompanyName\./);
+  });
+});
+
+describe("a Retry-After given as an HTTP date", () => {
+  it("is measured from when the answer came, not from the run's --now clock", async () => {
+    const later = new Date(Date.now() + 3_600_000).toUTCString();
+    const report = await checkReference({
+      only: ["schema.reference-lists"],
+      wrap: async (req, next) =>
+        /\/budgets$/.test(req.url.pathname)
+          ? { status: 429, headers: { "retry-after": later, "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          : next(),
+    });
+    const f = resultOf(report, "schema.reference-lists").findings.find((x) => x.code === "schema.reference-lists/status" && x.operation?.path === "/companies/{CompanyId}/budgets");
+    expect(f, "a status finding on budgets").toBeDefined();
+    // About an hour: the run's clock (--now) is days behind the real one and must not count.
+    const seconds = Number(/asks for a wait of (\d+) s/.exec(f!.message)?.[1]);
+    expect(seconds).toBeGreaterThan(3_500);
+    expect(seconds).toBeLessThanOrEqual(3_600);
   });
 });
