@@ -33,6 +33,23 @@ describe("reach-check serve", () => {
       expect(r.code).toBe(0);
       expect(parseReport(r).verdict).toBe("ready");
       expect(r.stdout + r.stderr).not.toContain(TOKEN);
+
+      // The exports file: the OAuth client, refresh token and a one-company token as well, so that
+      // a run against serve can do the oauth.* and company-scope checks (which skip without them).
+      const envFile = /as shell exports \(readable only by you\): (\S+)/.exec(out)?.[1];
+      expect(envFile, out).toBeDefined();
+      expect(statSync(envFile!).mode & 0o077).toBe(0);
+      const vars = Object.fromEntries(
+        [...readFileSync(envFile!, "utf8").matchAll(/^export (REACH_[A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+      );
+      expect(Object.keys(vars).sort()).toEqual(["REACH_ACCESS_TOKEN", "REACH_CLIENT_ID", "REACH_CLIENT_SECRET", "REACH_REFRESH_TOKEN", "REACH_SCOPED_TOKEN"]);
+      expect(vars.REACH_ACCESS_TOKEN).toBe(TOKEN);
+      for (const [name, value] of Object.entries(vars)) if (name !== "REACH_CLIENT_ID") expect(out, name).not.toContain(value);
+      const full = await runCli(["run", "--base-url", url!, "--format", "json", "--now", NOW, "--scoped-token-env", "REACH_SCOPED_TOKEN"], { env: vars });
+      const report = parseReport(full);
+      expect(report.verdict).toBe("ready");
+      for (const id of ["oauth.refresh-grant", "oauth.invalid-client", "auth.company-scope"]) expect(report.checks.find((c) => c.id === id)?.status, id).toBe("pass");
+      for (const [name, value] of Object.entries(vars)) if (name !== "REACH_CLIENT_ID") expect(full.stdout + full.stderr, name).not.toContain(value);
     } finally {
       child.kill("SIGTERM");
     }

@@ -7,9 +7,13 @@ import { knownSecrets } from "../main.js";
 import { checkBreaks, listBreaks, presetToken } from "./demo.js";
 import type { DataSize } from "../../reference-partner/index.js";
 
+/** A value for a POSIX shell, single-quoted. */
+const shellQuoted = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
 /**
- * Runs the reference partner until interrupted. The access token is written to a file readable
- * only by the user, never printed: the printed lines show how to load it.
+ * Runs the reference partner until interrupted. The access token, and the OAuth client and refresh
+ * token the oauth.* checks need, are written to files readable only by the user, never printed:
+ * the printed lines show how to load them.
  */
 export default async function serve(opts: Record<string, unknown>, io: Io): Promise<number> {
   if (opts.listBreaks) return listBreaks(io);
@@ -37,16 +41,36 @@ export default async function serve(opts: Record<string, unknown>, io: Io): Prom
   const tokenFile = join(dir, "access-token");
   writeFileSync(tokenFile, `${partner.accessToken}\n`, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
+  // Everything a run needs for the OAuth checks too (refresh grant, client authentication).
+  const envFile = join(dir, "credentials.env");
+  const vars: [string, string][] = [
+    ["REACH_ACCESS_TOKEN", partner.accessToken],
+    ["REACH_CLIENT_ID", partner.clientId],
+    ["REACH_CLIENT_SECRET", partner.clientSecret],
+    ["REACH_REFRESH_TOKEN", partner.refreshToken],
+  ];
+  // A second token for the first company alone, for auth.company-scope (--scoped-token-env).
+  if (partner.companies.length > 1) {
+    const scoped = partner.issueToken([partner.companies[0]!.id]);
+    knownSecrets.push(scoped);
+    vars.push(["REACH_SCOPED_TOKEN", scoped]);
+  }
+  writeFileSync(envFile, vars.map(([name, value]) => `export ${name}=${shellQuoted(value)}\n`).join(""), { mode: 0o600 });
+  chmodSync(envFile, 0o600);
   io.stdout(
     [
       `Reach reference partner listening on ${partner.baseUrl}`,
       `Companies: ${partner.companies.map((c) => c.id).join(", ")}`,
       breaks.length > 0 ? `Defect switches on: ${breaks.join(", ")}` : "Defect switches: none",
       `Access token (readable only by you): ${tokenFile}`,
+      `Access token, OAuth client, refresh token and a token for one company as shell exports (readable only by you): ${envFile}`,
       "",
       "In another shell:",
       `  export REACH_ACCESS_TOKEN="$(cat '${tokenFile}')"`,
       `  npx reach-check run --base-url ${partner.baseUrl}`,
+      "or, with the OAuth and company-scope checks too:",
+      `  . '${envFile}'`,
+      `  npx reach-check run --base-url ${partner.baseUrl}${partner.companies.length > 1 ? " --scoped-token-env REACH_SCOPED_TOKEN" : ""}`,
       "",
       "Press Ctrl+C to stop.",
       "",
