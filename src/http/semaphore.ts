@@ -34,6 +34,8 @@ export class Semaphore {
     if (this.active < this.limit && !this.closed() && this.first.length === 0 && this.waiting.length === 0) {
       this.active++;
     } else {
+      // The pause's timer now keeps the process alive: somebody waits for it.
+      this.timer?.ref();
       // drain() counts the slot for the waiter it wakes, so `active` never dips below the true count.
       await new Promise<void>((resolve) => (first ? this.first : this.waiting).push(resolve));
     }
@@ -58,6 +60,8 @@ export class Semaphore {
       if (this.closed()) this.schedule();
       else this.drain();
     }, Math.max(1, Math.ceil(this.closedUntil - this.clock())));
+    // A pause nobody waits for (the run's last answer was a 429) must not hold the process open.
+    if (this.first.length === 0 && this.waiting.length === 0) this.timer.unref();
   }
 
   private drain(): void {

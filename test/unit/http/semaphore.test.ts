@@ -1,4 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "../../helpers/cli.js";
 import { Semaphore } from "../../../src/http/semaphore.js";
 
 describe("Semaphore", () => {
@@ -38,6 +41,20 @@ describe("Semaphore", () => {
     s.open();
     (await c)();
     expect(order.at(-1)).toBe("c");
+  });
+
+  it("lets the process end during a pause nobody waits for, and holds it while somebody does", () => {
+    // Built code (npm test builds first): a process whose last answer asked for a 30 s pause.
+    const module = JSON.stringify(join(ROOT, "dist", "http", "semaphore.js"));
+    const idle = spawnSync(process.execPath, ["-e", `import(${module}).then(({ Semaphore }) => new Semaphore(1).closeUntil(performance.now() + 30000))`], { timeout: 20_000 });
+    expect(idle.status, String(idle.stderr)).toBe(0);
+    const waiting = spawnSync(
+      process.execPath,
+      ["-e", `import(${module}).then(async ({ Semaphore }) => { const s = new Semaphore(1); s.closeUntil(performance.now() + 300); const t = performance.now(); (await s.acquire())(); console.log(Math.round(performance.now() - t)); })`],
+      { timeout: 20_000, encoding: "utf8" },
+    );
+    expect(waiting.status, waiting.stderr).toBe(0);
+    expect(Number(waiting.stdout)).toBeGreaterThanOrEqual(290);
   });
 
   it("never has more holders than its limit", async () => {
