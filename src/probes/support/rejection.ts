@@ -7,7 +7,7 @@ import type { Exchange, HttpRequest } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { frontServerAnswer } from "./front-server.js";
-import { tokenLapsed } from "./response.js";
+import { statusDetail, tokenLapsed } from "./response.js";
 import { judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
@@ -68,6 +68,9 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
   }
   const front = frontServerAnswer(ex);
   const lapsed = tokenLapsed(ctx, ex);
+  // A rate limit or maintenance that outlasted the retries: the question was never answered.
+  const limited = (res.status === 429 || res.status === 503) && res.headers["retry-after"] !== undefined ? statusDetail(ctx, ex) : "";
+  const limitFix = limited ? `Let Reach's requests through once their Retry-After has passed (reliability.rehearsal reports the limit), then answer ${c.expected}.` : undefined;
   if (res.status >= 500) {
     return [
       makeFinding(ctx, {
@@ -76,8 +79,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: "fail",
         // One answer cannot tell whether the input caused the 5xx or the server failed for another
         // reason at that moment, so the message states what happened, not why.
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.${front?.detail ?? ""}`,
-        fix: front ? front.fix : `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
+        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}, instead of refusing it with ${accepted}.${front?.detail ?? limited}`,
+        fix: front ? front.fix : limitFix ?? `Validate the input and answer ${c.expected}; a 5xx tells Reach your system is failing. If the same request is refused correctly when repeated, the 5xx is an intermittent fault (reliability.rehearsal measures those) rather than the input handling.`,
         evidence,
       }),
     ];
@@ -92,8 +95,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: redirect ? "fail" : "warn",
         message: redirect
           ? `${op.method} ${op.path} redirected a request ${c.what} (${res.status}) instead of refusing it with ${accepted}.`
-          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? lapsed?.detail ?? ""}`,
-        fix: front?.fix ?? lapsed?.fix ?? `Answer ${c.expected}.`,
+          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? lapsed?.detail ?? limited}`,
+        fix: front?.fix ?? lapsed?.fix ?? limitFix ?? `Answer ${c.expected}.`,
         evidence,
       }),
     ];

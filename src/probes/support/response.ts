@@ -36,7 +36,7 @@ export function responseFor(op: Operation, status: number): ResponseSpec | undef
 export { isJsonMediaType };
 
 /** What a non-2xx answer asked of the client that reach-check deliberately did not do. */
-function statusDetail(ctx: ProbeContext, ex: Exchange): string {
+export function statusDetail(ctx: ProbeContext, ex: Exchange): string {
   const res = ex.response!;
   const location = res.headers.location;
   if (res.status >= 300 && res.status < 400 && location !== undefined) {

@@ -550,3 +550,19 @@ describe("a Retry-After given as an HTTP date", () => {
     expect(seconds).toBeLessThanOrEqual(3_600);
   });
 });
+
+describe("a bad-input request that meets the partner's rate limit", () => {
+  it("says the limit kept the question from being answered, not that 429 is the wrong refusal", async () => {
+    const report = await checkReference({
+      only: ["inputs.paging"],
+      wrap: async (req, next) =>
+        req.url.searchParams.get("limit") === "0"
+          ? { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          : next(),
+    });
+    const f = resultOf(report, "inputs.paging").findings.find((x) => x.code === "inputs.paging/status");
+    expect(f, JSON.stringify(resultOf(report, "inputs.paging").findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/with 429; .* Its Retry-After asks for a wait of 3600 s; reach-check waits at most 60 s/);
+    expect(f!.fix).toMatch(/once their Retry-After has passed/);
+  });
+});
