@@ -8,6 +8,7 @@ import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { judgeErrorBody } from "./error-body.js";
 import { frontServerAnswer } from "./front-server.js";
+import { statusDetail } from "./response.js";
 import type { RefusalCase } from "./refusals.js";
 
 const STATUS_RULE = {
@@ -51,6 +52,8 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
   if (!refused) {
     const redirect = res.status >= 300 && res.status < 400;
     const front = frontServerAnswer(ex);
+    // A rate limit or maintenance that outlasted the retries: the question was never answered.
+    const limited = (res.status === 429 || res.status === 503) && res.headers["retry-after"] !== undefined ? statusDetail(ctx, ex) : "";
     return [
       makeFinding(ctx, {
         ...base,
@@ -58,9 +61,12 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         severity: "fail",
         message: redirect
           ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: Reach's sync has no browser to log in with.`
-          : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? ""}`,
+          : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? limited}`,
         rule: RULES.unauthorized,
-        fix: front?.fix ?? "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing.",
+        fix:
+          front?.fix ??
+          (limited ? "Let the request through once its Retry-After has passed (reliability.rehearsal reports the limit), then answer it 401 or 403." : undefined) ??
+          "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing.",
         evidence: { expected: "401 or 403", actual: String(res.status) },
       }),
     ];

@@ -566,3 +566,19 @@ describe("a bad-input request that meets the partner's rate limit", () => {
     expect(f!.fix).toMatch(/once their Retry-After has passed/);
   });
 });
+
+describe("a request without a token that meets the partner's rate limit", () => {
+  it("says the limit outlasted the retries", async () => {
+    const report = await checkReference({
+      only: ["auth.no-token"],
+      wrap: async (req, next) =>
+        !req.headers.authorization && /^\/companies\/[^/]+\/budgets$/.test(req.url.pathname)
+          ? { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          : next(),
+    });
+    const f = resultOf(report, "auth.no-token").findings.find((x) => x.code === "auth.no-token/status");
+    expect(f, JSON.stringify(resultOf(report, "auth.no-token").findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/answered 429 .*expected 401 or 403\. Its Retry-After asks for a wait of 3600 s/);
+    expect(f!.fix).toMatch(/once its Retry-After has passed/);
+  });
+});
