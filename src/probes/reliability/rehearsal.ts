@@ -201,6 +201,43 @@ function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isS
   ];
 }
 
+/**
+ * 429s and 503s that the run's other requests met (the checks waited and asked again): the timed pass
+ * may have gone through a quiet moment, while the partner limits as soon as more is asked of it,
+ * as a sync of every company does. One warning, naming the operations, when the pass met none.
+ */
+function limitedElsewhere(ctx: ProbeContext, id: string, samples: readonly LatencySample[]): Finding[] {
+  const hits = samples.filter((s) => s.check !== id && (s.status === 429 || s.status === 503));
+  if (hits.length === 0) return [];
+  const byOp = new Map<string, { op: LatencySample["operation"]; n429: number; n503: number }>();
+  for (const s of hits) {
+    const key = s.operation ? `${s.operation.method.toUpperCase()} ${s.operation.path}` : "(no operation)";
+    const e = byOp.get(key) ?? { op: s.operation, n429: 0, n503: 0 };
+    if (s.status === 429) e.n429++;
+    else e.n503++;
+    byOp.set(key, e);
+  }
+  const ops = [...byOp.entries()].sort((a, b) => b[1].n429 + b[1].n503 - (a[1].n429 + a[1].n503) || byCodeUnits(a[0], b[0]));
+  const n429 = hits.filter((s) => s.status === 429).length;
+  const n503 = hits.length - n429;
+  const counts = [n429 ? `${n429} × 429` : "", n503 ? `${n503} × 503` : ""].filter(Boolean).join(" and ");
+  const shown = ops.slice(0, 5).map(([key, e]) => `${key} (${e.n429 + e.n503})`);
+  const top = ops[0]![1].op;
+  return [
+    makeFinding(ctx, {
+      code: `${id}/limited-elsewhere`,
+      severity: "warn",
+      message: `The timed sync met no limit, but the run's other requests were answered ${counts} (${shown.join(", ")}${ops.length > 5 ? `, and ${ops.length - 5} more operations` : ""}): the partner limits or pauses the API under the load of a run, which a nightly sync of every company also puts on it.`,
+      rule: n429 ? RATE_LIMIT : RELIABLE,
+      fix: n429
+        ? "Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled."
+        : "Keep the API available during Reach's off-hours sync window, and tell Reach about planned maintenance.",
+      ...(top ? { operation: { method: top.method, path: top.path } } : {}),
+      evidence: { expected: "no 429 or 503 during a run", actual: `${counts} outside the timed sync` },
+    }),
+  ];
+}
+
 export const probe: Probe = {
   id: "reliability.rehearsal",
   family: "reliability",
@@ -224,6 +261,10 @@ export const probe: Probe = {
       for (const s of c.statements) exchanges.push({ ex: s.exchange, split: s.split !== undefined });
       for (const m of c.metrics) exchanges.push({ ex: m.exchange, split: false });
       findings.push(...exchanges.flatMap(({ ex, split }) => judge(ctx, this.id, ex, c.company, split, capMs)));
+    }
+    const limitCodes = ["rate-limited", "unavailable", "rate-limit-persists", "unavailable-persists", "rate-limited-no-retry-after", "retry-after-too-long"].map((c) => `${this.id}/${c}`);
+    if (!findings.some((f) => limitCodes.includes(f.code))) {
+      findings.push(...limitedElsewhere(ctx, this.id, ctx.http.samples()));
     }
     const budget = findings.filter((f) => f.code.endsWith("/budget")).slice(0, 1);
     const rest = foldFindings(findings.filter((f) => !f.code.endsWith("/budget")), "request");

@@ -582,3 +582,26 @@ describe("a request without a token that meets the partner's rate limit", () => 
     expect(f!.fix).toMatch(/once its Retry-After has passed/);
   });
 });
+
+describe("a partner that limits the run outside the timed sync", () => {
+  it("warns in the rehearsal, naming the operations, when the timed pass itself met no limit", async () => {
+    let refused = 0;
+    const report = await checkReference({
+      wrap: async (req, next) => {
+        // The first two department lists of the run (read before the timed pass): 429, Retry-After: 1.
+        if (/\/departments$/.test(req.url.pathname) && refused < 2) {
+          refused++;
+          return { status: 429, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) };
+        }
+        return next();
+      },
+    });
+    expect(refused).toBe(2);
+    const r = resultOf(report, "reliability.rehearsal");
+    expect(codes(r)).toEqual(["reliability.rehearsal/limited-elsewhere"]);
+    expect(r.status).toBe("warn");
+    expect(r.findings[0].message).toMatch(/answered 2 × 429 \(GET \/companies\/\{CompanyId\}\/departments \(2\)\)/);
+    // Every other check got its answer after waiting.
+    expect(report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([]);
+  }, 30_000);
+});
