@@ -7,7 +7,7 @@ import type { Exchange, HttpRequest } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { frontServerAnswer } from "./front-server.js";
-import { statusDetail, tokenLapsed } from "./response.js";
+import { limitDetail, tokenLapsed } from "./response.js";
 import { judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
@@ -68,8 +68,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
   }
   const front = frontServerAnswer(ex);
   const lapsed = tokenLapsed(ctx, ex);
-  // A rate limit or maintenance that outlasted the retries: the question was never answered.
-  const limited = (res.status === 429 || res.status === 503) && res.headers["retry-after"] !== undefined ? statusDetail(ctx, ex) : "";
+  const limited = limitDetail(ctx, ex);
   const limitFix = limited ? `Let Reach's requests through once their Retry-After has passed (reliability.rehearsal reports the limit), then answer ${c.expected}.` : undefined;
   if (res.status >= 500) {
     return [

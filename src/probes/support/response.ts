@@ -36,7 +36,7 @@ export function responseFor(op: Operation, status: number): ResponseSpec | undef
 export { isJsonMediaType };
 
 /** What a non-2xx answer asked of the client that reach-check deliberately did not do. */
-export function statusDetail(ctx: ProbeContext, ex: Exchange): string {
+function statusDetail(ctx: ProbeContext, ex: Exchange): string {
   const res = ex.response!;
   const location = res.headers.location;
   if (res.status >= 300 && res.status < 400 && location !== undefined) {
@@ -56,6 +56,15 @@ export function statusDetail(ctx: ProbeContext, ex: Exchange): string {
     return tries ? ` It was still answered so${tries}.` : " reach-check did not get to ask again (the run's request budget or deadline ran out first).";
   }
   return "";
+}
+
+/**
+ * For a 429 or 503 with Retry-After (a rate limit or maintenance that outlasted reach-check's
+ * retries: the question was never answered), what statusDetail says; otherwise "".
+ */
+export function limitDetail(ctx: ProbeContext, ex: Exchange): string {
+  const res = ex.response;
+  return res && (res.status === 429 || res.status === 503) && res.headers["retry-after"] !== undefined ? statusDetail(ctx, ex) : "";
 }
 
 const DEFAULT_RETRY_WAIT_MS = 60_000;

@@ -8,7 +8,7 @@ import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { judgeErrorBody } from "./error-body.js";
 import { frontServerAnswer } from "./front-server.js";
-import { statusDetail } from "./response.js";
+import { limitDetail } from "./response.js";
 import type { RefusalCase } from "./refusals.js";
 
 const STATUS_RULE = {
@@ -52,8 +52,7 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
   if (!refused) {
     const redirect = res.status >= 300 && res.status < 400;
     const front = frontServerAnswer(ex);
-    // A rate limit or maintenance that outlasted the retries: the question was never answered.
-    const limited = (res.status === 429 || res.status === 503) && res.headers["retry-after"] !== undefined ? statusDetail(ctx, ex) : "";
+    const limited = limitDetail(ctx, ex);
     return [
       makeFinding(ctx, {
         ...base,
