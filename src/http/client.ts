@@ -115,6 +115,8 @@ interface Attempt {
   exchange: Exchange;
   /** Raw Retry-After header (the stored copy is redacted and could be mangled). */
   retryAfter?: string;
+  /** A 429 or 503 whose Retry-After the client honours: the wait before asking again (see honourRetryAfter). */
+  waitMs?: number;
   /** The connection was reset before any response header arrived. */
   resetBeforeHeaders?: boolean;
 }
@@ -444,7 +446,7 @@ class UndiciHttpClient implements HttpClient {
       const own = this.mayRepeat(p) ? undefined : new (undici().Agent)({ connections: 1, ...this.agentOptions });
       let result: Attempt;
       try {
-        result = await this.attempt(p, id, own ?? this.agent, slot);
+        result = await this.attempt(p, id, own ?? this.agent, slot, retries.length);
       } finally {
         if (own) void own.close().catch(() => undefined);
       }
@@ -456,7 +458,7 @@ class UndiciHttpClient implements HttpClient {
         this.sent++;
         const fresh = new (undici().Agent)({ connections: 1, ...this.agentOptions });
         try {
-          result = await this.attempt(p, id, fresh);
+          result = await this.attempt(p, id, fresh, undefined, retries.length);
         } finally {
           void fresh.close().catch(() => undefined);
         }
@@ -465,37 +467,39 @@ class UndiciHttpClient implements HttpClient {
       // one, and the usual way when there is none or it declined as well.
       for (let again = p.req.readStreamAgain; result.exchange.response?.streamDeclined && !this.options.signal?.aborted && this.sent < this.limits.maxRequests; again = undefined) {
         this.sent++;
-        result = await this.attempt({ ...p, req: { ...p.req, readStream: again, readStreamAgain: undefined } }, id);
+        result = await this.attempt({ ...p, req: { ...p.req, readStream: again, readStreamAgain: undefined } }, id, undefined, undefined, retries.length);
       }
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
-      if (!retry || attempt >= retry.maxRetries || !last.response) return last;
-      if (last.response.status !== 429 && last.response.status !== 503) return last;
-      const asked = retryAfterMs(result.retryAfter, this.now());
-      if (asked === undefined || asked > retry.maxRetryAfterMs) return last;
-      // The same request refused again after waiting what it was told: the partner's wait was too
-      // short (a limiter rounding it down to 0, say), so each further retry waits at least twice as
-      // long as the one before, from 250 ms, within --max-retry-wait.
-      const wait = Math.max(asked, Math.min(backoffFloorMs(retries.length), retry.maxRetryAfterMs));
-      if (wait > asked) this.semaphore.closeUntil(performance.now() + wait);
-      retries.push({ status: last.response.status, retryAfter: result.retryAfter, waitedMs: wait });
+      if (!retry || attempt >= retry.maxRetries || result.waitMs === undefined) return last;
+      retries.push({ status: last.response!.status, retryAfter: result.retryAfter, waitedMs: result.waitMs });
     }
   }
 
   /**
-   * Retry-After on a 429 or 503 is about the client, not this one request (RFC 6585 section 4: "too
-   * many requests in a given amount of time"): when the client honours it, no request goes out until
-   * it has passed (the run's deadline ends the pause early), so that retries are not starved by
-   * requests sent meanwhile.
+   * The wait before asking again after a 429 or 503, when the client honours its Retry-After
+   * (undefined otherwise), after `earlier` retries of the same request. Retry-After is about the
+   * client, not this one request (RFC 6585 section 4: "too many requests in a given amount of
+   * time"): no request goes out until the wait has passed (the run's deadline ends it early), so that
+   * retries are not starved by requests sent meanwhile. A request refused again after waiting what it
+   * was told met a wait too short (a limiter rounding it down to 0, say): while retries remain, each
+   * waits at least twice as long as the one before, from 250 ms, within --max-retry-wait.
    */
-  private pauseIfAsked(p: Prepared, status: number, retryAfter: string | undefined): void {
+  private honourRetryAfter(p: Prepared, status: number, retryAfter: string | undefined, earlier: number): number | undefined {
     const retry = p.req.retry ?? this.options.retry;
-    if (!retry || (status !== 429 && status !== 503)) return;
-    const wait = retryAfterMs(retryAfter, this.now());
-    if (wait !== undefined && wait > 0 && wait <= retry.maxRetryAfterMs) this.semaphore.closeUntil(performance.now() + wait);
+    if (!retry || (status !== 429 && status !== 503)) return undefined;
+    const asked = retryAfterMs(retryAfter, this.now());
+    if (asked === undefined || asked > retry.maxRetryAfterMs) return undefined;
+    const floor = earlier < retry.maxRetries ? Math.min(backoffFloorMs(earlier), retry.maxRetryAfterMs) : 0;
+    const wait = Math.max(asked, floor);
+    if (wait > 0) this.semaphore.closeUntil(performance.now() + wait);
+    return wait;
   }
 
-  /** One request on the wire, under the concurrency bound (`held`: a slot the caller took for it). */
-  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent, held?: () => void): Promise<Attempt> {
+  /**
+   * One request on the wire, under the concurrency bound (`held`: a slot the caller took for it;
+   * `earlier`: retries of this request so far).
+   */
+  private async attempt(p: Prepared, id: number, dispatcher: Agent = this.agent, held?: () => void, earlier = 0): Promise<Attempt> {
     const release = held ?? (await this.semaphore.acquire());
     const slot = this.slots.length;
     this.slots.push(undefined);
@@ -523,6 +527,7 @@ class UndiciHttpClient implements HttpClient {
     let response: ExchangeResponse | undefined;
     let error: { code: TransportErrorCode; message: string } | undefined;
     let retryAfter: string | undefined;
+    let waitMs: number | undefined;
     /** What had arrived when the body failed: a failure after the headers is not "no answer". */
     let headSeen: { status: number; length?: number } | undefined;
     try {
@@ -582,7 +587,7 @@ class UndiciHttpClient implements HttpClient {
       for (const t of timers) clearTimeout(t);
       this.atDeadline.delete(onDeadline);
       // The pause starts before the slot is given back: the next request in the queue waits it out.
-      if (response) this.pauseIfAsked(p, response.status, retryAfter);
+      if (response) waitMs = this.honourRetryAfter(p, response.status, retryAfter, earlier);
       release();
     }
     const durationMs = performance.now() - t0;
@@ -610,7 +615,7 @@ class UndiciHttpClient implements HttpClient {
       this.tokenAccepted ??= { first: id, count: 0 };
       this.tokenAccepted.count++;
     }
-    return { exchange, retryAfter, resetBeforeHeaders: error?.code === "reset" && ttfbMs === undefined };
+    return { exchange, retryAfter, waitMs, resetBeforeHeaders: error?.code === "reset" && ttfbMs === undefined };
   }
 
   /** Keeps an operation's slowest answered request: what a latency finding shows and reproduces. */

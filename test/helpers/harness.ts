@@ -41,6 +41,15 @@ export interface HarnessOptions {
 export type Wrap = (req: ServerRequest, next: () => Promise<ServerReply>) => Promise<ServerReply>;
 
 /** A reply with its JSON body changed in place by `edit` (Content-Length dropped: the server sets it again). */
+/** A 429 in Reach's error envelope with the given Retry-After, as a rate-limiting partner answers. */
+export function tooManyRequests(retryAfter: string): ServerReply {
+  return {
+    status: 429,
+    headers: { "retry-after": retryAfter, "content-type": "application/json" },
+    body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }),
+  };
+}
+
 export function editJson<T>(reply: ServerReply, edit: (body: T) => void): ServerReply {
   const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as T;
   edit(body);

@@ -209,19 +209,19 @@ function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isS
 function limitedElsewhere(ctx: ProbeContext, id: string, samples: readonly LatencySample[]): Finding[] {
   const hits = samples.filter((s) => s.check !== id && (s.status === 429 || s.status === 503));
   if (hits.length === 0) return [];
-  const byOp = new Map<string, { op: LatencySample["operation"]; n429: number; n503: number }>();
+  const byOp = new Map<string, { op: LatencySample["operation"]; n: number }>();
+  let n429 = 0;
   for (const s of hits) {
     const key = s.operation ? `${s.operation.method.toUpperCase()} ${s.operation.path}` : "(no operation)";
-    const e = byOp.get(key) ?? { op: s.operation, n429: 0, n503: 0 };
-    if (s.status === 429) e.n429++;
-    else e.n503++;
+    const e = byOp.get(key) ?? { op: s.operation, n: 0 };
+    e.n++;
     byOp.set(key, e);
+    if (s.status === 429) n429++;
   }
-  const ops = [...byOp.entries()].sort((a, b) => b[1].n429 + b[1].n503 - (a[1].n429 + a[1].n503) || byCodeUnits(a[0], b[0]));
-  const n429 = hits.filter((s) => s.status === 429).length;
+  const ops = [...byOp.entries()].sort((a, b) => b[1].n - a[1].n || byCodeUnits(a[0], b[0]));
   const n503 = hits.length - n429;
   const counts = [n429 ? `${n429} × 429` : "", n503 ? `${n503} × 503` : ""].filter(Boolean).join(" and ");
-  const shown = ops.slice(0, 5).map(([key, e]) => `${key} (${e.n429 + e.n503})`);
+  const shown = ops.slice(0, 5).map(([key, e]) => `${key} (${e.n})`);
   const top = ops[0]![1].op;
   return [
     makeFinding(ctx, {

@@ -399,17 +399,23 @@ describe("HttpClient: retries", () => {
     expect(hits).toBe(2);
   });
 
-  it("holds every request while a Retry-After runs, so that the retried one is not starved by the others", async () => {
+  /** A server that answers /first 429 with Retry-After: 1 once and everything else 200, noting when each request came. */
+  async function refusingFirstOnce(delayMs?: number) {
     const arrivals: { path: string; at: number }[] = [];
     let limited = false;
     const s = await server((req) => {
       arrivals.push({ path: req.url.pathname, at: performance.now() });
       if (req.url.pathname === "/first" && !limited) {
         limited = true;
-        return { status: 429, headers: { "retry-after": "1" } };
+        return { status: 429, headers: { "retry-after": "1" }, ...(delayMs !== undefined ? { delayMs } : {}) };
       }
       return { status: 200, body: "{}" };
     });
+    return { s, arrivals };
+  }
+
+  it("holds every request while a Retry-After runs, so that the retried one is not starved by the others", async () => {
+    const { s, arrivals } = await refusingFirstOnce();
     const c = client(s.url, { retry: { maxRetries: 2, maxRetryAfterMs: 5_000 } });
     const first = c.send({ method: "GET", path: "/first" });
     await sleep(100);
@@ -424,16 +430,7 @@ describe("HttpClient: retries", () => {
   });
 
   it("holds the requests already waiting for a slot as well, and sends the retry ahead of them", async () => {
-    const arrivals: { path: string; at: number }[] = [];
-    let limited = false;
-    const s = await server((req) => {
-      arrivals.push({ path: req.url.pathname, at: performance.now() });
-      if (req.url.pathname === "/first" && !limited) {
-        limited = true;
-        return { status: 429, headers: { "retry-after": "1" }, delayMs: 50 };
-      }
-      return { status: 200, body: "{}" };
-    });
+    const { s, arrivals } = await refusingFirstOnce(50);
     // One slot: /a, /b and /c queue for it while /first is answered 429.
     const c = client(s.url, { concurrency: 1, retry: { maxRetries: 2, maxRetryAfterMs: 5_000 } });
     const all = ["/first", "/a", "/b", "/c"].map((path) => c.send({ method: "GET", path }));

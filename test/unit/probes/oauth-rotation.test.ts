@@ -7,7 +7,7 @@ import { createPartner } from "../../../src/reference-partner/index.js";
 import { startServer } from "../../../src/http/server.js";
 import { loadSpec, runPipeline } from "../../../src/cli/pipeline.js";
 import { NOW } from "../../helpers/cli.js";
-import { checkReference, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editJson, resultOf, tooManyRequests, type Wrap } from "../../helpers/harness.js";
 
 const ROTATED = "rt_Rotated-New-Refresh-Token-42";
 
@@ -238,7 +238,7 @@ describe("a token that stops working during the run", () => {
       wrap: async (req, next) => {
         if (req.method === "POST" && /token/.test(req.url.pathname)) refreshed = true;
         else if (refreshed && (req.url.pathname === "/oauth2/user-info" || /^\/companies\/[^/]+$/.test(req.url.pathname))) {
-          return { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) };
+          return tooManyRequests("3600");
         }
         return next();
       },

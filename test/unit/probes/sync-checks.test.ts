@@ -3,7 +3,7 @@
  * each with no finding; each defect switch gets the finding it must.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, editJson, resultOf, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, tooManyRequests, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
 
 interface Case {
   defects: string[];
@@ -302,7 +302,7 @@ describe("reliability.rehearsal", () => {
       only: ["reliability.rehearsal"],
       wrap: async (req, next) =>
         /\/cash-flow$/.test(req.url.pathname)
-          ? { status: 429, headers: { "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Slow down.", level: 7 }] }) }
+          ? tooManyRequests("0")
           : next(),
     });
     const r = resultOf(report, "reliability.rehearsal");
@@ -539,7 +539,7 @@ describe("a Retry-After given as an HTTP date", () => {
       only: ["schema.reference-lists"],
       wrap: async (req, next) =>
         /\/budgets$/.test(req.url.pathname)
-          ? { status: 429, headers: { "retry-after": later, "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          ? tooManyRequests(later)
           : next(),
     });
     const f = resultOf(report, "schema.reference-lists").findings.find((x) => x.code === "schema.reference-lists/status" && x.operation?.path === "/companies/{CompanyId}/budgets");
@@ -557,7 +557,7 @@ describe("a bad-input request that meets the partner's rate limit", () => {
       only: ["inputs.paging"],
       wrap: async (req, next) =>
         req.url.searchParams.get("limit") === "0"
-          ? { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          ? tooManyRequests("3600")
           : next(),
     });
     const f = resultOf(report, "inputs.paging").findings.find((x) => x.code === "inputs.paging/status");
@@ -573,7 +573,7 @@ describe("a request without a token that meets the partner's rate limit", () => 
       only: ["auth.no-token"],
       wrap: async (req, next) =>
         !req.headers.authorization && /^\/companies\/[^/]+\/budgets$/.test(req.url.pathname)
-          ? { status: 429, headers: { "retry-after": "3600", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) }
+          ? tooManyRequests("3600")
           : next(),
     });
     const f = resultOf(report, "auth.no-token").findings.find((x) => x.code === "auth.no-token/status");
@@ -591,7 +591,7 @@ describe("a partner that limits the run outside the timed sync", () => {
         // The first two department lists of the run (read before the timed pass): 429, Retry-After: 1.
         if (/\/departments$/.test(req.url.pathname) && refused < 2) {
           refused++;
-          return { status: 429, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Later.", level: 7 }] }) };
+          return tooManyRequests("1");
         }
         return next();
       },
