@@ -160,6 +160,9 @@ export function idsOf(walk: ListWalk): string[] {
   return out;
 }
 
+/** Tasks of a pass ready with their request beyond the requests in flight (see runSyncPass). */
+const TASKS_WAITING = 2;
+
 /** Runs tasks with at most `limit` at a time; tasks may add more tasks while running. */
 class TaskPool {
   private active = 0;
@@ -301,7 +304,11 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
   const fresh = kind === "fresh";
   const { data, operations } = src;
   const concurrency = Math.max(1, Math.floor(src.settings.concurrency));
-  const pool = new TaskPool(concurrency);
+  // The client holds requests in flight to `concurrency`, and gives a request's slot to the next
+  // one as soon as its body is in. A statement's task goes on a while after that (a worker finishing
+  // its rows, the folds): with only `concurrency` tasks, a slot would stay empty meanwhile. Tasks
+  // beyond it wait at the client for a slot, so the partner always has `concurrency` requests.
+  const pool = new TaskPool(concurrency + TASKS_WAITING);
   const before = src.samples().length;
   const t0 = performance.now();
   const companies: CompanySync[] = [];

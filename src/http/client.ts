@@ -530,6 +530,15 @@ class UndiciHttpClient implements HttpClient {
     let waitMs: number | undefined;
     /** What had arrived when the body failed: a failure after the headers is not "no answer". */
     let headSeen: { status: number; length?: number } | undefined;
+    /** When the body's last byte arrived: the partner's part of the exchange ends there. */
+    let bodyInAt: number | undefined;
+    // Once the whole body is in, the request is no longer in flight: its slot goes to the next one
+    // while this body is read (parsed, scanned, or finished by a worker), so the partner works on the
+    // next answer meanwhile. A 429 or 503 keeps its slot until its Retry-After pause is set (below).
+    const bodyIn = (status: number) => {
+      bodyInAt = performance.now();
+      if (status !== 429 && status !== 503) release();
+    };
     try {
       const res = await this.request(p.target.url, {
         dispatcher,
@@ -554,9 +563,10 @@ class UndiciHttpClient implements HttpClient {
       const encoded = (headers["content-encoding"] ?? "").split(",").some((c) => c.trim() !== "" && c.trim().toLowerCase() !== "identity");
       const sink = p.req.readStream && res.statusCode === 200 && !encoded ? p.req.readStream(Number.isFinite(declared) ? declared : undefined) : undefined;
       if (sink) {
-        response = await this.streamedResponse(res.statusCode, headers, res.body, sink);
+        response = await this.streamedResponse(res.statusCode, headers, res.body, sink, bodyIn);
       } else {
         const raw = await readCapped(res.body, this.limits.maxBodyBytes, Number.isFinite(declared) ? declared : undefined);
+        bodyIn(res.statusCode);
         try {
           const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
           if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
@@ -590,7 +600,7 @@ class UndiciHttpClient implements HttpClient {
       if (response) waitMs = this.honourRetryAfter(p, response.status, retryAfter, earlier);
       release();
     }
-    const durationMs = performance.now() - t0;
+    const durationMs = (bodyInAt ?? performance.now()) - t0;
     this.slots[slot] = {
       ...(p.req.operation ? { operation: p.req.operation } : {}),
       ...(p.check !== undefined ? { check: p.check } : {}),
@@ -709,7 +719,13 @@ class UndiciHttpClient implements HttpClient {
    * the previous chunk (so that a secret split between two chunks is still found) are held. A
    * declined body is not read further: `streamDeclined` asks the caller to send the request again.
    */
-  private async streamedResponse(status: number, rawHeaders: Record<string, string>, stream: BodyStream, sink: BodySink): Promise<ExchangeResponse> {
+  private async streamedResponse(
+    status: number,
+    rawHeaders: Record<string, string>,
+    stream: BodyStream,
+    sink: BodySink,
+    bodyIn: (status: number) => void,
+  ): Promise<ExchangeResponse> {
     const r = this.redactor;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
@@ -748,6 +764,7 @@ class UndiciHttpClient implements HttpClient {
         const wait = sink.backlog?.();
         if (wait) await wait;
       }
+      if (!declined) bodyIn(status);
       const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
       // An empty body has nothing to read either way (as the usual reading: no JSON, no error).
       if (size === 0 && !declined) return base;

@@ -106,4 +106,40 @@ describe("HttpClient: bodies read as they stream in", () => {
     expect(sink!.digest).toBeUndefined();
     expect(sink!.value).toBeUndefined();
   });
+
+  it("gives the request's slot to the next request once the body is in, while the reader still finishes it", async () => {
+    const s = await piecewise(['{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]}']);
+    const c = client(s.url, { concurrency: 1 });
+    let finish!: () => void;
+    let endedAt = 0;
+    // A reader that needs 300 ms after the last byte (a worker thread finishing a large body).
+    const slow = () => {
+      const inner = reader();
+      return {
+        write: (chunk: Buffer) => inner.write(chunk),
+        end: () =>
+          new Promise<unknown>((resolve) => {
+            finish = () => {
+              endedAt = performance.now();
+              resolve(inner.end());
+            };
+            setTimeout(finish, 300);
+          }),
+      };
+    };
+    const t0 = performance.now();
+    const first = c.send({ method: "GET", path: "/first", readStream: slow });
+    const second = c.send({ method: "GET", path: "/second" });
+    const secondEx = await second;
+    const secondDone = performance.now();
+    const firstEx = await first;
+    // With one slot, the second request went out and came back before the first body's reader was done.
+    expect(secondDone).toBeLessThan(endedAt);
+    expect(endedAt).toBeGreaterThan(0);
+    expect(secondEx.response!.status).toBe(200);
+    expect(firstEx.response!.read).toBeInstanceOf(RowTable);
+    // The first exchange's duration is the partner's part (to the last byte), not the reader's 300 ms.
+    expect(firstEx.durationMs).toBeLessThan(250);
+    expect(endedAt - t0).toBeGreaterThanOrEqual(300);
+  });
 });
