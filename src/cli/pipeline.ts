@@ -27,7 +27,10 @@ export interface PipelineInput {
   maxBodyBytes: number;
   pageSize: number;
   maxPages: number;
-  maxRequests: number;
+  /** Requests the run may send at most; undefined: `requestBudget` for the companies checked. */
+  maxRequests?: number;
+  /** The budget without `maxRequests` (default DEFAULT_REQUEST_BUDGET: per company checked, at least a minimum). */
+  requestBudget?: { perCompany: number; minimum: number };
   /** Time for the whole run (--deadline, ms); default no deadline. */
   deadlineMs?: number;
   slowMs: number;
@@ -78,7 +81,7 @@ export async function loadSpec(opts: { specVersion?: string; spec?: string }): P
 }
 
 export async function runPipeline(input: PipelineInput): Promise<Report> {
-  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks }, { retryPolicy }, { probes, families }, { Redactor }] = await Promise.all([
+  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks, DEFAULT_REQUEST_BUDGET }, { retryPolicy }, { probes, families }, { Redactor }] = await Promise.all([
     import("../http/client.js"),
     import("../schema/validator.js"),
     import("../spec/prebuilt.js"),
@@ -107,7 +110,8 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     headersTimeoutMs: input.timeoutMs,
     bodyTimeoutMs: input.bodyTimeoutMs,
     maxBodyBytes: input.maxBodyBytes,
-    maxRequests: input.maxRequests,
+    // Without --max-requests the budget follows the number of companies (set once they are known).
+    maxRequests: input.maxRequests ?? (input.requestBudget ?? DEFAULT_REQUEST_BUDGET).minimum,
     userAgent: `reach-check/${input.toolVersion}`,
     ca: input.ca,
     ...(input.caFile !== undefined ? { caFile: input.caFile } : {}),
@@ -151,6 +155,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       tool: { name: "reach-check", version: input.toolVersion },
       onProgress: input.onProgress,
       deadline,
+      ...(input.maxRequests === undefined ? { requestBudget: input.requestBudget ?? DEFAULT_REQUEST_BUDGET } : {}),
     });
   } finally {
     deadline?.stop();

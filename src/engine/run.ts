@@ -52,7 +52,20 @@ export interface EngineOptions {
   deadline?: RunDeadline;
   /** Checks running side by side at most. Default CHECKS_IN_FLIGHT. */
   checksInFlight?: number;
+  /**
+   * The run's request budget when none was given (--max-requests): `perCompany` requests for each
+   * company checked, at least `minimum`, set on the HTTP client once the companies are known.
+   */
+  requestBudget?: { perCompany: number; minimum: number };
 }
+
+/**
+ * The default request budget. A company costs about 150 to 850 requests (lists, every statement
+ * in both bases, budget/class/department splits, two sync passes), more with a larger
+ * --sample-size; a user of an accounting firm may read dozens of companies, and a fixed budget
+ * would run out and fail checks of a partner that did nothing wrong.
+ */
+export const DEFAULT_REQUEST_BUDGET = { perCompany: 2500, minimum: 5000 } as const;
 
 const REACHABILITY = "reachability.connection";
 /** Checks running side by side at most, unless the caller says otherwise. */
@@ -71,6 +84,10 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   const blocked = new Map<string, string>();
   let companies: string[] = opts.companies ? [...opts.companies] : [];
   let companiesResolved = opts.companies !== undefined;
+  const budgetFor = (n: number) => {
+    if (opts.requestBudget) opts.http.setRequestBudget(Math.max(opts.requestBudget.minimum, opts.requestBudget.perCompany * n));
+  };
+  budgetFor(companies.length);
 
   const ordered = executionOrder(opts.probes, opts.familyOrder);
   const checks: CheckResult[] = [];
@@ -148,6 +165,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
       if (!companiesResolved && i !== reachAt) {
         if (reachAt === undefined || results.get(REACHABILITY)?.status !== "fail") companies = await companiesFromUserInfo(opts.contract, data);
         companiesResolved = true;
+        budgetFor(companies.length);
       }
       start(i, ordered[i]);
       // The company list is read beside the connection check rather than after it: every other

@@ -300,8 +300,13 @@ class UndiciHttpClient implements HttpClient {
       tlsHandshake: (versions) => this.tlsHandshake(versions),
       resolveHost: () => this.resolveHost(),
       issuedSecret: (ex, field) => this.issuedSecret(ex, field),
+      setRequestBudget: (max) => this.setRequestBudget(max),
       close: () => this.close(),
     };
+  }
+
+  setRequestBudget(max: number): void {
+    this.limits.maxRequests = max >= 0 ? max : Infinity;
   }
 
   tlsHandshake(versions: { minVersion?: SecureVersion; maxVersion?: SecureVersion } = {}): Promise<TlsHandshakeResult> {

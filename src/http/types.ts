@@ -218,5 +218,7 @@ export interface HttpClient {
    * exchange shows it redacted), e.g. an access token issued by the token endpoint, to use it.
    */
   issuedSecret(ex: Exchange, field: string): string | undefined;
+  /** Sets how many requests the whole run may send (those already sent count). */
+  setRequestBudget(max: number): void;
   close(): Promise<void>;
 }

@@ -35,7 +35,7 @@ export function runSettings(opts: Record<string, unknown>) {
     maxBodyBytes: opts.maxBody as number,
     pageSize: opts.pageSize as number,
     maxPages: opts.maxPages as number,
-    maxRequests: opts.maxRequests as number,
+    maxRequests: typeof opts.maxRequests === "number" ? opts.maxRequests : undefined,
     deadlineMs: typeof opts.deadline === "number" ? opts.deadline : undefined,
     slowMs: opts.slowMs as number,
     maxRetryWaitMs: typeof opts.maxRetryWait === "number" ? opts.maxRetryWait * 1000 : undefined,

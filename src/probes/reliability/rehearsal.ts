@@ -272,9 +272,12 @@ export const probe: Probe = {
     return {
       findings: [...rest, ...budget],
       rehearsal: figures,
-      summary: `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${formatDuration(figures.durationMs)} at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
-        .map(([k, v]) => `${v} × ${k}`)
-        .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.`,
+      summary:
+        figures.requests === 0 && budget.length > 0
+          ? "Not rehearsed: the run's request budget (--max-requests) was used up before the sync could start."
+          : `${figures.requests} requests for ${ctx.companies.length} compan${ctx.companies.length === 1 ? "y" : "ies"} in ${formatDuration(figures.durationMs)} at concurrency ${figures.concurrency}: ${Object.entries(figures.statuses)
+              .map(([k, v]) => `${v} × ${k}`)
+              .join(", ")}${figures.retries ? `, ${figures.retries} retried` : ""}${slow.length ? `; slow: ${slow.join(", ")} (see reliability.latency)` : ""}.`,
     };
   },
 };
