@@ -194,6 +194,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     .map((o) => o.key);
 
   const coverage = coverageOf(opts.contract, data, samples, companies);
+  const unsent = opts.http.unsent();
   const report: Report = {
     reportVersion: REPORT_VERSION,
     tool: opts.tool,
@@ -209,7 +210,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     verdict: worst(steps.map((s) => s.verdict)),
     steps,
     checks,
-    stats: { requests: samples.length, statuses },
+    stats: { requests: samples.length, statuses, ...(unsent.budget + unsent.deadline > 0 ? { notSent: unsent } : {}) },
     coverage,
     ...(rehearsal ? { rehearsal } : {}),
   };

@@ -198,6 +198,8 @@ class UndiciHttpClient implements HttpClient {
   };
   private readonly caList?: string[];
   private readonly cache = new Map<string, Promise<Exchange>>();
+  /** Requests not sent because of the run's own bounds (see unsent). */
+  private readonly notSent = { budget: 0, deadline: 0 };
   /** One slot per request sent, in sending order; filled when the request ends. */
   private readonly slots: Array<LatencySample | undefined> = [];
   /** What each request in flight, and each retry waiting, does when the run's deadline passes. */
@@ -301,8 +303,13 @@ class UndiciHttpClient implements HttpClient {
       resolveHost: () => this.resolveHost(),
       issuedSecret: (ex, field) => this.issuedSecret(ex, field),
       setRequestBudget: (max) => this.setRequestBudget(max),
+      unsent: () => this.unsent(),
       close: () => this.close(),
     };
+  }
+
+  unsent(): { budget: number; deadline: number } {
+    return { ...this.notSent };
   }
 
   setRequestBudget(max: number): void {
@@ -784,6 +791,7 @@ class UndiciHttpClient implements HttpClient {
   }
 
   private deadlinePassed(p: Prepared, id: number): Exchange {
+    this.notSent.deadline++;
     return {
       id,
       request: this.storedRequest(p),
@@ -796,6 +804,7 @@ class UndiciHttpClient implements HttpClient {
   }
 
   private budgetExhausted(p: Prepared, id: number): Exchange {
+    this.notSent.budget++;
     const limit = this.limits.maxRequests;
     return {
       id,

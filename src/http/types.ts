@@ -220,5 +220,7 @@ export interface HttpClient {
   issuedSecret(ex: Exchange, field: string): string | undefined;
   /** Sets how many requests the whole run may send (those already sent count). */
   setRequestBudget(max: number): void;
+  /** Requests reach-check did not send: the request budget was used up, or the run's deadline had passed. */
+  unsent(): { budget: number; deadline: number };
   close(): Promise<void>;
 }

@@ -18,6 +18,7 @@ import {
   formatDuration,
   modeledSet,
   nextStep,
+  notSentText,
   operationText,
   plural,
   shownFindings,
@@ -118,7 +119,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     ["Tool", esc(`${tool.name} ${tool.version}`)],
     ["Started", esc(report.startedAt)],
     ["Duration", esc(formatDuration(report.durationMs))],
-    ["Requests", esc(`${report.stats?.requests ?? 0} sent${statusesText(report.stats?.statuses) ? ` (${statusesText(report.stats?.statuses)})` : ""}`)],
+    ["Requests", esc(`${report.stats?.requests ?? 0} sent${statusesText(report.stats?.statuses) ? ` (${statusesText(report.stats?.statuses)})` : ""}${notSentText(report)}`)],
     ["Checks", esc(`${countsText(countChecks(checks), true)} (${checks.length} in all)`)],
   ];
   if (report.allowlist) facts.push(["Allowlist", `<code>${esc(report.allowlist.source)}</code>: ${esc(plural(acceptedCount(report), "finding"))} accepted`]);

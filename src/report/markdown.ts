@@ -17,6 +17,7 @@ import {
   formatDuration,
   modeledSet,
   nextStep,
+  notSentText,
   operationText,
   plural,
   shownFindings,
@@ -105,7 +106,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     ["Tool", `${mdText(tool.name)} ${mdText(tool.version)}`],
     ["Started", mdText(report.startedAt)],
     ["Duration", mdText(formatDuration(report.durationMs))],
-    ["Requests", mdText(`${report.stats?.requests ?? 0} sent${statusesText(report.stats?.statuses) ? ` (${statusesText(report.stats?.statuses)})` : ""}`)],
+    ["Requests", mdText(`${report.stats?.requests ?? 0} sent${statusesText(report.stats?.statuses) ? ` (${statusesText(report.stats?.statuses)})` : ""}${notSentText(report)}`)],
     ["Checks", mdText(`${countsText(countChecks(checks), true)} (${checks.length} in all)`)],
   ];
   if (report.allowlist) facts.push(["Allowlist", `${mdCode(report.allowlist.source)}: ${mdText(plural(acceptedCount(report), "finding"))} accepted`]);

@@ -74,6 +74,13 @@ export const reportSchema = {
           description: "Responses per status class (`2xx`, `4xx` ...) and transport errors (`error`).",
           additionalProperties: count,
         },
+        notSent: {
+          type: "object",
+          description: "Requests the checks asked for that reach-check did not send, by the bound that stopped them: the request budget (--max-requests) or the run's deadline (--deadline). Absent when none.",
+          additionalProperties: false,
+          required: ["budget", "deadline"],
+          properties: { budget: count, deadline: count },
+        },
       },
     },
     coverage: {

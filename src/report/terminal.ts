@@ -17,6 +17,7 @@ import {
   type Verdict,
 } from "./types.js";
 import { clip, formatDuration, hang, plural, sanitize, textLength } from "./text.js";
+import { cutShortStep, notSentText } from "./view.js";
 
 export interface TerminalOptions {
   /** ANSI colours; off unless asked for. */
@@ -342,7 +343,7 @@ function renderSummary(report: Report, ctx: Ctx): string[] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${s(k)} ${v}`);
   const requests = report.stats?.requests ?? 0;
-  lines.push(...field("requests", `${requests} sent${statuses.length > 0 ? `: ${statuses.join(", ")}` : ""}`));
+  lines.push(...field("requests", `${requests} sent${statuses.length > 0 ? `: ${statuses.join(", ")}` : ""}${s(notSentText(report))}`));
   lines.push(...field("duration", `${formatDuration(report.durationMs)}, started ${s(report.startedAt ?? "")}`));
   const cov = report.coverage;
   if (cov) {
@@ -406,6 +407,8 @@ function formatCounts(counts: Record<CheckStatus, number>, all: boolean): string
 
 /** One sentence telling the reader what to do now. */
 function nextStep(report: Report): string {
+  const cut = cutShortStep(report);
+  if (cut) return cut;
   const checks = report.checks ?? [];
   const failed = checks.filter((ch) => ch.status === "fail").length;
   const errored = checks.filter((ch) => ch.status === "error").length;

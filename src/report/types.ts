@@ -126,6 +126,11 @@ export interface Report {
     requests: number;
     /** Per status code class and transport errors: `2xx`, `4xx`, `error` ... */
     statuses: Record<string, number>;
+    /**
+     * Requests the checks asked for that reach-check did not send, by the run's own bound that
+     * stopped them: the request budget (--max-requests) or the deadline (--deadline). Absent when none.
+     */
+    notSent?: { budget: number; deadline: number };
   };
   /** Which operations of the spec this run exercised with valid requests, and why others were not. */
   coverage: Coverage;

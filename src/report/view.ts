@@ -76,8 +76,35 @@ export function acceptedCount(report: Report): number {
   return (report.checks ?? []).reduce((n, c) => n + (c.findings ?? []).filter((f) => f.accepted).length, 0);
 }
 
+/** `; 120 not sent: the request budget (--max-requests) ran out`, or "" when every request went out. */
+export function notSentText(report: Report): string {
+  const n = report.stats?.notSent;
+  if (!n) return "";
+  const parts = [
+    ...(n.budget > 0 ? [`${n.budget} not sent: the request budget (--max-requests) ran out`] : []),
+    ...(n.deadline > 0 ? [`${n.deadline} not sent: the run's deadline (--deadline) had passed`] : []),
+  ];
+  return parts.length > 0 ? `; ${parts.join("; ")}` : "";
+}
+
+/**
+ * When the run's own bounds kept requests from going out and the run is not ready: what to do
+ * about it (those findings are reach-check's limit, not the partner's fault), else undefined.
+ */
+export function cutShortStep(report: Report): string | undefined {
+  const n = report.stats?.notSent;
+  if (report.verdict !== "not-ready" || !n || n.budget + n.deadline === 0) return undefined;
+  if (n.budget > 0) {
+    return `The run's request budget ran out before every check finished (${n.budget + n.deadline} requests not sent): findings about requests that were not sent are not the partner's. Run again with a larger --max-requests (or fewer companies with --company), then fix what still fails.`;
+  }
+  // A deadline may pass because the partner is slow: that part is the partner's (reliability.latency says).
+  return `The run's deadline passed before every check finished (${n.deadline} requests not sent). Make the slow operations faster (see reliability.latency and the deadline findings) or run again with a longer --deadline, then fix what still fails.`;
+}
+
 /** The sentence that tells the reader what to do next. */
 export function nextStep(report: Report): string {
+  const cut = cutShortStep(report);
+  if (cut) return cut;
   const checks = report.checks ?? [];
   const failed = checks.filter((c) => c.status === "fail").length;
   const errored = checks.filter((c) => c.status === "error").length;

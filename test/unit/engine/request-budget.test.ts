@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { checkReference } from "../../helpers/harness.js";
+import { renderMarkdown } from "../../../src/report/markdown.js";
+import { renderTerminal } from "../../../src/report/terminal.js";
+import type { Report } from "../../../src/report/types.js";
+import { cutShortStep, nextStep, notSentText } from "../../../src/report/view.js";
 
 const budgetFindings = (report: Awaited<ReturnType<typeof checkReference>>) =>
   report.checks.flatMap((c) => c.findings).filter((f) => /budget/.test(f.code) || /request budget/.test(f.message));
@@ -12,6 +16,8 @@ describe("the run's request budget without --max-requests", () => {
     expect(report.stats.requests).toBeGreaterThan(300);
     expect(budgetFindings(report)).toEqual([]);
     expect(report.verdict).toBe("ready");
+    expect(report.stats.notSent).toBeUndefined();
+    expect(renderTerminal(report, { color: false })).not.toMatch(/not sent/);
   });
 
   it("is still a bound: at 100 per company the run stops at 200 requests and says so", async () => {
@@ -21,6 +27,14 @@ describe("the run's request budget without --max-requests", () => {
     const rehearsal = report.checks.find((c) => c.id === "reliability.rehearsal")!;
     expect(rehearsal.findings.map((f) => f.code)).toContain("reliability.rehearsal/budget");
     expect(rehearsal.summary).toMatch(/Not rehearsed: the run's request budget/);
+    // The report says up front that reach-check's own bound stopped the run, and what to do.
+    expect(report.verdict).toBe("not-ready");
+    expect(report.stats.notSent!.budget).toBeGreaterThan(0);
+    expect(report.stats.notSent!.deadline).toBe(0);
+    const text = renderTerminal(report, { color: false, width: 400 });
+    expect(text).toMatch(new RegExp(`requests +200 sent: .*; ${report.stats.notSent!.budget} not sent: the request budget \\(--max-requests\\) ran out`));
+    expect(text).toMatch(/NOT READY +The run's request budget ran out before every check finished \(\d+ requests not sent\): findings about requests that were not sent are not the partner's\. Run again with a larger --max-requests/);
+    expect(renderMarkdown(report)).toMatch(/not sent: the request budget \(--max-requests\) ran out/);
   });
 
   it("counts the companies given with --company", async () => {
@@ -32,5 +46,16 @@ describe("the run's request budget without --max-requests", () => {
   it("an explicit --max-requests is the bound whatever the number of companies", async () => {
     const report = await checkReference({ settings: { maxRequests: 50, requestBudget: { perCompany: 1000, minimum: 1000 } } });
     expect(report.stats.requests).toBe(50);
+  });
+
+  it("a run cut by its deadline points at slow operations or a longer --deadline, not at a budget", () => {
+    const report = { verdict: "not-ready", checks: [], stats: { requests: 12, statuses: { "2xx": 12 }, notSent: { budget: 0, deadline: 7 } } } as unknown as Report;
+    expect(notSentText(report)).toBe("; 7 not sent: the run's deadline (--deadline) had passed");
+    expect(nextStep(report)).toBe(cutShortStep(report));
+    expect(nextStep(report)).toMatch(/^The run's deadline passed before every check finished \(7 requests not sent\)\. Make the slow operations faster .* longer --deadline/);
+    expect(nextStep(report)).not.toMatch(/not the partner's/);
+    // A ready run says nothing of the kind, and a run with nothing unsent keeps the usual advice.
+    expect(cutShortStep({ ...report, verdict: "ready" } as Report)).toBeUndefined();
+    expect(nextStep({ ...report, stats: { requests: 12, statuses: {} } } as Report)).toBe("Fix the failing checks, then run reach-check again.");
   });
 });
