@@ -19,6 +19,7 @@ import {
   modeledSet,
   nextStep,
   notSentText,
+  rehearsalText,
   operationText,
   plural,
   shownFindings,
@@ -210,7 +211,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   if (reh) {
     b.push('<section id="rehearsal"><h2>Sync rehearsal</h2>');
     b.push(
-      `<p>${esc(`${reh.requests} requests for ${plural(reh.companies.length, "company", "companies")} in ${formatDuration(reh.durationMs)} at concurrency ${reh.concurrency}, ${plural(reh.retries, "retry", "retries")}; responses: ${statusesText(reh.statuses) || "none"}.`)}</p>`,
+      `<p>${esc(rehearsalText(reh, true))}</p>`,
     );
     b.push("<table><thead><tr><th>Operation</th><th>Requests</th><th>p50</th><th>p95</th><th>max</th><th>Responses</th></tr></thead><tbody>");
     for (const o of reh.operations ?? []) {

@@ -18,6 +18,7 @@ import {
   modeledSet,
   nextStep,
   notSentText,
+  rehearsalText,
   operationText,
   plural,
   shownFindings,
@@ -210,7 +211,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push("## Sync rehearsal", "");
     out.push(
       mdLine(
-        `${reh.requests} requests for ${plural(reh.companies.length, "company", "companies")} in ${formatDuration(reh.durationMs)} at concurrency ${reh.concurrency}, ${plural(reh.retries, "retry", "retries")}; responses: ${statusesText(reh.statuses) || "none"}.`,
+        rehearsalText(reh, true),
       ),
       "",
     );

@@ -17,7 +17,7 @@ import {
   type Verdict,
 } from "./types.js";
 import { clip, formatDuration, hang, plural, sanitize, textLength } from "./text.js";
-import { cutShortStep, notSentText } from "./view.js";
+import { cutShortStep, notSentText, rehearsalText } from "./view.js";
 
 export interface TerminalOptions {
   /** ANSI colours; off unless asked for. */
@@ -356,7 +356,7 @@ function renderSummary(report: Report, ctx: Ctx): string[] {
     lines.push(
       ...field(
         "rehearsal",
-        `${reh.requests} requests for ${plural(reh.companies.length, "company", "companies")} in ${formatDuration(reh.durationMs)} at concurrency ${reh.concurrency}, ${plural(reh.retries, "retry", "retries")}`,
+        rehearsalText(reh, false),
       ),
     );
     for (const op of reh.operations) {

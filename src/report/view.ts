@@ -3,7 +3,7 @@
  * failures-first order, findings grouped by operation. Pure and format-free: escaping is each
  * format's job.
  */
-import { STEP_TITLES, type CheckResult, type CheckStatus, type Finding, type Report, type StepResult, type Verdict } from "./types.js";
+import { STEP_TITLES, type CheckResult, type CheckStatus, type Finding, type Rehearsal, type Report, type StepResult, type Verdict } from "./types.js";
 import { formatDuration, plural } from "./text.js";
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
@@ -74,6 +74,17 @@ export function countChecks(checks: readonly CheckResult[]): Record<CheckStatus,
 
 export function acceptedCount(report: Report): number {
   return (report.checks ?? []).reduce((n, c) => n + (c.findings ?? []).filter((f) => f.accepted).length, 0);
+}
+
+/**
+ * The rehearsal's figures in one line (`responses`: with the statuses, as the document reports
+ * give them); a rehearsal that sent nothing (its budget or deadline gone) says so.
+ */
+export function rehearsalText(reh: Rehearsal, responses: boolean): string {
+  const who = plural(reh.companies.length, "company", "companies");
+  if (reh.requests === 0) return `no request sent for ${who} (see reliability.rehearsal)${responses ? "." : ""}`;
+  const figures = `${reh.requests} requests for ${who} in ${formatDuration(reh.durationMs)} at concurrency ${reh.concurrency}, ${plural(reh.retries, "retry", "retries")}`;
+  return responses ? `${figures}; responses: ${statusesText(reh.statuses) || "none"}.` : figures;
 }
 
 /** `; 120 not sent: the request budget (--max-requests) ran out`, or "" when every request went out. */

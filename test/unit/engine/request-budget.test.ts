@@ -34,7 +34,9 @@ describe("the run's request budget without --max-requests", () => {
     const text = renderTerminal(report, { color: false, width: 400 });
     expect(text).toMatch(new RegExp(`requests +200 sent: .*; ${report.stats.notSent!.budget} not sent: the request budget \\(--max-requests\\) ran out`));
     expect(text).toMatch(/NOT READY +The run's request budget ran out before every check finished \(\d+ requests not sent\): findings about requests that were not sent are not the partner's\. Run again with a larger --max-requests/);
+    expect(text).toMatch(/rehearsal +no request sent for 2 companies \(see reliability\.rehearsal\)/);
     expect(renderMarkdown(report)).toMatch(/not sent: the request budget \(--max-requests\) ran out/);
+    expect(renderMarkdown(report)).toMatch(/no request sent for 2 companies \(see reliability\.rehearsal\)\./);
   });
 
   it("counts the companies given with --company", async () => {
