@@ -80,6 +80,15 @@ export async function loadSpec(opts: { specVersion?: string; spec?: string }): P
   return loadContract({ specVersion: opts.specVersion, specPath: opts.spec });
 }
 
+/**
+ * The default budget for a --sample-size above the default 3: each filter id sampled costs a
+ * statement request per statement and basis, so the per-company share grows in proportion.
+ */
+export function scaledBudget(budget: { perCompany: number; minimum: number }, sampleSize: number | undefined): { perCompany: number; minimum: number } {
+  const factor = Math.max(1, (sampleSize ?? 3) / 3);
+  return { perCompany: Math.ceil(budget.perCompany * factor), minimum: budget.minimum };
+}
+
 export async function runPipeline(input: PipelineInput): Promise<Report> {
   const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks, DEFAULT_REQUEST_BUDGET }, { retryPolicy }, { probes, families }, { Redactor }] = await Promise.all([
     import("../http/client.js"),
@@ -155,7 +164,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       tool: { name: "reach-check", version: input.toolVersion },
       onProgress: input.onProgress,
       deadline,
-      ...(input.maxRequests === undefined ? { requestBudget: input.requestBudget ?? DEFAULT_REQUEST_BUDGET } : {}),
+      ...(input.maxRequests === undefined ? { requestBudget: input.requestBudget ?? scaledBudget(DEFAULT_REQUEST_BUDGET, input.sampleSize) } : {}),
     });
   } finally {
     deadline?.stop();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkReference } from "../../helpers/harness.js";
+import { scaledBudget } from "../../../src/cli/pipeline.js";
+import { DEFAULT_REQUEST_BUDGET } from "../../../src/engine/run.js";
 import { renderMarkdown } from "../../../src/report/markdown.js";
 import { renderTerminal } from "../../../src/report/terminal.js";
 import type { Report } from "../../../src/report/types.js";
@@ -59,5 +61,12 @@ describe("the run's request budget without --max-requests", () => {
     // A ready run says nothing of the kind, and a run with nothing unsent keeps the usual advice.
     expect(cutShortStep({ ...report, verdict: "ready" } as Report)).toBeUndefined();
     expect(nextStep({ ...report, stats: { requests: 12, statuses: {} } } as Report)).toBe("Fix the failing checks, then run reach-check again.");
+  });
+
+  it("grows the per-company share with a --sample-size above the default 3", () => {
+    expect(scaledBudget(DEFAULT_REQUEST_BUDGET, undefined)).toEqual({ perCompany: 2500, minimum: 5000 });
+    expect(scaledBudget(DEFAULT_REQUEST_BUDGET, 1)).toEqual({ perCompany: 2500, minimum: 5000 });
+    expect(scaledBudget(DEFAULT_REQUEST_BUDGET, 30)).toEqual({ perCompany: 25000, minimum: 5000 });
+    expect(scaledBudget(DEFAULT_REQUEST_BUDGET, 100)).toEqual({ perCompany: 83334, minimum: 5000 });
   });
 });
