@@ -67,6 +67,13 @@ export interface EngineOptions {
  */
 export const DEFAULT_REQUEST_BUDGET = { perCompany: 2500, minimum: 5000 } as const;
 
+/**
+ * Requests added to the default budget for each record of a list that feeds a statement filter
+ * (budgets, classes, departments): the sync asks for a split by each of them in each of its two
+ * passes, so a partner with 3,000 classes costs some 6,000 requests more. One more for margin.
+ */
+export const BUDGET_PER_FILTER_RECORD = 3;
+
 const REACHABILITY = "reachability.connection";
 /** Checks running side by side at most, unless the caller says otherwise. */
 export const CHECKS_IN_FLIGHT = 4;
@@ -84,10 +91,19 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
   const blocked = new Map<string, string>();
   let companies: string[] = opts.companies ? [...opts.companies] : [];
   let companiesResolved = opts.companies !== undefined;
+  // Without --max-requests the budget follows the data: the companies, then each filter list read.
+  let filterRecords = 0;
   const budgetFor = (n: number) => {
-    if (opts.requestBudget) opts.http.setRequestBudget(Math.max(opts.requestBudget.minimum, opts.requestBudget.perCompany * n));
+    if (opts.requestBudget) opts.http.setRequestBudget(Math.max(opts.requestBudget.minimum, opts.requestBudget.perCompany * n) + BUDGET_PER_FILTER_RECORD * filterRecords);
   };
   budgetFor(companies.length);
+  if (opts.requestBudget) {
+    data.onListWalked((walk) => {
+      if (!walk.operation.profile.feedsParameter) return;
+      filterRecords += walk.records.length;
+      budgetFor(companies.length);
+    });
+  }
 
   const ordered = executionOrder(opts.probes, opts.familyOrder);
   const checks: CheckResult[] = [];

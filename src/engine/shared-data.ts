@@ -53,6 +53,8 @@ interface SharedState {
   readonly ended: Map<SyncKind, SyncPass>;
   /** Row-grid facts of the statements read outside the sync, in arrival order. */
   readonly grids: StatementGrid[];
+  /** Told of each list walked to its end for the run's cache (once per list and company). */
+  readonly walkListeners: ((walk: ListWalk) => void)[];
 }
 
 /** The row-grid facts of one statement response read outside the sync (see row-grid.ts). */
@@ -68,7 +70,7 @@ export interface StatementGrid {
 }
 
 function newState(): SharedState {
-  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map(), grids: [] };
+  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map(), grids: [], walkListeners: [] };
 }
 
 export class SharedData {
@@ -185,8 +187,14 @@ export class SharedData {
     if (!walk) {
       walk = this.walk(op, company);
       this.state.walks.set(key, walk);
+      walk.then((w) => this.state.walkListeners.forEach((l) => l(w)), () => undefined);
     }
     return walk;
+  }
+
+  /** Calls `listener` with each list walked for the run's cache (once per list and company). */
+  onListWalked(listener: (walk: ListWalk) => void): void {
+    this.state.walkListeners.push(listener);
   }
 
   /** Walk a list to its end again, bypassing the cache (the rehearsal's own pass). */

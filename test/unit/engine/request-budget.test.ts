@@ -10,6 +10,24 @@ import { cutShortStep, nextStep, notSentText } from "../../../src/report/view.js
 const budgetFindings = (report: Awaited<ReturnType<typeof checkReference>>) =>
   report.checks.flatMap((c) => c.findings).filter((f) => /budget/.test(f.code) || /request budget/.test(f.message));
 
+/** A run against the reference partner, with the number of records of the filter lists it read (their Pagination.total). */
+async function countingFilterRecords(settings: NonNullable<Parameters<typeof checkReference>[0]>["settings"]) {
+  const totals = new Map<string, number>();
+  const report = await checkReference({
+    settings,
+    wrap: async (req, next) => {
+      const reply = await next();
+      const m = /^\/companies\/([^/]+)\/(budgets|classes|departments|non-financial-metrics)$/.exec(req.url.pathname);
+      if (m && reply.status === 200 && reply.body !== undefined) {
+        const total = (JSON.parse(String(reply.body)) as { Pagination?: { total?: number } }).Pagination?.total;
+        if (typeof total === "number") totals.set(`${m[1]}/${m[2]}`, total);
+      }
+      return reply;
+    },
+  });
+  return { report, records: [...totals.values()].reduce((a, b) => a + b, 0), lists: totals.size };
+}
+
 describe("the run's request budget without --max-requests", () => {
   it("follows the number of companies user-info lists, so a partner with many companies is not failed for reach-check's own limit", async () => {
     // Two companies at 300 each: 600 requests, enough for the whole run (a minimum of 20 alone would not be).
@@ -22,9 +40,11 @@ describe("the run's request budget without --max-requests", () => {
     expect(renderTerminal(report, { color: false })).not.toMatch(/not sent/);
   });
 
-  it("is still a bound: at 100 per company the run stops at 200 requests and says so", async () => {
-    const report = await checkReference({ settings: { maxRequests: undefined, requestBudget: { perCompany: 100, minimum: 20 } } });
-    expect(report.stats.requests).toBe(200);
+  it("is still a bound: at 100 per company the run stops at 200 requests and 3 for each filter record, and says so", async () => {
+    const { report, records, lists } = await countingFilterRecords({ maxRequests: undefined, requestBudget: { perCompany: 100, minimum: 20 } });
+    expect(lists).toBe(8);
+    expect(records).toBeGreaterThan(0);
+    expect(report.stats.requests).toBe(200 + 3 * records);
     expect(budgetFindings(report).length).toBeGreaterThan(0);
     const rehearsal = report.checks.find((c) => c.id === "reliability.rehearsal")!;
     expect(rehearsal.findings.map((f) => f.code)).toContain("reliability.rehearsal/budget");
@@ -34,7 +54,7 @@ describe("the run's request budget without --max-requests", () => {
     expect(report.stats.notSent!.budget).toBeGreaterThan(0);
     expect(report.stats.notSent!.deadline).toBe(0);
     const text = renderTerminal(report, { color: false, width: 400 });
-    expect(text).toMatch(new RegExp(`requests +200 sent: .*; ${report.stats.notSent!.budget} not sent: the request budget \\(--max-requests\\) ran out`));
+    expect(text).toMatch(new RegExp(`requests +${report.stats.requests} sent: .*; ${report.stats.notSent!.budget} not sent: the request budget \\(--max-requests\\) ran out`));
     expect(text).toMatch(/NOT READY +The run's request budget ran out before every check finished \(\d+ requests not sent\): findings about requests that were not sent are not the partner's\. Run again with a larger --max-requests/);
     expect(text).toMatch(/rehearsal +no request sent for 2 companies \(see reliability\.rehearsal\)/);
     expect(renderMarkdown(report)).toMatch(/not sent: the request budget \(--max-requests\) ran out/);
@@ -42,9 +62,10 @@ describe("the run's request budget without --max-requests", () => {
   });
 
   it("counts the companies given with --company", async () => {
-    const report = await checkReference({ settings: { maxRequests: undefined, companies: ["alder-finch"], requestBudget: { perCompany: 150, minimum: 20 } } });
+    const { report, records, lists } = await countingFilterRecords({ maxRequests: undefined, companies: ["alder-finch"], requestBudget: { perCompany: 150, minimum: 20 } });
     expect(report.target.companies).toEqual(["alder-finch"]);
-    expect(report.stats.requests).toBe(150);
+    expect(lists).toBe(4);
+    expect(report.stats.requests).toBe(150 + 3 * records);
   });
 
   it("an explicit --max-requests is the bound whatever the number of companies", async () => {
