@@ -1,5 +1,5 @@
 import type { Exchange } from "../../http/types.js";
-import { statementKey, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
+import { passExchanges, statementKey, type CompanySync, type StatementFetch, type SyncPass } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { describeDiff, diffCount, diffFields, diffRecords, keyBy, type RecordDiff } from "../support/compare.js";
@@ -178,7 +178,10 @@ export const probe: Probe = {
       findings.splice(MAX_FINDINGS - 1);
       findings.push({ ...findings[findings.length - 1], message: `${dropped} more operations changed between the passes (not listed).`, evidence: undefined, curl: undefined });
     }
+    // A second pass the run's own bounds cut short compared only part of the sync: said, not hidden.
+    const unsent = passExchanges(second).filter((ex) => ex.error?.code === "budget-exhausted" || ex.error?.code === "deadline").length;
+    const partNote = unsent > 0 ? ` (partly: ${unsent} request${unsent === 1 ? "" : "s"} of the second pass not sent, the run's request budget or deadline ran out)` : "";
     const liveNote = moved.count > 0 ? ` (${moved.count} difference${moved.count === 1 ? "" : "s"} in the current month, ${[...live].sort().join("/")}, set aside: the books of the month in progress may move while they are read)` : "";
-    return { findings, summary: findings.length === 0 ? `${all.length} responses compared between two passes: identical${liveNote}.` : `${findings.length} finding${findings.length === 1 ? "" : "s"}${liveNote}.` };
+    return { findings, summary: findings.length === 0 ? `${all.length} responses compared between two passes: identical${partNote}${liveNote}.` : `${findings.length} finding${findings.length === 1 ? "" : "s"}${partNote}${liveNote}.` };
   },
 };
