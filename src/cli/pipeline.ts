@@ -108,6 +108,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
   }
   if (input.scopedToken) redactor.add(input.scopedToken.token);
   const deadline = input.deadlineMs !== undefined ? startDeadline(input.deadlineMs) : undefined;
+  const budget = input.maxRequests === undefined ? (input.requestBudget ?? scaledBudget(DEFAULT_REQUEST_BUDGET, input.sampleSize)) : undefined;
   const http = createHttpClient({
     signal: deadline?.signal,
     baseUrl: input.baseUrl,
@@ -119,8 +120,8 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     headersTimeoutMs: input.timeoutMs,
     bodyTimeoutMs: input.bodyTimeoutMs,
     maxBodyBytes: input.maxBodyBytes,
-    // Without --max-requests the budget follows the number of companies (set once they are known).
-    maxRequests: input.maxRequests ?? (input.requestBudget ?? DEFAULT_REQUEST_BUDGET).minimum,
+    // Without --max-requests the budget follows the companies and lists (the engine raises it).
+    maxRequests: input.maxRequests ?? budget?.minimum,
     userAgent: `reach-check/${input.toolVersion}`,
     ca: input.ca,
     ...(input.caFile !== undefined ? { caFile: input.caFile } : {}),
@@ -164,7 +165,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       tool: { name: "reach-check", version: input.toolVersion },
       onProgress: input.onProgress,
       deadline,
-      ...(input.maxRequests === undefined ? { requestBudget: input.requestBudget ?? scaledBudget(DEFAULT_REQUEST_BUDGET, input.sampleSize) } : {}),
+      ...(budget ? { requestBudget: budget } : {}),
     });
   } finally {
     deadline?.stop();

@@ -6,7 +6,7 @@ import { operationPath } from "../../engine/shared-data.js";
 import { listedCompanies } from "../../engine/companies.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { CREDENTIALS_MISSING, postToken, refreshForm, tokenOperation } from "../support/oauth.js";
-import { checkDataResponse } from "../support/response.js";
+import { afterRetries, checkDataResponse } from "../support/response.js";
 
 const RULE = {
   ref: "reach:openapi#authentication-flow",
@@ -19,40 +19,27 @@ async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token
   if (ex.error) return { ex, findings: [transportFinding(ctx, checkId, ex, op, company)] };
   const status = ex.response!.status;
   if (status >= 200 && status < 300) return { ex, findings: [] };
-  if (status === 429 || status === 503) {
-    // The partner's rate limit or maintenance, not a verdict on the token (reliability.rehearsal
-    // judges the limit).
-    const tries = ex.retries?.length ? ` after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : "";
-    return {
-      ex,
-      findings: [
-        makeFinding(ctx, {
-          code: `${checkId}/new-token-untried`,
-          severity: "warn",
-          message: `The access token issued by the refresh grant could not be tried: ${op.method} ${op.path} answered ${status}${tries}, so whether it reads the data is unknown.`,
-          rule: RULE,
-          fix: "Let the request through once its Retry-After has passed, then run reach-check again to see the refreshed token used.",
-          operation: op,
-          company,
-          exchange: ex,
-          evidence: { expected: "200", actual: `${status}${tries}` },
-        }),
-      ],
-    };
-  }
+  // A 429 or 503 is the partner's rate limit or maintenance, not a verdict on the token
+  // (reliability.rehearsal judges the limit).
+  const limited = status === 429 || status === 503;
+  const tries = afterRetries(ex);
   return {
     ex,
     findings: [
       makeFinding(ctx, {
-        code: `${checkId}/new-token-refused`,
-        severity: "fail",
-        message: `The access token issued by the refresh grant was refused by ${op.method} ${op.path} with ${status}.`,
+        code: `${checkId}/${limited ? "new-token-untried" : "new-token-refused"}`,
+        severity: limited ? "warn" : "fail",
+        message: limited
+          ? `The access token issued by the refresh grant could not be tried: ${op.method} ${op.path} answered ${status}${tries}, so whether it reads the data is unknown.`
+          : `The access token issued by the refresh grant was refused by ${op.method} ${op.path} with ${status}.`,
         rule: RULE,
-        fix: "Make access tokens issued by the refresh grant valid for the same companies and operations as the first one.",
+        fix: limited
+          ? "Let the request through once its Retry-After has passed, then run reach-check again to see the refreshed token used."
+          : "Make access tokens issued by the refresh grant valid for the same companies and operations as the first one.",
         operation: op,
         company,
         exchange: ex,
-        evidence: { expected: "200", actual: String(status) },
+        evidence: { expected: "200", actual: limited ? `${status}${tries}` : String(status) },
       }),
     ],
   };

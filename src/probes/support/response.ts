@@ -48,7 +48,7 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
     // not from the run's --now.
     const waitMs = retryAfterMs(retryAfter, ex.receivedAt ?? Date.now());
     const cap = ctx.options.maxRetryWaitMs ?? DEFAULT_RETRY_WAIT_MS;
-    const tries = ex.retries?.length ? ` after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : "";
+    const tries = afterRetries(ex);
     if (waitMs === undefined) return ` Its Retry-After "${retryAfter}" is neither a number of seconds nor an HTTP date${tries}.`;
     if (waitMs > cap) {
       return ` Its Retry-After asks for a wait of ${Math.round(waitMs / 1000)} s; reach-check waits at most ${Math.round(cap / 1000)} s (--max-retry-wait) and did not wait it out${tries}.`;
@@ -56,6 +56,12 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
     return tries ? ` It was still answered so${tries}.` : " reach-check did not get to ask again (the run's request budget or deadline ran out first).";
   }
   return "";
+}
+
+/** ` after 2 retries` when the client asked again after 429/503, else "". */
+export function afterRetries(ex: Exchange): string {
+  const n = ex.retries?.length ?? 0;
+  return n > 0 ? ` after ${n} retr${n === 1 ? "y" : "ies"}` : "";
 }
 
 /**

@@ -64,8 +64,9 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         rule: RULES.unauthorized,
         fix:
           front?.fix ??
-          (limited ? "Let the request through once its Retry-After has passed (reliability.rehearsal reports the limit), then answer it 401 or 403." : undefined) ??
-          "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing.",
+          (limited
+            ? "Let the request through once its Retry-After has passed (reliability.rehearsal reports the limit), then answer it 401 or 403."
+            : "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing."),
         evidence: { expected: "401 or 403", actual: String(res.status) },
       }),
     ];
