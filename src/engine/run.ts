@@ -15,6 +15,7 @@ import { companiesFromUserInfo } from "./companies.js";
 import { executionOrder } from "./order.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
+import { foldNotSent } from "./not-sent.js";
 import { DEFAULT_SYNC_SETTINGS, retryPolicy } from "./sync.js";
 import { stepResults, statusOf, worst } from "./verdict.js";
 import { byCodeUnits } from "../util/compare.js";
@@ -323,12 +324,13 @@ async function runOne(
       else if (out.skip === NO_COMPANY) blocked.set(probe.id, "no company to check");
       return finish({ status: "skip", summary: out.skip, findings: [] });
     }
-    const status = statusOf(out.findings);
-    const counts = out.findings.length;
+    const findings = foldNotSent(probe.id, out.findings);
+    const status = statusOf(findings);
+    const counts = findings.length;
     const summary =
       out.summary ??
       (status === "pass" ? "No problem found." : `${counts} finding${counts === 1 ? "" : "s"}.`);
-    return finish({ status, summary, findings: out.findings });
+    return finish({ status, summary, findings });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return finish({

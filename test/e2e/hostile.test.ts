@@ -69,9 +69,13 @@ const CASES: Case[] = [
     behaviour: "clean",
     args: ["--max-requests", "10"],
     expect: (r) => {
-      const f = r.checks.flatMap((c) => c.findings).find((x) => x.code.endsWith("/transport") && /request budget exhausted/.test(x.message));
-      expect(f, "a transport finding for a request the budget kept from being sent").toBeDefined();
+      const all = r.checks.flatMap((c) => c.findings);
+      expect(all.filter((x) => /budget/.test(x.message) && x.code.endsWith("/transport"))).toEqual([]);
+      const f = all.find((x) => x.code.endsWith("/not-sent"));
+      expect(f, "a not-sent finding for the requests the budget kept from being sent").toBeDefined();
       expect(f!.operation).toBeDefined();
+      expect(f!.rule.ref).toBe("reach-check:request-budget");
+      expect(f!.curl).toBeUndefined();
       expect(f!.fix).toMatch(/--max-requests/);
     },
   },

@@ -2,7 +2,7 @@ import type { Exchange, LatencySample } from "../../http/types.js";
 import { passExchanges, type SyncPass } from "../../engine/sync.js";
 import type { Finding, Rehearsal } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
-import { makeFinding } from "../support/findings.js";
+import { RULES, makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -123,7 +123,7 @@ function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isS
           code: `${id}/budget`,
           severity: "warn",
           message: "The sync rehearsal did not finish: the run's request budget (--max-requests) ran out.",
-          rule: { ref: "reach-check:request-budget", text: "A run sends at most --max-requests requests." },
+          rule: RULES.budget,
           fix: "Run again with a larger --max-requests to rehearse the whole sync.",
         }),
       ];

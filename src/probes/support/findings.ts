@@ -112,6 +112,9 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   return f;
 }
 
+/** The reason (after `<check id>/`) of a finding about a request the run's budget kept from being sent. */
+export const NOT_SENT = "not-sent";
+
 /** What to do, for the transport failures where the generic advice would mislead. */
 const TRANSPORT_FIX: Partial<Record<string, string>> = {
   "budget-exhausted": "reach-check did not send this request: the run's request budget was used up. Raise --max-requests (and look for lists that never end or requests repeated without need).",
@@ -132,6 +135,20 @@ const FRAMING_RULE = {
 /** The request never got an answer: a transport failure is a finding on that operation. */
 export function transportFinding(ctx: ProbeContext, checkId: string, ex: Exchange, op: Operation, company?: string): Finding {
   const err = ex.error!;
+  // Not sent at all: reach-check's own bound, not the partner's fault. The engine folds a check's
+  // findings of this code into one (src/engine/not-sent.ts).
+  if (err.code === "budget-exhausted") {
+    return makeFinding(ctx, {
+      code: `${checkId}/${NOT_SENT}`,
+      severity: "fail",
+      message: `${op.method} ${op.path} was not sent: the run's request budget (--max-requests) was used up.`,
+      rule: RULES.budget,
+      fix: TRANSPORT_FIX[err.code]!,
+      operation: op,
+      company,
+      evidence: { request: ex.request.path, expected: "the request sent and answered", actual: err.message },
+    });
+  }
   return makeFinding(ctx, {
     code: `${checkId}/transport`,
     severity: "fail",
@@ -169,6 +186,10 @@ export const RULES = {
   noNull: {
     ref: "reach:developer-checklist#empty-datasets",
     text: "Empty datasets come back as empty arrays, never as null or an error.",
+  },
+  budget: {
+    ref: "reach-check:request-budget",
+    text: "A run sends at most --max-requests requests; readiness is shown only by checks whose requests were all sent.",
   },
   fields: {
     ref: "reach:developer-checklist#no-unexpected-fields",

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { checkReference } from "../../helpers/harness.js";
 import { scaledBudget } from "../../../src/cli/pipeline.js";
+import { foldNotSent } from "../../../src/engine/not-sent.js";
 import { DEFAULT_REQUEST_BUDGET } from "../../../src/engine/run.js";
 import { renderMarkdown } from "../../../src/report/markdown.js";
 import { renderTerminal } from "../../../src/report/terminal.js";
-import type { Report } from "../../../src/report/types.js";
+import type { Finding, Report } from "../../../src/report/types.js";
 import { cutShortStep, nextStep, notSentText } from "../../../src/report/view.js";
 
 const budgetFindings = (report: Awaited<ReturnType<typeof checkReference>>) =>
@@ -98,5 +99,55 @@ describe("the run's request budget without --max-requests", () => {
     const stability = report.checks.find((c) => c.id === "reliability.stability")!;
     expect(report.stats.notSent?.budget).toBeGreaterThan(0);
     expect(stability.summary).toMatch(/\(partly: \d+ requests? of the second pass not sent, the run's request budget or deadline ran out\)/);
+  });
+});
+
+describe("requests the budget kept from being sent", () => {
+  it("are one finding per check, naming every operation left unchecked, with no curl line and not as a partner fault", async () => {
+    const report = await checkReference({ settings: { maxRequests: 300 } });
+    expect(report.stats.notSent!.budget).toBeGreaterThan(0);
+    const all = report.checks.flatMap((c) => c.findings.map((f) => ({ check: c.id, f })));
+    // Nothing unsent is reported as a transport failure of the partner's.
+    expect(all.filter(({ f }) => f.code.endsWith("/transport"))).toEqual([]);
+    const unsent = all.filter(({ f }) => f.code.endsWith("/not-sent"));
+    expect(unsent.length).toBeGreaterThan(1);
+    for (const { check, f } of unsent) {
+      expect(f.code).toBe(`${check}/not-sent`);
+      expect(unsent.filter((u) => u.check === check)).toHaveLength(1);
+      expect(f.curl).toBeUndefined();
+      expect(f.rule.ref).toBe("reach-check:request-budget");
+      expect(f.evidence!.actual).toMatch(/^not sent: (GET|POST) \/companies\/\{CompanyId\}\//);
+    }
+    // pagination.past-end asks each of the five lists twice past its end: one finding says so.
+    const pastEnd = report.checks.find((c) => c.id === "pagination.past-end")!;
+    expect(pastEnd.findings.map((f) => f.code)).toEqual(["pagination.past-end/not-sent"]);
+    expect(pastEnd.findings[0].message).toMatch(/^\d+ requests of this check were not sent: the run's request budget \(--max-requests\) was used up, so 5 operations were not checked\.$/);
+    expect(pastEnd.findings[0].evidence!.actual).toMatch(/chart-of-accounts \(2 requests\)/);
+    expect(pastEnd.summary).toBe("1 finding.");
+  });
+
+  it("fold in the place of the first, beside the check's other findings, and a single one is kept as it is", () => {
+    const unsent = (path: string, company: string): Finding => ({
+      code: "x.check/not-sent",
+      severity: "fail",
+      message: `GET ${path} was not sent: the run's request budget (--max-requests) was used up.`,
+      operation: { method: "GET", path },
+      company,
+      rule: { ref: "reach-check:request-budget", text: "" },
+      fix: "",
+    });
+    const other: Finding = { code: "x.check/type-mismatch", severity: "fail", message: "m", rule: { ref: "r", text: "" }, fix: "" };
+    const a = unsent("/a", "c1");
+    expect(foldNotSent("x.check", [other, a])).toEqual([other, a]);
+    const folded = foldNotSent("x.check", [other, a, unsent("/b", "c1"), other, unsent("/a", "c2")]);
+    expect(folded.map((f) => f.code)).toEqual(["x.check/type-mismatch", "x.check/not-sent", "x.check/type-mismatch"]);
+    expect(folded[1].message).toBe("3 requests of this check were not sent: the run's request budget (--max-requests) was used up, so 2 operations were not checked.");
+    expect(folded[1].evidence!.actual).toBe("not sent: GET /a (2 requests), GET /b");
+    expect(folded[1].operation).toEqual({ method: "GET", path: "/a" });
+    // Two companies: the folded finding names none.
+    expect(folded[1].company).toBeUndefined();
+    expect(foldNotSent("x.check", [a, unsent("/b", "c1")])[0].company).toBe("c1");
+    // Another check's code is not touched.
+    expect(foldNotSent("y.check", [a, unsent("/b", "c1")])).toHaveLength(2);
   });
 });
