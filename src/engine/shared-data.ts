@@ -19,10 +19,20 @@ export interface ListWalk {
   pages: Exchange[];
   /** Records of all pages that answered 200 with a `Data` array, in order. */
   records: unknown[];
-  /** True when the walk reached the end of the list (a short or empty page). */
+  /** True when the walk reached the end of the list (see `listEnds`). */
   complete: boolean;
   /** Why the walk stopped early, when it did. */
   stoppedBecause?: string;
+}
+
+/**
+ * Whether a page of `length` records, asked with `limit` at `offset`, is a list's last. With a
+ * Pagination.total the total says (a partner may cap its pages below the limit asked: `limit` is
+ * the most records a page holds); without one, an empty page or one shorter than the limit.
+ */
+export function listEnds(length: number, limit: number, offset: number, total: number | undefined): boolean {
+  if (length === 0) return true;
+  return total !== undefined ? offset + length >= total : length < limit;
 }
 
 export interface StatementQuery {
@@ -236,10 +246,13 @@ export class SharedData {
       for (const r of data) result.records.push(r);
       const pag = body![p.paginationField] as Record<string, unknown> | undefined;
       const total = pag && typeof pag[p.totalField] === "number" ? (pag[p.totalField] as number) : undefined;
-      if (data.length === 0 || data.length < limit || (total !== undefined && offset + data.length >= total)) {
+      if (listEnds(data.length, limit, offset, total)) {
         result.complete = true;
         return result;
       }
+      // A page shorter than the limit is not the end while Pagination.total says more follow (a
+      // partner with a page-size cap of its own). The offset moves on by the records returned, so
+      // the walk still ends at the total, whatever the pages hold.
       offset += data.length;
     }
   }

@@ -101,7 +101,7 @@ export interface CompanySync {
   /** The chart of accounts, when its walk reached the end. */
   chart?: ChartIndex;
   /**
-   * The chart's walk ended on a short page although its Pagination.total announces more accounts
+   * The chart's walk ended (an empty page) although its Pagination.total announces more accounts
    * (pagination.walk reports it): no chart then, and the accuracy checks say why.
    */
   chartShort?: { read: number; total: number };
@@ -242,8 +242,9 @@ export interface SyncSource {
 }
 
 /**
- * A walk that ended (a short page) while every page that gave a total announced more records than
- * were read: what was read is only part of the list (a page-size cap below the limit asked for).
+ * A walk that ended (an empty page) while every page that gave a total announced more records than
+ * were read: what was read may be only part of the list, or the total overstates it; either way the
+ * records cannot be trusted to be the whole list.
  */
 export function shortWalk(walk: ListWalk, paginationField: string, totalField: string): { read: number; total: number } | undefined {
   if (!walk.complete) return undefined;

@@ -85,6 +85,12 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "echo-offset-zero", family: "pagination", description: "Pagination.offset is always 0, whatever offset was asked (the pages themselves are right)." },
   { id: "echo-limit-default", family: "pagination", description: "Pagination.limit is always 100, whatever limit was asked (the pages themselves are right)." },
   {
+    id: "short-pages",
+    family: "pagination",
+    description:
+      "Pages hold at most 20 records whatever limit was asked, while Pagination.limit echoes the limit asked and Pagination.total counts the whole list (the spec's wording allows it; a client that stops at a short page misses records).",
+  },
+  {
     id: "cap-limit",
     family: "pagination",
     description: "A limit above 20 is silently lowered to 20: pages hold at most 20 records and Pagination.limit says 20, while Pagination.total counts the whole list.",

@@ -9,7 +9,7 @@ import type { CompanyData } from "./data.js";
 import { DEFAULT_LIMIT, parsePaging } from "./params.js";
 import { createRng } from "./random.js";
 
-/** The page size the cap-limit switch lowers larger limits to: below the reference charts of accounts' length. */
+/** The page size the cap-limit and short-pages switches lower larger limits to: below the reference charts of accounts' length. */
 const CAPPED_LIMIT = 20;
 
 export type ListName = "chart-of-accounts" | "budgets" | "classes" | "departments" | "non-financial-metrics";
@@ -82,8 +82,8 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   const start = d.has("repeated-page") ? 0 : paging.offset;
   // defect: ignore-limit
   let size = d.has("ignore-limit") ? 100 : paging.limit;
-  // defect: cap-limit
-  if (d.has("cap-limit")) size = Math.min(size, CAPPED_LIMIT);
+  // defect: cap-limit, short-pages (the same cap, but the asked limit is echoed)
+  if (d.has("cap-limit") || d.has("short-pages")) size = Math.min(size, CAPPED_LIMIT);
   let total = all.length;
   // defect: lying-total
   if (d.has("lying-total")) total += 25;
@@ -95,6 +95,6 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   if (d.has("page-total") && data) total = data.length;
   // defect: echo-offset-zero, echo-limit-default (the page is right, its Pagination says otherwise)
   const echoOffset = d.has("echo-offset-zero") ? 0 : paging.offset;
-  const echoLimit = d.has("echo-limit-default") ? DEFAULT_LIMIT : size;
+  const echoLimit = d.has("echo-limit-default") ? DEFAULT_LIMIT : d.has("short-pages") ? paging.limit : size;
   return ctx.respond.json(200, { Data: data, Pagination: { offset: echoOffset, limit: echoLimit, total } }, { data: true });
 }

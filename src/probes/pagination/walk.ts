@@ -11,7 +11,7 @@ export const probe: Probe = {
   step: 2,
   title: "Lists page correctly from the first record to the last",
   description:
-    "Walks every page of every list with the run's page size and again with a small page size: Pagination.total is the same on every page and equals the records returned, Pagination.offset and Pagination.limit echo what each page asked for, both walks read the same number of records, no id appears twice, no page holds more than limit, and the pages end.",
+    "Walks every page of every list with the run's page size and again with a small page size: Pagination.total is the same on every page and equals the records returned, Pagination.offset and Pagination.limit echo what each page asked for, both walks read the same number of records, no id appears twice, no page holds more than limit, and the pages end. A page shorter than limit before the end is a warning (the walks read on by Pagination.total).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {

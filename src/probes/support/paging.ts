@@ -3,7 +3,7 @@
  * each other (total, repeats, page size). Requests are cached, so two checks that walk the same
  * list with the same page size share the pages.
  */
-import { operationPath, type ListWalk } from "../../engine/shared-data.js";
+import { listEnds, operationPath, type ListWalk } from "../../engine/shared-data.js";
 import type { Exchange } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
@@ -108,9 +108,8 @@ export function idOf(record: unknown, idField: string | undefined): string {
 }
 
 /**
- * Walk a list with `limit`, at most `maxPages` pages. Stops at the end (an empty or short page, or
- * offset reaching total), at a page that brings no record not seen before (the walk would never
- * progress), or at the cap.
+ * Walk a list with `limit`, at most `maxPages` pages. Stops at the end (see `listEnds`), at a page
+ * that brings no record not seen before (the walk would never progress), or at the cap.
  */
 export async function walkList(ctx: ProbeContext, op: Operation, company: string, limit: number, maxPages: number): Promise<PagedWalk> {
   const p = ctx.contract.profile.pagination;
@@ -148,7 +147,7 @@ export async function walkList(ctx: ProbeContext, op: Operation, company: string
       if (!seen.has(id)) fresh++;
       seen.add(id);
     }
-    if (data.length === 0 || data.length < limit || (total !== undefined && offset + data.length >= total)) {
+    if (listEnds(data.length, limit, offset, total)) {
       walk.complete = true;
       return walk;
     }
@@ -274,23 +273,41 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     );
   } else if (walk.complete && totals.length === 1 && totals[0] !== walk.records.length) {
     const last = ok[ok.length - 1] ?? walk.pages[walk.pages.length - 1];
-    // A page shorter than the limit ends a walk: when the total says more follow, that page is the cause.
-    const short = last.data !== undefined && last.data.length < last.limit && totals[0] > walk.records.length;
-    const cause = short
-      ? ` The page at offset ${last.offset} holds ${last.data!.length} records, fewer than the limit of ${last.limit}, which marks the last page: a client that pages until a short page never reads the other ${totals[0] - walk.records.length}.`
-      : "";
     findings.push(
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/total-mismatch`,
         severity: "fail",
-        message: `Pagination.${p.totalField} of ${name} says ${totals[0]} records, but walking every page returned ${walk.records.length}.${cause}`,
-        fix: short
-          ? `Fill every page up to \`${p.limitParam}\` records until the end of the list (no page-size cap below the spec's maximum), and set ${p.paginationField}.${p.totalField} to the number of records in the whole list.`
-          : `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
+        message: `Pagination.${p.totalField} of ${name} says ${totals[0]} records, but walking every page returned ${walk.records.length}.`,
+        fix: `Set ${p.paginationField}.${p.totalField} to the number of records in the whole list (not the page, not an estimate).`,
         exchange: last.exchange,
         pointer: `/${p.paginationField}/${p.totalField}`,
         evidence: { expected: `${p.totalField} = ${walk.records.length} (records returned)`, actual: `${p.totalField} = ${totals[0]}` },
+      }),
+    );
+  }
+
+  // A page shorter than the limit asked that is not the last: `limit` is the most a page holds, so
+  // this is allowed, and a client that pages by Pagination.total reads everything; one that stops
+  // at the first short page (a common way to find the end) misses the rest.
+  const lastWithData = ok.findLastIndex((pg) => pg.data!.length > 0);
+  const short = ok.findIndex((pg, i) => i < lastWithData && pg.data!.length > 0 && pg.data!.length < pg.limit);
+  // A partner that lowers the limit and says so in Pagination.limit gets limit-echo, which names the cap.
+  const echo = judgeEcho(ctx, checkId, walk);
+  if (short >= 0 && !echo.some((f) => f.code === `${checkId}/limit-echo`)) {
+    const pg = ok[short];
+    const after = ok.slice(short + 1).reduce((n, q) => n + q.data!.length, 0);
+    findings.push(
+      makeFinding(ctx, {
+        ...base,
+        rule: SHORT_PAGE_RULE,
+        code: `${checkId}/short-page`,
+        severity: "warn",
+        message: `The page of ${name} at offset ${pg.offset} holds ${pg.data!.length} records, fewer than the limit of ${pg.limit}, but is not the last: ${after} more records follow. Reading on by ${p.paginationField}.${p.totalField} finds them; a client that takes a short page for the end of the list stops early.`,
+        fix: `Fill every page up to the \`${p.limitParam}\` asked for (any value up to the spec's maximum) until the list ends, so that only the last page is short.`,
+        exchange: pg.exchange,
+        pointer: `/${p.dataField}`,
+        evidence: { expected: `${pg.limit} records, or fewer only on the last page`, actual: `${pg.data!.length} records, then ${after} more on later pages` },
       }),
     );
   }
@@ -346,7 +363,7 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
     }
   }
 
-  findings.push(...judgeEcho(ctx, checkId, walk));
+  findings.push(...echo);
 
   if (walk.capped) {
     const last = walk.pages[walk.pages.length - 1];
@@ -363,6 +380,11 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
   }
   return findings;
 }
+
+const SHORT_PAGE_RULE: RuleRef = {
+  ref: "spec-model:list-envelope",
+  text: "`limit` is the most records a page holds (1-1000, default 100) and Pagination.total counts the whole list; the spec does not say whether a page may hold fewer before the end, so a client may take the first short page for the last.",
+};
 
 export const ECHO_RULE: RuleRef = {
   ref: "reach:reference-data#pagination-metadata",

@@ -80,7 +80,7 @@ export function chartSkip(pass: SyncPass, fallback: string): { findings: never[]
   const said = short.map((c) => `${c.company}: ${c.chartShort!.read} of the ${c.chartShort!.total} accounts its Pagination.total announces`).join("; ");
   return {
     findings: [],
-    skip: `The chart of accounts was read only in part (${said}; its pages end early, see pagination.walk): rows of accounts not read cannot be judged.`,
+    skip: `The chart of accounts was read only in part (${said}; its pages end before the total they announce, see pagination.walk): rows of accounts not read cannot be judged.`,
     blockedBy: "pagination.walk found the chart of accounts cut short",
   };
 }

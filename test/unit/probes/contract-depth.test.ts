@@ -81,7 +81,8 @@ const TABLES: Table[] = [
       { defects: ["changing-data"], status: "fail", codes: ["pagination.walk/total-changed", "pagination.walk/total-mismatch"] },
       { defects: ["echo-offset-zero"], status: "fail", codes: ["pagination.walk/offset-echo"] },
       { defects: ["echo-limit-default"], status: "fail", codes: ["pagination.walk/limit-echo"] },
-      { defects: ["cap-limit"], status: "fail", codes: ["pagination.walk/limit-echo", "pagination.walk/total-mismatch"] },
+      { defects: ["cap-limit"], status: "fail", codes: ["pagination.walk/limit-echo"] },
+      { defects: ["short-pages"], status: "warn", codes: ["pagination.walk/short-page"] },
     ],
   },
   { id: "pagination.stable-order", invalid: [{ defects: ["unstable-order"], status: "fail", codes: ["pagination.stable-order/order-differs"] }] },
@@ -253,18 +254,38 @@ describe("schema.statement-filters", () => {
 });
 
 describe("pagination.walk", () => {
-  it("names a silent cap on limit: the echoed limit and the short page, and no endless small walk", async () => {
+  it("names a cap on limit by its echo, and reads the whole list by Pagination.total, with no endless small walk", async () => {
     const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["cap-limit"] }), "pagination.walk");
-    // the small walk is budgeted for the 61 records Pagination.total announces, not the 20 of the short walk
+    // the small walk is budgeted for the 61 records Pagination.total announces, not the 20 of one page
     expect(codes(r)).not.toContain("pagination.walk/endless");
     const echo = r.findings.find((f) => f.code === "pagination.walk/limit-echo")!;
     expect(echo.message).toMatch(/reports Pagination\.limit 20, but limit=1000 was asked/);
     expect(echo.pointer).toBe("/Pagination/limit");
     expect(echo.evidence?.request).toContain("limit=1000");
     expect(echo.curl).toMatch(/^curl /);
-    const mismatch = r.findings.find((f) => f.code === "pagination.walk/total-mismatch")!;
-    expect(mismatch.message).toMatch(/at offset 0 holds 20 records, fewer than the limit of 1000/);
-    expect(mismatch.message).toMatch(/says \d+ records, but walking every page returned 20\./);
+    // Read on past the short pages, the walk holds as many records as the total says: no mismatch.
+    expect(codes(r)).not.toContain("pagination.walk/total-mismatch");
+    // The echo names the cap; a second finding on the short pages would say it again.
+    expect(codes(r)).not.toContain("pagination.walk/short-page");
+  });
+
+  it("warns of pages shorter than the limit before the end, and reads on to the end by Pagination.total", async () => {
+    const report = await checkReference({ only: ["pagination.walk", "accuracy.known-accounts", "accuracy.balance-sheet", "accuracy.unique-accounts"], defects: ["short-pages"] });
+    const r = resultOf(report, "pagination.walk");
+    expect(r.status).toBe("warn");
+    const short = r.findings.filter((f) => f.code === "pagination.walk/short-page");
+    // One per list long enough to need a second page (folded over the two walks of each list).
+    expect(short.length).toBeGreaterThan(0);
+    const chart = short.find((f) => f.operation?.path.endsWith("/chart-of-accounts") && f.company === "northwind-outfitters")!;
+    expect(chart.message).toMatch(/at offset 0 holds 20 records, fewer than the limit of 1000, but is not the last: 41 more records follow/);
+    expect(chart.severity).toBe("warn");
+    expect(chart.evidence?.request).toContain("limit=1000");
+    expect(chart.curl).toMatch(/^curl /);
+    // The chart was read whole: the accuracy checks judge every account, none is skipped for it.
+    for (const id of ["accuracy.known-accounts", "accuracy.balance-sheet", "accuracy.unique-accounts"]) {
+      expect(resultOf(report, id).status, `${id}: ${resultOf(report, id).summary}`).toBe("pass");
+    }
+    expect(resultOf(report, "accuracy.unique-accounts").summary).toMatch(/^117 accounts over 2 companies/);
   });
 
   it("names the wrong offset echo with its pointer, the asked offset and the answered one", async () => {

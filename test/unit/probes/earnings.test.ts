@@ -126,15 +126,16 @@ describe("accuracy.earnings", () => {
 
 describe("accuracy checks on a chart of accounts cut short by its paging", () => {
   it("skip, naming the cut and pagination.walk, instead of failing rows of accounts never read", async () => {
+    // The pages end (an empty page) 25 records before the total they announce.
     const report = await checkReference({
       only: ["pagination.walk", "accuracy.known-accounts", "accuracy.hierarchy", "accuracy.balance-sheet", "accuracy.earnings"],
-      defects: ["cap-limit"],
+      defects: ["lying-total"],
     });
     expect(codes(resultOf(report, "pagination.walk"))).toContain("pagination.walk/total-mismatch");
     for (const id of ["accuracy.known-accounts", "accuracy.balance-sheet", "accuracy.earnings"]) {
       const r = resultOf(report, id);
       expect(r.status, `${id}: ${r.summary}`).toBe("skip");
-      expect(r.summary, id).toMatch(/^The chart of accounts was read only in part \(alder-finch: 20 of the 56 accounts its Pagination\.total announces; .*see pagination\.walk\)/);
+      expect(r.summary, id).toMatch(/^The chart of accounts was read only in part \(alder-finch: 56 of the 81 accounts its Pagination\.total announces; .*see pagination\.walk\)/);
     }
     // The hierarchy of the part read is not judged against parents that were never read.
     expect(resultOf(report, "accuracy.hierarchy").findings.filter((f) => f.code === "accuracy.hierarchy/unknown-parent" && /chart of accounts/.test(f.message))).toEqual([]);

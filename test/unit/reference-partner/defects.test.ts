@@ -284,6 +284,14 @@ const CASES: Record<string, Check> = {
     expect(res.json.Pagination).toEqual({ offset: 0, limit: on ? 20 : 1000, total: 61 });
     expect((await c.get(`/companies/${NW}/chart-of-accounts?offset=20&limit=20`)).json.Data.length).toBe(20);
   },
+  "short-pages": async (c, on) => {
+    const res = await c.get(`/companies/${NW}/chart-of-accounts?limit=1000`);
+    expect(res.json.Data.length).toBe(on ? 20 : 61);
+    expect(res.json.Pagination).toEqual({ offset: 0, limit: 1000, total: 61 });
+    // Read on by the total, the pages hold the whole list once.
+    const rest = (await c.get(`/companies/${NW}/chart-of-accounts?offset=20&limit=1000`)).json.Data;
+    expect(rest.length).toBe(on ? 20 : 41);
+  },
   "accept-bad-dates": async (c, on) => {
     const res = await c.get(statementPath(NW, "profit-and-loss", { StartDate: "2025-02-30", EndDate: "2025-03-31", AccountingBasis: "CASH" }));
     expect(res.status).toBe(on ? 200 : 400);
