@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { brk: "balance-sheet-gap", check: "freshness.balance-sheet", status: "fail", code: "freshness.balance-sheet/missing-month" },
   { brk: "rows-outside-range", check: "accuracy.row-grid", status: "fail", code: "accuracy.row-grid/outside-range" },
   { brk: "duplicate-rows", check: "accuracy.row-grid", status: "fail", code: "accuracy.row-grid/duplicate-row" },
-  { brk: "missing-month", check: "accuracy.row-grid", status: "warn", code: "accuracy.row-grid/missing-rows" },
+  { brk: "missing-month", check: "accuracy.earnings", status: "fail", code: "accuracy.earnings/month-missing" },
   { brk: "stale-cache", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
   { brk: "expires-header", check: "freshness.cache-headers", status: "warn", code: "freshness.cache-headers/stale-cache" },
   // Every profit and loss takes 2.5 s: only the checks this case is about run (--check).

@@ -66,7 +66,7 @@ export const probe: Probe = {
   step: 4,
   title: "Net income reaches the balance sheet's earnings",
   description:
-    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
+    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there; so does a month the profit and loss has no row for while that account changes. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -108,8 +108,11 @@ export const probe: Probe = {
         const months = [...monthSet].sort((a, b) => a - b);
         const at = new Map(months.map((n, i) => [n, i]));
         const net = new Float64Array(months.length);
+        /** Months the profit and loss has any row for. */
+        const plHas = new Uint8Array(months.length);
         for (let i = 0; i < plRows.length; i++) {
           const n = monthNumber(plRows.period(i) ?? "");
+          if (n !== undefined) plHas[at.get(n)!] = 1;
           const id = plRows.id(i);
           const amount = plRows.amount(i);
           if (n === undefined || id === undefined || amount === undefined || Number.isNaN(amount)) continue;
@@ -164,6 +167,23 @@ export const probe: Probe = {
                 message: `${where} contradict each other in ${off.length} month${off.length === 1 ? "" : "s"}: ${plain.c.id}, the balance sheet's current-year earnings, changes by the month's net income in ${plain.r.matched} of ${plain.r.judged} months but not in ${listSome(shown, 4)}. One of the two statements is wrong in ${off.length === 1 ? "that month" : "those months"}.`,
                 fix: "Find the postings of those months that reach one statement and not the other (an account signed or typed differently, a posting dated differently, a month rebuilt from another source) and build both statements from the same postings.",
                 evidence: { expected: "each month's net income = the earnings account's change that month", actual: listSome(shown, 12), bodyExcerpt: shown.slice(0, 4).join("; ") },
+              }),
+            );
+          }
+          // A month the profit and loss has no row for at all, while the earnings account moves: the
+          // month is missing from it (its net income would read as zero), not a month without activity.
+          const lost = missingMonths(plain.c, months, plHas, firstOfYear, live);
+          if (lost.length > 0) {
+            const shown = lost.map((o) => `${label(o.m)} (${plain.c.id} changes by ${money(o.change)})`);
+            findings.push(
+              makeFinding(ctx, {
+                ...base,
+                code: `${this.id}/month-missing`,
+                severity: "fail",
+                message: `The ${pl.op.profile.name} of ${c.company} (${pl.query.basis}) has no row at all for ${lost.length} month${lost.length === 1 ? "" : "s"} in which ${plain.c.id}, the ${bs.op.profile.name}'s current-year earnings, changes: ${listSome(shown, 4)}. Reach reads the missing month's net income as zero.`,
+                fix: "Return the profit and loss of every month of the range (one row per account and month); check the month boundaries of the query behind it.",
+                pointer: `/${ctx.contract.profile.pagination.dataField}`,
+                evidence: { expected: `rows for ${label(lost[0].m)}`, actual: `no row for ${listSome(lost.map((o) => label(o.m)), 12)}` },
               }),
             );
           }
@@ -252,6 +272,20 @@ function offMonths(c: Candidate, months: readonly number[], net: Float64Array, f
     off.push({ m, change });
   }
   return off;
+}
+
+/**
+ * The months the profit and loss has no row for while the earnings account changes (the same
+ * months aside as in `offMonths`: a fiscal year's first, the current month, a gap in the months).
+ */
+function missingMonths(c: Candidate, months: readonly number[], plHas: Uint8Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number | undefined>) {
+  const lost: { m: number; change: number }[] = [];
+  for (let m = 1; m < months.length; m++) {
+    if (plHas[m] || months[m] !== months[m - 1] + 1 || firstOfYear(months[m]) || live.has(months[m])) continue;
+    const change = c.balance[m] - c.balance[m - 1];
+    if (!Number.isNaN(change) && Math.abs(change) >= 0.005) lost.push({ m, change });
+  }
+  return lost;
 }
 
 /** FiscalMonthEnd (1..12) from the company info the sync read, when it gives one. */

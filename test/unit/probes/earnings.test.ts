@@ -34,6 +34,20 @@ describe("accuracy.earnings", () => {
     expect(r.summary).toMatch(/alder-finch ACCRUAL: acc-3900 follows net income in (\d+) of \1 months/);
   });
 
+  it("fails a month the profit and loss leaves out while the earnings account moves, naming the month", async () => {
+    // missing-month: no profit-and-loss row at all for the month three months before the clock's.
+    const report = await checkReference({ only: [ID, "accuracy.row-grid"], defects: ["missing-month"] });
+    const r = resultOf(report, ID);
+    expect(r.status).toBe("fail");
+    expect(new Set(codes(r))).toEqual(new Set([`${ID}/month-missing`]));
+    const f = r.findings[0];
+    expect(f.message).toMatch(/^The profit and loss of (alder-finch|northwind-outfitters) \((ACCRUAL|CASH)\) has no row at all for 1 month in which acc-3900, the balance sheet's current-year earnings, changes: \d{4}-\d\d \(acc-3900 changes by -?[\d,]+\.\d\d\)/);
+    expect(f.evidence?.actual).toMatch(/^no row for \d{4}-\d\d$/);
+    expect(f.curl).toMatch(/profit-and-loss/);
+    // The row grid still says which rows are missing.
+    expect(codes(resultOf(report, "accuracy.row-grid"))).toContain("accuracy.row-grid/missing-rows");
+  });
+
   it("names profit-and-loss periods shifted by a month", async () => {
     // Each row carries the next month's amount: the month's postings are labelled a month early.
     const wrap = editProfitAndLoss((rows) => {
