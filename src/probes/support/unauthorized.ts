@@ -6,7 +6,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
-import { judgeErrorBody } from "./error-body.js";
+import { isHtml, judgeErrorBody } from "./error-body.js";
 import { frontServerAnswer } from "./front-server.js";
 import { limitDetail } from "./response.js";
 import type { RefusalCase } from "./refusals.js";
@@ -35,15 +35,21 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         }),
       ];
     }
+    // A login page answered 200 is the usual way this happens behind a web framework's auth layer.
+    const page = isHtml(ex);
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/not-enforced`,
         severity: "fail",
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${what}: the operation is not protected.`,
+        message: page
+          ? `${op.method} ${op.path} answered ${res.status} with an HTML page (a sign-in page, say) to a request ${what}: the request is not refused with 401 or 403, so the operation is not protected as the API requires, and a client cannot tell a bad token from a broken answer.`
+          : `${op.method} ${op.path} answered ${res.status} to a request ${what}: the operation is not protected.`,
         rule: RULES.unauthorized,
-        fix: "Validate the bearer token on every operation before doing anything else, and answer 401 when it is missing or invalid.",
-        evidence: { expected: "401 or 403", actual: String(res.status) },
+        fix: page
+          ? "Answer a missing or invalid token with 401 and a JSON error body on every API operation, not with a sign-in page: keep the web application's login redirect off the API paths."
+          : "Validate the bearer token on every operation before doing anything else, and answer 401 when it is missing or invalid.",
+        evidence: { expected: "401 or 403", actual: page ? `${res.status} (${res.contentType ?? "an HTML body"})` : String(res.status) },
       }),
     ];
   }

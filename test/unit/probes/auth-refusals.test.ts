@@ -58,6 +58,22 @@ describe("auth.invalid-token: a credential of another scheme", () => {
   });
 });
 
+describe("a sign-in page answered 200 to a request that must be refused", () => {
+  it("is not-enforced, and the finding names the HTML page and where to fix it", async () => {
+    const signIn: Wrap = async (req, next) => {
+      const r = await next();
+      if (r.status !== 401 || req.url.pathname.startsWith("/oauth2/user-info")) return r;
+      return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><body><form>Sign in</form></body></html>" };
+    };
+    const r = resultOf(await checkReference({ only: ["auth.no-token"], wrap: signIn }), "auth.no-token");
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "auth.no-token/not-enforced")!;
+    expect(f.message).toMatch(/answered 200 with an HTML page \(a sign-in page, say\) to a request without a token: the request is not refused with 401 or 403/);
+    expect(f.evidence?.actual).toBe("200 (text/html)");
+    expect(f.fix).toMatch(/not with a sign-in page/);
+  });
+});
+
 describe("auth.invalid-token: 403 for a wrong token", () => {
   it("warns on every operation, and auth.bearer-challenge says it did not judge those answers", async () => {
     const report = await checkReference({ only: REFUSALS, defects: ["invalid-token-403"] });
