@@ -16,6 +16,7 @@ import { probe as accuracyRanges } from "./accuracy/ranges.js";
 import { probe as accuracyRowGrid } from "./accuracy/row-grid.js";
 import { probe as accuracySegmentSplits } from "./accuracy/segment-splits.js";
 import { probe as accuracySignConvention } from "./accuracy/sign-convention.js";
+import { probe as accuracyStatementFilters } from "./accuracy/statement-filters.js";
 import { probe as accuracyStatementTypes } from "./accuracy/statement-types.js";
 import { probe as accuracyUniqueAccounts } from "./accuracy/unique-accounts.js";
 import { probe as authAuthorize } from "./auth/authorize.js";
@@ -78,6 +79,7 @@ export const probes: readonly Probe[] = [
   accuracyRowGrid,
   accuracySegmentSplits,
   accuracySignConvention,
+  accuracyStatementFilters,
   accuracyStatementTypes,
   accuracyUniqueAccounts,
   authAuthorize,

@@ -164,6 +164,11 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "cyclic-hierarchy", family: "accuracy", description: "Two accounts name each other as ParentAccountId." },
   { id: "ignore-class-filter", family: "accuracy", description: "Profit and loss ignores ClassId and returns the unfiltered rows." },
   {
+    id: "segments-ignored-off-pl",
+    family: "accuracy",
+    description: "The balance sheet and cash flow ignore ClassId and DepartmentId and return the unfiltered rows (the profit and loss applies them).",
+  },
+  {
     id: "class-split-remainder",
     family: "accuracy",
     description: "Profit and loss filtered by a class counts 100.00 of revenue twice in the last closed month: the class splits no longer add up.",

@@ -108,6 +108,8 @@ export function statementOperation(ctx: PartnerContext, req: ServerRequest, comp
   const segment: SegmentFilter = { classIndex: filters.classIndex, departmentIndex: filters.departmentIndex };
   // defect: ignore-class-filter
   if (name === "profit-and-loss" && d.has("ignore-class-filter")) segment.classIndex = undefined;
+  // defect: segments-ignored-off-pl
+  if (name !== "profit-and-loss" && d.has("segments-ignored-off-pl")) segment.classIndex = segment.departmentIndex = undefined;
   const b = basis as Basis;
   // defect: cash-flow-balances (the cash flow sends month-end balances instead of the month's movement)
   const flowAsBalances = name === "cash-flow" && d.has("cash-flow-balances");

@@ -458,6 +458,14 @@ const CASES: Record<string, Check> = {
     const apparel = (await c.get(`${PL}&ClassId=cls-apparel`)).text;
     expect(apparel === all).toBe(on);
   },
+  "segments-ignored-off-pl": async (c, on) => {
+    for (const statement of [BS, statementPath(NW, "cash-flow", { StartDate: "2025-01-01", EndDate: "2025-06-30", AccountingBasis: "ACCRUAL" })]) {
+      const all = (await c.get(statement)).text;
+      expect((await c.get(`${statement}&ClassId=cls-apparel`)).text === all).toBe(on);
+    }
+    // The profit and loss still applies the class.
+    expect((await c.get(`${PL}&ClassId=cls-apparel`)).text === (await c.get(PL)).text).toBe(false);
+  },
   "class-split-remainder": async (c, on) => {
     // Over the whole history, the class splits add up to the unsplit profit and loss unless the switch is on.
     const window = { StartDate: "2020-01-01", EndDate: "2030-12-31", AccountingBasis: "ACCRUAL" };
