@@ -83,10 +83,11 @@ export const probe: Probe = {
       }
       const reported = new Set<string>();
       for (const { key, base, grids: filtered } of groups.values()) {
-        if (filtered.length < 2) continue;
+        if (new Set(filtered.map((g) => g.query[key])).size < 2) continue;
         compared++;
         const param = paramOf[key];
-        const same = filtered.filter((g) => sameFigures(g.periods, base.periods, live)).map((g) => g.query[key]!);
+        // Each id once, should one have been read twice.
+        const same = [...new Set(filtered.filter((g) => sameFigures(g.periods, base.periods, live)).map((g) => g.query[key]!))];
         const list = lists.find((o) => o.profile.feedsParameter === param);
         const walk = list ? c?.lists.find((w) => w.operation.key === list.key) : undefined;
         const ignored = ignoredAmong(same, list && walk ? parentMap(list, walk) : new Map());
