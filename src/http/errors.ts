@@ -63,7 +63,8 @@ const PLAIN_PARSER_ERRORS: [RegExp, string][] = [
   [/missing expected CR/i, "lines end in a bare LF instead of CRLF"],
   [/invalid header token|invalid character in header/i, "a header name holds a character that is not allowed there"],
   [/content-length can't be present with transfer-encoding/i, "the response has both Content-Length and Transfer-Encoding (RFC 9112 section 6.1)"],
-  [/body length does not match content-length/i, "the body is not as long as its Content-Length says"],
+  // undici reports a Content-Length given twice (even with the same value) as this mismatch too.
+  [/body length does not match content-length/i, "the body is not as long as its Content-Length says, or Content-Length is given more than once (RFC 9112 section 6.3)"],
   [/invalid character in chunk size|invalid chunk/i, "a chunk of the chunked body is malformed"],
   [/^bad response$/i, "the client's HTTP parser could not read the response (for example an interim 1xx it does not expect)"],
 ];

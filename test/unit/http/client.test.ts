@@ -677,6 +677,17 @@ describe("HttpClient: responses that break HTTP/1.1 framing", () => {
     }
   });
 
+  it("names a Content-Length given twice as a possible cause of a length that does not match", async () => {
+    const s = await rawServer('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{}');
+    try {
+      const ex = await client(s.url).send({ method: "GET", path: "/" });
+      expect(ex.error?.code).toBe("protocol");
+      expect(ex.error?.message).toMatch(/^the response is not well-formed HTTP\/1\.1: the body is not as long as its Content-Length says, or Content-Length is given more than once \(RFC 9112 section 6\.3\)/);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("says what had arrived when the body is cut short", async () => {
     const s = await rawServer('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"Data":[');
     try {
