@@ -23,6 +23,37 @@ export interface ListWalk {
   complete: boolean;
   /** Why the walk stopped early, when it did. */
   stoppedBecause?: string;
+  /**
+   * Set when --max-pages stopped a walk that was still going somewhere: every record read so far
+   * distinct and Pagination.total announcing more. Such a list is longer than the run reads, which
+   * is reach-check's bound and not the partner's fault (see capFinding).
+   */
+  bound?: { read: number; total: number; pageSize: number };
+}
+
+/**
+ * The longest list taken at its word when its walk is stopped by the page cap: 1000 pages of the
+ * spec's largest page (1000 records). A total above it (a partner announcing 10^9 accounts) is no
+ * list a sync could read, and the walk is reported as not ending.
+ */
+export const MAX_BELIEVED_TOTAL = 1_000_000;
+
+/**
+ * Whether a walk stopped by the page cap was still making progress: the last page's
+ * Pagination.total is above the records read (and believable, see MAX_BELIEVED_TOTAL), and no
+ * record came twice (by `idField`, or by its whole JSON without one). Undefined when the list looks
+ * endless instead.
+ */
+export function progressingWalk(records: readonly unknown[], lastTotal: number | undefined, pages: number, idField: string | undefined): ListWalk["bound"] {
+  if (lastTotal === undefined || lastTotal <= records.length || lastTotal > MAX_BELIEVED_TOTAL || pages === 0) return undefined;
+  const seen = new Set<string>();
+  for (const r of records) {
+    const v = idField && r && typeof r === "object" ? (r as Record<string, unknown>)[idField] : undefined;
+    const key = typeof v === "string" || typeof v === "number" ? `${typeof v}:${v}` : JSON.stringify(r);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+  }
+  return { read: records.length, total: lastTotal, pageSize: Math.ceil(records.length / pages) };
 }
 
 /**
@@ -217,9 +248,16 @@ export class SharedData {
     const result: ListWalk = { operation: op, company, pages: [], records: [], complete: false };
     const limit = this.limits.pageSize;
     let offset = 0;
+    let lastTotal: number | undefined;
     for (let page = 0; ; page++) {
       if (page >= this.limits.maxPages) {
-        result.stoppedBecause = `stopped after ${this.limits.maxPages} pages (--max-pages); the list did not end`;
+        const bound = progressingWalk(result.records, lastTotal, page, op.profile.idField);
+        if (bound) {
+          result.bound = bound;
+          result.stoppedBecause = `stopped after ${this.limits.maxPages} pages (--max-pages) with ${bound.read} of the ${bound.total} records Pagination.total announces`;
+        } else {
+          result.stoppedBecause = `stopped after ${this.limits.maxPages} pages (--max-pages); the list did not end`;
+        }
         return result;
       }
       const ex = await this.get(op, operationPath(op, company), { [p.offsetParam]: offset, [p.limitParam]: limit }, fresh);
@@ -246,6 +284,7 @@ export class SharedData {
       for (const r of data) result.records.push(r);
       const pag = body![p.paginationField] as Record<string, unknown> | undefined;
       const total = pag && typeof pag[p.totalField] === "number" ? (pag[p.totalField] as number) : undefined;
+      lastTotal = total;
       if (listEnds(data.length, limit, offset, total)) {
         result.complete = true;
         return result;

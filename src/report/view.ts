@@ -99,18 +99,27 @@ export function notSentText(report: Report): string {
 }
 
 /**
- * When the run's own bounds kept requests from going out and the run is not ready: what to do
- * about it (those findings are reach-check's limit, not the partner's fault), else undefined.
+ * When the run's own bounds kept requests from going out (or stopped a list still going) and the
+ * run is not ready: what to do about it (those findings are reach-check's limit, not the partner's
+ * fault), else undefined.
  */
 export function cutShortStep(report: Report): string | undefined {
+  if (report.verdict !== "not-ready") return undefined;
   const n = report.stats?.notSent;
-  if (report.verdict !== "not-ready" || !n || n.budget + n.deadline === 0) return undefined;
+  if (!n || n.budget + n.deadline === 0) {
+    const capped = (report.checks ?? []).some((c) => c.findings.some((f) => f.severity === "fail" && f.rule?.ref === PAGE_CAP_RULE));
+    if (!capped) return undefined;
+    return "reach-check's page cap (--max-pages) stopped a list before its end, so the checks that need it whole did not run: run again with the larger --max-pages its finding names, then fix what still fails.";
+  }
   if (n.budget > 0) {
     return `The run's request budget ran out before every check finished (${n.budget + n.deadline} requests not sent): findings about requests that were not sent are not the partner's. Run again with a larger --max-requests (or fewer companies with --company), then fix what still fails.`;
   }
   // A deadline may pass because the partner is slow: that part is the partner's (reliability.latency says).
   return `The run's deadline passed before every check finished (${n.deadline} requests not sent). Make the slow operations faster (see reliability.latency and the deadline findings) or run again with a longer --deadline, then fix what still fails.`;
 }
+
+/** The rule of a list longer than the run reads (schema.reference-lists/page-cap). */
+const PAGE_CAP_RULE = "reach-check:max-pages";
 
 /** The sentence that tells the reader what to do next. */
 export function nextStep(report: Report): string {

@@ -1,6 +1,6 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { makeFinding } from "../support/findings.js";
+import { makeFinding, PAGE_CAP, RULES } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { checkDataResponse } from "../support/response.js";
 import { emptyNameFinding } from "../support/empty-names.js";
@@ -33,7 +33,30 @@ export const probe: Probe = {
           }
           const empty = emptyNameFinding(ctx, this.id, op, walk.pages, company);
           if (empty) found.push(empty);
-          if (!walk.complete && walk.stoppedBecause?.startsWith("stopped after")) {
+          if (walk.bound) {
+            const { read, total, pageSize } = walk.bound;
+            const enough = Math.ceil(total / Math.max(1, pageSize)) + 1;
+            const asked = ctx.data.pageLimits().pageSize;
+            found.push(
+              makeFinding(ctx, {
+                code: `${this.id}/${PAGE_CAP}`,
+                severity: "fail",
+                message:
+                  `reach-check read only ${read} of the ${total} records of the ${op.profile.name} list of ${company}: its pages hold about ${pageSize} records and ` +
+                  `the run reads at most ${walk.pages.length} pages of a list (--max-pages). The list is longer than this run reads; the checks that need it whole were not run for ${company}.`,
+                rule: RULES.pageCap,
+                fix:
+                  `Run again with --max-pages ${enough} or more. ` +
+                  (pageSize < asked
+                    ? `The partner may also answer more records per page: its pages hold about ${pageSize} where the \`limit\` asked was ${asked}.`
+                    : `A larger --page-size (now ${asked}, at most ${ctx.contract.profile.pagination.maxLimit}) needs fewer pages.`),
+                operation: op,
+                company,
+                exchange: walk.pages[walk.pages.length - 1],
+                evidence: { expected: `the whole list read within --max-pages ${walk.pages.length}`, actual: `${read} of ${total} records in ${walk.pages.length} pages` },
+              }),
+            );
+          } else if (!walk.complete && walk.stoppedBecause?.startsWith("stopped after")) {
             const last = walk.pages[walk.pages.length - 1];
             found.push(
               makeFinding(ctx, {

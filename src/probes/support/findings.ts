@@ -114,6 +114,8 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
 
 /** The reason (after `<check id>/`) of a finding about a request the run's budget kept from being sent. */
 export const NOT_SENT = "not-sent";
+/** Code suffix of a list the run's page cap (--max-pages) stopped before its end, the list still going. */
+export const PAGE_CAP = "page-cap";
 
 /** What to do, for the transport failures where the generic advice would mislead. */
 const TRANSPORT_FIX: Partial<Record<string, string>> = {
@@ -190,6 +192,10 @@ export const RULES = {
   budget: {
     ref: "reach-check:request-budget",
     text: "A run sends at most --max-requests requests; readiness is shown only by checks whose requests were all sent.",
+  },
+  pageCap: {
+    ref: "reach-check:max-pages",
+    text: "A run reads at most --max-pages pages of a list, so a list that never ends cannot hold it up; checks that need a whole list judge only lists read to their end.",
   },
   fields: {
     ref: "reach:developer-checklist#no-unexpected-fields",

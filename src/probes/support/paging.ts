@@ -95,7 +95,9 @@ export function pagesOfListAll(ctx: ProbeContext, walk: ListWalk, limit: number)
     records: walk.records,
     complete: walk.complete,
     stoppedBecause: walk.stoppedBecause,
-    capped: !walk.complete && (walk.stoppedBecause?.startsWith("stopped after") ?? false),
+    // A walk the page cap stopped while the list was still going (walk.bound) is the run's bound,
+    // said once by schema.reference-lists, not an endless list.
+    capped: !walk.complete && walk.bound === undefined && (walk.stoppedBecause?.startsWith("stopped after") ?? false),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+import { nextStep } from "../../../src/report/view.js";
 
 interface Case {
   defects: string[];
@@ -297,11 +298,39 @@ describe("pagination.walk", () => {
     expect(f.evidence?.actual).toBe("offset = 0");
   });
 
-  it("reports a list cut off by --max-pages as endless, without hanging", async () => {
-    const report = await checkReference({ only: ["pagination.walk"], settings: { pageSize: 10, maxPages: 2 } });
-    const r = resultOf(report, "pagination.walk");
-    expect(r.status).toBe("fail");
-    expect(codes(r)).toEqual(["pagination.walk/endless"]);
+  it("says a list longer than --max-pages lets the run read is reach-check's bound, not an endless list", async () => {
+    // The reference partner's lists are conformant: with pages of 10 and at most 2 pages, the longer
+    // ones are still going (new records, Pagination.total above what was read) when the cap stops them.
+    const report = await checkReference({ only: ["pagination.walk", "schema.reference-lists"], settings: { pageSize: 10, maxPages: 2 } });
+    const walk = resultOf(report, "pagination.walk");
+    expect(codes(walk)).not.toContain("pagination.walk/endless");
+    const lists = resultOf(report, "schema.reference-lists");
+    expect(lists.status).toBe("fail");
+    expect(codes(lists)).not.toContain("schema.reference-lists/endless");
+    const capped = lists.findings.filter((f) => f.code === "schema.reference-lists/page-cap");
+    expect(capped.length).toBeGreaterThan(0);
+    for (const f of capped) {
+      expect(f.rule.ref).toBe("reach-check:max-pages");
+      expect(f.message).toMatch(/^reach-check read only 20 of the (\d+) records of the .* list of /);
+      const total = Number(/of the (\d+) records/.exec(f.message)![1]);
+      // Enough pages of 10 for the total, plus the page that may say "end".
+      expect(f.fix).toContain(`--max-pages ${Math.ceil(total / 10) + 1} or more`);
+      expect(f.fix).toContain("A larger --page-size (now 10, at most 1000) needs fewer pages.");
+      expect(f.evidence?.actual).toBe(`20 of ${total} records in 2 pages`);
+    }
+    expect(report.verdict).toBe("not-ready");
+    expect(nextStep(report)).toMatch(/page cap \(--max-pages\) stopped a list before its end/);
+  });
+
+  it("names the partner's own page size when its short pages make a list longer than --max-pages", async () => {
+    // short-pages: pages of at most 20 records whatever limit is asked (the run asks 1000).
+    const report = await checkReference({ only: ["schema.reference-lists"], defects: ["short-pages"], settings: { maxPages: 2 } });
+    const capped = resultOf(report, "schema.reference-lists").findings.filter((f) => f.code === "schema.reference-lists/page-cap");
+    expect(capped.length).toBeGreaterThan(0);
+    for (const f of capped) {
+      expect(f.message).toMatch(/^reach-check read only 40 of the \d+ records .*its pages hold about 20 records/);
+      expect(f.fix).toContain("its pages hold about 20 where the `limit` asked was 1000");
+    }
   });
 });
 
