@@ -39,15 +39,25 @@ interface Candidate {
   balance: Float64Array;
 }
 
+/**
+ * Months (by index) whose change is no movement of the year: the month after a fiscal year end
+ * (the account starts again there), the fiscal year's last month when the account is closed to zero
+ * at its end (a closing entry dated on the year's last day, as ledgers that post the close in their
+ * last period do), and the month the books open (the balance sheet holds nothing before it, so
+ * opening balances, year-to-date earnings brought from an earlier system among them, are no
+ * month's income).
+ */
+type Exempt = (c: Candidate, m: number) => boolean;
+
 /** How many of the judged months a balance's change equals `income(m)`, and the first that does not. */
-function follow(c: Candidate, months: readonly number[], income: (m: number) => number | undefined, firstOfYear: (m: number) => boolean) {
+function follow(c: Candidate, months: readonly number[], income: (m: number) => number | undefined, exempt: Exempt) {
   let judged = 0;
   let matched = 0;
   /** How far the changes are from the net income in all: which account comes closest when none follows. */
   let gap = 0;
   let miss: { m: number; change: number; income: number } | undefined;
   for (let m = 1; m < months.length; m++) {
-    if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m])) continue;
+    if (months[m] !== months[m - 1] + 1 || exempt(c, m)) continue;
     const ni = income(m);
     if (ni === undefined || Math.abs(ni) < 0.005) continue;
     const change = c.balance[m] - c.balance[m - 1];
@@ -66,7 +76,7 @@ export const probe: Probe = {
   step: 4,
   title: "Net income reaches the balance sheet's earnings",
   description:
-    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there; so does a month the profit and loss has no row for while that account changes. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (a warning).",
+    "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there; so does a month the profit and loss has no row for while that account changes. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (or be closed to zero at its end): starting again in another month fails, never starting again warns. The month the books open (nothing on the balance sheet before it) is not judged.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -121,10 +131,13 @@ export const probe: Probe = {
           else if (expense.has(type)) net[at.get(n)!] -= amount;
         }
         const candidates = new Map<string, Candidate>();
+        /** Months the balance sheet holds any balance in: the books are open. */
+        const bsOpen = new Uint8Array(months.length);
         for (let i = 0; i < bsRows.length; i++) {
           const id = bsRows.id(i);
           const n = monthNumber(bsRows.period(i) ?? "");
           const amount = bsRows.amount(i);
+          if (n !== undefined && amount !== undefined && Math.abs(amount) >= 0.005) bsOpen[at.get(n)!] = 1;
           if (id === undefined || n === undefined || amount === undefined || !creditNormal.includes(chart.typeOf.get(id) ?? "")) continue;
           let cand = candidates.get(id);
           if (!cand) candidates.set(id, (cand = { id, balance: new Float64Array(months.length).fill(Number.NaN) }));
@@ -134,10 +147,15 @@ export const probe: Probe = {
         if (active < MIN_MONTHS || candidates.size === 0) continue;
         // With a fiscal month end, its following month is where the earnings start again: not judged as a movement.
         const firstOfYear = (n: number) => fiscalMonthEnd !== undefined && ((n % 12) + 12) % 12 === fiscalMonthEnd % 12;
+        const lastOfYear = (n: number) => fiscalMonthEnd !== undefined && (((n + 1) % 12) + 12) % 12 === fiscalMonthEnd % 12;
+        const exempt: Exempt = (cand, m) =>
+          firstOfYear(months[m]) ||
+          (lastOfYear(months[m]) && Math.abs(cand.balance[m]) < 0.005 && Math.abs(cand.balance[m - 1]) >= 0.005) ||
+          (bsOpen[m] === 1 && bsOpen[m - 1] === 0);
         const best = (inc: (m: number) => number | undefined) => {
           let top: { c: Candidate; r: ReturnType<typeof follow> } | undefined;
           for (const cand of candidates.values()) {
-            const r = follow(cand, months, inc, firstOfYear);
+            const r = follow(cand, months, inc, exempt);
             if (r.judged === 0) continue;
             const share = r.matched / r.judged;
             const topShare = top ? top.r.matched / top.r.judged : -1;
@@ -156,23 +174,33 @@ export const probe: Probe = {
           judgedNotes.push(`${c.company} ${pl.query.basis}: ${plain.c.id} follows net income in ${plain.r.matched} of ${plain.r.judged} months`);
           // The account is known now: a month it does not follow is a month the two statements contradict each other.
           const live = new Set([...liveMonths(ctx.now)].map((p) => monthNumber(p)));
-          const off = offMonths(plain.c, months, net, firstOfYear, live);
+          const off = offMonths(plain.c, months, net, exempt, live);
           if (off.length > 0) {
             const shown = off.map((o) => `${label(o.m)}: net income ${money(net[o.m])}, ${plain.c.id} changes by ${money(o.change)} (off by ${money(net[o.m] - o.change)})`);
+            // An account closed to zero at the end of a month that is not the fiscal year's last: the
+            // books close their year where FiscalMonthEnd does not say.
+            const closes = off.filter((o) => Math.abs(plain.c.balance[o.m]) < 0.005 && Math.abs(plain.c.balance[o.m - 1]) >= 0.005);
+            const closeNote =
+              closes.length > 0
+                ? ` In ${listSome(closes.map((o) => label(o.m)), 4)} ${plain.c.id} is closed to zero, as at a fiscal year end${fiscalMonthEnd !== undefined ? `, but the company info says FiscalMonthEnd ${fiscalMonthEnd}` : ""}.`
+                : " One of the two statements is wrong in " + (off.length === 1 ? "that month." : "those months.");
             findings.push(
               makeFinding(ctx, {
                 ...base,
                 code: `${this.id}/months-differ`,
                 severity: "fail",
-                message: `${where} contradict each other in ${off.length} month${off.length === 1 ? "" : "s"}: ${plain.c.id}, the balance sheet's current-year earnings, changes by the month's net income in ${plain.r.matched} of ${plain.r.judged} months but not in ${listSome(shown, 4)}. One of the two statements is wrong in ${off.length === 1 ? "that month" : "those months"}.`,
-                fix: "Find the postings of those months that reach one statement and not the other (an account signed or typed differently, a posting dated differently, a month rebuilt from another source) and build both statements from the same postings.",
+                message: `${where} contradict each other in ${off.length} month${off.length === 1 ? "" : "s"}: ${plain.c.id}, the balance sheet's current-year earnings, changes by the month's net income in ${plain.r.matched} of ${plain.r.judged} months but not in ${listSome(shown, 4)}.${closeNote}`,
+                fix:
+                  closes.length > 0
+                    ? "Close the current-year earnings into retained earnings at the fiscal year end the company info gives (FiscalMonthEnd), or report the fiscal month end the books use; Reach computes year-to-date figures from FiscalMonthEnd."
+                    : "Find the postings of those months that reach one statement and not the other (an account signed or typed differently, a posting dated differently, a month rebuilt from another source) and build both statements from the same postings.",
                 evidence: { expected: "each month's net income = the earnings account's change that month", actual: listSome(shown, 12), bodyExcerpt: shown.slice(0, 4).join("; ") },
               }),
             );
           }
           // A month the profit and loss has no row for at all, while the earnings account moves: the
           // month is missing from it (its net income would read as zero), not a month without activity.
-          const lost = missingMonths(plain.c, months, plHas, firstOfYear, live);
+          const lost = missingMonths(plain.c, months, plHas, exempt, live);
           if (lost.length > 0) {
             const shown = lost.map((o) => `${label(o.m)} (${plain.c.id} changes by ${money(o.change)})`);
             findings.push(
@@ -187,7 +215,7 @@ export const probe: Probe = {
               }),
             );
           }
-          if (fiscalMonthEnd !== undefined) findings.push(...yearEnd(ctx, this.id, plain.c, months, net, fiscalMonthEnd, label, where, bs));
+          if (fiscalMonthEnd !== undefined) findings.push(...yearEnd(ctx, this.id, plain.c, months, net, fiscalMonthEnd, label, where, bs, c.company));
           continue;
         }
         // Not followed: the usual ways the two drift apart, before saying they disagree.
@@ -257,15 +285,15 @@ export const probe: Probe = {
 
 /**
  * The months in which the earnings account does not change by the net income, once it is known to
- * follow it. Not counted: the first month of a fiscal year (it starts again there), a month where
- * it holds exactly that month's net income (it started again where no FiscalMonthEnd said so; the
- * year-end rule speaks of that), months with no net income, and the current month (a live ledger
- * moves between the two requests).
+ * follow it. Not counted: the months `exempt` names (a fiscal year's first, its last when closed
+ * to zero at its end, the month the books open), a month where it holds exactly that month's net
+ * income (it started again where no FiscalMonthEnd said so; the year-end rule speaks of that),
+ * months with no net income, and the current month (a live ledger moves between the two requests).
  */
-function offMonths(c: Candidate, months: readonly number[], net: Float64Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number | undefined>) {
+function offMonths(c: Candidate, months: readonly number[], net: Float64Array, exempt: Exempt, live: ReadonlySet<number | undefined>) {
   const off: { m: number; change: number }[] = [];
   for (let m = 1; m < months.length; m++) {
-    if (months[m] !== months[m - 1] + 1 || firstOfYear(months[m]) || live.has(months[m])) continue;
+    if (months[m] !== months[m - 1] + 1 || exempt(c, m) || live.has(months[m])) continue;
     if (Math.abs(net[m]) < 0.005) continue;
     const change = c.balance[m] - c.balance[m - 1];
     if (Number.isNaN(change) || sameTotal(change, net[m]) || sameTotal(c.balance[m], net[m])) continue;
@@ -276,12 +304,12 @@ function offMonths(c: Candidate, months: readonly number[], net: Float64Array, f
 
 /**
  * The months the profit and loss has no row for while the earnings account changes (the same
- * months aside as in `offMonths`: a fiscal year's first, the current month, a gap in the months).
+ * months aside as in `offMonths`: those `exempt` names, the current month, a gap in the months).
  */
-function missingMonths(c: Candidate, months: readonly number[], plHas: Uint8Array, firstOfYear: (n: number) => boolean, live: ReadonlySet<number | undefined>) {
+function missingMonths(c: Candidate, months: readonly number[], plHas: Uint8Array, exempt: Exempt, live: ReadonlySet<number | undefined>) {
   const lost: { m: number; change: number }[] = [];
   for (let m = 1; m < months.length; m++) {
-    if (plHas[m] || months[m] !== months[m - 1] + 1 || firstOfYear(months[m]) || live.has(months[m])) continue;
+    if (plHas[m] || months[m] !== months[m - 1] + 1 || exempt(c, m) || live.has(months[m])) continue;
     const change = c.balance[m] - c.balance[m - 1];
     if (!Number.isNaN(change) && Math.abs(change) >= 0.005) lost.push({ m, change });
   }
@@ -296,9 +324,10 @@ function fiscalMonthEndOf(ex: Exchange | undefined): number | undefined {
 
 /**
  * Where the earnings account starts again: in the month after FiscalMonthEnd its balance is that
- * month's net income alone. One that runs on through the year end (never closed to retained
- * earnings), or starts again in another month (FiscalMonthEnd says something else than the books),
- * is a warning.
+ * month's net income alone (or it was closed to zero at the end of the year's last month). One that
+ * starts again in another month fails: FiscalMonthEnd says something else than the books, and
+ * Reach's year-to-date figures follow FiscalMonthEnd. One that runs on through the year end (never
+ * closed to retained earnings) is a warning.
  */
 function yearEnd(
   ctx: ProbeContext,
@@ -310,6 +339,7 @@ function yearEnd(
   label: (m: number) => string,
   where: string,
   bs: StatementFetch,
+  company: string,
 ): Finding[] {
   const startsAgain = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && sameTotal(c.balance[m], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
   const runsOn = (m: number) => m > 0 && months[m] === months[m - 1] + 1 && sameTotal(c.balance[m] - c.balance[m - 1], net[m]) && Math.abs(c.balance[m - 1]) >= 0.005;
@@ -317,7 +347,7 @@ function yearEnd(
   const judged = yearStarts.filter((m) => !Number.isNaN(c.balance[m]) && !Number.isNaN(c.balance[m - 1]) && Math.abs(c.balance[m - 1]) >= 0.005);
   if (judged.length === 0) return [];
   if (judged.some((m) => startsAgain(m))) return [];
-  const base = { rule: RULE, operation: bs.op, exchange: bs.exchange };
+  const base = { rule: RULE, operation: bs.op, company, exchange: bs.exchange };
   // Another month where it starts again names the year end the books keep.
   const other = months.map((_, m) => m).find((m) => !yearStarts.includes(m) && startsAgain(m));
   if (other !== undefined) {
@@ -326,8 +356,8 @@ function yearEnd(
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/fiscal-month-end`,
-        severity: "warn",
-        message: `${where}: the earnings account ${c.id} starts again in ${label(other)}, so the books close their year after month ${booksEnd}, but the company info says FiscalMonthEnd ${fiscalMonthEnd}. Reach computes year-to-date figures from FiscalMonthEnd.`,
+        severity: "fail",
+        message: `${where}: the earnings account ${c.id} starts again in ${label(other)}, so the books close their year after month ${booksEnd}, but the company info says FiscalMonthEnd ${fiscalMonthEnd}. Reach computes year-to-date figures from FiscalMonthEnd, so its year-to-date results and the balance sheet's current-year earnings would not agree.`,
         fix: `Report the fiscal month end the books use (FiscalMonthEnd ${booksEnd}, 1 = January), or close the year where FiscalMonthEnd says.`,
         evidence: { expected: `${c.id} = that month's net income in the month after FiscalMonthEnd ${fiscalMonthEnd}`, actual: `it is in ${label(other)}` },
       }),

@@ -27,6 +27,41 @@ const nextMonth = (p: string) => {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
 };
 
+/** The reference companies' fiscal month ends and their earnings accounts. */
+const FISCAL_MONTH_END: Record<string, number> = { "alder-finch": 3, "northwind-outfitters": 12 };
+
+/**
+ * Books that post the year-end close on the last day of the fiscal year: in the fiscal year's last
+ * month the current-year earnings (acc-3900) are moved to retained earnings (acc-3800), so the
+ * account reads zero at that month's end (the balance sheet still balances). `reported` changes the
+ * FiscalMonthEnd the company info gives.
+ */
+function closeInLastMonth(reported?: (fme: number) => number): Wrap {
+  return async (req, next) => {
+    const reply = await next();
+    if (reply.status !== 200) return reply;
+    const company = decodeURIComponent(req.url.pathname.split("/")[2] ?? "");
+    const fme = FISCAL_MONTH_END[company];
+    if (fme === undefined) return reply;
+    if (reported && /^\/companies\/[^/]+$/.test(req.url.pathname)) {
+      return editJson<{ FiscalMonthEnd: number }>(reply, (info) => {
+        info.FiscalMonthEnd = reported(info.FiscalMonthEnd);
+      });
+    }
+    if (!req.url.pathname.endsWith("/balance-sheet")) return reply;
+    return editJson<{ Data: Row[] }>(reply, (body) => {
+      const lastMonth = `-${String(fme).padStart(2, "0")}`;
+      for (const cye of body.Data) {
+        if (cye.AccountId !== "acc-3900" || !cye.Period.endsWith(lastMonth)) continue;
+        const re = body.Data.find((r) => r.AccountId === "acc-3800" && r.Period === cye.Period);
+        if (!re) continue;
+        re.Amount = Math.round((re.Amount + cye.Amount) * 100) / 100;
+        cye.Amount = 0;
+      }
+    });
+  };
+}
+
 describe("accuracy.earnings", () => {
   it("passes the reference partner and names the earnings account it found", async () => {
     const r = resultOf(await checkReference({ only: [ID] }), ID);
@@ -123,7 +158,41 @@ describe("accuracy.earnings", () => {
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
   });
 
-  it("warns when FiscalMonthEnd is not where the books close their year", async () => {
+  it("passes books that close the year with an entry on its last day (the earnings account zero at the fiscal year end)", async () => {
+    const r = resultOf(await checkReference({ only: [ID, "accuracy.balance-sheet"], wrap: closeInLastMonth() }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.summary).toMatch(/acc-3900 follows net income/);
+  });
+
+  it("fails a year closed to zero in a month FiscalMonthEnd does not name, and says so", async () => {
+    // The books close at their real year end; the company info names a month three later.
+    const wrap = closeInLastMonth((fme) => ((fme + 2) % 12) + 1);
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status).toBe("fail");
+    const differ = r.findings.filter((f) => f.code === `${ID}/months-differ`);
+    expect(differ.length).toBeGreaterThan(0);
+    for (const f of differ) {
+      expect(f.company).toBeDefined();
+      expect(f.message).toMatch(/ In \d{4}-\d\d(, \d{4}-\d\d)* acc-3900 is closed to zero, as at a fiscal year end, but the company info says FiscalMonthEnd \d+\.$/);
+      expect(f.fix).toMatch(/^Close the current-year earnings into retained earnings at the fiscal year end the company info gives/);
+    }
+  });
+
+  it("does not judge the month the books open, whose earnings come from an earlier system", async () => {
+    // Books that begin in 2026-04: nothing before it on either statement, and the balance sheet's
+    // opening balances (year-to-date earnings included) all arrive in that month.
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!/\/(balance-sheet|profit-and-loss)$/.test(req.url.pathname) || reply.status !== 200) return reply;
+      return editJson<{ Data: Row[] }>(reply, (body) => {
+        for (const r of body.Data) if (r.Period < "2026-04") r.Amount = 0;
+      });
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+
+  it("fails when FiscalMonthEnd is not where the books close their year", async () => {
     const wrap: Wrap = async (req, next) => {
       const reply = await next();
       if (!/^\/companies\/[^/]+$/.test(req.url.pathname) || reply.status !== 200) return reply;
@@ -132,8 +201,9 @@ describe("accuracy.earnings", () => {
       return { ...reply, body: JSON.stringify(info) };
     };
     const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
-    expect(r.status).toBe("warn");
+    expect(r.status).toBe("fail");
     expect(new Set(codes(r))).toEqual(new Set([`${ID}/fiscal-month-end`]));
+    expect(r.findings.every((f) => f.company !== undefined)).toBe(true);
     expect(r.findings[0].message).toMatch(/the earnings account acc-3900 starts again in \d{4}-\d\d, so the books close their year after month \d+, but the company info says FiscalMonthEnd \d+/);
   });
 });
