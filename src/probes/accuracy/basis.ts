@@ -60,7 +60,7 @@ export const probe: Probe = {
             ref: "spec-model:statement-queries",
             text: `${basisName} (CASH or ACCRUAL, required) selects the basis the statement is built on: cash basis counts income and expenses when paid, accrual basis when earned and incurred.`,
           },
-          fix: `Build each statement on the basis the request names: on CASH, leave out what is invoiced but unpaid (receivables, payables, accruals); if the books only keep one basis, say so to Reach rather than answering both with the same figures.`,
+          fix: `If ${c.company} really has no receivables, payables or accruals (a cash-only business), the figures are right: tell Reach and accept this warning for the company (an allowlist entry). Otherwise build each statement on the basis the request names: on CASH, leave out what is invoiced but unpaid (receivables, payables, accruals); if the books keep only one basis, say so to Reach rather than answering both with the same figures.`,
           operation: shown?.op,
           company: c.company,
           exchange: shown?.exchange,

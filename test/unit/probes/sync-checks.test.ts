@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkReference, codes, editJson, resultOf, tooManyRequests, type HarnessOptions, type Wrap } from "../../helpers/harness.js";
+import { cadenceOf } from "../../../src/probes/freshness/non-financial.js";
 
 interface Case {
   defects: string[];
@@ -266,6 +267,37 @@ describe("freshness through the injected clock", () => {
       expect(r.findings.every((f) => f.message.includes("2026-08") && f.message.includes("2026-10")), id).toBe(true);
       expect(r.summary).toContain("2026-08");
     }
+  });
+  it("metrics measured quarterly that reach their latest quarter warn (sparse); older ones still fail", async () => {
+    /** Keeps the metric values of quarter-end months (March, June, September, December) up to `upTo`. */
+    const quarterly =
+      (upTo: string): Wrap =>
+      async (req, next) => {
+        const reply = await next();
+        if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
+        return editJson<{ Data: { Period: string }[] }>(reply, (body) => {
+          body.Data = body.Data.filter((r) => Number(r.Period.slice(5)) % 3 === 0 && r.Period <= upTo);
+        });
+      };
+    // Clock 2026-11-15: the latest quarter end before it is 2026-09.
+    const current = resultOf(await checkReference({ only: ["freshness.non-financial"], wrap: quarterly("2026-09") }), "freshness.non-financial");
+    expect(current.status).toBe("warn");
+    expect(new Set(codes(current))).toEqual(new Set(["freshness.non-financial/sparse"]));
+    for (const f of current.findings) {
+      expect(f.message).toMatch(/stop at 2026-09: every metric with more than one value has one every 3 months, and 2026-09 is the latest such month/);
+      expect(f.evidence?.actual).toBe("latest: 2026-09, one value every 3 months");
+    }
+    const old = resultOf(await checkReference({ only: ["freshness.non-financial"], wrap: quarterly("2026-06") }), "freshness.non-financial");
+    expect(old.status).toBe("fail");
+    expect(new Set(codes(old))).toEqual(new Set(["freshness.non-financial/stale"]));
+  });
+  it("cadenceOf: the step every metric keeps, else 1", () => {
+    const rows = (spec: Record<string, string[]>) => Object.entries(spec).flatMap(([id, periods]) => periods.map((period) => ({ id, period })));
+    expect(cadenceOf(rows({ a: ["2026-03", "2026-06", "2026-09"], b: ["2025-12", "2026-03"] }))).toBe(3);
+    expect(cadenceOf(rows({ a: ["2024-12", "2025-12"], b: ["2026-03"] }))).toBe(12);
+    expect(cadenceOf(rows({ a: ["2026-03", "2026-06", "2026-09"], b: ["2026-08", "2026-09"] }))).toBe(1);
+    expect(cadenceOf(rows({ a: ["2026-03", "2026-06", "2026-08"] }))).toBe(1);
+    expect(cadenceOf(rows({ a: ["2026-03"] }))).toBe(1);
   });
   it("the Date header is judged against the real clock, not --now", async () => {
     // --now far in the past: the partner's Date header still tells the real time, which is right.
