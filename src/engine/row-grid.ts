@@ -31,8 +31,16 @@ export interface GridFacts {
   duplicates: number;
   /** The first such row, and the index of the row it repeats. */
   firstDuplicate?: GridRow & { earlier: number };
-  /** (account, month) cells without a row, over accounts that have at least one row in the range. */
+  /**
+   * (account, month) cells without a row, over accounts that have at least one row in the range,
+   * from the first month any account has a row (see `leading`).
+   */
   missing: number;
+  /**
+   * Months at the start of the range in which no account has a row at all (books that begin
+   * later than the range): not counted in `missing`.
+   */
+  leading: number;
   /** Accounts with at least one row in the range, and those of them missing some month. */
   accounts: number;
   accountsWithGaps: number;
@@ -53,7 +61,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
   const last = monthNumberOfDate(end);
   if (first === undefined || last === undefined || last < first) return undefined;
   const months = last - first + 1;
-  const facts: GridFacts = { judged: 0, months, outside: 0, duplicates: 0, missing: 0, accounts: 0, accountsWithGaps: 0 };
+  const facts: GridFacts = { judged: 0, months, outside: 0, duplicates: 0, missing: 0, leading: 0, accounts: 0, accountsWithGaps: 0 };
   // Interned period -> offset in the range, worked out once per distinct period.
   const periodNames = table.pools.periods;
   const offsets = new Int32Array(periodNames.size).fill(NOT_A_MONTH - 1);
@@ -72,6 +80,8 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
   const seen = new Uint32Array(Math.ceil((accountsCap * months) / 32));
   const hasRows = new Uint8Array(accountsCap);
   const row = (i: number, period: string): GridRow => ({ index: i, id: table.id(i), period, record: JSON.stringify(table.record(i)) });
+  /** The first month of the range any account has a row in. */
+  let firstWithRows = months;
   for (let i = 0; i < table.length; i++) {
     const id = table.idIndex(i);
     const p = table.periodIndex(i);
@@ -85,6 +95,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
       continue;
     }
     hasRows[id] = 1;
+    if (o < firstWithRows) firstWithRows = o;
     const bit = id * months + o;
     const word = bit >>> 5;
     const mask = 1 << (bit & 31);
@@ -95,6 +106,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
       seen[word] |= mask;
     }
   }
+  if (firstWithRows < months) facts.leading = firstWithRows;
   // Accounts in the order of their first row, so the first gap named does not depend on interning order.
   for (let i = 0; i < table.length; i++) {
     const id = table.idIndex(i);
@@ -103,7 +115,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     facts.accounts++;
     let gaps = 0;
     let firstGap = -1;
-    for (let o = 0; o < months; o++) {
+    for (let o = facts.leading; o < months; o++) {
       const bit = id * months + o;
       if ((seen[bit >>> 5] & (1 << (bit & 31))) === 0) {
         gaps++;

@@ -76,7 +76,7 @@ export const probe: Probe = {
     if (responses === 0) return { findings: [], skip: "No statement response with rows could be read (see schema.statements)." };
     return {
       findings,
-      summary: findings.length === 0 ? `${responses} statement responses (${rows} rows): one row per account and month, none outside the range asked for.` : undefined,
+      summary: findings.every((f) => f.severity === "info") ? `${responses} statement responses (${rows} rows): one row per account and month, none outside the range asked for.` : undefined,
     };
   },
 };
@@ -148,5 +148,32 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
       }),
     );
   }
+  // Months at the start of the range without a row for any account, and no other gap: books that
+  // begin inside the range (a young company, or one moved from another system). Said, not judged.
+  const late = list.filter((j) => j.grid.leading > 0 && j.grid.missing === 0 && j.grid.accounts > 0);
+  if (late.length > 0) {
+    const s = late[0];
+    const from = s.query.start.slice(0, 7);
+    const begins = periodOf(from, s.grid.leading);
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/starts-late`,
+        severity: "info",
+        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for any account before ${begins} (${plural(s.grid.leading, "month")} of the range), and one for every month from then on: the books seem to begin in ${begins}.${where(late.length)}`,
+        rule: RULE,
+        fix: `Nothing to do if ${company}'s books begin in ${begins}. If they hold earlier months, return them (one row per account and month, Amount 0 where nothing was posted).`,
+        operation: s.op,
+        company,
+        exchange: s.exchange,
+        evidence: { expected: `rows from ${from}`, actual: `rows from ${begins}` },
+      }),
+    );
+  }
   return out;
+}
+
+/** The `YYYY-MM` month `k` months after the `YYYY-MM` month `from`. */
+function periodOf(from: string, k: number): string {
+  const n = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7)) - 1 + k;
+  return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
 }

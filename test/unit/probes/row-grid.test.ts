@@ -63,6 +63,16 @@ describe("gridFacts", () => {
     expect(f).toMatchObject({ judged: 1, outside: 0, duplicates: 0, missing: 0 });
   });
 
+  it("does not count months before any account has a row (books that begin inside the range)", () => {
+    const rows = [row("a", "2025-02"), row("a", "2025-03"), row("b", "2025-02"), row("b", "2025-03")];
+    const f = gridFacts(table(rows), "2025-01-01", "2025-03-31")!;
+    expect(f).toMatchObject({ leading: 1, missing: 0, accounts: 2, accountsWithGaps: 0 });
+    // A gap after the books begin still counts; the leading month does not.
+    const g = gridFacts(table([row("a", "2025-02"), row("a", "2025-03"), row("b", "2025-03")]), "2025-01-01", "2025-03-31")!;
+    expect(g).toMatchObject({ leading: 1, missing: 1, accountsWithGaps: 1 });
+    expect(g.firstMissing).toEqual({ id: "b", period: "2025-02" });
+  });
+
   it("judges nothing when the range is not two dates in order", () => {
     expect(gridFacts(table(full()), "2025-03-01", "2025-01-31")).toBeUndefined();
     expect(gridFacts(table(full()), "31-01-2025", "2025-03-31")).toBeUndefined();
@@ -126,6 +136,20 @@ describe("accuracy.row-grid", () => {
     });
     const r = resultOf(await checkReference({ only: GRID, wrap }), "accuracy.row-grid");
     expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+  });
+
+  it("only notes (info) statements whose rows begin after the range starts for every account", async () => {
+    // Books that begin in 2026-04: no row of any account before it, every month from then on.
+    const wrap = statementRows((rows) => rows.filter((x) => x.Period >= "2026-04"));
+    const r = resultOf(await checkReference({ only: GRID, wrap }), "accuracy.row-grid");
+    expect(r.status, JSON.stringify(r.findings, null, 2)).toBe("pass");
+    expect(codes(r).every((c) => c === "accuracy.row-grid/starts-late")).toBe(true);
+    const late = r.findings.filter((f) => f.code === "accuracy.row-grid/starts-late");
+    expect(late.length).toBeGreaterThan(0);
+    for (const f of late) {
+      expect(f.severity).toBe("info");
+      expect(f.message).toMatch(/has no row for any account before 2026-04 \(\d+ months of the range\), and one for every month from then on: the books seem to begin in 2026-04\./);
+    }
   });
 
   it("accepts rows ordered by month rather than by account", async () => {
