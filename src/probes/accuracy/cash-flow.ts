@@ -68,6 +68,9 @@ export const probe: Probe = {
         }
         const indexOf = new Map(pools.periods.all().map((name, i) => [name, i]));
         const before = pools.periods.all().map((name) => indexOf.get(previousMonth(name) ?? "") ?? -1);
+        // The month still open for postings (where the partner's clock may be, -12 h..+14 h): the two
+        // statements are read at different moments, so it is not compared.
+        const open = pools.periods.all().map((name) => live.has(name));
         let judged = 0;
         let differ = 0;
         let first: { id: string; period: string; flow: number; change: number; index: number } | undefined;
@@ -75,7 +78,7 @@ export const probe: Probe = {
           const id = cf.idIndex(i);
           const p = cf.periodIndex(i);
           const amount = cf.amount(i);
-          if (id === undefined || p === undefined || amount === undefined || id >= pools.ids.size || p >= periods || before[p] < 0) continue;
+          if (id === undefined || p === undefined || amount === undefined || id >= pools.ids.size || p >= periods || before[p] < 0 || open[p]) continue;
           const end = balances[id * periods + p];
           const start = balances[id * periods + before[p]];
           if (Number.isNaN(end) || Number.isNaN(start)) continue;

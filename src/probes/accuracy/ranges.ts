@@ -7,7 +7,7 @@ import { foldFindings } from "../support/fold.js";
 import { coverageRanges } from "../support/ranges.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
-import { lastDayOfMonth, monthNumber, monthNumberOfDate, periodOf, periodOfMonth } from "../../util/dates.js";
+import { lastDayOfMonth, liveMonths, monthNumber, monthNumberOfDate, periodOf, periodOfMonth } from "../../util/dates.js";
 
 /**
  * A month's figures do not depend on the date range they were asked with: the rows of a month that
@@ -41,7 +41,10 @@ export const probe: Probe = {
     const grids = ctx.data.otherStatementGrids().filter((g) => labelOf.has(`${g.query.start} ${g.query.end}`) && !g.query.budgetId && !g.query.classId && !g.query.departmentId);
     if (grids.length === 0) return { findings: [], skip: "No statement was read with another date range (see schema.statement-filters)." };
     const pass = await sharedSync(ctx);
-    const current = monthNumber(periodOf(ctx.now));
+    // Months that may still be open for postings where the partner is (the run's month, and the
+    // neighbouring one for a partner up to 12 h behind or 14 h ahead): a live ledger moves between
+    // two requests.
+    const open = new Set([...liveMonths(ctx.now)].map((p) => monthNumber(p)));
     let findings: Finding[] = [];
     let compared = 0;
     for (const g of grids) {
@@ -59,7 +62,7 @@ export const probe: Probe = {
       const differing: { period: string; sum: number; rows: number; expected: number; expectedRows: number }[] = [];
       let judged = 0;
       for (let n = first; n <= last; n++) {
-        if (n === current || n < syncFirst || n > syncLast) continue;
+        if (open.has(n) || n < syncFirst || n > syncLast) continue;
         // Wholly inside: a movement needs the whole month; a balance only its last day.
         const inside = lastDayOfMonth(n) <= g.query.end && (balance || `${periodOfMonth(n)}-01` >= g.query.start);
         if (!inside) continue;

@@ -48,6 +48,24 @@ describe("accuracy.ranges", () => {
     expect(f.curl).toMatch(/profit-and-loss\?StartDate=/);
   });
 
+  it("does not judge a month still open where the partner is (a partner behind UTC posting to it while the run reads)", async () => {
+    // At 2026-12-01T00:30Z a partner ten hours behind UTC still lives in November: each answer
+    // holds a little more of November than the one before.
+    let calls = 0;
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.endsWith("/profit-and-loss")) return reply;
+      calls++;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: Row[] };
+      const row = body.Data.find((x) => x.Period === "2026-11" && x.Amount !== 0);
+      if (row) row.Amount = Math.round(row.Amount * 100 + 100 * calls) / 100;
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap, now: "2026-12-01T00:30:00Z" }), ID);
+    expect(calls).toBeGreaterThan(1);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+
   it("fails a single-day balance sheet that answers no row for a month-end balance (StartDate taken as exclusive)", async () => {
     const wrap = otherRanges((rows, start, end, path) => (path.endsWith("/balance-sheet") && start === end ? [] : rows));
     const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
