@@ -3,7 +3,8 @@
  * the finding it expects for each defect switch (invalid).
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { typicalMs } from "../../../src/probes/reliability/latency.js";
 
 interface Table {
   id: string;
@@ -97,6 +98,37 @@ describe("reliability.latency", () => {
     const report = await checkReference({ only: ["reliability.latency", "schema.statements"], settings: { slowMs: 1 } });
     const r = resultOf(report, "reliability.latency");
     expect(r.status).toBe("warn");
-    expect(r.findings.every((f) => f.code === "reliability.latency/slow" && /p95 \d+ ms/.test(f.message))).toBe(true);
+    expect(r.findings.every((f) => f.code === "reliability.latency/slow" && /p95 \d+ ms|requests took \d+ ms or more|its one request took \d+ ms/.test(f.message))).toBe(true);
+  });
+
+  it("lets one slow answer pass for an operation asked fewer than 20 times, but not two", async () => {
+    /** Delays the first `n` answers of the company record by 2.2 s. */
+    const slowInfo = (n: number): Wrap => {
+      let left = n;
+      return async (req, next) => {
+        const reply = await next();
+        if (req.method === "GET" && /^\/companies\/[^/]+$/.test(req.url.pathname) && left > 0) {
+          left--;
+          await new Promise((r) => setTimeout(r, 2200));
+        }
+        return reply;
+      };
+    };
+    const one = await checkReference({ only: ["schema.company-info", "reliability.latency"], wrap: slowInfo(1) });
+    const asked = one.stats.requests;
+    expect(asked).toBeLessThan(20);
+    expect(resultOf(one, "reliability.latency").status).toBe("pass");
+    const two = resultOf(await checkReference({ only: ["schema.company-info", "reliability.latency"], wrap: slowInfo(2) }), "reliability.latency");
+    expect(two.status).toBe("warn");
+    expect(codes(two)).toEqual(["reliability.latency/slow"]);
+    expect(two.findings[0].message).toMatch(/^GET \/companies\/\{CompanyId\} is slow: (both|\d+ of its \d+) requests took 2\d{3} ms or more \(p50 \d+ ms, max \d+ ms; with fewer than 20 requests the second slowest is judged/);
+    expect(two.findings[0].fix).toMatch(/up to 4 requests in flight: .* --concurrency 1 shows each request's own time\.$/);
+  }, 30_000);
+
+  it("typicalMs: p95 from 20 requests, the second slowest below, the one request alone", () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => (i === 19 ? 5000 : 100 + i));
+    expect(typicalMs(twenty)).toEqual({ ms: 118, basis: "p95" });
+    expect(typicalMs([100, 120, 5000])).toEqual({ ms: 120, basis: "second slowest" });
+    expect(typicalMs([3000])).toEqual({ ms: 3000, basis: "only request" });
   });
 });
