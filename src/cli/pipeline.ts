@@ -7,6 +7,7 @@ import type { Report } from "../report/types.js";
 import type { ProgressEvent } from "../engine/run.js";
 import { startDeadline } from "../engine/deadline.js";
 import type { Contract } from "../spec/types.js";
+import type { HttpClient } from "../http/types.js";
 import type { ClientCredentials, Probe, ScopedToken } from "../probes/types.js";
 import { UsageError } from "./errors.js";
 import { responseSchemaPointer } from "../spec/pointer.js";
@@ -90,7 +91,7 @@ export function scaledBudget(budget: { perCompany: number; minimum: number }, sa
 }
 
 export async function runPipeline(input: PipelineInput): Promise<Report> {
-  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks, DEFAULT_REQUEST_BUDGET }, { retryPolicy }, { probes, families }, { Redactor }] = await Promise.all([
+  const [{ createHttpClient }, { createValidator }, { loadPrebuiltChecks }, { runChecks, DEFAULT_REQUEST_BUDGET }, { retryPolicy }, { probes, families }, { Redactor }, { tokenRenewer }] = await Promise.all([
     import("../http/client.js"),
     import("../schema/validator.js"),
     import("../spec/prebuilt.js"),
@@ -98,6 +99,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
     import("../engine/sync.js"),
     import("../probes/index.js"),
     import("../util/redact.js"),
+    import("../engine/token-renewal.js"),
   ]);
   const redactor = new Redactor();
   redactor.add(input.token);
@@ -109,7 +111,13 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
   if (input.scopedToken) redactor.add(input.scopedToken.token);
   const deadline = input.deadlineMs !== undefined ? startDeadline(input.deadlineMs) : undefined;
   const budget = input.maxRequests === undefined ? (input.requestBudget ?? scaledBudget(DEFAULT_REQUEST_BUDGET, input.sampleSize)) : undefined;
-  const http = createHttpClient({
+  // The run's own copy: a renewal that rotates the refresh token puts the new one here, for the
+  // next renewal and the oauth.* checks.
+  const credentials = input.credentials ? { ...input.credentials } : undefined;
+  const tokenOp = input.contract.operations.find((o) => o.profile.role === "token");
+  const http: HttpClient = createHttpClient({
+    // With the OAuth client, a run token that expires mid-run is renewed as Reach renews it.
+    ...(credentials && tokenOp ? { renewToken: tokenRenewer(() => http, tokenOp, credentials) } : {}),
     signal: deadline?.signal,
     baseUrl: input.baseUrl,
     token: input.token,
@@ -158,7 +166,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       companies: input.companies,
       now: input.now,
       options: { strict: input.strict, concurrency: input.concurrency, slowMs: input.slowMs, sampleSize: input.sampleSize ?? 3, maxRetryWaitMs: input.maxRetryWaitMs, extraCa: input.ca !== undefined },
-      credentials: input.credentials,
+      credentials,
       scopedToken: input.scopedToken,
       pageSize: Math.min(input.pageSize, input.contract.profile.pagination.maxLimit),
       maxPages: input.maxPages,

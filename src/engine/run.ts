@@ -212,6 +212,7 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
 
   const coverage = coverageOf(opts.contract, data, samples, companies);
   const unsent = opts.http.unsent();
+  const renewals = opts.http.tokenRenewals();
   const report: Report = {
     reportVersion: REPORT_VERSION,
     tool: opts.tool,
@@ -227,7 +228,12 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     verdict: worst(steps.map((s) => s.verdict)),
     steps,
     checks,
-    stats: { requests: samples.length, statuses, ...(unsent.budget + unsent.deadline > 0 ? { notSent: unsent } : {}) },
+    stats: {
+      requests: samples.length,
+      statuses,
+      ...(unsent.budget + unsent.deadline > 0 ? { notSent: unsent } : {}),
+      ...(renewals.renewed + renewals.failed > 0 ? { tokenRenewals: renewals } : {}),
+    },
     coverage,
     ...(rehearsal ? { rehearsal } : {}),
   };

@@ -83,7 +83,17 @@ export interface HttpClientOptions {
    * `deadline`), retry waits end, and no further request is sent.
    */
   signal?: AbortSignal;
+  /**
+   * Gets a new access token when the run's token is refused with 401 (Reach renews an expired
+   * token with its refresh token): the request is then sent once more with it. Resolves to
+   * undefined when no token could be had. Called at most MAX_RENEWALS times a run, one at a time.
+   */
+  renewToken?: () => Promise<string | undefined>;
 }
+
+/** Renewals of the run's token a run tries at most, and the least time between two. */
+export const MAX_RENEWALS = 3;
+export const RENEW_SPACING_MS = 10_000;
 
 export const HTTP_DEFAULTS = {
   tokenEnvName: "REACH_ACCESS_TOKEN",
@@ -109,6 +119,8 @@ interface Prepared {
   curlAuth: CurlAuth;
   /** The check the request is sent for (see HttpClient.forCheck). */
   check?: string;
+  /** The run's token the request carries (default or query auth), to tell a renewal since. */
+  token?: string;
 }
 
 interface Attempt {
@@ -217,11 +229,16 @@ class UndiciHttpClient implements HttpClient {
   private nextId = 1;
   private sent = 0;
   private closed = false;
+  /** The run's token: options.token until a renewal replaces it. */
+  private token: string | undefined;
+  /** Renewals of the run's token (see HttpClientOptions.renewToken). */
+  private readonly renewal: { renewed: number; failed: number; startedAt?: number; pending?: Promise<string | undefined> } = { renewed: 0, failed: 0 };
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = parseBaseUrl(options.baseUrl);
     this.baseUrl = new URL(this.base.url.href);
     this.redactor = options.redactor ?? new Redactor();
+    this.token = options.token;
     if (options.token) this.redactor.add(options.token);
     this.now = options.now ?? Date.now;
     this.limits = {
@@ -304,6 +321,7 @@ class UndiciHttpClient implements HttpClient {
       issuedSecret: (ex, field) => this.issuedSecret(ex, field),
       setRequestBudget: (max) => this.setRequestBudget(max),
       unsent: () => this.unsent(),
+      tokenRenewals: () => this.tokenRenewals(),
       close: () => this.close(),
     };
   }
@@ -340,12 +358,12 @@ class UndiciHttpClient implements HttpClient {
     }
     if (this.closed) return this.failedBeforeSending(req, "other", "the HTTP client is closed", prepared);
     // A body read by readStream has no `json` for another caller: such requests are never shared.
-    if (!req.cache || req.readStream) return this.execute(prepared);
+    if (!req.cache || req.readStream) return this.executeRenewing(prepared);
 
     const key = this.cacheKey(prepared);
     const shared = this.cache.get(key);
     if (shared) return { ...(await shared), fromCache: true };
-    const pending = this.execute(prepared);
+    const pending = this.executeRenewing(prepared);
     this.cache.set(key, pending);
     const ex = await pending;
     // Only answers are worth sharing; a transport failure may well not happen again. A large body
@@ -362,7 +380,8 @@ class UndiciHttpClient implements HttpClient {
 
   /** Resolves URL, headers, body and credentials; throws for requests that must not be sent. */
   private prepare(req: HttpRequest): Prepared {
-    const inQuery = req.auth === "query" && this.options.token ? { access_token: this.options.token } : undefined;
+    const token = this.token;
+    const inQuery = req.auth === "query" && token ? { access_token: token } : undefined;
     const target = buildTarget(this.base, req.path, inQuery ? { ...req.query, ...inQuery } : req.query);
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -400,8 +419,8 @@ class UndiciHttpClient implements HttpClient {
       if (inQuery && !target.sameOrigin) throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
     } else if (mode === "default") {
       auth = "default";
-      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-      curlAuth = this.options.token ? { kind: "env" } : { kind: "none" };
+      if (token) headers.authorization = `Bearer ${token}`;
+      curlAuth = token ? { kind: "env" } : { kind: "none" };
     } else {
       auth = "custom";
       const scheme = mode.scheme ?? "Bearer";
@@ -412,7 +431,7 @@ class UndiciHttpClient implements HttpClient {
     if (headers.authorization !== undefined && !target.sameOrigin) {
       throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
     }
-    return { req, target, method: req.method, headers, body, auth, curlAuth };
+    return { req, target, method: req.method, headers, body, auth, curlAuth, ...(mode === "default" || mode === "query" ? { token } : {}) };
   }
 
   /**
@@ -428,6 +447,64 @@ class UndiciHttpClient implements HttpClient {
       this.redactor.add(bearer);
     }
     return shown;
+  }
+
+  /**
+   * `execute`, and when the run's token is refused with 401 and a renewer is set: a new token, and
+   * the request once more with it. A 401 to a token renewed for the request is the answer.
+   */
+  private async executeRenewing(p: Prepared): Promise<Exchange> {
+    const ex = await this.execute(p);
+    if (p.auth !== "default" || p.token === undefined || !this.options.renewToken || ex.response?.status !== 401) return ex;
+    const fresh = await this.renewedSince(p.token);
+    if (fresh === undefined || this.closed || this.options.signal?.aborted) return ex;
+    let again: Prepared;
+    try {
+      again = this.prepare(p.req);
+    } catch {
+      return ex;
+    }
+    if (p.check !== undefined) again.check = p.check;
+    return { ...(await this.execute(again)), renewedToken: true };
+  }
+
+  /**
+   * The run's token to send again with after `used` was refused: the current one when it was
+   * renewed since, else a renewal (one at a time, at most MAX_RENEWALS a run, RENEW_SPACING_MS
+   * apart); undefined when there is none to try.
+   */
+  private renewedSince(used: string): Promise<string | undefined> {
+    if (this.token !== undefined && this.token !== used) return Promise.resolve(this.token);
+    const r = this.renewal;
+    if (r.pending) return r.pending;
+    const now = performance.now();
+    if (r.renewed + r.failed >= MAX_RENEWALS || (r.startedAt !== undefined && now - r.startedAt < RENEW_SPACING_MS)) return Promise.resolve(undefined);
+    r.startedAt = now;
+    const pending = (async () => {
+      let token: string | undefined;
+      try {
+        token = await this.options.renewToken!();
+      } catch {
+        token = undefined;
+      }
+      if (token) {
+        this.redactor.add(token);
+        this.token = token;
+        r.renewed++;
+      } else {
+        r.failed++;
+      }
+      return token || undefined;
+    })();
+    r.pending = pending;
+    void pending.finally(() => {
+      if (r.pending === pending) r.pending = undefined;
+    });
+    return pending;
+  }
+
+  tokenRenewals(): { renewed: number; failed: number } {
+    return { renewed: this.renewal.renewed, failed: this.renewal.failed };
   }
 
   private async execute(p: Prepared): Promise<Exchange> {

@@ -161,6 +161,11 @@ export interface Exchange {
   fromCache: boolean;
   /** Earlier attempts of this request that were answered 429/503 and retried after waiting. */
   retries?: { status: number; retryAfter?: string; waitedMs: number }[];
+  /**
+   * The run's token was refused with 401 and this is the request sent again with a token the
+   * client renewed for it (HttpClientOptions.renewToken): a 401 here is no expired token.
+   */
+  renewedToken?: true;
 }
 
 export interface LatencySample {
@@ -222,5 +227,7 @@ export interface HttpClient {
   setRequestBudget(max: number): void;
   /** Requests reach-check did not send: the request budget was used up, or the run's deadline had passed. */
   unsent(): { budget: number; deadline: number };
+  /** How often the run's token was renewed after a 401 (see HttpClientOptions.renewToken), and renewals that failed. */
+  tokenRenewals(): { renewed: number; failed: number };
   close(): Promise<void>;
 }

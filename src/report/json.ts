@@ -56,7 +56,7 @@ export const REPORT_KEY_ORDER = {
   tool: keysOf<Report["tool"]>()(["name", "version"]),
   spec: keysOf<Report["spec"]>()(["version", "source", "sha256", "modeledOperations"]),
   target: keysOf<Report["target"]>()(["baseUrl", "companies"]),
-  stats: keysOf<Report["stats"]>()(["requests", "statuses", "notSent"]),
+  stats: keysOf<Report["stats"]>()(["requests", "statuses", "notSent", "tokenRenewals"]),
   coverage: keysOf<Coverage>()(["total", "exercised", "operations"]),
   coverageEntry: keysOf<CoverageEntry>()(["operation", "exercised", "requests", "reason"]),
   rehearsal: keysOf<Rehearsal>()(["companies", "concurrency", "requests", "durationMs", "statuses", "retries", "operations"]),

@@ -81,6 +81,13 @@ export const reportSchema = {
           required: ["budget", "deadline"],
           properties: { budget: count, deadline: count },
         },
+        tokenRenewals: {
+          type: "object",
+          description: "The run's token was refused with 401 and renewed with the refresh token (REACH_CLIENT_ID, REACH_CLIENT_SECRET, REACH_REFRESH_TOKEN), as Reach renews an expired token: renewals that gave a token and those that did not. Absent when none was tried.",
+          additionalProperties: false,
+          required: ["renewed", "failed"],
+          properties: { renewed: count, failed: count },
+        },
       },
     },
     coverage: {

@@ -131,6 +131,11 @@ export interface Report {
      * stopped them: the request budget (--max-requests) or the deadline (--deadline). Absent when none.
      */
     notSent?: { budget: number; deadline: number };
+    /**
+     * The run's token was refused with 401 and renewed with the refresh token (as Reach renews an
+     * expired token): renewals that gave a token, and those that did not. Absent when none was tried.
+     */
+    tokenRenewals?: { renewed: number; failed: number };
   };
   /** Which operations of the spec this run exercised with valid requests, and why others were not. */
   coverage: Coverage;

@@ -87,14 +87,19 @@ export function rehearsalText(reh: Rehearsal, responses: boolean): string {
   return responses ? `${figures}; responses: ${statusesText(reh.statuses) || "none"}.` : figures;
 }
 
-/** `; 120 not sent: the request budget (--max-requests) ran out`, or "" when every request went out. */
+/**
+ * `; 120 not sent: the request budget (--max-requests) ran out` (and renewals of the run's token),
+ * or "" when every request went out as it was.
+ */
 export function notSentText(report: Report): string {
-  const n = report.stats?.notSent;
-  if (!n) return "";
+  const n = report.stats?.notSent ?? { budget: 0, deadline: 0 };
   const parts = [
     ...(n.budget > 0 ? [`${n.budget} not sent: the request budget (--max-requests) ran out`] : []),
     ...(n.deadline > 0 ? [`${n.deadline} not sent: the run's deadline (--deadline) had passed`] : []),
   ];
+  const r = report.stats?.tokenRenewals;
+  if (r && r.renewed > 0) parts.push(`the run's token was refused with 401 and renewed with the refresh token ${r.renewed === 1 ? "once" : `${r.renewed} times`}`);
+  if (r && r.failed > 0) parts.push(`${r.failed === 1 ? "a renewal" : `${r.failed} renewals`} of the run's token with the refresh token failed`);
   return parts.length > 0 ? `; ${parts.join("; ")}` : "";
 }
 

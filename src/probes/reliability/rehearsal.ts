@@ -227,7 +227,11 @@ function limitedElsewhere(ctx: ProbeContext, id: string, samples: readonly Laten
     makeFinding(ctx, {
       code: `${id}/limited-elsewhere`,
       severity: "warn",
-      message: `The timed sync met no limit, but the run's other requests were answered ${counts} (${shown.join(", ")}${ops.length > 5 ? `, and ${ops.length - 5} more operations` : ""}): the partner limits or pauses the API under the load of a run, which a nightly sync of every company also puts on it.`,
+      message:
+        `The timed sync met no limit, but the run's other requests were answered ${counts} (${shown.join(", ")}${ops.length > 5 ? `, and ${ops.length - 5} more operations` : ""}; reach-check waited and asked again): ` +
+        (n429
+          ? "the partner limits the API under the load of a run, which a nightly sync of every company also puts on it."
+          : "the partner paused the API while the run went on (maintenance or overload); a sync that meets such a pause waits, and one that meets a long one fails."),
       rule: n429 ? RATE_LIMIT : RELIABLE,
       fix: n429
         ? "Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled."

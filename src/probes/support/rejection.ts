@@ -94,8 +94,16 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
         severity: redirect ? "fail" : "warn",
         message: redirect
           ? `${op.method} ${op.path} redirected a request ${c.what} (${res.status}) instead of refusing it with ${accepted}.`
-          : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? lapsed?.detail ?? limited}`,
-        fix: front?.fix ?? lapsed?.fix ?? limitFix ?? `Answer ${c.expected}.`,
+          : res.status === 429 && !limited
+            ? `${op.method} ${op.path} answered a request ${c.what} with 429 (too many requests${ex.retries?.length ? `, after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : ""}) instead of ${accepted}: the partner's rate limit answered, so how it handles the input was not judged.`
+            : `${op.method} ${op.path} refused a request ${c.what} with ${res.status}; Reach's error guide expects ${accepted}.${front?.detail ?? lapsed?.detail ?? limited}`,
+        fix:
+          front?.fix ??
+          lapsed?.fix ??
+          limitFix ??
+          (res.status === 429
+            ? `Let Reach's requests through (or send Retry-After so that a client knows when to ask again: reliability.rehearsal reports the limit), then answer ${c.expected}.`
+            : `Answer ${c.expected}.`),
         evidence,
       }),
     ];

@@ -101,11 +101,23 @@ export interface ResponseCheckOptions {
  */
 export function tokenLapsed(ctx: ProbeContext, ex: Exchange): { detail: string; fix: string } | undefined {
   if (ex.response?.status !== 401 || ex.request.auth !== "default") return undefined;
+  if (ex.renewedToken) {
+    return {
+      detail: " The run's token was refused, renewed with the refresh token for this request, and the new token was refused as well: this is no expired token.",
+      fix: "Accept on this operation the access tokens the token endpoint issues, as the other operations do (check the scope or audience it asks for).",
+    };
+  }
   const accepted = ctx.http.acceptedToken();
   if (!accepted || accepted.first >= ex.id) return undefined;
+  const renewals = ctx.http.tokenRenewals();
+  const renewal = !ctx.credentials
+    ? " With REACH_CLIENT_ID, REACH_CLIENT_SECRET and REACH_REFRESH_TOKEN set, reach-check renews an expired token as Reach does."
+    : renewals.failed > 0
+      ? " Renewing it with REACH_REFRESH_TOKEN failed (see oauth.refresh-grant)."
+      : "";
   return {
-    detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far): it expired or was revoked while the run went on.`,
-    fix: "Start the run with a token that has enough lifetime left for it (get it just before, e.g. with `reach-check login`; a large partner's run takes minutes), and check that nothing else refreshes with the same refresh token during the run. If the token should still be valid, the partner drops tokens before their expires_in.",
+    detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far): it expired or was revoked while the run went on.${renewal}`,
+    fix: "Start the run with a token that has enough lifetime left for it (get it just before, e.g. with `reach-check login`; a large partner's run takes minutes), or give reach-check the OAuth client and a refresh token so that it renews the token when it expires; check that nothing else refreshes with the same refresh token during the run. If the token should still be valid, the partner drops tokens before their expires_in.",
   };
 }
 

@@ -3,7 +3,7 @@
  * partner with no finding, and names the findings it expects for each defect switch.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
 import { nextStep } from "../../../src/report/view.js";
 
 interface Case {
@@ -358,5 +358,26 @@ describe("pagination.stable-order: the same record read twice", () => {
   it("stays quiet on the reference partner", async () => {
     const r = resultOf(await checkReference({ only: ["pagination.stable-order"] }), "pagination.stable-order");
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe("inputs checks behind a rate limit", () => {
+  it("say that a 429 without Retry-After left the input unjudged, not that the input was refused wrongly", async () => {
+    // Every statement request with a StartDate that is no date meets the partner's rate limit.
+    const wrap: Wrap = async (req, next) => {
+      const start = req.url.searchParams.get("StartDate");
+      if (start !== null && !/^\d{4}-\d\d-\d\d$/.test(start)) {
+        return { status: 429, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Slow down.", level: 7 }] }) };
+      }
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["inputs.dates"], wrap }), "inputs.dates");
+    const limited = r.findings.filter((f) => f.evidence?.actual === "429");
+    expect(limited.length).toBeGreaterThan(0);
+    for (const f of limited) {
+      expect(f.message).toMatch(/answered a request .* with 429 \(too many requests\) instead of 400 or 404: the partner's rate limit answered, so how it handles the input was not judged\.$/);
+      expect(f.message).not.toMatch(/refused a request/);
+      expect(f.fix).toMatch(/^Let Reach's requests through \(or send Retry-After/);
+    }
   });
 });
