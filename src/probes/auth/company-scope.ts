@@ -201,6 +201,17 @@ export const probe: Probe = {
       findings.push(...judge(ctx, this.id, op, await ctx.http.send({ ...req, auth }), UNKNOWN_COMPANY, whose, true));
     }
     if (sent === 0) return { findings: [], skip: "No company operation could be called." };
+    // 401s to a token its user-info accepted a moment ago: when user-info now refuses it as well,
+    // the token expired (or was revoked) during the run, and the 401s say nothing of the scope.
+    if (findings.some((f) => f.code === `${this.id}/status` && f.evidence?.actual === "401")) {
+      const again = await scopedCompanies(ctx, userInfo, auth);
+      if (again.ex.response?.status === 401) {
+        return {
+          findings: [],
+          skip: `The token in ${scoped.envName} stopped working during the run: user-info accepted it first and answers 401 now (expired or revoked), so the 401s to the other companies say nothing of its scope. Give a token with enough lifetime left for the run.`,
+        };
+      }
+    }
     const summary =
       other === undefined
         ? `The token in ${scoped.envName} reads every company of this run, so only unknown companies were tried (${sent} requests refused).`

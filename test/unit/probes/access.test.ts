@@ -3,7 +3,7 @@
  * the clean partner and names the finding its defect switches cause.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf } from "../../helpers/harness.js";
+import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
 
 interface Table {
   id: string;
@@ -141,6 +141,29 @@ describe("auth.company-scope and what the scoped token promises", () => {
     expect(f.severity).toBe("warn");
     expect(f.fix).toContain("REACH_SCOPED_TOKEN");
     expect(f.curl).toContain('"Authorization: Bearer $REACH_SCOPED_TOKEN"');
+  });
+  it("a scoped token that expires after its user-info is said to have stopped working, not to be refused wrongly", async () => {
+    // The run's token comes first (the run reads user-info with it); the other bearer is the scoped
+    // token: its first user-info is answered, then it is expired for everything.
+    let runToken: string | undefined;
+    let scopedSeen = false;
+    const wrap: Wrap = async (req, next) => {
+      const auth = req.headers.authorization;
+      const bearer = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
+      if (bearer !== undefined) {
+        runToken ??= bearer;
+        if (bearer !== runToken) {
+          if (!scopedSeen && req.url.pathname.endsWith("/user-info")) scopedSeen = true;
+          else return { status: 401, headers: { "content-type": "application/json", "www-authenticate": 'Bearer error="invalid_token"' }, body: JSON.stringify({ errors: [{ error: "Unauthorized", message: "Expired.", level: 7 }] }) };
+        }
+      }
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], ...full, wrap }), "auth.company-scope");
+    expect(scopedSeen).toBe(true);
+    expect(r.status).toBe("skip");
+    expect(r.findings).toEqual([]);
+    expect(r.summary).toMatch(/^The token in REACH_SCOPED_TOKEN stopped working during the run: user-info accepted it first and answers 401 now/);
   });
   it("user-info listing a company the token cannot read still has the scope tried on that company", async () => {
     const r = resultOf(await checkReference({ only: ["auth.company-scope"], defects: ["user-info-all-companies"], ...full }), "auth.company-scope");
