@@ -90,7 +90,7 @@ export const probe: Probe = {
           severity: "fail",
           message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}`,
           rule: RULE,
-          fix: "Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone).",
+          fix: "Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).",
           operation: g.op,
           company: g.company,
           exchange: g.exchange,
