@@ -86,13 +86,20 @@ export interface HttpClientOptions {
   /**
    * Gets a new access token when the run's token is refused with 401 (Reach renews an expired
    * token with its refresh token): the request is then sent once more with it. Resolves to
-   * undefined when no token could be had. Called at most MAX_RENEWALS times a run, one at a time.
+   * undefined when no token could be had. Called one at a time, within the bounds below.
    */
   renewToken?: () => Promise<string | undefined>;
+  /** Least time between two renewals. Default RENEW_SPACING_MS. */
+  renewSpacingMs?: number;
 }
 
-/** Renewals of the run's token a run tries at most, and the least time between two. */
-export const MAX_RENEWALS = 3;
+/**
+ * Renewals of the run's token: at most MAX_FUTILE_RENEWALS whose new token was refused as well (an
+ * operation that refuses valid tokens is no expiry), MAX_RENEWALS in all (a long run with
+ * short-lived tokens renews every time one expires), and RENEW_SPACING_MS at least between two.
+ */
+export const MAX_FUTILE_RENEWALS = 3;
+export const MAX_RENEWALS = 50;
 export const RENEW_SPACING_MS = 10_000;
 
 export const HTTP_DEFAULTS = {
@@ -232,7 +239,7 @@ class UndiciHttpClient implements HttpClient {
   /** The run's token: options.token until a renewal replaces it. */
   private token: string | undefined;
   /** Renewals of the run's token (see HttpClientOptions.renewToken). */
-  private readonly renewal: { renewed: number; failed: number; startedAt?: number; pending?: Promise<string | undefined> } = { renewed: 0, failed: 0 };
+  private readonly renewal: { renewed: number; failed: number; futile: number; startedAt?: number; pending?: Promise<string | undefined> } = { renewed: 0, failed: 0, futile: 0 };
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = parseBaseUrl(options.baseUrl);
@@ -465,20 +472,23 @@ class UndiciHttpClient implements HttpClient {
       return ex;
     }
     if (p.check !== undefined) again.check = p.check;
-    return { ...(await this.execute(again)), renewedToken: true };
+    const retried = await this.execute(again);
+    if (retried.response?.status === 401 && again.token === fresh) this.renewal.futile++;
+    return { ...retried, renewedToken: true };
   }
 
   /**
    * The run's token to send again with after `used` was refused: the current one when it was
-   * renewed since, else a renewal (one at a time, at most MAX_RENEWALS a run, RENEW_SPACING_MS
-   * apart); undefined when there is none to try.
+   * renewed since, else a renewal (one at a time, RENEW_SPACING_MS apart, within MAX_RENEWALS and
+   * MAX_FUTILE_RENEWALS); undefined when there is none to try.
    */
   private renewedSince(used: string): Promise<string | undefined> {
     if (this.token !== undefined && this.token !== used) return Promise.resolve(this.token);
     const r = this.renewal;
     if (r.pending) return r.pending;
     const now = performance.now();
-    if (r.renewed + r.failed >= MAX_RENEWALS || (r.startedAt !== undefined && now - r.startedAt < RENEW_SPACING_MS)) return Promise.resolve(undefined);
+    const spent = r.renewed + r.failed >= MAX_RENEWALS || r.futile + r.failed >= MAX_FUTILE_RENEWALS;
+    if (spent || (r.startedAt !== undefined && now - r.startedAt < (this.options.renewSpacingMs ?? RENEW_SPACING_MS))) return Promise.resolve(undefined);
     r.startedAt = now;
     const pending = (async () => {
       let token: string | undefined;

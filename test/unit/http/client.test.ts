@@ -707,3 +707,62 @@ describe("HttpClient: a content coding the request did not accept", () => {
     expect(ex.error?.message).toMatch(/Content-Encoding "zstd", which was not asked for \(the request said Accept-Encoding: gzip, br\) and cannot be decoded; send an encoding the request accepts, or none/);
   });
 });
+
+describe("HttpClient: renewing the run's token after a 401", () => {
+  /** A server whose tokens each work for `uses` requests (the run's first token for `firstUses`), then answer 401. */
+  function expiring(uses: number, firstUses = uses) {
+    const left = new Map<string, number>([[TOKEN, firstUses]]);
+    const handler = (req: ServerRequest) => {
+      const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+      const n = left.get(token) ?? 0;
+      if (n <= 0) return { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' }, body: "{}" };
+      left.set(token, n - 1);
+      return { status: 200, body: '{"ok":true}' };
+    };
+    let issued = 0;
+    const renew = async () => {
+      const token = `renewed-token-${++issued}-secret`;
+      left.set(token, uses);
+      return token;
+    };
+    return { handler, renew, issued: () => issued };
+  }
+
+  it("renews each time the token expires in a long run, sends the refused request again, and keeps the tokens secret", async () => {
+    const p = expiring(3);
+    const s = await server(p.handler);
+    const c = client(s.url, { renewToken: p.renew, renewSpacingMs: 0, concurrency: 1 });
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await c.send({ method: "GET", path: `/data/${i}` }));
+    expect(answers.map((a) => a.response?.status)).toEqual(Array(20).fill(200));
+    // The first token served 3 requests; each renewed one 3 more: 6 renewals for 20 requests.
+    expect(p.issued()).toBe(6);
+    expect(c.tokenRenewals()).toEqual({ renewed: 6, failed: 0 });
+    expect(answers.filter((a) => a.renewedToken).length).toBe(6);
+    const text = JSON.stringify(answers.map((a) => ({ ...a, curl: c.curl(a) })));
+    expect(text).not.toContain("renewed-token-");
+    expect(text).not.toContain(TOKEN);
+  });
+
+  it("stops renewing after a few renewals whose new token was refused too", async () => {
+    let renewals = 0;
+    const s = await server(() => ({ status: 401, body: "{}" }));
+    const c = client(s.url, { renewToken: async () => `never-accepted-${++renewals}`, renewSpacingMs: 0, concurrency: 1 });
+    for (let i = 0; i < 10; i++) expect((await c.send({ method: "GET", path: "/x" })).response?.status).toBe(401);
+    expect(renewals).toBe(3);
+    expect(c.tokenRenewals()).toEqual({ renewed: 3, failed: 0 });
+  });
+
+  it("renews once for requests refused together, and a request with another token is never renewed", async () => {
+    const p = expiring(100, 0);
+    const s = await server(p.handler);
+    const c = client(s.url, { renewToken: p.renew, renewSpacingMs: 0 });
+    const all = await Promise.all(Array.from({ length: 4 }, (_, i) => c.send({ method: "GET", path: `/d/${i}` })));
+    expect(all.map((a) => a.response?.status)).toEqual([200, 200, 200, 200]);
+    expect(p.issued()).toBe(1);
+    const other = await c.send({ method: "GET", path: "/d/x", auth: { bearer: "someone-else" } });
+    expect(other.response?.status).toBe(401);
+    expect(other.renewedToken).toBeUndefined();
+    expect(p.issued()).toBe(1);
+  });
+});

@@ -632,7 +632,7 @@ describe("a partner that limits the run outside the timed sync", () => {
     const r = resultOf(report, "reliability.rehearsal");
     expect(codes(r)).toEqual(["reliability.rehearsal/limited-elsewhere"]);
     expect(r.status).toBe("warn");
-    expect(r.findings[0].message).toMatch(/answered 2 × 429 \(GET \/companies\/\{CompanyId\}\/departments \(2\)\)/);
+    expect(r.findings[0].message).toMatch(/answered 2 × 429 \(GET \/companies\/\{CompanyId\}\/departments \(2\); reach-check waited and asked again\): the partner limits the API under the load of a run/);
     // Every other check got its answer after waiting.
     expect(report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([]);
   }, 30_000);
