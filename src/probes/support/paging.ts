@@ -349,12 +349,20 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
       break;
     }
     if (repeated) {
+      // What the repeat cost: records the total announces that the walk never read (a record that
+      // moved to an earlier page while the pages were read is read twice, and another one never).
+      const total = walk.complete ? agreedTotal(ok) : undefined;
+      const distinct = new Set(ok.flatMap((q) => q.data!.map((r) => idOf(r, op.profile.idField)))).size;
+      const lost =
+        total !== undefined && distinct < total
+          ? ` The walk read ${distinct} distinct records of the ${total} ${p.paginationField}.${p.totalField} announces: ${total - distinct} never came.`
+          : "";
       findings.push(
         makeFinding(ctx, {
           ...base,
           code: `${checkId}/repeated-id`,
           severity: "fail",
-          message: `The page of ${name} at offset ${pg.offset} repeats ${op.profile.idField ?? "a record"} ${repeated}: offset paging returns some records twice${walk.stoppedBecause?.includes("already seen") ? " and never reaches the end" : ""}.`,
+          message: `The page of ${name} at offset ${pg.offset} repeats ${op.profile.idField ?? "a record"} ${repeated}: offset paging returns some records twice${walk.stoppedBecause?.includes("already seen") ? " and never reaches the end" : ""}.${lost}`,
           fix: `Apply \`${p.offsetParam}\` and keep a stable order (e.g. by id), so each record appears on exactly one page.`,
           exchange: pg.exchange,
           ...(pointer ? { pointer } : {}),

@@ -3,7 +3,7 @@
  * partner with no finding, and names the findings it expects for each defect switch.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 import { nextStep } from "../../../src/report/view.js";
 
 interface Case {
@@ -183,6 +183,28 @@ describe("defects outside a check's concern do not trip it", () => {
     expect((JSON.parse(o.evidence!.bodyExcerpt!) as Record<string, string>)[field]).toBe(holds);
     const past = resultOf(await checkReference({ only: ["pagination.past-end"], defects: ["repeated-page"] }), "pagination.past-end");
     expect(past.findings[0].pointer).toBe("/Data/0");
+  });
+  it("walk says how many records a record moving between pages cost", async () => {
+    // On the small-page walk of each chart of accounts, every page after the first starts with the
+    // previous page's last record and drops its own last one: as if a record moved to an earlier page
+    // while the pages were read. The total stays right, so the walk ends; some records never come.
+    const lastOf = new Map<string, unknown>();
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      const limit = Number(req.url.searchParams.get("limit") ?? "1000");
+      const offset = Number(req.url.searchParams.get("offset") ?? "0");
+      if (!req.url.pathname.endsWith("/chart-of-accounts") || reply.status !== 200 || limit >= 1000) return reply;
+      return editJson<{ Data: unknown[] }>(reply, (body) => {
+        const key = `${req.url.pathname} ${limit}`;
+        const previous = lastOf.get(`${key} ${offset}`);
+        if (offset > 0 && previous !== undefined && body.Data.length > 0) body.Data = [previous, ...body.Data.slice(0, -1)];
+        if (body.Data.length > 0) lastOf.set(`${key} ${offset + body.Data.length}`, body.Data[body.Data.length - 1]);
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], wrap }), "pagination.walk");
+    const rep = r.findings.filter((x) => x.code === "pagination.walk/repeated-id");
+    expect(rep.length, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeGreaterThan(0);
+    for (const f of rep) expect(f.message).toMatch(/ The walk read (\d+) distinct records of the (\d+) Pagination\.total announces: \d+ never came\.$/);
   });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });
