@@ -32,9 +32,11 @@ function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company
       severity: "fail",
       message: ignored
         ? `The ${op.profile.name} of ${company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
-        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected 400 or 404.`,
+        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected 400 or 404.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
       rule: RULE,
-      fix: `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.`,
+      fix:
+        `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.` +
+        (status >= 500 ? " If the same request is refused correctly when sent again, the 5xx is an intermittent fault (reliability.rehearsal measures those)." : ""),
       operation: op,
       company,
       exchange: ex,

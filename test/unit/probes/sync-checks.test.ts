@@ -637,3 +637,17 @@ describe("a partner that limits the run outside the timed sync", () => {
     expect(report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([]);
   }, 30_000);
 });
+
+describe("accuracy.filter-ids and a 5xx", () => {
+  it("says one 5xx to an unknown id cannot tell the id from a passing server fault", async () => {
+    const wrap: Wrap = async (req, next) =>
+      req.url.searchParams.get("BudgetId")?.startsWith("reach-check-unknown") ? { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "Internal", message: "Oops.", level: 9 }] }) } : next();
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], wrap }), "accuracy.filter-ids");
+    const f = r.findings.filter((x) => x.code === "accuracy.filter-ids/status");
+    expect(f.length).toBeGreaterThan(0);
+    for (const x of f) {
+      expect(x.message).toMatch(/answered 500 to BudgetId=reach-check-unknown-budget, which no list returns; expected 400 or 404\. One answer cannot tell whether the unknown id caused the failure/);
+      expect(x.fix).toMatch(/intermittent fault \(reliability\.rehearsal measures those\)\.$/);
+    }
+  });
+});
