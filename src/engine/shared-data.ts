@@ -26,9 +26,18 @@ export interface ListWalk {
   /**
    * Set when --max-pages stopped a walk that was still going somewhere: every record read so far
    * distinct and Pagination.total announcing more. Such a list is longer than the run reads, which
-   * is reach-check's bound and not the partner's fault (see capFinding).
+   * is reach-check's bound and not the partner's fault (schema.reference-lists says so).
    */
   bound?: { read: number; total: number; pageSize: number };
+}
+
+/** A list record's id (`idField`), or its whole JSON when it has none: what tells records apart. */
+export function idOf(record: unknown, idField: string | undefined): string {
+  if (idField && record && typeof record === "object") {
+    const v = (record as Record<string, unknown>)[idField];
+    if (typeof v === "string" || typeof v === "number") return String(v);
+  }
+  return JSON.stringify(record);
 }
 
 /**
@@ -46,13 +55,7 @@ export const MAX_BELIEVED_TOTAL = 1_000_000;
  */
 export function progressingWalk(records: readonly unknown[], lastTotal: number | undefined, pages: number, idField: string | undefined): ListWalk["bound"] {
   if (lastTotal === undefined || lastTotal <= records.length || lastTotal > MAX_BELIEVED_TOTAL || pages === 0) return undefined;
-  const seen = new Set<string>();
-  for (const r of records) {
-    const v = idField && r && typeof r === "object" ? (r as Record<string, unknown>)[idField] : undefined;
-    const key = typeof v === "string" || typeof v === "number" ? `${typeof v}:${v}` : JSON.stringify(r);
-    if (seen.has(key)) return undefined;
-    seen.add(key);
-  }
+  if (new Set(records.map((r) => idOf(r, idField))).size < records.length) return undefined;
   return { read: records.length, total: lastTotal, pageSize: Math.ceil(records.length / pages) };
 }
 

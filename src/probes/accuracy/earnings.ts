@@ -49,6 +49,9 @@ interface Candidate {
  */
 type Exempt = (c: Candidate, m: number) => boolean;
 
+/** Whether the account was closed to zero at the end of month `m` (it held a balance the month before). */
+const closedAt = (c: Candidate, m: number) => Math.abs(c.balance[m]) < 0.005 && Math.abs(c.balance[m - 1]) >= 0.005;
+
 /** How many of the judged months a balance's change equals `income(m)`, and the first that does not. */
 function follow(c: Candidate, months: readonly number[], income: (m: number) => number | undefined, exempt: Exempt) {
   let judged = 0;
@@ -150,7 +153,7 @@ export const probe: Probe = {
         const lastOfYear = (n: number) => fiscalMonthEnd !== undefined && (((n + 1) % 12) + 12) % 12 === fiscalMonthEnd % 12;
         const exempt: Exempt = (cand, m) =>
           firstOfYear(months[m]) ||
-          (lastOfYear(months[m]) && Math.abs(cand.balance[m]) < 0.005 && Math.abs(cand.balance[m - 1]) >= 0.005) ||
+          (lastOfYear(months[m]) && closedAt(cand, m)) ||
           (bsOpen[m] === 1 && bsOpen[m - 1] === 0);
         const best = (inc: (m: number) => number | undefined) => {
           let top: { c: Candidate; r: ReturnType<typeof follow> } | undefined;
@@ -179,7 +182,7 @@ export const probe: Probe = {
             const shown = off.map((o) => `${label(o.m)}: net income ${money(net[o.m])}, ${plain.c.id} changes by ${money(o.change)} (off by ${money(net[o.m] - o.change)})`);
             // An account closed to zero at the end of a month that is not the fiscal year's last: the
             // books close their year where FiscalMonthEnd does not say.
-            const closes = off.filter((o) => Math.abs(plain.c.balance[o.m]) < 0.005 && Math.abs(plain.c.balance[o.m - 1]) >= 0.005);
+            const closes = off.filter((o) => closedAt(plain.c, o.m));
             const closeNote =
               closes.length > 0
                 ? ` In ${listSome(closes.map((o) => label(o.m)), 4)} ${plain.c.id} is closed to zero, as at a fiscal year end${fiscalMonthEnd !== undefined ? `, but the company info says FiscalMonthEnd ${fiscalMonthEnd}` : ""}.`

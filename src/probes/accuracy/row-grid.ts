@@ -7,6 +7,7 @@ import { excerpt, makeFinding } from "../support/findings.js";
 import { rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { byCodeUnits } from "../../util/compare.js";
+import { monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
 
 const RULE = {
   ref: "spec-model:statement-rows",
@@ -154,7 +155,7 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
   if (late.length > 0) {
     const s = late[0];
     const from = s.query.start.slice(0, 7);
-    const begins = periodOf(from, s.grid.leading);
+    const begins = periodOfMonth(monthNumberOfDate(s.query.start)! + s.grid.leading);
     out.push(
       makeFinding(ctx, {
         code: `${checkId}/starts-late`,
@@ -170,10 +171,4 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
     );
   }
   return out;
-}
-
-/** The `YYYY-MM` month `k` months after the `YYYY-MM` month `from`. */
-function periodOf(from: string, k: number): string {
-  const n = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7)) - 1 + k;
-  return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
 }

@@ -4,7 +4,7 @@ import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
 import { byCodeUnits } from "../../util/compare.js";
 
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[idx];
@@ -20,7 +20,7 @@ export const P95_SAMPLES = 20;
  */
 export function typicalMs(sorted: readonly number[]): { ms: number; basis: "p95" | "second slowest" | "only request" } {
   const n = sorted.length;
-  if (n >= P95_SAMPLES) return { ms: percentile([...sorted], 95), basis: "p95" };
+  if (n >= P95_SAMPLES) return { ms: percentile(sorted, 95), basis: "p95" };
   if (n >= 2) return { ms: sorted[n - 2], basis: "second slowest" };
   return { ms: sorted[0] ?? 0, basis: "only request" };
 }

@@ -3,7 +3,9 @@
  * each other (total, repeats, page size). Requests are cached, so two checks that walk the same
  * list with the same page size share the pages.
  */
-import { listEnds, operationPath, type ListWalk } from "../../engine/shared-data.js";
+import { idOf, listEnds, operationPath, type ListWalk } from "../../engine/shared-data.js";
+
+export { idOf };
 import type { Exchange } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
@@ -99,14 +101,6 @@ export function pagesOfListAll(ctx: ProbeContext, walk: ListWalk, limit: number)
     // said once by schema.reference-lists, not an endless list.
     capped: !walk.complete && walk.bound === undefined && (walk.stoppedBecause?.startsWith("stopped after") ?? false),
   };
-}
-
-export function idOf(record: unknown, idField: string | undefined): string {
-  if (idField && record && typeof record === "object") {
-    const v = (record as Record<string, unknown>)[idField];
-    if (typeof v === "string" || typeof v === "number") return String(v);
-  }
-  return JSON.stringify(record);
 }
 
 /**
