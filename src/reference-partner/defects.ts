@@ -88,7 +88,7 @@ const DEFECTS: readonly DefectInfo[] = [
     id: "short-pages",
     family: "pagination",
     description:
-      "Pages hold at most 20 records whatever limit was asked, while Pagination.limit echoes the limit asked and Pagination.total counts the whole list (the spec's wording allows it; a client that stops at a short page misses records).",
+      "Pages hold at most 20 records whatever limit was asked, while Pagination.limit echoes the limit asked and Pagination.total counts the whole list (the spec's wording allows it: reach-check notes it as info, since a client that stops at a short page misses records).",
   },
   {
     id: "cap-limit",

@@ -1,5 +1,5 @@
 import { operationPath } from "../../engine/shared-data.js";
-import { idsOf, splitBasis, splitStatement } from "../../engine/sync.js";
+import { idsOf, splitBasis, splitStatement, type StatementFetch } from "../../engine/sync.js";
 import type { Finding } from "../../report/types.js";
 import type { Exchange } from "../../http/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
@@ -74,8 +74,13 @@ export const probe: Probe = {
           const found: Finding[] = [];
           let rejected = 0;
           const list = c.lists.find((l) => l.operation.profile.feedsParameter === param);
-          // Listed ids that the statement refused as bad input.
-          const refused = c.statements.filter((s) => s.split?.parameter === param && (s.exchange.response?.status === 400 || s.exchange.response?.status === 404));
+          // Listed ids that the statement refused as bad input. When the same statement without a
+          // filter (same range and basis) was refused as well, the request is what the partner
+          // refuses (a range it does not serve, say), not the id: the checks of the sync say so.
+          const isRefusal = (ex: Exchange) => ex.response?.status === 400 || ex.response?.status === 404;
+          const unfilteredRefused = (s: StatementFetch) =>
+            c.statements.some((u) => !u.split && u.op.key === s.op.key && u.query.basis === s.query.basis && u.query.start === s.query.start && u.query.end === s.query.end && isRefusal(u.exchange));
+          const refused = c.statements.filter((s) => s.split?.parameter === param && isRefusal(s.exchange) && !unfilteredRefused(s));
           const accepted = c.statements.filter((s) => s.split?.parameter === param && s.exchange.response?.status === 200).length;
           if (refused.length > 0) {
             const first = refused[0];

@@ -67,10 +67,12 @@ export const probe: Probe = {
         const inside = lastDayOfMonth(n) <= g.query.end && (balance || `${periodOfMonth(n)}-01` >= g.query.start);
         if (!inside) continue;
         const period = periodOfMonth(n);
-        const expected = wholeTotals.get(period);
-        if (!expected || (expected.rows === 0 && sameTotal(expected.sum, 0))) continue;
-        judged++;
+        // A month the 24-month answer has no row for is judged too: figures for it in the other
+        // answer mean the long range lost them (a range cut short), not books that begin later.
+        const expected = wholeTotals.get(period) ?? { sum: 0, rows: 0 };
         const got = g.periods.get(period) ?? { sum: 0, rows: 0 };
+        if (expected.rows === 0 && sameTotal(expected.sum, 0) && sameTotal(got.sum, 0)) continue;
+        judged++;
         if (!sameTotal(got.sum, expected.sum)) differing.push({ period, sum: got.sum, rows: got.rows, expected: expected.sum, expectedRows: expected.rows });
       }
       compared += judged;
@@ -79,18 +81,20 @@ export const probe: Probe = {
       const d = differing[0];
       const more = differing.length > 1 ? ` (and ${differing.length - 1} more of the ${judged} months compared)` : "";
       const cause =
-        d.rows === 0
+        d.expectedRows === 0
+          ? ` The 24-month answer has no row for ${d.period} at all, while this shorter range has figures for it: the long range lost months (a range cut short, or months left out of long answers).`
+          : d.rows === 0
           ? " It has no row for that month at all."
           : g.query.end === lastDayOfMonth(monthNumber(d.period)!)
             ? " The range ends on that month's last day: postings of the last day (EndDate) may be left out."
             : "";
       findings.push(
         makeFinding(ctx, {
-          code: `${this.id}/${d.rows === 0 ? "month-missing" : "differs"}`,
+          code: `${this.id}/${d.expectedRows === 0 ? "missing-in-sync" : d.rows === 0 ? "month-missing" : "differs"}`,
           severity: "fail",
           message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}`,
           rule: RULE,
-          fix: "Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).",
+          fix: `${d.expectedRows === 0 ? "Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range, and Reach's sync asks for 24 months at once. " : ""}Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).`,
           operation: g.op,
           company: g.company,
           exchange: g.exchange,

@@ -284,8 +284,9 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
   }
 
   // A page shorter than the limit asked that is not the last: `limit` is the most a page holds, so
-  // this is allowed, and a client that pages by Pagination.total reads everything; one that stops
-  // at the first short page (a common way to find the end) misses the rest.
+  // this is allowed (a server-side cap is a common choice), and a client that pages by
+  // Pagination.total, which is required, reads everything; one that stops at the first short page
+  // misses the rest. Noted (info), not held against the partner.
   const lastWithData = ok.findLastIndex((pg) => pg.data!.length > 0);
   const short = ok.findIndex((pg, i) => i < lastWithData && pg.data!.length > 0 && pg.data!.length < pg.limit);
   // A partner that lowers the limit and says so in Pagination.limit gets limit-echo, which names the cap.
@@ -298,9 +299,9 @@ export function judgeWalk(ctx: ProbeContext, checkId: string, walk: PagedWalk): 
         ...base,
         rule: SHORT_PAGE_RULE,
         code: `${checkId}/short-page`,
-        severity: "warn",
-        message: `The page of ${name} at offset ${pg.offset} holds ${pg.data!.length} records, fewer than the limit of ${pg.limit}, but is not the last: ${after} more records follow. Reading on by ${p.paginationField}.${p.totalField} finds them; a client that takes a short page for the end of the list stops early.`,
-        fix: `Fill every page up to the \`${p.limitParam}\` asked for (any value up to the spec's maximum) until the list ends, so that only the last page is short.`,
+        severity: "info",
+        message: `The page of ${name} at offset ${pg.offset} holds ${pg.data!.length} records, fewer than the limit of ${pg.limit}, but is not the last: ${after} more records follow. The spec allows it (\`${p.limitParam}\` is the most a page holds) and reading on by ${p.paginationField}.${p.totalField}, as reach-check did, finds them; only a client that takes a short page for the end of the list would stop early.`,
+        fix: `Nothing is required. To be safe with clients that stop at the first short page, fill every page up to the \`${p.limitParam}\` asked for (any value up to the spec's maximum) until the list ends, so that only the last page is short.`,
         exchange: pg.exchange,
         pointer: `/${p.dataField}`,
         evidence: { expected: `${pg.limit} records, or fewer only on the last page`, actual: `${pg.data!.length} records, then ${after} more on later pages` },

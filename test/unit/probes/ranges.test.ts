@@ -73,4 +73,22 @@ describe("accuracy.ranges", () => {
     const f = r.findings.find((x) => x.code === `${ID}/month-missing`)!;
     expect(f.message).toMatch(/The balance sheet of \S+ \((ACCRUAL|CASH)\) asked for a single day \((\d{4}-\d\d-\d\d) to \2\) totals 0\.00 over 0 rows for \d{4}-\d\d.* It has no row for that month at all\./);
   });
+
+  it("fails a 24-month answer that lacks months a shorter range has figures for (a long range cut short)", async () => {
+    // The sync's 24-month answers keep only their last 12 months; the 12-month range still has 2025-11.
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      const start = req.url.searchParams.get("StartDate");
+      if (reply.status !== 200 || start !== "2024-12-01" || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: Row[] };
+      body.Data = body.Data.filter((row) => row.Period >= "2025-12");
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status).toBe("fail");
+    expect(codes(r)).toContain(`${ID}/missing-in-sync`);
+    const f = r.findings.find((x) => x.code === `${ID}/missing-in-sync`)!;
+    expect(f.message).toMatch(/totals -?\d+\.\d\d over [1-9]\d* rows? for 2025-\d\d.*, but 0\.00 over 0 rows in the 24-month answer \(2024-12-01 to .*The 24-month answer has no row for 2025-\d\d at all, while this shorter range has figures for it/);
+    expect(f.fix).toMatch(/^Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range/);
+  });
 });

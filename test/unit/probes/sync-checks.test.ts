@@ -651,3 +651,26 @@ describe("accuracy.filter-ids and a 5xx", () => {
     }
   });
 });
+
+describe("accuracy.filter-ids and a refused request", () => {
+  const envelope = (message: string) => ({ status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "BadRequest", message, level: 1 }] }) });
+  const months = (start: string, end: string) => (Number(end.slice(0, 4)) - Number(start.slice(0, 4))) * 12 + Number(end.slice(5, 7)) - Number(start.slice(5, 7)) + 1;
+
+  it("fails listed ids the statement refuses while it answers the same request without them", async () => {
+    const wrap: Wrap = async (req, next) => (req.url.pathname.endsWith("/profit-and-loss") && req.url.searchParams.has("ClassId") ? envelope("Unknown class.") : next());
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], wrap }), "accuracy.filter-ids");
+    const refused = r.findings.filter((f) => f.code === "accuracy.filter-ids/refused");
+    expect(refused.length).toBeGreaterThan(0); // one per company that lists classes
+    expect(refused[0].message).toMatch(/The profit and loss of \S+ refuses \d+ ClassId values? that the classes returns: .+ \(answered 400\)\./);
+  });
+
+  it("does not blame the ids when the same range is refused without a filter too (a range the partner does not serve)", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const start = req.url.searchParams.get("StartDate");
+      const end = req.url.searchParams.get("EndDate");
+      return start && end && months(start, end) > 12 ? envelope("At most 12 months can be asked at once.") : next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], wrap }), "accuracy.filter-ids");
+    expect(codes(r)).not.toContain("accuracy.filter-ids/refused");
+  });
+});
