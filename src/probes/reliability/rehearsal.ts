@@ -195,7 +195,9 @@ function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isS
       fix:
         status === 401 || status === 403
           ? "Accept the access token for every request of a sync, however many requests it makes."
-          : "Accept the sync's request as the spec describes it (24 months of statements, every listed filter id).",
+          : status === 400 && ctx.contract.operations.some((o) => o.profile.role === "statement" && o.method === op?.method && o.path === op?.path)
+            ? "Answer any StartDate to EndDate range: the spec sets no longest range, and a statement's 400 is for an EndDate before the StartDate, a malformed date or an unknown basis. Reach's sync, as reach-check rehearses it, asks for 24 months at once; if the error names a longest range, raise it to at least 24 months."
+            : "Accept the sync's request (company info, every list, 24 months of statements, every listed filter id) with the parameters the spec defines.",
       evidence: { expected: "200", actual: String(status) },
     }),
   ];

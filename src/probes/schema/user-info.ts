@@ -2,6 +2,7 @@ import type { Probe } from "../types.js";
 import { atPointer, makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
 import { emptyNameFinding } from "../support/empty-names.js";
+import { listedCompanies } from "../../engine/companies.js";
 
 export const probe: Probe = {
   id: "schema.user-info",
@@ -70,6 +71,28 @@ export const probe: Probe = {
           );
         }
       }
+    }
+    // A company named with --company that the list leaves out: Reach takes its companies from this
+    // list, so it would never sync that one, however well the rest of the run goes for it.
+    const listed = checked.ok ? listedCompanies(op, ex) : undefined;
+    const unlisted = listed ? ctx.companies.filter((c) => !listed.includes(c)) : [];
+    if (listed && pointer && unlisted.length > 0) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/company-not-listed`,
+          severity: "fail",
+          message: `${op.method} ${op.path} does not list ${unlisted.length === 1 ? `the company ${JSON.stringify(unlisted[0])}` : `${unlisted.length} companies (${unlisted.slice(0, 4).map((c) => JSON.stringify(c)).join(", ")})`} that this run checks (--company), among the ${listed.length} it lists. Reach learns the companies a token reads from this list, so it would never sync ${unlisted.length === 1 ? "it" : "them"}.`,
+          rule: {
+            ref: "reach:developer-checklist#authentication",
+            text: "User info lists every company the token can read: Reach sets up and syncs the companies it lists.",
+          },
+          fix: `List every company the token can read in the user-info answer (at ${pointer}); if ${unlisted.length === 1 ? "this id was" : "these ids were"} given by mistake, run again with the ids the list holds.`,
+          operation: op,
+          pointer,
+          exchange: ex,
+          evidence: { expected: `${unlisted.map((c) => JSON.stringify(c)).slice(0, 4).join(", ")} among the listed companies`, actual: `${listed.length} listed: ${listed.slice(0, 6).map((c) => JSON.stringify(c)).join(", ")}${listed.length > 6 ? ", …" : ""}` },
+        }),
+      );
     }
     // The companies' names, not the user's own (a service account may have none).
     const empty = checked.ok && pointer ? emptyNameFinding(ctx, this.id, op, [ex], undefined, (at) => at.startsWith(`${pointer}/`)) : undefined;

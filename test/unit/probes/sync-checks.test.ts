@@ -674,3 +674,49 @@ describe("accuracy.filter-ids and a refused request", () => {
     expect(codes(r)).not.toContain("accuracy.filter-ids/refused");
   });
 });
+
+describe("reliability.rehearsal and a longest range", () => {
+  it("says the spec sets no longest range when the sync's 24-month statements are refused with 400", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const start = req.url.searchParams.get("StartDate");
+      return start === "2024-12-01" && req.url.pathname.endsWith("/balance-sheet")
+        ? { status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "BadRequest", message: "At most 12 months can be asked at once.", level: 1 }] }) }
+        : next();
+    };
+    const r = resultOf(await checkReference({ only: ["reliability.rehearsal"], wrap }), "reliability.rehearsal");
+    const f = r.findings.filter((x) => x.code === "reliability.rehearsal/status");
+    expect(f.length).toBeGreaterThan(0);
+    for (const x of f) {
+      expect(x.operation?.path).toBe("/companies/{CompanyId}/balance-sheet");
+      expect(x.fix).toMatch(/^Answer any StartDate to EndDate range: the spec sets no longest range/);
+    }
+  });
+});
+
+describe("schema.user-info and a company given with --company", () => {
+  const dropNorthwind: Wrap = async (req, next) => {
+    const reply = await next();
+    if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+    return editJson<{ Companies: { CompanyId: string }[] }>(reply, (body) => {
+      body.Companies = body.Companies.filter((c) => c.CompanyId !== "northwind-outfitters");
+    });
+  };
+
+  it("fails a company the run checks that user-info does not list (Reach would never sync it)", async () => {
+    const report = await checkReference({ only: ["schema.user-info"], wrap: dropNorthwind, settings: { companies: ["northwind-outfitters", "alder-finch"] } });
+    const r = resultOf(report, "schema.user-info");
+    expect(codes(r)).toEqual(["schema.user-info/company-not-listed"]);
+    const f = r.findings[0];
+    expect(f.severity).toBe("fail");
+    expect(f.message).toMatch(/does not list the company "northwind-outfitters" that this run checks \(--company\), among the 1 it lists\. Reach learns the companies a token reads from this list, so it would never sync it\.$/);
+    expect(f.pointer).toBe("/Companies");
+    expect(f.curl).toMatch(/user-info/);
+  });
+
+  it("passes companies given with --company that the list holds, and a list the run took its companies from", async () => {
+    const given = await checkReference({ only: ["schema.user-info"], settings: { companies: ["alder-finch"] } });
+    expect(resultOf(given, "schema.user-info").status).toBe("pass");
+    const fromList = await checkReference({ only: ["schema.user-info"], wrap: dropNorthwind });
+    expect(resultOf(fromList, "schema.user-info").status).toBe("pass");
+  });
+});
