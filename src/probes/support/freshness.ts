@@ -69,6 +69,22 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
           evidence: { expected: `rows for ${oldest}`, actual: `no row for ${oldest}; ${spec.describe} up to ${last}` },
         }),
       );
+    } else if (spec.thatMonth === true && last === undefined && latestPeriod(rows, (r) => r.period === oldest) !== undefined) {
+      // Rows up to the month asked for, every one of them 0 (a company with no balances at all, or
+      // a single account): the rows are there, and no amount tells current data from old.
+      findings.push(
+        makeFinding(ctx, {
+          code: `${spec.checkId}/all-zero`,
+          severity: "info",
+          message: `The ${op.profile.name} of ${company} (${basis}, ${w.start} to ${w.end}) has rows for ${oldest}, but every amount in it is 0: the rows are current, and no balance shows whether the figures are.`,
+          rule: FRESHNESS_RULE,
+          fix: `Nothing to do if ${company} has no balances at all; otherwise, check that the endpoint reads the company's current ledger.`,
+          operation: op,
+          company,
+          exchange: ex,
+          evidence: { expected: `${spec.describe} in ${oldest} or later`, actual: `rows for ${oldest}, all 0` },
+        }),
+      );
     } else if (last === undefined || last < oldest) {
       findings.push(
         makeFinding(ctx, {

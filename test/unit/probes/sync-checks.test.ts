@@ -720,3 +720,28 @@ describe("schema.user-info and a company given with --company", () => {
     expect(resultOf(fromList, "schema.user-info").status).toBe("pass");
   });
 });
+
+describe("freshness.balance-sheet and balances that are all 0", () => {
+  const zeroFrom = (from: string): Wrap => async (req, next) => {
+    const reply = await next();
+    if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/alder-finch/balance-sheet")) return reply;
+    return editJson<{ Data: { Period: string; Amount: number }[] }>(reply, (body) => {
+      for (const row of body.Data) if (row.Period >= from) row.Amount = 0;
+    });
+  };
+
+  it("does not call rows for the previous month stale when every balance of the company is 0 (no balances at all)", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.balance-sheet"], wrap: zeroFrom("0000-00") }), "freshness.balance-sheet");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(codes(r)).toEqual(["freshness.balance-sheet/all-zero"]);
+    expect(r.findings[0].company).toBe("alder-finch");
+    expect(r.findings[0].message).toMatch(/has rows for 2026-10, but every amount in it is 0/);
+  });
+
+  it("still fails balances that fall to 0 after earlier months had some (data that stopped)", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.balance-sheet"], wrap: zeroFrom("2026-08") }), "freshness.balance-sheet");
+    expect(r.status).toBe("fail");
+    expect(codes(r)).toEqual(["freshness.balance-sheet/stale"]);
+    expect(r.findings[0].message).toMatch(/has non-zero balances up to 2026-07 only; it must reach 2026-10 or later/);
+  });
+});
