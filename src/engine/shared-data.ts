@@ -110,7 +110,7 @@ export interface StatementGrid {
   exchange: Exchange;
   grid: GridFacts;
   /** Per period (YYYY-MM): the sum of the amounts and the number of rows, for comparing ranges. */
-  periods: Map<string, { sum: number; rows: number }>;
+  periods: Map<string, PeriodTotal>;
 }
 
 function newState(): SharedState {
@@ -434,16 +434,24 @@ export class SharedData {
 }
 
 /** Per period of a statement table: the sum of its amounts and how many rows it has. */
-export function periodTotals(table: RowTable): Map<string, { sum: number; rows: number }> {
-  const out = new Map<string, { sum: number; rows: number }>();
+/** A period's rows in one statement answer: the sum of the amounts that are numbers, the rows, and the rows whose amount is not a number (left out of the sum). */
+export interface PeriodTotal {
+  sum: number;
+  rows: number;
+  unreadable: number;
+}
+
+export function periodTotals(table: RowTable): Map<string, PeriodTotal> {
+  const out = new Map<string, PeriodTotal>();
   for (let i = 0; i < table.length; i++) {
     const period = table.period(i);
     const amount = table.amount(i);
     if (period === undefined) continue;
     let t = out.get(period);
-    if (!t) out.set(period, (t = { sum: 0, rows: 0 }));
+    if (!t) out.set(period, (t = { sum: 0, rows: 0, unreadable: 0 }));
     t.rows++;
     if (amount !== undefined && !Number.isNaN(amount)) t.sum += amount;
+    else t.unreadable++;
   }
   return out;
 }

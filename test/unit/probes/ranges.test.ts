@@ -91,4 +91,18 @@ describe("accuracy.ranges", () => {
     expect(f.message).toMatch(/totals -?\d+\.\d\d over [1-9]\d* rows? for 2025-\d\d.*, but 0\.00 over 0 rows in the 24-month answer \(2024-12-01 to .*The 24-month answer has no row for 2025-\d\d at all, while this shorter range has figures for it/);
     expect(f.fix).toMatch(/^Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range/);
   });
+
+  it("leaves out a month with a row whose Amount is not a number (schema.statements names it), rather than count it as 0", async () => {
+    // Each answer's first profit-and-loss row carries its amount as a string: another row in each range.
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.endsWith("/profit-and-loss") || req.url.searchParams.has("ClassId") || req.url.searchParams.has("DepartmentId") || req.url.searchParams.has("BudgetId")) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Amount: unknown }[] };
+      const first = body.Data.find((row) => row.Amount !== 0);
+      if (first) first.Amount = String(first.Amount);
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
 });
