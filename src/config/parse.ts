@@ -76,6 +76,9 @@ export function parseCompanyId(option: string, raw: string): string {
   if (raw.trim() === "" || raw.length > 200 || /[\u0000-\u001f]/.test(raw)) {
     throw new UsageError(`${option} takes a company id as listed by user-info, got "${raw}"`);
   }
+  if (raw === "." || raw === "..") {
+    throw new UsageError(`${option} "${raw}" cannot be checked: URL resolution removes a path segment of . or .. (RFC 3986 section 5.2.4), so no request can name that company`);
+  }
   return raw;
 }
 

@@ -2,7 +2,7 @@ import type { Probe } from "../types.js";
 import { atPointer, makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
 import { emptyNameFinding } from "../support/empty-names.js";
-import { listedCompanies } from "../../engine/companies.js";
+import { isDotSegment, listedCompanies } from "../../engine/companies.js";
 
 export const probe: Probe = {
   id: "schema.user-info",
@@ -91,6 +91,26 @@ export const probe: Probe = {
           pointer,
           exchange: ex,
           evidence: { expected: `${unlisted.map((c) => JSON.stringify(c)).slice(0, 4).join(", ")} among the listed companies`, actual: `${listed.length} listed: ${listed.slice(0, 6).map((c) => JSON.stringify(c)).join(", ")}${listed.length > 6 ? ", …" : ""}` },
+        }),
+      );
+    }
+    // An id that cannot be a path segment: every request for that company would reach another path.
+    const dots = listed?.filter(isDotSegment) ?? [];
+    if (pointer && dots.length > 0) {
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/unaddressable-company`,
+          severity: "fail",
+          message: `${op.method} ${op.path} lists the company id ${dots.map((d) => JSON.stringify(d)).join(" and ")}, which cannot be sent in a URL path: URL resolution removes a segment of . or .. (also written %2E), so a request for /companies/${dots[0]}/… reaches another path. reach-check leaves ${dots.length === 1 ? "it" : "them"} out of this run.`,
+          rule: {
+            ref: "rfc3986#section-5.2.4",
+            text: "Dot segments (. and .., and their percent-encoded forms) are removed from a path when a reference is resolved, so they cannot stand for data in a path segment.",
+          },
+          fix: "Give the company an id that is not . or .. (any other string works once percent-encoded).",
+          operation: op,
+          pointer,
+          exchange: ex,
+          evidence: { expected: "company ids usable as a path segment", actual: dots.map((d) => JSON.stringify(d)).join(", ") },
         }),
       );
     }

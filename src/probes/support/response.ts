@@ -58,6 +58,20 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
   return "";
 }
 
+/**
+ * A company id that goes into the path percent-encoded ("north/south" as north%2Fsouth): a 404 to
+ * it may be a server that looks the raw segment up without decoding it, which only such ids meet.
+ */
+function encodedCompany(op: Operation, company: string | undefined): { detail: string; fix: string } | undefined {
+  if (company === undefined || !op.path.includes("{CompanyId}")) return undefined;
+  const segment = encodeURIComponent(company);
+  if (segment === company) return undefined;
+  return {
+    detail: ` The company id ${JSON.stringify(company)} goes into the path percent-encoded (${segment}): a server that looks the path segment up without decoding it answers 404 to such ids only.`,
+    fix: "Percent-decode each path segment before looking the id up (RFC 3986 section 2.1: %2F, %20, %2B and non-ASCII bytes stand for the characters in the id), and answer for every company user-info lists.",
+  };
+}
+
 /** ` after 2 retries` when the client asked again after 429/503, else "". */
 export function afterRetries(ex: Exchange): string {
   const n = ex.retries?.length ?? 0;
@@ -147,6 +161,7 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
     const html = isHtml(ex);
     const front = frontServerAnswer(ex);
     const lapsed = tokenLapsed(ctx, ex);
+    const encoded = !front && !lapsed && res.status === 404 ? encodedCompany(op, company) : undefined;
     return {
       ok: false,
       findings: [
@@ -154,12 +169,14 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
           ...base,
           code: `${checkId}/status`,
           severity: "fail",
-          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request${ex.request.auth === "none" ? "" : lapsed ? " with the run's token" : " with a valid token"}; expected ${expect.join(" or ")}.${front?.detail ?? lapsed?.detail ?? statusDetail(ctx, ex)}`,
+          message: `${op.method} ${op.path} answered ${res.status}${html ? " with an HTML page" : ""} to a valid request${ex.request.auth === "none" ? "" : lapsed ? " with the run's token" : " with a valid token"}; expected ${expect.join(" or ")}.${front?.detail ?? lapsed?.detail ?? statusDetail(ctx, ex)}${encoded ? encoded.detail : ""}`,
           rule: RULES.status,
           fix: front
             ? front.fix
             : lapsed
               ? lapsed.fix
+              : encoded
+              ? encoded.fix
               : res.status === 401 || res.status === 403
               ? `Accept the access token Reach sends for this company on this operation.${res.status === 403 && company !== undefined ? " If this token should not read this company, user-info must not list it: Reach syncs every company user-info lists for the token." : ""}`
               : res.status >= 500

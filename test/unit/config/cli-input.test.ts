@@ -98,3 +98,12 @@ describe("values refused as given", () => {
     expectRefused(r, /--out names a folder/);
   });
 });
+
+describe("--company", () => {
+  it("refuses . and .., which no URL path can carry", async () => {
+    for (const id of [".", ".."]) {
+      const r = await cli([...RUN, "--company", id]);
+      expectRefused(r, new RegExp(`^reach-check: --company "${id.replace(/\./g, "\\.")}" cannot be checked: URL resolution removes a path segment of \\. or \\.\\.`));
+    }
+  });
+});

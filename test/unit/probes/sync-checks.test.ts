@@ -745,3 +745,31 @@ describe("freshness.balance-sheet and balances that are all 0", () => {
     expect(r.findings[0].message).toMatch(/has non-zero balances up to 2026-07 only; it must reach 2026-10 or later/);
   });
 });
+
+describe("company ids that need care in a path", () => {
+  const addCompany = (id: string): Wrap => async (req, next) => {
+    const reply = await next();
+    if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+    return editJson<{ Companies: { CompanyId: string; CompanyName: string }[] }>(reply, (body) => {
+      body.Companies.push({ CompanyId: id, CompanyName: "Listed but unknown" });
+    });
+  };
+
+  it("fails a listed id of .., and leaves it out of the run instead of blaming another path's 404", async () => {
+    const report = await checkReference({ only: ["schema.user-info", "schema.company-info"], wrap: addCompany("..") });
+    const info = resultOf(report, "schema.user-info");
+    expect(codes(info)).toEqual(["schema.user-info/unaddressable-company"]);
+    expect(info.findings[0].message).toMatch(/lists the company id "\.\.", which cannot be sent in a URL path/);
+    const company = resultOf(report, "schema.company-info");
+    expect(company.status, JSON.stringify(company.findings.map((f) => f.message))).toBe("pass");
+    expect(report.target.companies).not.toContain("..");
+  });
+
+  it("says a 404 to a percent-encoded company id may be a path segment not decoded", async () => {
+    const report = await checkReference({ only: ["schema.company-info"], wrap: addCompany("north/south") });
+    const f = resultOf(report, "schema.company-info").findings.find((x) => x.code === "schema.company-info/status" && x.company === "north/south")!;
+    expect(f.message).toMatch(/answered 404 to a valid request with a valid token; expected 200\. The company id "north\/south" goes into the path percent-encoded \(north%2Fsouth\): a server that looks the path segment up without decoding it answers 404 to such ids only\.$/);
+    expect(f.fix).toMatch(/^Percent-decode each path segment before looking the id up/);
+    expect(f.curl).toContain("/companies/north%2Fsouth");
+  });
+});
