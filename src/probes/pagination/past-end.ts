@@ -1,4 +1,4 @@
-import { operationPath } from "../../engine/shared-data.js";
+import { idOf, operationPath } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
@@ -53,13 +53,18 @@ export const probe: Probe = {
           );
           const data = dataOf(ctx, ex);
           if (data && data.length > 0) {
+            // The list's first records again: the offset is not applied at all.
+            const first = walk.records.slice(0, data.length).map((r) => idOf(r, op.profile.idField));
+            const fromStart = op.profile.idField !== undefined && first.length === data.length && data.every((r, i) => idOf(r, op.profile.idField) === first[i]);
             found.push(
               makeFinding(ctx, {
                 code: `${this.id}/not-empty`,
                 severity: "fail",
-                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).`,
+                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).${fromStart ? ` They are the list's first ${data.length} records, in order: the offset is ignored.` : ""}`,
                 rule: PAGING_RULE,
-                fix: `Apply \`${p.offsetParam}\` to the same records ${p.paginationField}.${p.totalField} counts, so that past the end the page is empty (an offset counted before a filter that then drops records, such as inactive ones, lands inside the list).`,
+                fix: fromStart
+                  ? `Apply \`${p.offsetParam}\`: skip that many records before the page (pagination.walk shows the same records on every page).`
+                  : `Apply \`${p.offsetParam}\` to the same records ${p.paginationField}.${p.totalField} counts, so that past the end the page is empty (an offset counted before a filter that then drops records, such as inactive ones, lands inside the list).`,
                 operation: op,
                 company,
                 exchange: ex,

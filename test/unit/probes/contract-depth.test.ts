@@ -182,6 +182,29 @@ describe("defects outside a check's concern do not trip it", () => {
     expect((JSON.parse(o.evidence!.bodyExcerpt!) as Record<string, string>)[field]).toBe(holds);
     const past = resultOf(await checkReference({ only: ["pagination.past-end"], defects: ["repeated-page"] }), "pagination.past-end");
     expect(past.findings[0].pointer).toBe("/Data/0");
+    // The page past the end holds the list's first records: the offset is ignored, and says so.
+    for (const f of past.findings) {
+      expect(f.message).toMatch(/They are the list's first \d+ records, in order: the offset is ignored\.$/);
+      expect(f.fix).toMatch(/^Apply `offset`: skip that many records before the page/);
+    }
+  });
+  it("past-end does not call the offset ignored when the records past the end are others", async () => {
+    // Past the end, the list answers its last record again: not the first page.
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/classes") || reply.status !== 200) return reply;
+      return editJson<{ Data: unknown[]; Pagination: { total: number } }>(reply, (body) => {
+        const offset = Number(req.url.searchParams.get("offset"));
+        if (body.Data.length === 0 && offset > 0 && offset >= body.Pagination.total) body.Data = [{ ClassId: "zz-extra", Name: "Extra", ParentClassId: null, IsActive: true }];
+      });
+    };
+    const past = resultOf(await checkReference({ only: ["pagination.past-end"], wrap }), "pagination.past-end");
+    const f = past.findings.filter((x) => x.code === "pagination.past-end/not-empty");
+    expect(f.length).toBeGreaterThan(0);
+    for (const x of f) {
+      expect(x.message).not.toMatch(/offset is ignored/);
+      expect(x.fix).toMatch(/an offset counted before a filter/);
+    }
   });
   it("walk says how many records a record moving between pages cost", async () => {
     // On the small-page walk of each chart of accounts, every page after the first starts with the
