@@ -44,11 +44,15 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   const findings: Finding[] = [];
   const latest: string[] = [];
   let judged = 0;
+  const unjudged: string[] = [];
   const pass = await sharedSync(ctx);
   for (const company of ctx.companies) {
     const fetch = pass.companies.find((c) => c.company === company)?.statements.find((s) => !s.split && s.op === op && s.query.basis === basis);
     const rows = fetch?.fold.table;
-    if (!fetch || !rows) continue; // unusable response: schema.statements reports it
+    if (!fetch || !rows) {
+      unjudged.push(company); // unusable response: schema.statements reports it
+      continue;
+    }
     const ex = fetch.exchange;
     judged++;
     const last = latestPeriod(rows, spec.hasData);
@@ -105,5 +109,6 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
     }
   }
   if (judged === 0) return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
-  return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.` };
+  const notJudged = unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements): ${unjudged.slice(0, 6).join(", ")}${unjudged.length > 6 ? ` and ${unjudged.length - 6} more` : ""}.` : "";
+  return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.${notJudged}` };
 }

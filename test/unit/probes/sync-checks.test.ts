@@ -773,3 +773,12 @@ describe("company ids that need care in a path", () => {
     expect(f.curl).toContain("/companies/north%2Fsouth");
   });
 });
+
+describe("freshness and a company without a usable statement", () => {
+  it("names the company it could not judge in the summary", async () => {
+    const wrap: Wrap = async (req, next) =>
+      req.url.pathname === "/companies/alder-finch/profit-and-loss" ? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "NotFound", message: "No such company.", level: 1 }] }) } : next();
+    const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap }), "freshness.profit-and-loss");
+    expect(r.summary).toMatch(/^Latest period with .+: northwind-outfitters: \d{4}-\d\d\. Not judged \(no usable profit-and-loss answer, see schema\.statements\): alder-finch\.$/);
+  });
+});
