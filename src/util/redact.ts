@@ -71,6 +71,20 @@ function base64Forms(secret: string): string[] {
   return [...out, ...out.map(toUrlSafe)];
 }
 
+/**
+ * A short secret of letters and digits only ("secret", "changeme", "123456", what a sandbox is
+ * given) also spells parts of ordinary identifiers and numbers: "client_secret_post", an amount.
+ * Its own spellings are masked where they stand alone, not inside a longer run of letters, digits
+ * and underscores; masked inside one, a spec value or a field name would be garbled and judged
+ * wrong. Its base64 spellings sit inside longer base64 by nature and are masked anywhere.
+ */
+const WORD_LIKE_BELOW = 16;
+const WORD_CHAR = "[A-Za-z0-9_]";
+
+function wordLike(secret: string): boolean {
+  return secret.length < WORD_LIKE_BELOW && /^[A-Za-z0-9]+$/.test(secret);
+}
+
 /** Longest source of one regular expression over spellings (V8 refuses a few hundred thousand). */
 const MAX_PATTERN_SOURCE = 64 * 1024;
 
@@ -83,9 +97,10 @@ interface Matcher {
  * One alternation over spellings; should the engine still refuse it, each spelling is looked for
  * as plain text instead. The error is never passed on: its message would hold them.
  */
-function matcherOf(spellings: string[]): Matcher {
+function matcherOf(spellings: string[], standalone: ReadonlySet<string>): Matcher {
   try {
-    const re = new RegExp(spellings.map(escapeRegExp).join("|"), "g");
+    const source = spellings.map((p) => (standalone.has(p) ? `(?<!${WORD_CHAR})${escapeRegExp(p)}(?!${WORD_CHAR})` : escapeRegExp(p))).join("|");
+    const re = new RegExp(source, "g");
     return {
       replace: (text) => text.replace(re, REDACTED),
       test: (text) => {
@@ -106,6 +121,10 @@ function matcherOf(spellings: string[]): Matcher {
 export class Redactor {
   private readonly secrets = new Set<string>();
   private patterns = new Set<string>();
+  /** Spellings masked only where they stand alone (see wordLike); a subset of `patterns`. */
+  private standalone = new Set<string>();
+  /** Spellings some secret needs masked anywhere: never made standalone by another secret. */
+  private anywhere = new Set<string>();
   /** Regular expressions over the spellings, longest first, each within MAX_PATTERN_SOURCE. */
   private matcher: Matcher[] | undefined;
   /** The spellings as bytes for hasInBytes; null when one is not ASCII. */
@@ -115,8 +134,18 @@ export class Redactor {
   add(secret: string): void {
     if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    const forms = [secret, ...urlForms(secret), ...jsonForms(secret), ...base64Forms(secret)];
-    for (const form of forms) if (form.length > 0) this.patterns.add(form);
+    const own = [secret, ...urlForms(secret), ...jsonForms(secret)];
+    const encoded = base64Forms(secret);
+    const alone = wordLike(secret);
+    for (const form of [...own, ...encoded]) {
+      if (form.length === 0) continue;
+      this.patterns.add(form);
+      if (alone && own.includes(form) && !this.anywhere.has(form)) this.standalone.add(form);
+      else {
+        this.anywhere.add(form);
+        this.standalone.delete(form);
+      }
+    }
     this.matcher = undefined;
     this.needles = undefined;
   }
@@ -150,9 +179,9 @@ export class Redactor {
           size = 0;
         }
         groups[groups.length - 1]!.push(p);
-        size += 2 * p.length + 1;
+        size += 2 * p.length + 1 + (this.standalone.has(p) ? 40 : 0);
       }
-      this.matcher = groups.map((g) => matcherOf(g));
+      this.matcher = groups.map((g) => matcherOf(g, this.standalone));
     }
     return this.matcher;
   }

@@ -174,4 +174,29 @@ describe("Redactor: the longest secrets accepted, and every character escaped", 
     r.add(`${secret.slice(0, 4000)}refresh`);
     expect(r.redact(`x${secret}y ${Buffer.from(secret).toString("base64")}`)).toBe("x[REDACTED]y [REDACTED]");
   });
+
+  it("masks a short word-like secret where it stands alone, not inside a longer identifier or number", () => {
+    const r = redactorFor("secret", "123456");
+    // Spec values and field names that merely contain the word stay readable.
+    expect(r.redact('["client_secret_post","client_secret_basic"]')).toBe('["client_secret_post","client_secret_basic"]');
+    expect(r.redact("Amount 1234567.89, id 9123456")).toBe("Amount 1234567.89, id 9123456");
+    expect(r.has("client_secret_post 1234567")).toBe(false);
+    // Standing alone, in any of its spellings, it is masked.
+    expect(r.redact('{"client_secret":"secret"}')).toBe(`{"client_secret":"${REDACTED}"}`);
+    expect(r.redact("client_secret=secret&pin=123456")).toBe(`client_secret=${REDACTED}&pin=${REDACTED}`);
+    expect(r.redact("secret")).toBe(REDACTED);
+    expect(r.redact("Secret: secret.")).toBe(`Secret: ${REDACTED}.`);
+    expect(r.redact("\\u0073\\u0065\\u0063\\u0072\\u0065\\u0074")).toBe(REDACTED);
+    // Its base64 sits inside longer base64 by nature: masked anywhere.
+    const basic = `Basic ${b64("reach-client:secret")}`;
+    expect(Buffer.from(r.redact(basic).slice("Basic ".length).replace(REDACTED, ""), "base64").toString("latin1")).not.toMatch(/secret|ecre/);
+  });
+
+  it("masks a longer or mixed secret anywhere, and a spelling another secret needs masked anywhere stays so", () => {
+    expect(redactorFor("Xk29-fLq0").redact("prefix_Xk29-fLq0_suffix")).toBe(`prefix_${REDACTED}_suffix`);
+    expect(redactorFor("averylongsecretword").redact("x_averylongsecretword_y")).toBe(`x_${REDACTED}_y`);
+    // "token" alone is word-like; "token-and-more" is not, and is masked whole wherever it is.
+    const r = redactorFor("token", "token-and-more");
+    expect(r.redact("x_token-and-more_y and a_token_b")).toBe(`x_${REDACTED}_y and a_token_b`);
+  });
 });

@@ -171,3 +171,13 @@ describe("auth.company-scope and what the scoped token promises", () => {
     expect(r.requests).toBeGreaterThan(10);
   });
 });
+
+describe("a sandbox client secret that is an ordinary word", () => {
+  it("does not garble the spec values that contain it (client_secret_post), and still masks the secret", async () => {
+    const report = await checkReference({ only: ["auth.discovery", "oauth.refresh-grant"], oauth: true, partner: { clientSecret: "secret" } });
+    const discovery = resultOf(report, "auth.discovery");
+    expect(discovery.status, JSON.stringify(discovery.findings.map((f) => f.code))).toBe("pass");
+    const text = JSON.stringify(report);
+    expect(text).not.toMatch(/"secret"|=secret\b|REDACTED\]_post/);
+  });
+});
