@@ -33,9 +33,13 @@ export const probe: Probe = {
           const [bare, explicit] = await Promise.all([send(), send({ [p.offsetParam]: p.defaultOffset, [p.limitParam]: p.defaultLimit })]);
           const checked = checkDataResponse(ctx, this.id, op, bare, { company, allow204: true });
           if (!checked.ok) return checked.findings.filter((f) => f.severity === "fail");
+          // The request with the defaults written out is this check's own (the walks use other
+          // limits): a failure of it is reported here, or nobody would.
+          const checkedExplicit = checkDataResponse(ctx, this.id, op, explicit, { company, allow204: true });
+          if (!checkedExplicit.ok) return checkedExplicit.findings.filter((f) => f.severity === "fail");
           const a = dataOf(ctx, bare);
           const b = dataOf(ctx, explicit);
-          if (!a || !b) return []; // a 204, or the explicit request failed (pagination.walk and the schema checks report it)
+          if (!a || !b) return []; // a 204: no page to compare
           const ida = a.map((r) => idOf(r, op.profile.idField));
           const idb = b.map((r) => idOf(r, op.profile.idField));
           const pagOf = (ex: typeof bare) => JSON.stringify((ex.response!.json as Record<string, unknown>)[p.paginationField] ?? null);

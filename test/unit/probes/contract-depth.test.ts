@@ -427,3 +427,18 @@ describe("inputs checks behind a rate limit", () => {
     }
   });
 });
+
+describe("pagination.defaults and its own request", () => {
+  it("fails a 502 to the request with the defaults written out, which no other check sends", async () => {
+    const wrap: Wrap = async (req, next) =>
+      req.url.pathname === "/companies/alder-finch/chart-of-accounts" && req.url.searchParams.get("limit") === "100"
+        ? { status: 502, headers: { "content-type": "text/html" }, body: "<html><body><h1>502 Bad Gateway</h1></body></html>" }
+        : next();
+    const r = resultOf(await checkReference({ only: ["pagination.defaults"], wrap }), "pagination.defaults");
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "pagination.defaults/status")!;
+    expect(f.company).toBe("alder-finch");
+    expect(f.message).toMatch(/answered 502 with an HTML page to a valid request/);
+    expect(f.curl).toMatch(/limit=100/);
+  });
+});
