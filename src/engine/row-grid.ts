@@ -41,6 +41,11 @@ export interface GridFacts {
    * later than the range): not counted in `missing`.
    */
   leading: number;
+  /**
+   * With `trailingFree`: months at the end of the range in which no account has a row (a budget
+   * that ends inside the range), not counted in `missing`. Otherwise 0.
+   */
+  trailing: number;
   /** Accounts with at least one row in the range, and those of them missing some month. */
   accounts: number;
   accountsWithGaps: number;
@@ -56,12 +61,12 @@ const NOT_A_MONTH = -2;
  * The grid facts of a statement's rows for the range [start, end] (`YYYY-MM-DD` dates; a period is in
  * the range when its month overlaps it). Undefined when the range is not two dates in order.
  */
-export function gridFacts(table: RowTable, start: string, end: string): GridFacts | undefined {
+export function gridFacts(table: RowTable, start: string, end: string, opts: { trailingFree?: boolean } = {}): GridFacts | undefined {
   const first = monthNumberOfDate(start);
   const last = monthNumberOfDate(end);
   if (first === undefined || last === undefined || last < first) return undefined;
   const months = last - first + 1;
-  const facts: GridFacts = { judged: 0, months, outside: 0, duplicates: 0, missing: 0, leading: 0, accounts: 0, accountsWithGaps: 0 };
+  const facts: GridFacts = { judged: 0, months, outside: 0, duplicates: 0, missing: 0, leading: 0, trailing: 0, accounts: 0, accountsWithGaps: 0 };
   // Interned period -> offset in the range, worked out once per distinct period.
   const periodNames = table.pools.periods;
   const offsets = new Int32Array(periodNames.size).fill(NOT_A_MONTH - 1);
@@ -82,6 +87,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
   const row = (i: number, period: string): GridRow => ({ index: i, id: table.id(i), period, record: JSON.stringify(table.record(i)) });
   /** The first month of the range any account has a row in. */
   let firstWithRows = months;
+  let lastWithRows = -1;
   for (let i = 0; i < table.length; i++) {
     const id = table.idIndex(i);
     const p = table.periodIndex(i);
@@ -96,6 +102,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     }
     hasRows[id] = 1;
     if (o < firstWithRows) firstWithRows = o;
+    if (o > lastWithRows) lastWithRows = o;
     const bit = id * months + o;
     const word = bit >>> 5;
     const mask = 1 << (bit & 31);
@@ -107,6 +114,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     }
   }
   if (firstWithRows < months) facts.leading = firstWithRows;
+  if (opts.trailingFree && lastWithRows >= 0) facts.trailing = months - 1 - lastWithRows;
   // Accounts in the order of their first row, so the first gap named does not depend on interning order.
   for (let i = 0; i < table.length; i++) {
     const id = table.idIndex(i);
@@ -115,7 +123,7 @@ export function gridFacts(table: RowTable, start: string, end: string): GridFact
     facts.accounts++;
     let gaps = 0;
     let firstGap = -1;
-    for (let o = facts.leading; o < months; o++) {
+    for (let o = facts.leading; o < months - facts.trailing; o++) {
       const bit = id * months + o;
       if ((seen[bit >>> 5] & (1 << (bit & 31))) === 0) {
         gaps++;

@@ -329,7 +329,7 @@ export class SharedData {
     if (!fields.id || !fields.period) return;
     const table = RowTable.from(res.json, this.contract.profile.pagination.dataField, fields, newPools());
     if (!table) return;
-    const grid = gridFacts(table, q.start, q.end);
+    const grid = gridFacts(table, q.start, q.end, { trailingFree: q.budgetId !== undefined });
     const periods = periodTotals(table);
     table.release();
     if (grid) this.state.grids.push({ op, company, query: q, exchange: lite(ex), grid, periods });

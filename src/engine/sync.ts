@@ -402,7 +402,7 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
       const fold: StatementFold = { usable: table !== undefined, ...(table ? { digest: table.digest() } : {}), ...(table && bodyHash ? { bodyHash } : {}) };
       // The row grid rules (accuracy.row-grid) read the shared pass's responses.
       if (!fresh && table) {
-        const grid = gridFacts(table, query.start, query.end);
+        const grid = gridFacts(table, query.start, query.end, { trailingFree: query.budgetId !== undefined });
         if (grid) fold.grid = grid;
       }
       if (table && !split) {

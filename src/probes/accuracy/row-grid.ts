@@ -170,5 +170,27 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
       }),
     );
   }
+  // A budget's months at the end of the range without a row for any account, and no other gap: a
+  // budget that ends inside the range (last year's, say). Said, not judged: a budget has no figure
+  // for months it does not cover, and a 0 there would read as a zero budget.
+  const early = list.filter((j) => j.query.budgetId !== undefined && j.grid.trailing > 0 && j.grid.missing === 0 && j.grid.accounts > 0);
+  if (early.length > 0) {
+    const s = early[0];
+    const to = s.query.end.slice(0, 7);
+    const ends = periodOfMonth(monthNumberOfDate(s.query.end)! - s.grid.trailing);
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/ends-early`,
+        severity: "info",
+        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for any account after ${ends} (${plural(s.grid.trailing, "month")} of the range), and one for every month up to it: the budget seems to end in ${ends}.${where(early.length)}`,
+        rule: RULE,
+        fix: `Nothing to do if this budget covers months up to ${ends} only. If it holds later months, return them.`,
+        operation: s.op,
+        company,
+        exchange: s.exchange,
+        evidence: { expected: `rows up to ${to}`, actual: `rows up to ${ends}` },
+      }),
+    );
+  }
   return out;
 }

@@ -22,6 +22,17 @@ const row = (id: string, period: string, amount = 1) => ({ AccountId: id, Period
 const full = () => ["a", "b"].flatMap((id) => ["2025-01", "2025-02", "2025-03"].map((p) => row(id, p)));
 
 describe("gridFacts", () => {
+  it("leaves the months after a budget's last month out of the gaps when asked (trailingFree), and only then", () => {
+    const rows = ["a", "b"].flatMap((id) => ["2025-01", "2025-02"].map((p) => row(id, p)));
+    const budget = gridFacts(table(rows), "2025-01-01", "2025-04-30", { trailingFree: true })!;
+    expect(budget).toMatchObject({ months: 4, missing: 0, trailing: 2, accounts: 2, accountsWithGaps: 0 });
+    const actuals = gridFacts(table(rows), "2025-01-01", "2025-04-30")!;
+    expect(actuals).toMatchObject({ months: 4, missing: 4, trailing: 0, accountsWithGaps: 2 });
+    // A gap before the budget's last month still counts.
+    const gap = gridFacts(table(rows.filter((r) => !(r.AccountId === "a" && r.Period === "2025-01"))), "2025-01-01", "2025-04-30", { trailingFree: true })!;
+    expect(gap).toMatchObject({ missing: 1, trailing: 2, accountsWithGaps: 1 });
+  });
+
   it("finds nothing in a full grid, in any row order, with a range ending mid-month", () => {
     const f = gridFacts(table(full().reverse()), "2025-01-01", "2025-03-15")!;
     expect(f).toMatchObject({ judged: 6, months: 3, outside: 0, duplicates: 0, missing: 0, accounts: 2, accountsWithGaps: 0 });
@@ -207,5 +218,28 @@ describe("schema.company-info", () => {
     };
     const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap }), "schema.company-info");
     expect(codes(r).filter((c) => c.endsWith("/name-differs") || c.endsWith("/other-company"))).toEqual([]);
+  });
+});
+
+describe("accuracy.row-grid and a budget that ends inside the range", () => {
+  const cutAfter = (last: string, budgetOnly: boolean): Wrap => async (req, next) => {
+    const reply = await next();
+    if (reply.status !== 200 || !req.url.pathname.endsWith("/profit-and-loss")) return reply;
+    if (budgetOnly !== req.url.searchParams.has("BudgetId")) return reply;
+    const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
+    body.Data = body.Data.filter((r) => r.Period <= last);
+    return { ...reply, body: JSON.stringify(body) };
+  };
+
+  it("notes a budget with no rows after its last month (info ends-early), not missing rows", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.row-grid"], wrap: cutAfter("2025-12", true) }), "accuracy.row-grid");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(codes(r)).toEqual(["accuracy.row-grid/ends-early"]);
+    expect(r.findings[0].message).toMatch(/BudgetId=\S+\) has no row for any account after 2025-12 \(11 months of the range\), and one for every month up to it: the budget seems to end in 2025-12\./);
+  });
+
+  it("still warns of the same months missing from the actuals", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.row-grid"], wrap: cutAfter("2025-12", false) }), "accuracy.row-grid");
+    expect(codes(r)).toContain("accuracy.row-grid/missing-rows");
   });
 });
