@@ -54,6 +54,16 @@ describe("https reference partner", () => {
     expect(f!.curl).toMatch(new RegExp(`^curl -sS --cacert '${certs.caFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' -X GET 'https://127\\.0\\.0\\.1:\\d+/`));
   });
 
+  it("a chain with its intermediate passes; the same leaf served without it fails, naming the missing intermediate", async () => {
+    const full = resultOf(await over(() => certs.viaIntermediate, { ca: true }), "tls.certificate");
+    expect(full.status, JSON.stringify(full.findings)).toBe("pass");
+    const r = resultOf(await over(() => certs.missingIntermediate, { ca: true }), "tls.certificate");
+    expect(codes(r)).toEqual(["tls.certificate/untrusted"]);
+    expect(r.findings[0]!.message).toMatch(/\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): nothing the server sent, and no trusted CA \(system roots or --ca\), issued its certificate \(issuer: .*intermediate.*\)\. Either the server sends its certificate without the intermediate certificates/);
+    expect(r.findings[0]!.fix).toMatch(/^Serve the full chain: the certificate followed by every intermediate up to the root/);
+    expect(r.findings[0]!.fix).toMatch(/an intermediate added to --ca would hide a missing one/);
+  });
+
   it("a self-signed certificate without --ca fails as untrusted", async () => {
     const report = await over(() => certs.selfSigned);
     const r = resultOf(report, "tls.certificate");

@@ -1,7 +1,8 @@
 /**
  * Certificates made at test time with openssl in a temporary directory (no private key is ever
- * committed): a private CA, leaves signed by it (good, expiring soon, expired, for the wrong host)
- * and a self-signed leaf. Leaves name 127.0.0.1 and localhost.
+ * committed): a private CA, leaves signed by it (good, expiring soon, expired, for the wrong host),
+ * a leaf signed by an intermediate of that CA (served with and without the intermediate) and a
+ * self-signed leaf. Leaves name 127.0.0.1 and localhost.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +26,10 @@ export interface TestCerts {
   expired: KeyPair;
   wrongHost: KeyPair;
   selfSigned: KeyPair;
+  /** Issued by an intermediate of the CA: `cert` is the leaf followed by the intermediate. */
+  viaIntermediate: KeyPair;
+  /** The same leaf served alone, without the intermediate that issued it. */
+  missingIntermediate: KeyPair;
   cleanup(): void;
 }
 
@@ -58,6 +63,17 @@ export function makeTestCerts(): TestCerts {
     return { key: readFileSync(join(dir, `${name}.key`), "utf8"), cert: readFileSync(join(dir, `${name}.pem`), "utf8") };
   };
   const good = leaf("good", LOCAL_SAN, -1, 365);
+  // An intermediate CA signed by the CA, and a leaf it signs (with its own ca config).
+  run(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/CN=reach-check test intermediate",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  run(["ca", "-batch", "-config", "ca.cnf", "-notext", "-startdate", stamp(-1), "-enddate", stamp(365), "-in", "inter.csr", "-out", "inter.pem"]);
+  writeFileSync(join(dir, "inter.cnf"), readFileSync(join(dir, "ca.cnf"), "utf8").replace("certificate = ca.pem", "certificate = inter.pem").replace("private_key = ca.key", "private_key = inter.key"));
+  run(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "via.key", "-out", "via.csr", "-subj", "/CN=reach-check test server", "-addext", LOCAL_SAN]);
+  run(["ca", "-batch", "-config", "inter.cnf", "-notext", "-startdate", stamp(-1), "-enddate", stamp(365), "-in", "via.csr", "-out", "via.pem"]);
+  const viaKey = readFileSync(join(dir, "via.key"), "utf8");
+  const viaLeaf = readFileSync(join(dir, "via.pem"), "utf8");
+  const viaIntermediate = { key: viaKey, cert: viaLeaf + readFileSync(join(dir, "inter.pem"), "utf8") };
+  const missingIntermediate = { key: viaKey, cert: viaLeaf };
   const expiringSoon = leaf("soon", LOCAL_SAN, -1, 10);
   const expired = leaf("expired", LOCAL_SAN, -400, -35);
   const wrongHost = leaf("wrong-host", "subjectAltName=DNS:api.wrong-host.example", -1, 365);
@@ -72,6 +88,8 @@ export function makeTestCerts(): TestCerts {
     expired,
     wrongHost,
     selfSigned,
+    viaIntermediate,
+    missingIntermediate,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -55,19 +55,26 @@ export const probe: Probe = {
       );
     }
     if (!r.authorized && r.authorizationError && !DATE_ERRORS.has(r.authorizationError) && !/ALTNAME|HOSTNAME/i.test(r.authorizationError)) {
+      // OpenSSL's "unable to verify the first certificate": the leaf's issuer is neither in the chain
+      // sent nor trusted, what a chain missing its intermediates gives.
+      const leafOnly = r.authorizationError === "UNABLE_TO_VERIFY_LEAF_SIGNATURE";
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/untrusted`,
           severity: "fail",
-          message: `The certificate chain is not trusted (${r.authorizationError})${cert.issuer ? `: issued by ${cert.issuer}` : ""}${ctx.options.extraCa ? ", which is neither a system root nor the CA given with --ca" : ""}.`,
+          message: leafOnly
+            ? `The certificate chain is not trusted (${r.authorizationError}): nothing the server sent, and no trusted CA${ctx.options.extraCa ? " (system roots or --ca)" : ""}, issued its certificate${cert.issuer ? ` (issuer: ${cert.issuer})` : ""}. Either the server sends its certificate without the intermediate certificates between it and the root, or its issuer is not a trusted CA.`
+            : `The certificate chain is not trusted (${r.authorizationError})${cert.issuer ? `: issued by ${cert.issuer}` : ""}${ctx.options.extraCa ? ", which is neither a system root nor the CA given with --ca" : ""}.`,
           rule: TLS_RULE,
-          fix:
-            (r.authorizationError === "DEPTH_ZERO_SELF_SIGNED_CERT" || r.authorizationError === "SELF_SIGNED_CERT_IN_CHAIN"
-              ? "Use a certificate from a public CA; a self-signed certificate is refused by Reach."
-              : "Serve the full chain (leaf and intermediates) from a public CA.") +
-            (ctx.options.extraCa
-              ? " For a private test CA, check that the file given with --ca holds the CA that issued this certificate (or its intermediate)."
-              : " (For a private test CA, run reach-check with --ca <file>.)"),
+          fix: leafOnly
+            ? "Serve the full chain: the certificate followed by every intermediate up to the root (the CA's full-chain file; in nginx `ssl_certificate fullchain.pem`); Reach's client knows the roots only, so an intermediate added to --ca would hide a missing one." +
+              (ctx.options.extraCa ? " For a private test CA, check that the file given with --ca holds the root of the chain." : " (For a private test CA, run reach-check with --ca <file>.)")
+            : (r.authorizationError === "DEPTH_ZERO_SELF_SIGNED_CERT" || r.authorizationError === "SELF_SIGNED_CERT_IN_CHAIN"
+                ? "Use a certificate from a public CA; a self-signed certificate is refused by Reach."
+                : "Serve the full chain (leaf and intermediates) from a public CA.") +
+              (ctx.options.extraCa
+                ? " For a private test CA, check that the file given with --ca holds the CA that issued this certificate (or its intermediate)."
+                : " (For a private test CA, run reach-check with --ca <file>.)"),
           evidence: { ...evidence, expected: "a chain to a trusted root" },
         }),
       );
