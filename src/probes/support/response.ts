@@ -25,6 +25,22 @@ export function redirectTarget(ex: Exchange): URL | undefined {
   }
 }
 
+/**
+ * Where a redirect leads, next to the base URL: another origin, or a path outside the base URL's
+ * path (a proxy that drops the prefix). "" when it stays under the base URL or has no Location.
+ */
+export function redirectPlace(ctx: ProbeContext, ex: Exchange): string {
+  const to = redirectTarget(ex);
+  if (!to) return "";
+  const base = ctx.http.baseUrl;
+  if (to.origin !== base.origin) return ` It leads to another origin, ${to.origin}, where Reach would not send its token.`;
+  const prefix = base.pathname.replace(/\/+$/, "");
+  if (prefix !== "" && to.pathname !== prefix && !to.pathname.startsWith(`${prefix}/`)) {
+    return ` It leads to ${to.pathname}, outside the base URL's path ${prefix}: the redirect drops the base path (a proxy or framework building Location without it).`;
+  }
+  return "";
+}
+
 /** The response object of the spec that applies to a status: exact, then `2XX` style, then `default`. */
 export function responseFor(op: Operation, status: number): ResponseSpec | undefined {
   const exact = op.responses.find((r) => r.status === String(status));
@@ -40,7 +56,7 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
   const res = ex.response!;
   const location = res.headers.location;
   if (res.status >= 300 && res.status < 400 && location !== undefined) {
-    return ` It redirects to ${location.length > 200 ? `${location.slice(0, 199)}…` : location}: reach-check follows no redirect (Reach's sync expects the data at the base URL), and never sends the token to another host.`;
+    return ` It redirects to ${location.length > 200 ? `${location.slice(0, 199)}…` : location}: reach-check follows no redirect (Reach's sync expects the data at the base URL), and never sends the token to another host.${redirectPlace(ctx, ex)}`;
   }
   const retryAfter = res.headers["retry-after"];
   if ((res.status === 429 || res.status === 503) && retryAfter !== undefined) {

@@ -8,7 +8,7 @@ import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { isHtml, judgeErrorBody } from "./error-body.js";
 import { frontServerAnswer } from "./front-server.js";
-import { limitDetail } from "./response.js";
+import { limitDetail, redirectPlace } from "./response.js";
 import type { RefusalCase } from "./refusals.js";
 
 const STATUS_RULE = {
@@ -65,7 +65,7 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         code: `${checkId}/status`,
         severity: "fail",
         message: redirect
-          ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: Reach's sync has no browser to log in with.`
+          ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: ${/log-?in|sign-?in|sso|authorize|oauth|auth\b/i.test(res.headers.location ?? "") ? "Reach's sync has no browser to log in with." : "a request without a valid token must be refused, not sent elsewhere."}${redirectPlace(ctx, ex)}`
           : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? limited}`,
         rule: RULES.unauthorized,
         fix:
