@@ -66,6 +66,28 @@ export const probe: Probe = {
           );
           continue;
         }
+        // A budget equal to the actuals in every month: the actuals answered for that BudgetId (with a
+        // single budget nothing else shows an ignored filter), or a forecast seeded with the actuals
+        // of closed months, which is allowed. Said, not judged.
+        if (param === names.budgetId && same.length > 0 && hasActivity(wholeRows, chart?.ids)) {
+          const shown = splits.find((s) => s.split!.id === same[0])!;
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/budget-is-actuals`,
+              severity: "info",
+              message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) with ${param} = ${listSome(same, 4)} equals the unfiltered statement (the actuals) row for row over ${whole.query.start} to ${whole.query.end}: either ${param} is ignored and the actuals are answered, or the budget is a forecast seeded with the actuals.`,
+              rule: {
+                ref: "spec-model:accounting-facts",
+                text: `${param} selects a budget's figures, which are set ahead of time and are separate from the actuals.`,
+              },
+              fix: `Nothing to do if this budget is a forecast that repeats the actuals of closed months. Otherwise answer a statement asked with ${param} from that budget's figures, not from the postings.`,
+              operation: op,
+              company: c.company,
+              exchange: shown.exchange,
+              evidence: { expected: `figures of ${param}=${same[0]}`, actual: "the actuals, row for row" },
+            }),
+          );
+        }
         if (param !== names.classId) continue;
         // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
         const rest = c.splitRemainders.get(param);
@@ -116,7 +138,7 @@ export const probe: Probe = {
     }
     const equal =
       equalToWhole === 0 ? "every split differs from the whole" : `no filter is ignored (${equalToWhole} split${equalToWhole === 1 ? " equals" : "s equal"} the whole where one id can hold all of the activity)`;
-    return { findings, summary: findings.length === 0 ? `${equal.charAt(0).toUpperCase()}${equal.slice(1)}${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
+    return { findings, summary: findings.every((f) => f.severity === "info") ? `${equal.charAt(0).toUpperCase()}${equal.slice(1)}${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
   },
 };
 

@@ -782,3 +782,31 @@ describe("freshness and a company without a usable statement", () => {
     expect(r.summary).toMatch(/^Latest period with .+: northwind-outfitters: \d{4}-\d\d\. Not judged \(no usable profit-and-loss answer, see schema\.statements\): alder-finch\.$/);
   });
 });
+
+describe("accuracy.segment-splits and a single budget that is the actuals", () => {
+  it("notes (info) a budget listed alone that answers the actuals row for row", async () => {
+    const wrap: Wrap = async (req, next) => {
+      if (req.url.pathname.endsWith("/budgets")) {
+        const reply = await next();
+        if (reply.status !== 200) return reply;
+        return editJson<{ Data: unknown[]; Pagination: { total: number } }>(reply, (body) => {
+          body.Data = body.Data.slice(0, 1);
+          body.Pagination.total = body.Data.length;
+        });
+      }
+      // The statements answer the actuals whatever BudgetId asks.
+      req.url.searchParams.delete("BudgetId");
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"], wrap }), "accuracy.segment-splits");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.code))).toBe("pass");
+    expect(codes(r)).toEqual(["accuracy.segment-splits/budget-is-actuals"]);
+    expect(r.findings[0].severity).toBe("info");
+    expect(r.findings[0].message).toMatch(/with BudgetId = \S+ equals the unfiltered statement \(the actuals\) row for row over \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: either BudgetId is ignored/);
+  });
+
+  it("passes budgets of their own", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"] }), "accuracy.segment-splits");
+    expect(codes(r)).not.toContain("accuracy.segment-splits/budget-is-actuals");
+  });
+});
