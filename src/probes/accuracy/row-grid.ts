@@ -160,9 +160,12 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
       makeFinding(ctx, {
         code: `${checkId}/starts-late`,
         severity: "info",
-        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for any account before ${begins} (${plural(s.grid.leading, "month")} of the range), and one for every month from then on: the books seem to begin in ${begins}.${where(late.length)}`,
+        message: `The ${name} of ${company} (${describe(ctx, s)}) has no row for any account before ${begins} (${plural(s.grid.leading, "month")} of the range), and one for every month from then on: ${s.query.budgetId !== undefined ? "the budget seems to begin" : "the books seem to begin"} in ${begins}.${where(late.length)}`,
         rule: RULE,
-        fix: `Nothing to do if ${company}'s books begin in ${begins}. If they hold earlier months, return them (one row per account and month, Amount 0 where nothing was posted).`,
+        fix:
+          s.query.budgetId !== undefined
+            ? `Nothing to do if this budget covers months from ${begins} only. If it holds earlier months, return them.`
+            : `Nothing to do if ${company}'s books begin in ${begins}. If they hold earlier months, return them (one row per account and month, Amount 0 where nothing was posted).`,
         operation: s.op,
         company,
         exchange: s.exchange,

@@ -243,3 +243,19 @@ describe("accuracy.row-grid and a budget that ends inside the range", () => {
     expect(codes(r)).toContain("accuracy.row-grid/missing-rows");
   });
 });
+
+describe("accuracy.row-grid and a budget that begins inside the range", () => {
+  it("says the budget, not the books, seems to begin late", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.endsWith("/profit-and-loss") || !req.url.searchParams.has("BudgetId")) return reply;
+      const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as { Data: { Period: string }[] };
+      body.Data = body.Data.filter((r) => r.Period >= "2026-01");
+      return { ...reply, body: JSON.stringify(body) };
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.row-grid"], wrap }), "accuracy.row-grid");
+    expect(codes(r)).toEqual(["accuracy.row-grid/starts-late"]);
+    expect(r.findings[0].message).toMatch(/BudgetId=\S+\) has no row for any account before 2026-01 .*: the budget seems to begin in 2026-01\./);
+    expect(r.findings[0].fix).toBe("Nothing to do if this budget covers months from 2026-01 only. If it holds earlier months, return them.");
+  });
+});
