@@ -7,6 +7,7 @@ import { makeFinding, transportFinding } from "../support/findings.js";
 import { metricRowIssues, monthOf, type MetricRowAt } from "../support/metric-rows.js";
 import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { isoDate, lastDayOfMonth, monthNumberOfDate, monthStart } from "../../util/dates.js";
 
 const RULES = {
   asked: {
@@ -45,7 +46,7 @@ export const probe: Probe = {
   step: 4,
   title: "Non-financial values are those asked for, once each",
   description:
-    "Reads the sync's non-financial values (every metric, 24 months) and asks once more for a single metric of each company with two or more: every row must name a metric that was asked for and that the company lists, a month inside [StartDate, EndDate], and no metric and month twice; a month missing between two months with values warns.",
+    "Reads the sync's non-financial values (every metric, 24 months) and asks once more for a single metric of each company with two or more, and for one metric over a range that ended six months ago: every row must name a metric that was asked for and that the company lists, a month inside [StartDate, EndDate], and no metric and month twice; a month missing between two months with values warns.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -80,6 +81,16 @@ export const probe: Probe = {
           const ex = await ctx.data.metricValues(op, c.company, body);
           subsets++;
           cases.push({ op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(w.start)!, last: monthOf(w.end)!, what: `a request for ${ids[0]} alone over ${w.start}..${w.end}` });
+        }
+        // A range that ends months ago: a partner that ignores EndDate answers values up to today,
+        // which every range ending this month (the sync's, the one above) hides.
+        if (ids.length >= 1) {
+          const start = isoDate(monthStart(ctx.now, -8));
+          const end = lastDayOfMonth(monthNumberOfDate(isoDate(monthStart(ctx.now, -6)))!);
+          const body = { [idsField]: [ids[0]], [n.startDate]: start, [n.endDate]: end };
+          const ex = await ctx.data.metricValues(op, c.company, body);
+          subsets++;
+          cases.push({ op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(start)!, last: monthOf(end)!, what: `a request for ${ids[0]} over an earlier range, ${start}..${end}` });
         }
         const found: Finding[] = [];
         for (const j of cases) {

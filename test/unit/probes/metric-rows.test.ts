@@ -3,6 +3,7 @@
  * and the legal answers next to them must find nothing.
  */
 import { describe, expect, it } from "vitest";
+import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
 import { metricCells, metricRowIssues, monthOf, sameMetricValues, type MetricRowRules } from "../../../src/probes/support/metric-rows.js";
 
 const row = (NonFinancialId: string, Period: string, Value: number) => ({ NonFinancialId, Period, Value });
@@ -91,5 +92,24 @@ describe("sameMetricValues", () => {
   });
   it("a repeated cell does not stand in for a missing one", () => {
     expect(sameMetricValues(whole, [...whole.slice(0, 3), whole[0]])).toBe(false);
+  });
+});
+
+describe("accuracy.metric-values over a range that ended months ago", () => {
+  it("fails a partner that ignores EndDate (values up to today), which ranges ending this month hide", async () => {
+    let past = 0;
+    const wrap: Wrap = async (req, next) => {
+      if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial")) return next();
+      const body = JSON.parse(req.body.toString("utf8")) as Record<string, unknown>;
+      if (typeof body.EndDate === "string" && body.EndDate < "2026-06-01") past++;
+      req.body = Buffer.from(JSON.stringify({ ...body, EndDate: "2026-11-15" }));
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"], wrap }), "accuracy.metric-values");
+    expect(past).toBeGreaterThan(0);
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "accuracy.metric-values/outside-range")!;
+    expect(f).toBeDefined();
+    expect(f.message).toMatch(/over an earlier range, 2026-03-01\.\.2026-05-31/);
   });
 });
