@@ -433,7 +433,6 @@ export class SharedData {
   }
 }
 
-/** Per period of a statement table: the sum of its amounts and how many rows it has. */
 /** A period's rows in one statement answer: the sum of the amounts that are numbers, the rows, and the rows whose amount is not a number (left out of the sum). */
 export interface PeriodTotal {
   sum: number;
@@ -441,6 +440,7 @@ export interface PeriodTotal {
   unreadable: number;
 }
 
+/** Per period of a statement table: the sum of its amounts and how many rows it has. */
 export function periodTotals(table: RowTable): Map<string, PeriodTotal> {
   const out = new Map<string, PeriodTotal>();
   for (let i = 0; i < table.length; i++) {

@@ -17,6 +17,9 @@ const STEPS = [2, 3, 4] as const;
 const nonEmptyString = { type: "string", minLength: 1 } as const;
 const count = { type: "integer", minimum: 0 } as const;
 const milliseconds = { type: "number", minimum: 0 } as const;
+/** An object of counts under fixed names, all required and nothing else. */
+const countsOf = <N extends string>(description: string, names: readonly N[]) =>
+  ({ type: "object", description, additionalProperties: false, required: names, properties: Object.fromEntries(names.map((n) => [n, count])) }) as const;
 
 export const reportSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -74,20 +77,14 @@ export const reportSchema = {
           description: "Responses per status class (`2xx`, `4xx` ...) and transport errors (`error`).",
           additionalProperties: count,
         },
-        notSent: {
-          type: "object",
-          description: "Requests the checks asked for that reach-check did not send, by the bound that stopped them: the request budget (--max-requests) or the run's deadline (--deadline). Absent when none.",
-          additionalProperties: false,
-          required: ["budget", "deadline"],
-          properties: { budget: count, deadline: count },
-        },
-        tokenRenewals: {
-          type: "object",
-          description: "The run's token was refused with 401 and renewed with the refresh token (REACH_CLIENT_ID, REACH_CLIENT_SECRET, REACH_REFRESH_TOKEN), as Reach renews an expired token: renewals that gave a token and those that did not. Absent when none was tried.",
-          additionalProperties: false,
-          required: ["renewed", "failed"],
-          properties: { renewed: count, failed: count },
-        },
+        notSent: countsOf(
+          "Requests the checks asked for that reach-check did not send, by the bound that stopped them: the request budget (--max-requests) or the run's deadline (--deadline). Absent when none.",
+          ["budget", "deadline"],
+        ),
+        tokenRenewals: countsOf(
+          "The run's token was refused with 401 and renewed with the refresh token (REACH_CLIENT_ID, REACH_CLIENT_SECRET, REACH_REFRESH_TOKEN), as Reach renews an expired token: renewals that gave a token and those that did not. Absent when none was tried.",
+          ["renewed", "failed"],
+        ),
       },
     },
     coverage: {

@@ -7,7 +7,7 @@ import { makeFinding, transportFinding } from "../support/findings.js";
 import { metricRowIssues, monthOf, type MetricRowAt } from "../support/metric-rows.js";
 import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
-import { isoDate, lastDayOfMonth, monthNumberOfDate, monthStart } from "../../util/dates.js";
+import { isoDate, lastDayOfMonth, monthNumber, monthStart, periodShift } from "../../util/dates.js";
 
 const RULES = {
   asked: {
@@ -86,7 +86,7 @@ export const probe: Probe = {
         // which every range ending this month (the sync's, the one above) hides.
         if (ids.length >= 1) {
           const start = isoDate(monthStart(ctx.now, -8));
-          const end = lastDayOfMonth(monthNumberOfDate(isoDate(monthStart(ctx.now, -6)))!);
+          const end = lastDayOfMonth(monthNumber(periodShift(ctx.now, -6))!);
           const body = { [idsField]: [ids[0]], [n.startDate]: start, [n.endDate]: end };
           const ex = await ctx.data.metricValues(op, c.company, body);
           subsets++;

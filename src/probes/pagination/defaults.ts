@@ -1,8 +1,8 @@
-import { operationPath } from "../../engine/shared-data.js";
+import { idOf, operationPath } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { dataOf, echoOf, idOf } from "../support/paging.js";
+import { dataOf, echoOf } from "../support/paging.js";
 import { checkDataResponse } from "../support/response.js";
 import { NO_COMPANY } from "../support/skips.js";
 

@@ -1,7 +1,8 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { makeFinding } from "../support/findings.js";
-import { idOf, PAGING_RULE, twoWalks } from "../support/paging.js";
+import { idOf } from "../../engine/shared-data.js";
+import { PAGING_RULE, twoWalks } from "../support/paging.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { diffRecords } from "../support/compare.js";
 

@@ -4,8 +4,6 @@
  * list with the same page size share the pages.
  */
 import { idOf, listEnds, operationPath, type ListWalk } from "../../engine/shared-data.js";
-
-export { idOf };
 import type { Exchange } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
