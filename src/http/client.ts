@@ -227,6 +227,11 @@ class UndiciHttpClient implements HttpClient {
   private tokenAccepted?: { first: number; count: number };
   /** Operation ("GET /path") -> its slowest answered request so far, without the body (see slowest()). */
   private readonly slowestByOp = new Map<string, Exchange>();
+  /**
+   * Operation ("GET /path") called with the run's token -> its first answer that redirected (3xx
+   * but 304, body dropped), or undefined while none has (see redirects()).
+   */
+  private readonly redirectByOp = new Map<string, Exchange | undefined>();
   /** Exchange id -> how its curl line writes Authorization. */
   private readonly curlAuthById = new Map<number, CurlAuth>();
   /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
@@ -322,6 +327,7 @@ class UndiciHttpClient implements HttpClient {
       curl: (ex) => this.curl(ex),
       samples: () => this.samples(),
       slowest: (op) => this.slowest(op),
+      redirects: () => this.redirects(),
       acceptedToken: () => this.acceptedToken(),
       tlsHandshake: (versions) => this.tlsHandshake(versions),
       resolveHost: () => this.resolveHost(),
@@ -720,6 +726,7 @@ class UndiciHttpClient implements HttpClient {
       fromCache: false,
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
+    if (p.auth === "default" && p.req.operation && response) this.noteRedirect(p.req.operation, exchange);
     if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
       this.tokenAccepted ??= { first: id, count: 0 };
       this.tokenAccepted.count++;
@@ -737,6 +744,24 @@ class UndiciHttpClient implements HttpClient {
     const res = ex.response!;
     const { json: _json, read: _read, ...rest } = res;
     this.slowestByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+  }
+
+  /** Keeps an operation's first redirected answer to the run's token (see redirects()). */
+  private noteRedirect(op: OperationRef, ex: Exchange): void {
+    const key = `${op.method} ${op.path}`;
+    if (this.redirectByOp.get(key) !== undefined) return;
+    const status = ex.response!.status;
+    if (status < 300 || status >= 400 || status === 304) {
+      if (!this.redirectByOp.has(key)) this.redirectByOp.set(key, undefined);
+      return;
+    }
+    const { json: _json, read: _read, ...rest } = ex.response!;
+    this.redirectByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+  }
+
+  redirects(): { operations: string[]; redirected: Exchange[] } {
+    const redirected = [...this.redirectByOp.values()].filter((ex): ex is Exchange => ex !== undefined);
+    return { operations: [...this.redirectByOp.keys()], redirected: redirected.sort((a, b) => a.id - b.id) };
   }
 
   acceptedToken(): { first: number; count: number } | undefined {

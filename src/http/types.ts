@@ -208,6 +208,11 @@ export interface HttpClient {
   /** Every request actually sent (cache hits not counted). */
   samples(): readonly LatencySample[];
   /**
+   * The operations called with the run's own token so far ("GET /companies/{CompanyId}"), and the
+   * first answer of each that was a redirect (3xx but 304; body dropped), in sending order.
+   */
+  redirects(): { operations: string[]; redirected: Exchange[] };
+  /**
    * Whether the run's own token was answered with a 2xx so far: the id of the first such exchange
    * and how many. A 401 to that token after it is a token that stopped working during the run.
    */

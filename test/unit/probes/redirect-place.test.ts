@@ -43,3 +43,34 @@ describe("a redirect instead of a 401", () => {
     expect(g.message).toMatch(/\(302 to \/status\) instead of answering 401: a request without a valid token must be refused, not sent elsewhere\.$/);
   });
 });
+
+describe("reachability.redirects on every operation", () => {
+  // Budgets and classes (asked only by the list checks) answer the run's token with a redirect elsewhere.
+  const budgetsElsewhere: Wrap = async (req, next) =>
+    req.headers.authorization !== undefined && /^\/companies\/[^/]+\/(budgets|classes)$/.test(req.url.pathname)
+      ? { status: 307, headers: { location: `https://mirror.partner.example${req.url.pathname}${req.url.search}` }, body: "" }
+      : next();
+
+  it("fails a redirect the list checks met, not only on the calls it asks itself", async () => {
+    const report = await checkReference({ only: ["reachability.redirects", "schema.reference-lists"], wrap: budgetsElsewhere });
+    const r = resultOf(report, "reachability.redirects");
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "reachability.redirects/other-origin")!;
+    // Whichever of the two was sent first carries the finding; the other is named in it.
+    const [first, other] = f.operation!.path.endsWith("/budgets") ? ["budgets", "classes"] : ["classes", "budgets"];
+    expect(f.operation).toEqual({ method: "GET", path: `/companies/{CompanyId}/${first}` });
+    expect(f.message).toMatch(new RegExp(`^GET /companies/\\{CompanyId\\}/${first} redirects \\(307\\) to another origin, https://mirror\\.partner\\.example\\.`));
+    expect(f.curl).toContain(`/${first}`);
+    // One fault, one finding: the other operation redirected the same way is named in it.
+    expect(f.message).toMatch(new RegExp(` One other operation redirects the same way: GET /companies/\\{CompanyId\\}/${other}\\.$`));
+    expect(r.findings.filter((x) => x.code === "reachability.redirects/other-origin")).toHaveLength(1);
+  });
+
+  it("counts every operation the run called with its token when none redirects", async () => {
+    const r = resultOf(await checkReference({ only: ["reachability.redirects", "schema.reference-lists"] }), "reachability.redirects");
+    expect(r.status).toBe("pass");
+    const [, n] = /^No redirect on (\d+) operations called\.$/.exec(r.summary ?? "")!;
+    // discovery, user-info, company info and the four lists at least.
+    expect(Number(n)).toBeGreaterThanOrEqual(7);
+  });
+});
