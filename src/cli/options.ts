@@ -62,7 +62,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: "--deadline <duration>", description: "time for the whole run (ms, or 90s, 15m, 1h); when it passes, requests in flight are aborted, the remaining checks skipped and the report printed", defaultValue: 3_600_000, parse: (v) => parseDuration("--deadline", v, 1000, 24 * 3_600_000), commands: RUN_DEMO },
   { flags: "--slow-ms <ms>", description: "p95 latency above which an operation is slow", defaultValue: 2000, parse: (v) => parseInteger("--slow-ms", v, 1, 600_000), commands: RUN_DEMO },
   { flags: "--max-retry-wait <s>", description: "longest Retry-After (429/503) a request waits out before asking again; a longer one is reported", defaultValue: 60, parse: (v) => parseInteger("--max-retry-wait", v, 0, 3600), commands: RUN_DEMO },
-  { flags: "--now <time>", description: "the run's clock (YYYY-MM-DD or ISO time), for reproducible runs", parse: (v) => parseInstant("--now", v).toISOString(), commands: [...RUN_DEMO, "serve"] },
+  { flags: "--now <time>", description: "the run's clock (ISO time, or YYYY-MM-DD for noon UTC that day), for reproducible runs", parse: (v) => parseInstant("--now", v).toISOString(), commands: [...RUN_DEMO, "serve"] },
   { flags: "--no-color", description: "no colour in terminal output (NO_COLOR is honoured too)", commands: RUN_DEMO },
   { flags: "--verbose", description: "also show informational findings", commands: RUN_DEMO },
   { flags: "--break <switch>", description: "turn on a defect switch of the reference partner (repeatable; see --list-breaks)", repeatable: true, commands: ["demo", "serve"] },

@@ -1,6 +1,7 @@
 import { operationPath } from "../../engine/shared-data.js";
 import { idsOf, parentMap } from "../../engine/sync.js";
 import type { Exchange } from "../../http/types.js";
+import { monthNumber } from "../../util/dates.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { ignoredAmong } from "../support/accuracy.js";
@@ -71,9 +72,10 @@ export const probe: Probe = {
           const answers = await Promise.all(values.map(async (value) => ({ value, exchange: await ctx.data.metricValues(op, company, { ...body, [param]: value }) })));
           const cells = answers.map((a) => cellsOf(ctx, op, a.exchange));
           // A filtered answer holds the months asked for and no others, as the unfiltered one must.
+          // A Period that is not a YYYY-MM month is the schema check's finding, not a month outside.
           const first = monthOf(body[n.startDate]);
           const last = monthOf(body[n.endDate]);
-          const outside = first && last ? answers.map((a, i) => ({ a, periods: [...new Set((cells[i] ?? []).map((x) => x.period).filter((pd) => pd < first || pd > last))].sort() })).find((x) => x.periods.length > 0) : undefined;
+          const outside = first && last ? answers.map((a, i) => ({ a, periods: [...new Set((cells[i] ?? []).map((x) => x.period).filter((pd) => monthNumber(pd) !== undefined && (pd < first || pd > last)))].sort() })).find((x) => x.periods.length > 0) : undefined;
           if (outside) {
             found.push(
               makeFinding(ctx, {

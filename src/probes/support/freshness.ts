@@ -4,7 +4,7 @@
  * reaches a period.
  */
 import type { Finding } from "../../report/types.js";
-import { periodShift } from "../../util/dates.js";
+import { monthNumber, periodShift } from "../../util/dates.js";
 import type { Operation, ProbeContext, ProbeOutput } from "../types.js";
 import { makeFinding } from "./findings.js";
 import { latestPeriod, type Row } from "./rows.js";
@@ -45,6 +45,8 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   const latest: string[] = [];
   let judged = 0;
   const unjudged: string[] = [];
+  /** Companies whose rows carry no YYYY-MM Period at all. */
+  const malformed: string[] = [];
   const pass = await sharedSync(ctx);
   for (const company of ctx.companies) {
     const fetch = pass.companies.find((c) => c.company === company)?.statements.find((s) => !s.split && s.op === op && s.query.basis === basis);
@@ -54,11 +56,21 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
       continue;
     }
     const ex = fetch.exchange;
+    // Only rows whose Period is a YYYY-MM month tell how far the data reaches; another form
+    // ("2026-11-30") is schema.statements' finding, and judging it here would blame the data.
+    const month = (r: Row) => r.period !== undefined && monthNumber(r.period) !== undefined;
+    if (rows.length > 0 && latestPeriod(rows, month) === undefined) {
+      malformed.push(company);
+      continue;
+    }
     judged++;
-    const last = latestPeriod(rows, spec.hasData);
+    const last = latestPeriod(rows, (r) => month(r) && spec.hasData(r));
     latest.push(`${company}: ${last ?? "none"}`);
+    // The latest month with any row at all: rows that reach the month asked for, all 0 after an
+    // earlier month with data, are a company without recent activity or figures that stopped.
+    const lastRow = latestPeriod(rows, month);
     // A later month with data does not make up for rows missing in that month itself.
-    const gap = spec.thatMonth === true && last !== undefined && last > oldest && latestPeriod(rows, (r) => r.period === oldest) === undefined;
+    const gap = spec.thatMonth === true && last !== undefined && last > oldest && lastRow !== undefined && latestPeriod(rows, (r) => r.period === oldest) === undefined;
     if (gap) {
       findings.push(
         makeFinding(ctx, {
@@ -90,6 +102,7 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
         }),
       );
     } else if (last === undefined || last < oldest) {
+      const rowsReach = lastRow !== undefined && lastRow >= oldest;
       findings.push(
         makeFinding(ctx, {
           code: `${spec.checkId}/stale`,
@@ -99,7 +112,10 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
               ? `The ${op.profile.name} of ${company} (${basis}, ${w.start} to ${w.end}) has no ${spec.describe} at all; the latest must be ${oldest} or later.`
               : `The ${op.profile.name} of ${company} (${basis}) has ${spec.describe} up to ${last} only; it must reach ${oldest} or later.`,
           rule: FRESHNESS_RULE,
-          fix: "Make sure the data is synced from the accounting system up to the current period, and that the endpoint reads current data rather than a snapshot.",
+          // Activity can pause (balances do not drop to 0): for the P&L, say so before blaming the sync.
+          fix: rowsReach && spec.statement === "profit-and-loss"
+            ? `The rows reach ${lastRow}, with every amount 0 ${last === undefined ? "throughout" : `after ${last}`}: if ${company} really had no income or expense posted in ${oldest} or later (a quiet or seasonal month, a new or unused company), Reach's integration testing still needs current figures: test with a company that has them (--company) or post its activity; otherwise check that the endpoint reads the current ledger, not a snapshot.`
+            : "Make sure the data is synced from the accounting system up to the current period, and that the endpoint reads current data rather than a snapshot.",
           operation: op,
           company,
           exchange: ex,
@@ -108,7 +124,13 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
       );
     }
   }
-  if (judged === 0) return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
-  const notJudged = unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements): ${unjudged.slice(0, 6).join(", ")}${unjudged.length > 6 ? ` and ${unjudged.length - 6} more` : ""}.` : "";
+  const some = (ids: string[]) => `${ids.slice(0, 6).join(", ")}${ids.length > 6 ? ` and ${ids.length - 6} more` : ""}`;
+  const badPeriods = malformed.length > 0 ? ` Not judged (no ${spec.statement} row has a YYYY-MM Period, see schema.statements): ${some(malformed)}.` : "";
+  if (judged === 0) {
+    return malformed.length > 0
+      ? { findings: [], skip: `No ${spec.statement} row has a YYYY-MM Period, so how far the data reaches cannot be read.${badPeriods}`, blockedBy: "schema.statements found Period values that are not YYYY-MM months" }
+      : { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
+  }
+  const notJudged = (unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements): ${some(unjudged)}.` : "") + badPeriods;
   return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.${notJudged}` };
 }

@@ -512,6 +512,20 @@ describe("accuracy.metric-filters on filtered answers with months outside the ra
     expect(new Set(codes(r))).toEqual(new Set(["accuracy.metric-filters/outside-range"]));
     expect(r.findings[0].message).toMatch(/with BudgetId = \S+ answered \d{4}-\d\d\.\.\d{4}-\d\d with values for months outside it: 2027-01\.$/);
   });
+
+  it("does not call a Period written as a date (2026-10-31) a month outside the range", async () => {
+    const report = await checkReference({
+      only: ["accuracy.metric-filters"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.method !== "POST" || !req.url.pathname.endsWith("/non-financial") || reply.status !== 200) return reply;
+        return editJson<{ Data: { Period: string }[] }>(reply, (body) => {
+          for (const row of body.Data) if (/^\d{4}-\d\d$/.test(row.Period)) row.Period = `${row.Period}-28`;
+        });
+      },
+    });
+    expect(codes(resultOf(report, "accuracy.metric-filters"))).not.toContain("accuracy.metric-filters/outside-range");
+  });
 });
 
 describe("schema.user-info listing a company twice", () => {
@@ -743,6 +757,51 @@ describe("freshness.balance-sheet and balances that are all 0", () => {
     expect(r.status).toBe("fail");
     expect(codes(r)).toEqual(["freshness.balance-sheet/stale"]);
     expect(r.findings[0].message).toMatch(/has non-zero balances up to 2026-07 only; it must reach 2026-10 or later/);
+  });
+});
+
+describe("freshness of the profit and loss: quiet months and Period labels", () => {
+  const plRows = (edit: (row: { Period: string; Amount: number }) => void, path = "/profit-and-loss"): Wrap => async (req, next) => {
+    const reply = await next();
+    if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/alder-finch") || !req.url.pathname.endsWith(path)) return reply;
+    return editJson<{ Data: { Period: string; Amount: number }[] }>(reply, (body) => {
+      for (const row of body.Data) edit(row);
+    });
+  };
+
+  it("still fails rows that reach the run's month all 0, but says the company may simply have had no activity", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap: plRows((row) => { if (row.Period >= "2026-10") row.Amount = 0; }) }), "freshness.profit-and-loss");
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "freshness.profit-and-loss/stale")!;
+    expect(f.message).toMatch(/up to 2026-09 only; it must reach 2026-10 or later/);
+    expect(f.fix).toMatch(/^The rows reach 2026-11, with every amount 0 after 2026-09: if alder-finch really had no income or expense posted in 2026-10 or later \(a quiet or seasonal month, a new or unused company\), Reach's integration testing still needs current figures/);
+  });
+
+  it("keeps the sync advice when the rows themselves stop early", async () => {
+    const stopped: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/alder-finch/profit-and-loss")) return reply;
+      return editJson<{ Data: { Period: string }[] }>(reply, (body) => {
+        body.Data = body.Data.filter((row) => row.Period < "2026-09");
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap: stopped }), "freshness.profit-and-loss");
+    const f = r.findings.find((x) => x.code === "freshness.profit-and-loss/stale")!;
+    expect(f.fix).toMatch(/^Make sure the data is synced from the accounting system up to the current period/);
+  });
+
+  it("does not read a Period written as a date as a missing month (the schema check's finding)", async () => {
+    // "2026-10" becomes "2026-10-31": every row keeps its month, in the wrong form.
+    const dated: Wrap = plRows((row) => {
+      const [y, m] = row.Period.split("-").map(Number);
+      row.Period = `${row.Period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
+    }, "/balance-sheet");
+    const report = await checkReference({ only: ["freshness.balance-sheet", "schema.statements"], wrap: dated });
+    const r = resultOf(report, "freshness.balance-sheet");
+    expect(codes(r)).not.toContain("freshness.balance-sheet/missing-month");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toMatch(/Not judged \(no balance-sheet row has a YYYY-MM Period, see schema\.statements\): alder-finch\./);
+    expect(codes(resultOf(report, "schema.statements"))).toContain("schema.statements/pattern");
   });
 });
 
