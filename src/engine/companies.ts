@@ -37,3 +37,23 @@ export async function companiesFromUserInfo(contract: Contract, data: SharedData
   if (!op?.profile.companiesPointer) return [];
   return (listedCompanies(op, await data.userInfo()) ?? []).filter((id) => !isDotSegment(id));
 }
+
+/** A listed company whose own record the run's token cannot open, with the answer that said so. */
+export interface UnopenedCompany {
+  id: string;
+  exchange: Exchange;
+}
+
+/**
+ * Listed companies whose company information answers 403 or 404 to the run's token while another
+ * listed company's answers 200: the list names a company the partner does not know (or will not
+ * show this token), so every request for it would fail the same way. With no 200 among them the
+ * operation itself is at fault (schema.company-info reports it) and nobody is singled out. Reads
+ * the shared cache: the company information is asked once per run.
+ */
+export async function unopenedCompanies(contract: Contract, data: SharedData, ids: readonly string[]): Promise<UnopenedCompany[]> {
+  if (ids.length < 2 || !contract.operations.some((o) => o.profile.role === "company-info")) return [];
+  const answers = await Promise.all(ids.map(async (id) => ({ id, exchange: await data.companyInfo(id) })));
+  if (!answers.some((a) => a.exchange?.response?.status === 200)) return [];
+  return answers.filter((a): a is UnopenedCompany => a.exchange?.response?.status === 403 || a.exchange?.response?.status === 404);
+}

@@ -11,7 +11,7 @@ import { REPORT_VERSION } from "../report/types.js";
 import type { SchemaValidator } from "../schema/types.js";
 import type { Contract } from "../spec/types.js";
 import type { Redactor } from "../util/redact.js";
-import { companiesFromUserInfo } from "./companies.js";
+import { companiesFromUserInfo, unopenedCompanies } from "./companies.js";
 import { executionOrder } from "./order.js";
 import { SharedData } from "./shared-data.js";
 import { afterAborts, cutByDeadline, deadlineFinding, isPassed, raceDeadline, skippedByDeadline, type RunDeadline } from "./deadline.js";
@@ -180,7 +180,16 @@ export async function runChecks(opts: EngineOptions): Promise<Report> {
     for (let i = 0; i < ordered.length && running.size < limit; i++) {
       if (begun[i] || !mayStart(i)) continue;
       if (!companiesResolved && i !== reachAt) {
-        if (reachAt === undefined || results.get(REACHABILITY)?.status !== "fail") companies = await companiesFromUserInfo(opts.contract, data);
+        if (reachAt === undefined || results.get(REACHABILITY)?.status !== "fail") {
+          companies = await companiesFromUserInfo(opts.contract, data);
+          // A listed company the token cannot open would fail every check the same way:
+          // schema.user-info reports it once, and the run goes on without it.
+          const unopened = await unopenedCompanies(opts.contract, data, companies);
+          if (unopened.length > 0) {
+            data.leaveOut(unopened);
+            companies = companies.filter((c) => !unopened.some((u) => u.id === c));
+          }
+        }
         companiesResolved = true;
         budgetFor(companies.length);
       }

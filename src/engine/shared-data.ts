@@ -3,6 +3,7 @@
  * identical requests, and this module decides what "the" request for a piece of data is (which
  * page size, which date window), so that every probe asks for exactly the same thing.
  */
+import type { UnopenedCompany } from "./companies.js";
 import type { Exchange, HttpClient, HttpRequest } from "../http/types.js";
 import type { Contract, Operation } from "../spec/types.js";
 import { isoDate, monthStart } from "../util/dates.js";
@@ -99,6 +100,8 @@ interface SharedState {
   readonly grids: StatementGrid[];
   /** Told of each list walked to its end for the run's cache (once per list and company). */
   readonly walkListeners: ((walk: ListWalk) => void)[];
+  /** Listed companies the run left out because the token cannot open them (see unopenedCompanies). */
+  readonly leftOut: UnopenedCompany[];
 }
 
 /** The row-grid facts of one statement response read outside the sync (see row-grid.ts). */
@@ -114,7 +117,7 @@ export interface StatementGrid {
 }
 
 function newState(): SharedState {
-  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map(), grids: [], walkListeners: [] };
+  return { walks: new Map(), sync: [], syncIds: new Set(), notes: new Map(), passes: new Map(), rowPools: new Map(), ended: new Map(), grids: [], walkListeners: [], leftOut: [] };
 }
 
 export class SharedData {
@@ -135,6 +138,16 @@ export class SharedData {
    */
   forCheck(http: HttpClient): SharedData {
     return new SharedData(this.contract, http, this.now, this.limits, this.syncSettings, this.state);
+  }
+
+  /** Records the listed companies the run leaves out (engine), for schema.user-info to report. */
+  leaveOut(companies: readonly UnopenedCompany[]): void {
+    this.state.leftOut.push(...companies);
+  }
+
+  /** Listed companies the run left out because the token cannot open them. */
+  leftOutCompanies(): readonly UnopenedCompany[] {
+    return this.state.leftOut;
   }
 
   /** The run's page size (within the spec's range) and page cap (--page-size, --max-pages). */

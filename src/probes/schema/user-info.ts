@@ -1,6 +1,6 @@
 import type { Probe } from "../types.js";
 import { atPointer, makeFinding } from "../support/findings.js";
-import { checkDataResponse } from "../support/response.js";
+import { checkDataResponse, encodedCompany } from "../support/response.js";
 import { emptyNameFinding } from "../support/empty-names.js";
 import { isDotSegment, listedCompanies } from "../../engine/companies.js";
 
@@ -111,6 +111,37 @@ export const probe: Probe = {
           pointer,
           exchange: ex,
           evidence: { expected: "company ids usable as a path segment", actual: dots.map((d) => JSON.stringify(d)).join(", ") },
+        }),
+      );
+    }
+    // Listed companies the token cannot open while others open: the run left them out (engine/run.ts,
+    // only when it took its companies from this list), so this is the one place their fault shows.
+    const unopened = ctx.data.leftOutCompanies();
+    if (unopened.length > 0) {
+      const infoOp = ctx.contract.operations.find((o) => o.profile.role === "company-info")!;
+      const first = unopened[0];
+      const status = first.exchange.response!.status;
+      // An id that travels percent-encoded and meets a 404: likely a path segment looked up undecoded.
+      const encoded = status === 404 ? encodedCompany(infoOp, first.id) : undefined;
+      const names = unopened.slice(0, 4).map((u) => `${JSON.stringify(u.id)} (${u.exchange.response!.status})`).join(", ") + (unopened.length > 4 ? ` and ${unopened.length - 4} more` : "");
+      findings.push(
+        makeFinding(ctx, {
+          code: `${this.id}/listed-unreadable`,
+          severity: "fail",
+          message: `${op.method} ${op.path} lists ${unopened.length === 1 ? "a company" : `${unopened.length} companies`} that the same token cannot open: ${infoOp.method} ${infoOp.path} answers ${names}, while it answers 200 for other listed companies. Reach would set up ${unopened.length === 1 ? "a company" : "companies"} whose every sync fails. reach-check leaves ${unopened.length === 1 ? "it" : "them"} out of this run.${encoded?.detail ?? ""}`,
+          rule: {
+            ref: "reach:developer-checklist#authentication",
+            text: "User info lists the companies the token can read: Reach sets up and syncs each company it lists.",
+          },
+          fix: encoded
+            ? encoded.fix
+            : status === 404
+              ? "List only companies the partner serves: user-info and the company operations must read the same tenant's companies by the same id (a user-info built from another table, an id field that differs, or a company deleted but still linked to the user)."
+              : "List only the companies this token may read, or grant the token access to every company it lists.",
+          operation: infoOp,
+          company: first.id,
+          exchange: first.exchange,
+          evidence: { expected: `200 for every company listed at ${pointer}`, actual: names },
         }),
       );
     }

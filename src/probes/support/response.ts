@@ -78,7 +78,7 @@ function statusDetail(ctx: ProbeContext, ex: Exchange): string {
  * A company id that goes into the path percent-encoded ("north/south" as north%2Fsouth): a 404 to
  * it may be a server that looks the raw segment up without decoding it, which only such ids meet.
  */
-function encodedCompany(op: Operation, company: string | undefined): { detail: string; fix: string } | undefined {
+export function encodedCompany(op: Operation, company: string | undefined): { detail: string; fix: string } | undefined {
   if (company === undefined || !op.path.includes("{CompanyId}")) return undefined;
   const segment = encodeURIComponent(company);
   if (segment === company) return undefined;

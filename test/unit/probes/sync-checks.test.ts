@@ -805,6 +805,39 @@ describe("freshness of the profit and loss: quiet months and Period labels", () 
   });
 });
 
+describe("a listed company the token cannot open", () => {
+  const listGhost: Wrap = async (req, next) => {
+    const reply = await next();
+    if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+    return editJson<{ Companies: { CompanyId: string; CompanyName: string }[] }>(reply, (body) => {
+      body.Companies.push({ CompanyId: "ghost-co", CompanyName: "Listed, unknown to the partner" });
+    });
+  };
+
+  it("is one schema.user-info failure, and the run goes on without it instead of failing every check with 404", async () => {
+    const report = await checkReference({ only: ["schema.user-info", "schema.company-info", "schema.reference-lists"], wrap: listGhost });
+    const info = resultOf(report, "schema.user-info");
+    expect(codes(info)).toEqual(["schema.user-info/listed-unreadable"]);
+    const f = info.findings[0];
+    expect(f.message).toMatch(/^GET \/oauth2\/user-info lists a company that the same token cannot open: GET \/companies\/\{CompanyId\} answers "ghost-co" \(404\), while it answers 200 for other listed companies\. .* reach-check leaves it out of this run\.$/);
+    expect(f.company).toBe("ghost-co");
+    expect(f.curl).toMatch(/\/companies\/ghost-co'/);
+    expect(f.fix).toMatch(/^List only companies the partner serves/);
+    for (const id of ["schema.company-info", "schema.reference-lists"]) {
+      const r = resultOf(report, id);
+      expect(r.status, JSON.stringify(r.findings.map((x) => x.message))).toBe("pass");
+      expect(r.findings.filter((x) => x.company === "ghost-co")).toEqual([]);
+    }
+  });
+
+  it("singles nobody out when no listed company opens (the operation itself fails)", async () => {
+    const noInfo: Wrap = async (req, next) => (/^\/companies\/[^/]+$/.test(req.url.pathname) ? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "NotFound", message: "no such route" }] }) } : listGhost(req, next));
+    const report = await checkReference({ only: ["schema.user-info", "schema.company-info"], wrap: noInfo });
+    expect(codes(resultOf(report, "schema.user-info"))).not.toContain("schema.user-info/listed-unreadable");
+    expect(resultOf(report, "schema.company-info").findings.some((x) => x.company === "ghost-co")).toBe(true);
+  });
+});
+
 describe("company ids that need care in a path", () => {
   const addCompany = (id: string): Wrap => async (req, next) => {
     const reply = await next();
@@ -825,7 +858,14 @@ describe("company ids that need care in a path", () => {
   });
 
   it("says a 404 to a percent-encoded company id may be a path segment not decoded", async () => {
-    const report = await checkReference({ only: ["schema.company-info"], wrap: addCompany("north/south") });
+    // Listed by user-info, 404 while the other companies open: reported there, once, and left out of the run.
+    const listed = await checkReference({ only: ["schema.user-info", "schema.company-info"], wrap: addCompany("north/south") });
+    const g = resultOf(listed, "schema.user-info").findings.find((x) => x.code === "schema.user-info/listed-unreadable")!;
+    expect(g.message).toMatch(/reach-check leaves it out of this run\. The company id "north\/south" goes into the path percent-encoded \(north%2Fsouth\): a server that looks the path segment up without decoding it answers 404 to such ids only\.$/);
+    expect(g.fix).toMatch(/^Percent-decode each path segment before looking the id up/);
+    expect(resultOf(listed, "schema.company-info").findings.filter((x) => x.company === "north/south")).toEqual([]);
+    // Named with --company, it stays in the run, and each 404 says the same.
+    const report = await checkReference({ only: ["schema.company-info"], wrap: addCompany("north/south"), settings: { companies: ["alder-finch", "north/south"] } });
     const f = resultOf(report, "schema.company-info").findings.find((x) => x.code === "schema.company-info/status" && x.company === "north/south")!;
     expect(f.message).toMatch(/answered 404 to a valid request with a valid token; expected 200\. The company id "north\/south" goes into the path percent-encoded \(north%2Fsouth\): a server that looks the path segment up without decoding it answers 404 to such ids only\.$/);
     expect(f.fix).toMatch(/^Percent-decode each path segment before looking the id up/);
@@ -867,5 +907,27 @@ describe("accuracy.segment-splits and a single budget that is the actuals", () =
   it("passes budgets of their own", async () => {
     const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"] }), "accuracy.segment-splits");
     expect(codes(r)).not.toContain("accuracy.segment-splits/budget-is-actuals");
+  });
+});
+
+describe("accuracy.cash-flow when the balance sheet is the statement at fault", () => {
+  it("says the signs are opposite when the cash flow is the change negated, and does not send the partner to the cash flow", async () => {
+    const report = await checkReference({ only: ["accuracy.cash-flow", "accuracy.sign-convention"], defects: ["balance-sheet-negated"] });
+    const r = resultOf(report, "accuracy.cash-flow");
+    const f = r.findings.find((x) => x.code === "accuracy.cash-flow/not-movements")!;
+    expect(f.message).toMatch(/ In \d+ of them the cash flow is exactly the change with the opposite sign: one of the two statements signs its amounts the other way \(accuracy\.sign-convention names which\)\.$/);
+    expect(f.message).not.toMatch(/balances where movements belong/);
+    expect(f.fix).toMatch(/^Sign both statements by each account's normal balance/);
+  });
+
+  it("names an unbalanced balance sheet as the likely cause of its differences", async () => {
+    const report = await checkReference({ only: ["accuracy.cash-flow", "accuracy.balance-sheet"], defects: ["unbalanced-balance-sheet"] });
+    const unbalanced = new Set(resultOf(report, "accuracy.balance-sheet").findings.filter((x) => x.severity === "fail").map((x) => x.company));
+    const flows = resultOf(report, "accuracy.cash-flow").findings.filter((x) => unbalanced.has(x.company));
+    expect(flows.length).toBeGreaterThan(0);
+    for (const f of flows) {
+      expect(f.message).toMatch(/does not balance \(accuracy\.balance-sheet\): differences may follow from that, so fix it first\.$/);
+      expect(f.fix).toMatch(/^Make the balance sheet balance first/);
+    }
   });
 });
