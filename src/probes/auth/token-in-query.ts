@@ -37,7 +37,23 @@ export const probe: Probe = {
       });
       const status = ex.response?.status;
       statuses.push(`${t.op.path} ${status ?? ex.error?.code}`);
-      if (status !== undefined && status >= 200 && status < 300) {
+      // An error body with a success status: the token was refused, only with the wrong status.
+      const errors = status !== undefined && status >= 200 && status < 300 ? errorsOf(ex.response!.json) : undefined;
+      if (errors) {
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/refused-with-success`,
+            severity: "warn",
+            message: `${t.op.method} ${t.op.path} refused a request carrying the token only in the query string, but with status ${status}: its body is an error (${JSON.stringify(errors).slice(0, 160)}). A client reads a 2xx as data.`,
+            rule: RULE,
+            fix: "Answer a refused request with 401 (keeping the error body): a 2xx tells a client the request succeeded.",
+            operation: t.op,
+            company: t.company,
+            exchange: ex,
+            evidence: { expected: "401 (or another refusal)", actual: `${status} with an error body` },
+          }),
+        );
+      } else if (status !== undefined && status >= 200 && status < 300) {
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/accepted`,
@@ -56,3 +72,10 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `Refused: ${statuses.join(", ")}.` : undefined };
   },
 };
+
+/** The `errors` array of an error envelope body (a non-empty array of objects), else undefined. */
+function errorsOf(json: unknown): unknown[] | undefined {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return undefined;
+  const errors = (json as Record<string, unknown>).errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => e !== null && typeof e === "object") ? errors : undefined;
+}

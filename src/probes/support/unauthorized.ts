@@ -59,18 +59,25 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
     const redirect = res.status >= 300 && res.status < 400;
     const front = frontServerAnswer(ex);
     const limited = limitDetail(ctx, ex);
+    // A 429 is the partner's rate limit speaking, not its token handling: not judged, as the input
+    // checks treat it (reliability.rehearsal reports the limit itself).
+    const rateLimited = res.status === 429 && !front;
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/status`,
-        severity: "fail",
-        message: redirect
+        severity: rateLimited ? "warn" : "fail",
+        message: rateLimited
+          ? `${op.method} ${op.path} answered a request ${what} with 429 (too many requests${ex.retries?.length ? `, after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : ""}) instead of 401 or 403: the partner's rate limit answered, so whether the operation refuses it was not judged.${limited}`
+          : redirect
           ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: ${/log-?in|sign-?in|sso|authorize|oauth|auth\b/i.test(res.headers.location ?? "") ? "Reach's sync has no browser to log in with." : "a request without a valid token must be refused, not sent elsewhere."}${redirectPlace(ctx, ex)}`
           : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? limited}`,
         rule: RULES.unauthorized,
         fix:
           front?.fix ??
-          (limited
+          (rateLimited
+            ? "Let Reach's requests through (or send Retry-After so that a client knows when to ask again: reliability.rehearsal reports the limit), and answer a request without a valid token 401 or 403 before any other processing."
+            : limited
             ? "Let the request through once its Retry-After has passed (reliability.rehearsal reports the limit), then answer it 401 or 403."
             : "Answer 401 Unauthorized (missing, expired or invalid token) or 403 Forbidden (valid token, no access) before any other processing."),
         evidence: { expected: "401 or 403", actual: String(res.status) },

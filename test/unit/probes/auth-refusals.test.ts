@@ -143,3 +143,28 @@ describe("auth.bearer-challenge", () => {
     expect(r.findings.every((f) => f.severity === "info")).toBe(true);
   });
 });
+
+describe("auth.no-token and a rate limit", () => {
+  it("does not fail a 429 as a missing refusal: the rate limit answered, so the check says it could not judge (warn)", async () => {
+    const limited: Wrap = async (req, next) =>
+      req.headers.authorization === undefined && req.url.pathname.endsWith("/chart-of-accounts")
+        ? { status: 429, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "TooManyRequests", message: "Slow down.", level: 7 }] }) }
+        : next();
+    const r = resultOf(await checkReference({ only: ["auth.no-token"], wrap: limited }), "auth.no-token");
+    expect(r.status).toBe("warn");
+    const f = r.findings.find((x) => x.code === "auth.no-token/status")!;
+    expect(f.severity).toBe("warn");
+    expect(f.message).toMatch(/^GET \/companies\/\{CompanyId\}\/chart-of-accounts answered a request without a token with 429 \(too many requests\) instead of 401 or 403: the partner's rate limit answered, so whether the operation refuses it was not judged\.$/);
+    expect(f.fix).toMatch(/^Let Reach's requests through/);
+  });
+});
+
+describe("auth.token-in-query and a refusal sent with 200", () => {
+  it("says the token was refused with a success status, not that it was accepted", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.token-in-query"], defects: ["ok-on-error"] }), "auth.token-in-query");
+    expect(codes(r)).not.toContain("auth.token-in-query/accepted");
+    const f = r.findings.find((x) => x.code === "auth.token-in-query/refused-with-success")!;
+    expect(f.severity).toBe("warn");
+    expect(f.message).toMatch(/^GET \/oauth2\/user-info refused a request carrying the token only in the query string, but with status 200: its body is an error \(\[\{"error":/);
+  });
+});
