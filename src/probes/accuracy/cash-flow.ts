@@ -1,5 +1,5 @@
 import type { Finding } from "../../report/types.js";
-import type { Probe } from "../types.js";
+import type { Probe, ProbeContext } from "../types.js";
 import { compareMovement } from "../support/accuracy.js";
 import { excerpt, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
@@ -35,6 +35,8 @@ export const probe: Probe = {
   description:
     "For each company and basis, compares every cash-flow row of the 24 synced months with the change of the same account's balance-sheet row from the month before (to 0.01): most of them different fails (one statement sends balances where movements belong, or the reverse), a few warn.",
   after: ["reachability.connection"],
+  // A balance sheet that does not balance explains cash-flow differences: its verdict is read here.
+  orderAfter: ["accuracy.balance-sheet", "accuracy.sign-convention"],
   blockedByFailure: true,
   async run(ctx) {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
@@ -73,6 +75,8 @@ export const probe: Probe = {
         const open = pools.periods.all().map((name) => live.has(name));
         let judged = 0;
         let differ = 0;
+        /** Differing account-months whose cash flow is exactly the change with the sign flipped. */
+        let negated = 0;
         let first: { id: string; period: string; flow: number; change: number; index: number } | undefined;
         for (let i = 0; i < cf.length; i++) {
           const id = cf.idIndex(i);
@@ -89,6 +93,7 @@ export const probe: Probe = {
           judged++;
           if (differs) {
             differ++;
+            if (!compareMovement(-amount, end, start).differs) negated++;
             first ??= { id: pools.ids.name(id), period: pools.periods.name(p), flow: amount, change, index: i };
           }
         }
@@ -142,13 +147,28 @@ export const probe: Probe = {
         judgedAll += judged;
         if (!first) continue;
         const most = differ * 2 > judged;
+        // Most differences are the change with its sign flipped: a sign convention, not balances
+        // sent as movements (accuracy.sign-convention says which statement is off).
+        const flipped = most && negated * 2 > differ;
+        const unbalanced = failedFor(ctx, "accuracy.balance-sheet", c.company);
+        const signs = failedFor(ctx, "accuracy.sign-convention", c.company);
+        const why = flipped
+          ? ` In ${negated} of them the cash flow is exactly the change with the opposite sign: one of the two statements signs its amounts the other way${signs ? " (accuracy.sign-convention names which)" : ""}.`
+          : most
+            ? ` With most of them different, one of the two statements sends ${flow.op.profile.periodKind === "movement" ? "balances where movements belong (or movements where balances belong)" : "the wrong kind of amount"}.`
+            : "";
+        const knockOn = unbalanced ? ` The ${balance.op.profile.name} of ${c.company} does not balance (accuracy.balance-sheet): differences may follow from that, so fix it first.` : "";
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/${most ? "not-movements" : "differs"}`,
             severity: most ? "fail" : "warn",
-            message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) is not the change of the ${balance.op.profile.name}'s balances in ${differ} of ${judged} account-months; the first is ${first.id} in ${first.period}: ${first.flow.toFixed(2)} against a change of ${first.change.toFixed(2)}.${most ? ` With most of them different, one of the two statements sends ${flow.op.profile.periodKind === "movement" ? "balances where movements belong (or movements where balances belong)" : "the wrong kind of amount"}.` : ""}`,
+            message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) is not the change of the ${balance.op.profile.name}'s balances in ${differ} of ${judged} account-months; the first is ${first.id} in ${first.period}: ${first.flow.toFixed(2)} against a change of ${first.change.toFixed(2)}.${why}${knockOn}`,
             rule: RULE,
-            fix: "Send month-end balances on the balance sheet and each month's movement (the balance's change from the previous month-end) on the cash flow, both signed by the account's normal balance.",
+            fix: flipped
+              ? "Sign both statements by each account's normal balance, as the spec's sign convention says; change the statement that breaks it (accuracy.sign-convention), not the other."
+              : unbalanced
+                ? `Make the ${balance.op.profile.name} balance first (accuracy.balance-sheet), then compare again: the cash flow is each month's change of those balances.`
+                : "Send month-end balances on the balance sheet and each month's movement (the balance's change from the previous month-end) on the cash flow, both signed by the account's normal balance.",
             operation: flow.op,
             company: c.company,
             pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
@@ -166,3 +186,8 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${judgedAll} cash-flow account-months, each the change of its balance-sheet balance.` : undefined };
   },
 };
+
+/** Whether a check that ran before this one failed for the company (a finding of severity fail for it). */
+function failedFor(ctx: ProbeContext, checkId: string, company: string): boolean {
+  return ctx.results.get(checkId)?.findings.some((f) => f.severity === "fail" && f.company === company) ?? false;
+}
