@@ -197,7 +197,7 @@ export const probe: Probe = {
                   closes.length > 0
                     ? "Close the current-year earnings into retained earnings at the fiscal year end the company info gives (FiscalMonthEnd), or report the fiscal month end the books use; Reach computes year-to-date figures from FiscalMonthEnd."
                     : "Find the postings of those months that reach one statement and not the other (an account signed or typed differently, a posting dated differently, a month rebuilt from another source) and build both statements from the same postings.",
-                evidence: { expected: "each month's net income = the earnings account's change that month", actual: listSome(shown, 12), bodyExcerpt: shown.slice(0, 4).join("; ") },
+                evidence: { expected: "each month's net income = the earnings account's change that month", actual: listSome(shown, 12) },
               }),
             );
           }
@@ -232,8 +232,15 @@ export const probe: Probe = {
         // The figures behind the finding, in place of the statement's opening bytes: the first
         // months' net income beside the best account's change.
         const shown = months.map((_, m) => m).filter((m) => m > 0 && months[m] === months[m - 1] + 1).slice(0, 4);
-        const figures = shown.map((m) => `${label(m)}: net income ${money(net[m])}, ${plain.c.id} ${money(plain.c.balance[m - 1])} -> ${money(plain.c.balance[m])} (change ${money(plain.c.balance[m] - plain.c.balance[m - 1])})`).join("; ");
-        const example = `in ${label(miss.m)} the net income is ${money(miss.income)}, and ${plain.c.id} (the account that follows it best) changes by ${money(miss.change)}`;
+        // The account a finding speaks of: the one that follows the net income once shifted or
+        // scaled, else the closest plain match; its figures and example are that account's.
+        const named = (shifted ?? scaled)?.top?.c ?? plain.c;
+        const figures = shown.map((m) => `${label(m)}: net income ${money(net[m])}, ${named.id} ${money(named.balance[m - 1])} -> ${money(named.balance[m])} (change ${money(named.balance[m] - named.balance[m - 1])})`).join("; ");
+        const first = shown[0];
+        const example =
+          named === plain.c || first === undefined
+            ? `in ${label(miss.m)} the net income is ${money(miss.income)}, and ${plain.c.id} (the account that follows it best) changes by ${money(miss.change)}`
+            : `in ${label(first)} the net income is ${money(net[first])}, and ${named.id} changes by ${money(named.balance[first] - named.balance[first - 1])}`;
         if (shifted) {
           findings.push(
             makeFinding(ctx, {
@@ -242,7 +249,7 @@ export const probe: Probe = {
               severity: "fail",
               message: `${where} are a month apart: each month's net income on the ${pl.op.profile.name} is what ${shifted.top!.c.id} on the ${bs.op.profile.name} gains ${shifted.k === 1 ? "in the month before" : "in the month after"} (${shifted.top!.r.matched} of ${shifted.top!.r.judged} months); ${example}.`,
               fix: "Give each profit-and-loss row the calendar month its postings belong to, as the balance sheet does (watch time zones and month-end postings, and EndDate taken as exclusive).",
-              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month`, bodyExcerpt: figures },
+              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month; ${figures}` },
             }),
           );
         } else if (scaled) {
@@ -259,7 +266,7 @@ export const probe: Probe = {
                 scaled.f === -1
                   ? "Sign both statements by each account's normal balance (see accuracy.sign-convention): income and equity credits positive, expense and asset debits positive."
                   : "Send every statement's amounts in the company currency's units (not minor units such as cents).",
-              evidence: { expected: "net income = the earnings account's change", actual: `equal after ${scaled.f === 100 ? "dividing by 100" : scaled.f === 0.01 ? "multiplying by 100" : "changing the sign"}`, bodyExcerpt: figures },
+              evidence: { expected: "net income = the earnings account's change", actual: `equal after ${scaled.f === 100 ? "dividing by 100" : scaled.f === 0.01 ? "multiplying by 100" : "changing the sign"}; ${figures}` },
             }),
           );
         } else {
@@ -273,7 +280,7 @@ export const probe: Probe = {
                   ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.`
                   : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.`,
               fix: "Build both statements from the same postings for the same basis and filters: the balance sheet's current-year earnings must be the year-to-date sum of the profit and loss (check the accounting basis and any filter on each statement, and accounts missing from one of them).",
-              evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months`, bodyExcerpt: figures },
+              evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months; ${figures}` },
             }),
           );
         }

@@ -105,13 +105,24 @@ describe("accuracy.earnings", () => {
     expect(r.findings[0].message).toMatch(/are in different units: acc-3900 on the balance sheet changes by the profit and loss's net income divided by 100/);
   });
 
+  it("names one account, the one that follows once the sign is changed, in the message and its figures", async () => {
+    const r = resultOf(await checkReference({ only: [ID], defects: ["balance-sheet-negated"] }), ID);
+    const f = r.findings.find((x) => x.code === `${ID}/scale`)!;
+    const [, account] = /: (acc-\d+) on the balance sheet changes by minus/.exec(f.message)!;
+    expect(f.message).toMatch(new RegExp(`; in \\d{4}-\\d\\d the net income is -?\\d+\\.\\d\\d, and ${account} changes by -?\\d+\\.\\d\\d\\.$`));
+    expect(f.message).not.toMatch(/follows it best/);
+    expect(f.evidence?.actual).toContain(`, ${account} `);
+  });
+
   it("fails a profit and loss whose expenses are signed the wrong way (net income the balance sheet does not show)", async () => {
     const r = resultOf(await checkReference({ only: [ID], defects: ["expenses-negative"] }), ID);
     expect(r.status).toBe("fail");
     expect(codes(r)).toContain(`${ID}/disagree`);
     expect(r.findings[0].message).toMatch(/disagree: in none of \d+ months does any balance-sheet account change by the month's net income/);
-    // The evidence is the figures: each month's net income beside the closest account's change.
-    expect(r.findings[0].evidence?.bodyExcerpt).toMatch(/^\d{4}-\d\d: net income -?\d+\.\d\d, acc-3900 -?\d+\.\d\d -> -?\d+\.\d\d \(change -?\d+\.\d\d\);/);
+    // The evidence is the figures: each month's net income beside the closest account's change, as
+    // what was seen (not as a body excerpt: they are worked out, not quoted).
+    expect(r.findings[0].evidence?.actual).toMatch(/^\d+ of \d+ months; \d{4}-\d\d: net income -?\d+\.\d\d, acc-3900 -?\d+\.\d\d -> -?\d+\.\d\d \(change -?\d+\.\d\d\);/);
+    expect(r.findings[0].evidence?.bodyExcerpt ?? "").not.toMatch(/net income/);
   });
 
   it("fails the months in which the profit and loss and the balance sheet contradict each other", async () => {
