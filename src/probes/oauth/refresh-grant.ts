@@ -14,8 +14,23 @@ const RULE = {
 };
 
 /** Sends one data request with the new token; a refusal is the finding. */
+/** The shell variable a curl line keeps the refreshed access token in (see withRefreshedToken). */
+const REFRESHED_ENV = "REACH_REFRESHED_TOKEN";
+
+/**
+ * A finding about a request sent with the refreshed token, whose curl line first asks for that
+ * token as the grant did (REACH_REFRESH_TOKEN and REACH_CLIENT_SECRET as variables), keeps the
+ * answer's access_token in $REACH_REFRESHED_TOKEN, then repeats the request with it: the token
+ * itself is never written down, and the line reproduces the finding on its own.
+ */
+function withRefreshedToken(ctx: ProbeContext, grant: Exchange, f: Finding): Finding {
+  if (!f.curl) return f;
+  const take = `node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s).access_token)))'`;
+  return { ...f, curl: `${REFRESHED_ENV}="$(${ctx.http.curl(grant)} | ${take})" && ${f.curl}` };
+}
+
 async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token: string, company?: string): Promise<{ findings: Finding[]; ex: Exchange }> {
-  const ex = await ctx.http.send({ method: "GET", path: operationPath(op, company), auth: { bearer: token }, operation: { method: op.method, path: op.path } });
+  const ex = await ctx.http.send({ method: "GET", path: operationPath(op, company), auth: { bearer: token, envName: REFRESHED_ENV }, operation: { method: op.method, path: op.path } });
   if (ex.error) return { ex, findings: [transportFinding(ctx, checkId, ex, op, company)] };
   const status = ex.response!.status;
   if (status >= 200 && status < 300) return { ex, findings: [] };
@@ -201,16 +216,16 @@ export const probe: Probe = {
     const userInfo = ctx.contract.operations.find((o) => o.profile.role === "user-info");
     if (userInfo) {
       const r = await tryToken(ctx, this.id, userInfo, access);
-      findings.push(...r.findings);
+      findings.push(...r.findings.map((f) => withRefreshedToken(ctx, ex, f)));
       used.push(`${userInfo.method} ${userInfo.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
-      findings.push(...(await lostCompanies(ctx, this.id, userInfo, r.ex)));
+      findings.push(...(await lostCompanies(ctx, this.id, userInfo, r.ex)).map((f) => withRefreshedToken(ctx, ex, f)));
     }
     // Only a company the run's own token reads says something about the new token: when that
     // token is refused there too, the company id is the problem (schema.company-info says so).
     const readStatus = companyRead?.response?.status;
     if (company !== undefined && companyOp && readStatus !== undefined && readStatus >= 200 && readStatus < 300) {
       const r = await tryToken(ctx, this.id, companyOp, access, company);
-      findings.push(...r.findings);
+      findings.push(...r.findings.map((f) => withRefreshedToken(ctx, ex, f)));
       used.push(`${companyOp.method} ${companyOp.path} ${r.ex.response?.status ?? r.ex.error?.code}`);
     }
     if (used.length > 0) notes.push(`the new token was used on ${used.join(", ")}`);

@@ -153,7 +153,12 @@ describe("oauth.refresh-grant: companies of the refreshed token", () => {
     expect(f.operation).toEqual({ method: "GET", path: "/oauth2/user-info" });
     expect(f.pointer).toBe("/Companies");
     expect(f.message).toMatch(/lists 1 of the 2 companies/);
-    expect(f.curl).toMatch(/^curl /);
+    // The line asks for a refreshed token as the grant did (secrets as variables), keeps it in a
+    // shell variable, and repeats user-info with it: it reproduces the finding on its own.
+    expect(f.curl).toMatch(/^REACH_REFRESHED_TOKEN="\$\(curl -sS -X POST '[^']*\/oauth2\/token' /);
+    expect(f.curl).toContain(`--data-urlencode "refresh_token=$REACH_REFRESH_TOKEN"`);
+    expect(f.curl).toMatch(/ \| node -e '[^']*access_token[^']*'\)" && curl -sS -X GET '[^']*\/oauth2\/user-info' -H "Authorization: Bearer \$REACH_REFRESHED_TOKEN"/);
+    expect(f.curl).not.toContain("[REDACTED]");
   });
 
   it("more companies, or the same ones in another order, give no finding", async () => {
