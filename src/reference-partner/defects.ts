@@ -79,6 +79,12 @@ const DEFECTS: readonly DefectInfo[] = [
   { id: "lying-total", family: "pagination", description: "Pagination.total is larger than the number of records." },
   { id: "page-total", family: "pagination", description: "Pagination.total counts the records on the page, not the whole list: a walk with a small limit stops after its first page." },
   { id: "repeated-page", family: "pagination", description: "offset is ignored: every page is the first page." },
+  {
+    id: "page-skip",
+    family: "pagination",
+    description:
+      "A page asked with an offset above 0 starts one record late (offset + 1), while Pagination echoes the offset asked and counts the whole list: a walk loses the record at a page boundary.",
+  },
   { id: "unstable-order", family: "pagination", description: "List order depends on the page size (limit)." },
   { id: "ignore-limit", family: "pagination", description: "limit is ignored: pages always hold up to 100 records." },
   { id: "past-end-error", family: "pagination", description: "An offset at or past the end of a list answers 404 instead of 200 with Data: []." },

@@ -78,8 +78,8 @@ export function listOperation(ctx: PartnerContext, req: ServerRequest, company: 
   if (d.has("past-end-error") && paging.offset > 0 && paging.offset >= all.length) {
     return ctx.respond.error(404, { error: "NotFound", message: "No records at this offset.", level: 6 });
   }
-  // defect: repeated-page (offset ignored)
-  const start = d.has("repeated-page") ? 0 : paging.offset;
+  // defect: repeated-page (offset ignored), page-skip (a later page starts one record late)
+  const start = d.has("repeated-page") ? 0 : d.has("page-skip") && paging.offset > 0 ? paging.offset + 1 : paging.offset;
   // defect: ignore-limit
   let size = d.has("ignore-limit") ? 100 : paging.limit;
   // defect: cap-limit, short-pages (the same cap, but the asked limit is echoed)

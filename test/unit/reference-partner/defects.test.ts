@@ -252,6 +252,14 @@ const CASES: Record<string, Check> = {
     if (on) expect(second).toEqual(first);
     else expect(second[0].AccountId > first[4].AccountId).toBe(true);
   },
+  "page-skip": async (c, on) => {
+    const all = (await chart(c)).map((a) => a.AccountId);
+    const page = await c.get(`/companies/${NW}/chart-of-accounts?offset=5&limit=5`);
+    expect(page.json.Data.map((a: any) => a.AccountId)).toEqual(on ? all.slice(6, 11) : all.slice(5, 10));
+    expect(page.json.Pagination).toEqual({ offset: 5, limit: 5, total: 61 });
+    // the first page is untouched
+    expect((await chart(c, "offset=0&limit=5")).map((a) => a.AccountId)).toEqual(all.slice(0, 5));
+  },
   "unstable-order": async (c, on) => {
     const a = await ids(c, 2);
     const b = await ids(c, 7);
