@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { brk: "text-content-type", check: "schema.company-info", status: "fail", code: "schema.company-info/content-type" },
   { brk: "wrong-period-format", check: "schema.statements", status: "fail", code: "schema.statements/pattern" },
   { brk: "unknown-field", check: "schema.company-info", status: "warn", code: "schema.company-info/unknown-field" },
+  { brk: "page-skip", check: "pagination.walk", status: "fail", code: "pagination.walk/records-lost" },
   { brk: "stale-data", check: "freshness.profit-and-loss", status: "fail", code: "freshness.profit-and-loss/stale" },
   { brk: "company-mixup", check: "schema.company-info", status: "fail", code: "schema.company-info/other-company" },
   { brk: "balance-sheet-gap", check: "freshness.balance-sheet", status: "fail", code: "freshness.balance-sheet/missing-month" },

@@ -487,3 +487,86 @@ export function judgeTwoWalks(ctx: ProbeContext, checkId: string, full: PagedWal
     }),
   ];
 }
+
+/**
+ * Records one walk holds that the other walk's pages never returned, with the records both hold in
+ * the same order: the pages leave records out (a page started one record late loses the record at
+ * each page boundary). Only when the longer walk is whole (complete, each id once, as many records
+ * as its Pagination.total) and every total the shorter walk saw says that same count, so neither
+ * the total nor the order is to blame. `short` is the walk that lost them.
+ */
+export function judgeLostRecords(ctx: ProbeContext, checkId: string, full: PagedWalk, small: PagedWalk): { finding: Finding; short: PagedWalk } | undefined {
+  const op = full.operation;
+  const idField = op.profile.idField;
+  const p = ctx.contract.profile.pagination;
+  const usable = (w: PagedWalk) => w.complete && !w.capped;
+  if (!usable(full) || !usable(small)) return undefined;
+  const a = full.records.map((r) => idOf(r, idField));
+  const b = small.records.map((r) => idOf(r, idField));
+  if (new Set(a).size !== a.length || new Set(b).size !== b.length || a.length === b.length) return undefined;
+  const [whole, short, wholeIds, shortIds] = a.length > b.length ? [full, small, a, b] : [small, full, b, a];
+  const count = wholeIds.length;
+  const wholeTotal = agreedTotal(whole.pages);
+  if (wholeTotal !== undefined && wholeTotal !== count) return undefined;
+  if (short.pages.some((pg) => pg.data !== undefined && pg.total !== undefined && pg.total !== count)) return undefined;
+  // Every record of the short walk is in the whole one, in the same relative order.
+  const position = new Map(wholeIds.map((id, i) => [id, i]));
+  let previous = -1;
+  for (const id of shortIds) {
+    const at = position.get(id);
+    if (at === undefined || at <= previous) return undefined;
+    previous = at;
+  }
+  const got = new Set(shortIds);
+  const ok = short.pages.filter((pg) => pg.data !== undefined);
+  // Each lost record, with the page of the short walk it belongs on: the last one asked at or before it.
+  const lost = wholeIds.flatMap((id, pos) => {
+    if (got.has(id)) return [];
+    const page = ok.findLast((pg) => pg.offset <= pos) ?? ok[0];
+    return page ? [{ id, pos, page, boundary: page.offset === pos }] : [];
+  });
+  if (lost.length === 0) return undefined;
+
+  const field = idField ?? "record";
+  const first = lost[0];
+  const head = first.page.data![0];
+  const headId = head !== undefined ? idOf(head, idField) : undefined;
+  const headPos = headId !== undefined ? position.get(headId) : undefined;
+  const listed = lost
+    .slice(0, 5)
+    .map((x) => `${field} ${x.id} (position ${x.pos}, ${x.boundary ? `where the page at ${p.offsetParam} ${x.page.offset} should start` : `which belongs on the page at ${p.offsetParam} ${x.page.offset}`})`)
+    .join(", ");
+  const more = lost.length > 5 ? `, and ${lost.length - 5} more` : "";
+  const said = wholeTotal !== undefined ? `, as ${p.paginationField}.${p.totalField} says` : "";
+  const wholeSays = `${whole.pages.filter((pg) => (pg.data?.length ?? 0) > 0).length === 1 ? "the single page" : "the walk"} with ${p.limitParam} ${whole.limit} holds ${count}${said}`;
+  const boundary = lost.every((x) => x.boundary);
+  const starts =
+    headId !== undefined
+      ? `the page at ${p.offsetParam} ${first.page.offset} starts with ${field} ${headId} (position ${headPos})`
+      : `the page at ${p.offsetParam} ${first.page.offset} comes back empty`;
+  // How far past its offset the page starts (unknown for an empty page).
+  const late = headPos !== undefined ? headPos - first.page.offset : undefined;
+  const lateBy = late === undefined ? "late" : late === 1 ? "one record late" : `${late} records late`;
+  const cause = boundary
+    ? ` ${lost.length === 1 ? "It is" : "Each is"} where a page should start, and ${starts} instead: a page asked with an ${p.offsetParam} starts ${lateBy}, so the record at a page boundary is never returned.`
+    : ` The pages leave ${lost.length === 1 ? "it" : "them"} out while ${p.paginationField}.${p.totalField} counts ${lost.length === 1 ? "it" : "them"}.`;
+  const finding = makeFinding(ctx, {
+    code: `${checkId}/records-lost`,
+    severity: "fail",
+    message:
+      `Walking the ${op.profile.name} list of ${full.company} with ${p.limitParam} ${short.limit} returned ${shortIds.length} of its ${count} records (${wholeSays}), in the same order, ` +
+      `but ${lost.length === 1 ? "this record is" : `these ${lost.length} records are`} on no page (positions in the whole list, counting from 0): ${listed}${more}.${cause}`,
+    rule: PAGING_RULE,
+    fix: boundary
+      ? `Start each page at the record whose position (counting from 0) is \`${p.offsetParam}\`: ${p.offsetParam} ${first.page.offset} must return the record at position ${first.page.offset} first. A start computed as ${p.offsetParam} + 1 (or from positions counted from 1) is an off-by-one that loses the record at every page boundary.`
+      : `Serve every record of the list on the page its position puts it on: the page at \`${p.offsetParam}\` N with \`${p.limitParam}\` L holds the records at positions N to N+L-1 of the same list, whatever L is.`,
+    operation: op,
+    company: full.company,
+    exchange: first.page.exchange,
+    pointer: first.boundary && headId !== undefined && idField ? `/${p.dataField}/0/${idField}` : `/${p.dataField}`,
+    evidence: first.boundary
+      ? { expected: `${field} ${first.id} (position ${first.pos}) first on the page at ${p.offsetParam} ${first.page.offset}`, actual: headId !== undefined ? `${field} ${headId} (position ${headPos})` : "an empty page" }
+      : { expected: `${field} ${first.id} (position ${first.pos}) on the page at ${p.offsetParam} ${first.page.offset}`, actual: `on no page with ${p.limitParam} ${short.limit}` },
+  });
+  return { finding, short };
+}

@@ -83,6 +83,8 @@ const TABLES: Table[] = [
       { defects: ["echo-offset-zero"], status: "fail", codes: ["pagination.walk/offset-echo"] },
       { defects: ["echo-limit-default"], status: "fail", codes: ["pagination.walk/limit-echo"] },
       { defects: ["cap-limit"], status: "fail", codes: ["pagination.walk/limit-echo"] },
+      // the total is right and the order kept: the record at the page boundary is what is lost
+      { defects: ["page-skip"], status: "fail", codes: ["pagination.walk/records-lost"] },
     ],
   },
   { id: "pagination.stable-order", invalid: [{ defects: ["unstable-order"], status: "fail", codes: ["pagination.stable-order/order-differs"] }] },
@@ -228,6 +230,13 @@ describe("defects outside a check's concern do not trip it", () => {
     expect(rep.length, JSON.stringify(r.findings.map((x) => x.message), null, 2)).toBeGreaterThan(0);
     for (const f of rep) expect(f.message).toMatch(/ The walk read (\d+) distinct records of the (\d+) Pagination\.total announces: \d+ never came\.$/);
   });
+  it("stable-order stays quiet when a page starts one record late: the order is kept, a record is lost (pagination.walk owns that)", async () => {
+    const report = await checkReference({ only: ["pagination.stable-order", "pagination.past-end", "pagination.defaults"], defects: ["page-skip"] });
+    for (const id of ["pagination.stable-order", "pagination.past-end", "pagination.defaults"]) {
+      const r = resultOf(report, id);
+      expect(r.status, `${id}: ${JSON.stringify(r.findings.map((f) => f.message), null, 2)}`).toBe("pass");
+    }
+  });
   it("stable-order stays quiet when pages repeat (pagination.walk owns that)", async () => {
     const report = await checkReference({ only: ["pagination.stable-order"], defects: ["repeated-page"] });
     expect(resultOf(report, "pagination.stable-order").status).toBe("pass");
@@ -299,6 +308,63 @@ describe("schema.statement-filters", () => {
 });
 
 describe("pagination.walk", () => {
+  it("names the record a page starting one record late loses, where it belongs, and does not blame the total", async () => {
+    const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["page-skip"] }), "pagination.walk");
+    const all = r.findings.map((x) => `${x.code}: ${x.message}`);
+    expect(codes(r), JSON.stringify(all, null, 2)).toEqual(["pagination.walk/records-lost"]);
+    // 61 accounts walked with limit 21: pages at offset 0, 21, 42, 60; the page at 21 starts at position 22.
+    const f = r.findings.find((x) => x.company === "northwind-outfitters" && x.operation?.path.endsWith("/chart-of-accounts"));
+    expect(f, JSON.stringify(all, null, 2)).toBeDefined();
+    expect(f!.severity).toBe("fail");
+    expect(f!.message).toMatch(
+      /^Walking the chart of accounts list of northwind-outfitters with limit 21 returned 60 of its 61 records \(the single page with limit 1000 holds 61, as Pagination\.total says\), in the same order, but this record is on no page \(positions in the whole list, counting from 0\): AccountId (\S+) \(position 21, where the page at offset 21 should start\)\. It is where a page should start, and the page at offset 21 starts with AccountId (\S+) \(position 22\) instead: a page asked with an offset starts one record late/,
+    );
+    expect(f!.message).not.toMatch(/different order|says 61 records, but/);
+    expect(f!.fix).toMatch(/off-by-one/);
+    expect(f!.fix).toMatch(/offset 21 must return the record at position 21 first/);
+    expect(f!.fix).not.toMatch(/Pagination\.total|Sort/);
+    // the page that starts late, its first record shown
+    expect(f!.curl).toMatch(/offset=21&limit=21/);
+    expect(f!.pointer).toBe("/Data/0/AccountId");
+    const head = /starts with AccountId (\S+) \(position 22\)/.exec(f!.message)![1];
+    expect((JSON.parse(f!.evidence!.bodyExcerpt!) as { AccountId: string }).AccountId).toBe(head);
+    expect(f!.evidence).toMatchObject({ actual: `AccountId ${head} (position 22)` });
+    // a list walked one record a page: the page at offset 1 starts at position 2 (budgets: 3 records)
+    const budgets = r.findings.find((x) => x.company === "northwind-outfitters" && x.operation?.path.endsWith("/budgets"));
+    expect(budgets!.message).toMatch(/with limit 1 returned 2 of its 3 records .*\(position 1, where the page at offset 1 should start\)\. .*the page at offset 1 starts with BudgetId \S+ \(position 2\)/);
+  });
+
+  it("names a record the small pages leave out mid-page, with the generic fix, and stable-order stays quiet", async () => {
+    // With a small limit, northwind-outfitters' chart of accounts is served without the record at
+    // position 30, Pagination still echoing what was asked and counting 61.
+    const LOST = 30;
+    const wrap: Wrap = async (req, next) => {
+      const q = req.url.searchParams;
+      const limit = Number(q.get("limit") ?? "1000");
+      const offset = Number(q.get("offset") ?? "0");
+      if (!req.url.pathname.endsWith("/northwind-outfitters/chart-of-accounts") || limit >= 1000) return next();
+      if (offset > LOST) q.set("offset", String(offset + 1));
+      else if (offset + limit > LOST) q.set("limit", String(limit + 1));
+      const reply = await next();
+      if (reply.status !== 200) return reply;
+      return editJson<{ Data: unknown[]; Pagination: { offset: number; limit: number } }>(reply, (body) => {
+        if (offset <= LOST && offset + limit > LOST) body.Data.splice(LOST - offset, 1);
+        body.Pagination.offset = offset;
+        body.Pagination.limit = limit;
+      });
+    };
+    const report = await checkReference({ only: ["pagination.walk", "pagination.stable-order"], wrap });
+    const r = resultOf(report, "pagination.walk");
+    const all = r.findings.map((x) => `${x.code}: ${x.message}`);
+    expect(codes(r), JSON.stringify(all, null, 2)).toEqual(["pagination.walk/records-lost"]);
+    expect(r.findings.length).toBe(1);
+    const f = r.findings[0];
+    expect(f.message).toMatch(/with limit 21 returned 60 of its 61 records .*: AccountId \S+ \(position 30, which belongs on the page at offset 21\)\. The pages leave it out while Pagination\.total counts it\.$/);
+    expect(f.fix).toMatch(/^Serve every record of the list on the page its position puts it on/);
+    expect(f.curl).toMatch(/offset=21&limit=21/);
+    expect(f.pointer).toBe("/Data");
+    expect(resultOf(report, "pagination.stable-order").status).toBe("pass");
+  });
   it("names a cap on limit by its echo, and reads the whole list by Pagination.total, with no endless small walk", async () => {
     const r = resultOf(await checkReference({ only: ["pagination.walk"], defects: ["cap-limit"] }), "pagination.walk");
     // the small walk is budgeted for the 61 records Pagination.total announces, not the 20 of one page
