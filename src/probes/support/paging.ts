@@ -543,7 +543,7 @@ export function judgeLostRecords(ctx: ProbeContext, checkId: string, full: Paged
   const starts =
     headId !== undefined
       ? `the page at ${p.offsetParam} ${first.page.offset} starts with ${field} ${headId} (position ${headPos})`
-      : `the page at ${p.offsetParam} ${first.page.offset} comes back empty`;
+      : `the page at ${p.offsetParam} ${first.page.offset} comes back empty though the list holds ${count} records`;
   // How far past its offset the page starts (unknown for an empty page).
   const late = headPos !== undefined ? headPos - first.page.offset : undefined;
   const lateBy = late === undefined ? "late" : late === 1 ? "one record late" : `${late} records late`;
