@@ -542,13 +542,13 @@ export function judgeLostRecords(ctx: ProbeContext, checkId: string, full: Paged
   const boundary = lost.every((x) => x.boundary);
   const starts =
     headId !== undefined
-      ? `the page at ${p.offsetParam} ${first.page.offset} starts with ${field} ${headId} (position ${headPos})`
+      ? `the page at ${p.offsetParam} ${first.page.offset} starts with ${field} ${headId} (position ${headPos}) instead`
       : `the page at ${p.offsetParam} ${first.page.offset} comes back empty though the list holds ${count} records`;
   // How far past its offset the page starts (unknown for an empty page).
   const late = headPos !== undefined ? headPos - first.page.offset : undefined;
   const lateBy = late === undefined ? "late" : late === 1 ? "one record late" : `${late} records late`;
   const cause = boundary
-    ? ` ${lost.length === 1 ? "It is" : "Each is"} where a page should start, and ${starts} instead: a page asked with an ${p.offsetParam} starts ${lateBy}, so the record at a page boundary is never returned.`
+    ? ` ${lost.length === 1 ? "It is" : "Each is"} where a page should start, and ${starts}: a page asked with an ${p.offsetParam} starts ${lateBy}, so the record at a page boundary is never returned.`
     : ` The pages leave ${lost.length === 1 ? "it" : "them"} out while ${p.paginationField}.${p.totalField} counts ${lost.length === 1 ? "it" : "them"}.`;
   const finding = makeFinding(ctx, {
     code: `${checkId}/records-lost`,
