@@ -40,12 +40,48 @@ function jsonForms(secret: string): string[] {
   return [plain, slashed, ascii, upper(ascii), everything, upper(everything)];
 }
 
-/** Percent-encodings: encodeURIComponent, form encoding (`+` for spaces) and lower-case hex. */
+/**
+ * Percent-encodings: encodeURIComponent, form encoding (`+` for spaces), every byte encoded (what
+ * an encoder that escapes everything writes), each in upper- and lower-case hex.
+ */
 function urlForms(secret: string): string[] {
   const component = encodeURIComponent(secret);
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const every = [...Buffer.from(secret, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
   const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
-  return [component, component.replace(/%20/g, "+"), form, lowerHex(component), lowerHex(form)];
+  return [component, component.replace(/%20/g, "+"), form, every, lowerHex(component), lowerHex(form), lowerHex(every)];
+}
+
+/** HTML spellings: the special characters as named or numeric entities, or every character as an entity. */
+function htmlForms(secret: string): string[] {
+  const named = secret.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  const apos = named.replace(/&#39;/g, "&#x27;");
+  const chars = [...secret];
+  const decimal = chars.map((c) => `&#${c.codePointAt(0)!};`).join("");
+  const hex = chars.map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join("");
+  return [named, apos, decimal, hex, hex.toUpperCase().replace(/&#X/g, "&#x")];
+}
+
+/** The secret's UTF-8 bytes as hexadecimal, lower and upper case (a debug dump). */
+function hexForms(secret: string): string[] {
+  const hex = Buffer.from(secret, "utf8").toString("hex");
+  return [hex, hex.toUpperCase()];
+}
+
+/**
+ * Runs of at least this many characters of a long secret are masked on their own: a partner that
+ * echoes part of a token (its first 20 characters, a line cut short) leaks that much of it.
+ */
+const PARTIAL_RUN = 16;
+/** Secrets shorter than this are not masked in parts (a part would be too short to tell from chance). */
+const PARTIAL_FROM = 24;
+
+/** Every run of PARTIAL_RUN characters of a long secret, as it was sent (the other spellings are whole). */
+function partialForms(secret: string): string[] {
+  if (secret.length < PARTIAL_FROM) return [];
+  const out: string[] = [];
+  for (let i = 0; i + PARTIAL_RUN <= secret.length; i++) out.push(secret.slice(i, i + PARTIAL_RUN));
+  return out;
 }
 
 /**
@@ -80,10 +116,43 @@ function base64Forms(secret: string): string[] {
  */
 const WORD_LIKE_BELOW = 16;
 const WORD_CHAR = "[A-Za-z0-9_]";
+/**
+ * Where a word-like secret may start: not after a word character, unless that character ends an
+ * escape (`%20`, `\u0020`, `&#32;` ends in `;` anyway), which separates words as a space does.
+ */
+const ALONE_BEFORE = `(?:(?<!${WORD_CHAR})|(?<=%[0-9A-Fa-f]{2})|(?<=\\\\u[0-9A-Fa-f]{4}))`;
 
 function wordLike(secret: string): boolean {
   return secret.length < WORD_LIKE_BELOW && /^[A-Za-z0-9]+$/.test(secret);
 }
+
+/**
+ * A secret whose characters are escaped one by one, some and not others: `\u0059m\u0065` in JSON,
+ * `%59m%65` in a URL, `&#89;m&#101;` in HTML. Each character may stand as itself or as any of
+ * those escapes (hex in either case); the regular expression matches any mixture. Run only on text
+ * that holds one of the escapes' introducers (see ESCAPE_INTRODUCER).
+ */
+function mixedSource(secret: string): string {
+  return [...secret]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      const alternatives = [escapeRegExp(c)];
+      if (code < 0x10000) alternatives.push(`\\\\u${hexIgnoringCase(code.toString(16).padStart(4, "0"))}`);
+      for (const b of Buffer.from(c, "utf8")) alternatives.push(`%${hexIgnoringCase(b.toString(16).padStart(2, "0"))}`);
+      alternatives.push(`&#0*${code};`, `&#[xX]0*${hexIgnoringCase(code.toString(16))};`);
+      const named = ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "/": "\\/" } as Record<string, string>)[c];
+      if (named) alternatives.push(named);
+      return `(?:${alternatives.join("|")})`;
+    })
+    .join("");
+}
+
+function hexIgnoringCase(hex: string): string {
+  return [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join("");
+}
+
+/** Text holding none of these has no escaped character: the mixed matcher is not run on it. */
+const ESCAPE_INTRODUCER = /\\u|%[0-9A-Fa-f]{2}|&#|&(?:amp|lt|gt|quot|apos);|\\\//;
 
 /** Longest source of one regular expression over spellings (V8 refuses a few hundred thousand). */
 const MAX_PATTERN_SOURCE = 64 * 1024;
@@ -99,7 +168,7 @@ interface Matcher {
  */
 function matcherOf(spellings: string[], standalone: ReadonlySet<string>): Matcher {
   try {
-    const source = spellings.map((p) => (standalone.has(p) ? `(?<!${WORD_CHAR})${escapeRegExp(p)}(?!${WORD_CHAR})` : escapeRegExp(p))).join("|");
+    const source = spellings.map((p) => (standalone.has(p) ? `${ALONE_BEFORE}${escapeRegExp(p)}(?!${WORD_CHAR})` : escapeRegExp(p))).join("|");
     const re = new RegExp(source, "g");
     return {
       replace: (text) => text.replace(re, REDACTED),
@@ -118,6 +187,9 @@ function matcherOf(spellings: string[], standalone: ReadonlySet<string>): Matche
   }
 }
 
+const JSON_ESCAPE = Buffer.from("\\u", "latin1");
+const HTML_ENTITY = Buffer.from("&#", "latin1");
+
 export class Redactor {
   private readonly secrets = new Set<string>();
   private patterns = new Set<string>();
@@ -129,13 +201,15 @@ export class Redactor {
   private matcher: Matcher[] | undefined;
   /** The spellings as bytes for hasInBytes; null when one is not ASCII. */
   private needles: Buffer[] | null | undefined;
+  /** The mixed-escape matcher (see mixedMatcher); null when the engine refused it. */
+  private mixed: RegExp | null | undefined;
 
   /** Registers a secret. Empty and very short values (under 4 characters) are ignored. */
   add(secret: string): void {
     if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    const own = [secret, ...urlForms(secret), ...jsonForms(secret)];
-    const encoded = base64Forms(secret);
+    const own = [secret, ...urlForms(secret), ...jsonForms(secret), ...htmlForms(secret)];
+    const encoded = [...base64Forms(secret), ...hexForms(secret), ...partialForms(secret)];
     const alone = wordLike(secret);
     for (const form of [...own, ...encoded]) {
       if (form.length === 0) continue;
@@ -148,6 +222,23 @@ export class Redactor {
     }
     this.matcher = undefined;
     this.needles = undefined;
+    this.mixed = undefined;
+  }
+
+  /** One expression over every secret's mixed spelling (see mixedSource), made when first needed. */
+  private mixedMatcher(): RegExp | undefined {
+    if (this.secrets.size === 0) return undefined;
+    if (!this.mixed) {
+      const sources = [...this.secrets].sort((a, b) => b.length - a.length).map((secret) => (wordLike(secret) ? `${ALONE_BEFORE}${mixedSource(secret)}(?!${WORD_CHAR})` : mixedSource(secret)));
+      try {
+        this.mixed = new RegExp(sources.join("|"), "g");
+      } catch {
+        // Too large for the engine: one expression per secret would be the next step; none is
+        // simpler and the whole spellings still apply. Never the error itself (it holds the source).
+        this.mixed = null;
+      }
+    }
+    return this.mixed ?? undefined;
   }
 
   /** Length of the longest spelling of any secret (0 without secrets). */
@@ -191,6 +282,10 @@ export class Redactor {
     if (!matchers || typeof text !== "string" || text.length === 0) return text;
     let out = text;
     for (const m of matchers) out = m.replace(out);
+    if (ESCAPE_INTRODUCER.test(out)) {
+      const mixed = this.mixedMatcher();
+      if (mixed) out = out.replace(mixed, REDACTED);
+    }
     return out;
   }
 
@@ -198,7 +293,13 @@ export class Redactor {
   has(text: string): boolean {
     const matchers = this.regex();
     if (!matchers || typeof text !== "string") return false;
-    return matchers.some((m) => m.test(text));
+    if (matchers.some((m) => m.test(text))) return true;
+    const mixed = ESCAPE_INTRODUCER.test(text) ? this.mixedMatcher() : undefined;
+    if (!mixed) return false;
+    mixed.lastIndex = 0;
+    const found = mixed.test(text);
+    mixed.lastIndex = 0;
+    return found;
   }
 
   /**
@@ -216,7 +317,9 @@ export class Redactor {
     if (this.needles === null) return true;
     // A native byte search per spelling: no string of a multi-megabyte body is made.
     for (const n of this.needles) if (bytes.indexOf(n) !== -1) return true;
-    return false;
+    // A secret escaped character by character holds a JSON or HTML escape; the body is then read
+    // the usual way, where the mixed matcher looks (a percent escape is a URL's, not a JSON body's).
+    return bytes.indexOf(JSON_ESCAPE) !== -1 || bytes.indexOf(HTML_ENTITY) !== -1;
   }
 
   /**

@@ -150,7 +150,9 @@ describe("Redactor", () => {
     const filler = Buffer.alloc(64 * 1024 - 5, 0x20);
     expect(r.hasInBytes(Buffer.concat([filler, Buffer.from(`"${token}"`)]))).toBe(true);
     expect(r.hasInBytes(Buffer.concat([filler, filler, Buffer.from(encodeURIComponent(token))]))).toBe(true);
-    expect(r.hasInBytes(Buffer.concat([filler, Buffer.from("tok-0123456789abcdefghi")]))).toBe(false);
+    // 16 characters of it in a row are a part masked on its own; 15 are not.
+    expect(r.hasInBytes(Buffer.concat([filler, Buffer.from("tok-0123456789abcdefghi")]))).toBe(true);
+    expect(r.hasInBytes(Buffer.concat([filler, Buffer.from("tok-0123456789a")]))).toBe(false);
     expect(new Redactor().hasInBytes(Buffer.from(token))).toBe(false);
     // A secret that is not ASCII cannot be matched on raw bytes read as Latin-1: always "maybe".
     expect(redactorFor("sécret-value").hasInBytes(Buffer.from("nothing here"))).toBe(true);
@@ -198,5 +200,53 @@ describe("Redactor: the longest secrets accepted, and every character escaped", 
     // "token" alone is word-like; "token-and-more" is not, and is masked whole wherever it is.
     const r = redactorFor("token", "token-and-more");
     expect(r.redact("x_token-and-more_y and a_token_b")).toBe(`x_${REDACTED}_y and a_token_b`);
+  });
+});
+
+describe("Redactor: secrets escaped one character at a time, in parts, or dumped", () => {
+  const token = "Ym9vZGxlZG9vZGxlOnNlY3JldF9zdHVmZiExMjM0NTY3";
+  const r = redactorFor(token, "nPRyyalt", 'a+b/c="d%e\\f-0123456789abcdef');
+  const pct = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  const u = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const masked = (text: string) => {
+    const out = r.redact(`<${text}>`);
+    expect(out, text).toBe("<[REDACTED]>");
+    expect(r.has(`<${text}>`)).toBe(true);
+  };
+
+  it("masks every byte percent-encoded, in either case, and any mixture of escaped and plain characters", () => {
+    masked([...token].map((c) => pct(c).toUpperCase().replace("%", "%")).join(""));
+    masked([...token].map(pct).join(""));
+    masked([...token].map((c, i) => (i % 2 ? pct(c) : c)).join(""));
+    masked([...token].map((c, i) => (i % 2 ? u(c) : c)).join(""));
+    masked([...token].map((c, i) => (i % 3 ? u(c).toUpperCase().replace("\\U", "\\u") : c)).join(""));
+  });
+
+  it("masks HTML entities, named and numeric, and a hex dump", () => {
+    masked('a+b/c=&quot;d%e\\f-0123456789abcdef');
+    masked([...token].map((c) => `&#${c.charCodeAt(0)};`).join(""));
+    masked([...token].map((c, i) => (i % 2 ? `&#x${c.charCodeAt(0).toString(16)};` : c)).join(""));
+    masked(Buffer.from(token).toString("hex"));
+    masked(Buffer.from(token).toString("hex").toUpperCase());
+  });
+
+  it("masks a run of 16 or more characters of a long secret (a token cut short), leaving at most 15 of it", () => {
+    const out = r.redact(`token=${token.slice(0, 20)};`);
+    expect(out).toBe(`token=[REDACTED]${token.slice(16, 20)};`);
+    expect(r.redact(token.slice(10, 26))).toBe("[REDACTED]");
+    // A short secret is only ever masked whole.
+    expect(r.redact("nPRyyal")).toBe("nPRyyal");
+  });
+
+  it("masks a short secret after an escaped separator (%20, \\u0020) but still not inside a word", () => {
+    expect(r.redact("x=a%20nPRyyalt%20zz")).toBe("x=a%20[REDACTED]%20zz");
+    expect(r.redact("a\\u0020nPRyyalt")).toBe("a\\u0020[REDACTED]");
+    expect(r.redact("client_secret_post nPRyyaltX 100% &amp; fine \\u00e9")).toBe("client_secret_post nPRyyaltX 100% &amp; fine \\u00e9");
+  });
+
+  it("says raw bytes may hold a secret when they hold a JSON or HTML escape (read the usual way then)", () => {
+    expect(r.hasInBytes(Buffer.from('{"Name":"caf\\u00e9"}'))).toBe(true);
+    expect(r.hasInBytes(Buffer.from("<p>&#89;</p>"))).toBe(true);
+    expect(r.hasInBytes(Buffer.from('{"Name":"Alder & Finch","Amount":12.5}'))).toBe(false);
   });
 });
