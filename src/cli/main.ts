@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { EXIT, UsageError } from "./errors.js";
 import { OPTIONS, commanderParser } from "./options.js";
 import { packageInfo } from "../util/package-info.js";
-import { redactorFor } from "../util/redact.js";
+import { REDACTED, redactorFor } from "../util/redact.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -25,6 +25,9 @@ const defaultIo: Io = {
 /** Secrets this process learned (tokens); scrubbed from any error line as a last resort. */
 export const knownSecrets: string[] = [];
 
+/** Environment variables whose values are treated as secrets in error lines (REACH_ACCESS_TOKEN, *_SECRET, ...). */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD/i;
+
 /** Longest error line written: a value echoed in a message may be huge. */
 const MAX_ERROR_LINE = 400;
 
@@ -33,8 +36,15 @@ const MAX_ERROR_LINE = 400;
  * characters written as escapes (a value from a file or variable must not move the cursor or start
  * a new line), and the length bounded.
  */
-function scrub(text: string): string {
-  const masked = redactorFor(...knownSecrets).redact(text);
+function scrub(text: string, env: NodeJS.ProcessEnv): string {
+  // Before a command has read its secrets (an option refused while parsing), the environment's
+  // secret-looking variables stand in for them; a token in a URL's query is masked by its name.
+  const fromEnv = Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string")
+    .map(([, value]) => value!.trim());
+  const masked = redactorFor(...knownSecrets, ...fromEnv)
+    .redact(text)
+    .replace(/([?&](?:access_token|refresh_token|client_secret|code)=)[^&#\s"']+/gi, `$1${REDACTED}`);
   const visible = masked.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
   return visible.length > MAX_ERROR_LINE ? `${visible.slice(0, MAX_ERROR_LINE - 1)}…` : visible;
 }
@@ -139,15 +149,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         .replace(/^error:\s*/i, "")
         .split("\n")[0]
         .replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'");
-      io.stderr(`reach-check: ${scrub(msg)}\n`);
+      io.stderr(`reach-check: ${scrub(msg, io.env)}\n`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr(`reach-check: ${scrub(err.message)}\n`);
+      io.stderr(`reach-check: ${scrub(err.message, io.env)}\n`);
       return EXIT.usage;
     }
     const msg = err instanceof Error ? err.message : String(err);
-    io.stderr(`reach-check: internal error: ${scrub(msg.split("\n")[0])} (this is a reach-check bug; please report it)\n`);
+    io.stderr(`reach-check: internal error: ${scrub(msg.split("\n")[0], io.env)} (this is a reach-check bug; please report it)\n`);
     if (io.env.REACH_CHECK_DEBUG && err instanceof Error && err.stack) io.stderr(redactorFor(...knownSecrets).redact(err.stack) + "\n");
     return EXIT.internal;
   }

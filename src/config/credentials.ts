@@ -36,10 +36,8 @@ export function readClientCredentials(env: NodeJS.ProcessEnv): EnvCredentials | 
       `the OAuth checks need ${names.join(", ")} together; ${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not (unset all three to skip those checks)`,
     );
   }
-  for (const n of names) {
-    if (/\s/.test(value(env, n)!)) throw new UsageError(`${n} must hold the value alone, without spaces`);
-    checkSecretShape(value(env, n)!, n);
-  }
+  // Sent in a form body (encoded there), so a space inside is allowed (RFC 6749 appendix A).
+  for (const n of names) checkSecretShape(value(env, n)!, n, { spaces: true });
   return { clientId: value(env, CREDENTIAL_ENV.clientId)!, clientSecret: value(env, CREDENTIAL_ENV.clientSecret)!, refreshToken: value(env, CREDENTIAL_ENV.refreshToken)! };
 }
 
@@ -51,8 +49,8 @@ export function readClient(env: NodeJS.ProcessEnv): { clientId: string; clientSe
   if (missing.length > 0) {
     throw new UsageError(`login needs the OAuth client in the environment: set ${missing.join(" and ")} (the client id and secret the partner hands to Reach)`);
   }
-  checkSecretShape(clientId!, CREDENTIAL_ENV.clientId);
-  checkSecretShape(clientSecret!, CREDENTIAL_ENV.clientSecret);
+  checkSecretShape(clientId!, CREDENTIAL_ENV.clientId, { spaces: true });
+  checkSecretShape(clientSecret!, CREDENTIAL_ENV.clientSecret, { spaces: true });
   return { clientId: clientId!, clientSecret: clientSecret! };
 }
 

@@ -67,7 +67,8 @@ export function parseInstant(option: string, raw: string): Date {
 
 export function parseEnvName(option: string, raw: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) {
-    throw new UsageError(`${option} takes an environment variable name (letters, digits, _), got "${raw}"`);
+    // The value is not echoed: what lands here by mistake is most often the token itself.
+    throw new UsageError(`${option} takes the name of an environment variable (letters, digits, _), such as REACH_ACCESS_TOKEN; the value given is not one (if it is the token itself, put it in such a variable and name the variable here)`);
   }
   return raw;
 }

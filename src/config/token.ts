@@ -11,9 +11,13 @@ export const MAX_SECRET_LENGTH = 8192;
  * b64token is a subset) and of a sane length. `where` names the variable or file in the message;
  * the value itself never appears.
  */
-export function checkSecretShape(value: string, where: string): void {
+export function checkSecretShape(value: string, where: string, opts: { spaces?: boolean } = {}): void {
   if (value.length > MAX_SECRET_LENGTH) throw new UsageError(`${where} holds ${value.length} characters; reach-check accepts at most ${MAX_SECRET_LENGTH} (no real token is that long, and servers refuse such headers)`);
-  if (!/^[\x21-\x7e]+$/.test(value)) throw new UsageError(`${where} holds a character that is not printable ASCII (tokens and secrets are sent as they are in HTTP headers and forms)`);
+  // RFC 6749 appendix A: a client id, client secret or refresh token is any run of VSCHAR
+  // (%x20-7E), spaces included; an access token goes in a header as a b64token, without them.
+  if (!(opts.spaces ? /^[\x20-\x7e]+$/ : /^[\x21-\x7e]+$/).test(value)) {
+    throw new UsageError(`${where} holds a character that is not printable ASCII${opts.spaces ? "" : " or a space"} (tokens and secrets are sent as they are in HTTP headers and forms)`);
+  }
 }
 
 /**

@@ -127,3 +127,40 @@ describe("bad invocations", () => {
     });
   });
 });
+
+describe("a secret given where a value belongs", () => {
+  // A token pasted as an option's value: every option whose parser refuses it says so without it.
+  const SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.Zm9vYmFyYmF6cXV4";
+  const refusing = OPTIONS.filter((spec) => {
+    if (!spec.parse || !takesValue(spec)) return false;
+    try {
+      spec.parse(SECRET);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+
+  it.each(refusing.map((spec) => [longFlag(spec), spec] as const))("%s <the token> does not echo it", async (flag, spec) => {
+    const command = spec.commands[0]!;
+    const r = await inProcess([command, ...baseArgs(command, flag), flag, SECRET], { REACH_ACCESS_TOKEN: SECRET, REACH_CLIENT_ID: "client-id", REACH_CLIENT_SECRET: "client-secret-value" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(flag);
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).not.toContain(SECRET.slice(0, 20));
+  });
+
+  it("--token-env with a token says it takes a variable's name, and does not tell the user to set the token", async () => {
+    const r = await inProcess(["run", "--base-url", "http://127.0.0.1:9", "--token-env", SECRET], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^reach-check: --token-env takes the name of an environment variable \(letters, digits, _\), such as REACH_ACCESS_TOKEN; the value given is not one/);
+    expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it("a base URL carrying the token in its query is refused without it", async () => {
+    const r = await inProcess(["run", "--base-url", `ftp://127.0.0.1:9/?access_token=${SECRET}x`], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^reach-check: --base-url/);
+    expect(r.stderr).not.toContain(SECRET);
+  });
+});

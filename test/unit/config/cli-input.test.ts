@@ -107,3 +107,13 @@ describe("--company", () => {
     }
   });
 });
+
+describe("OAuth client credentials with spaces", () => {
+  it("accepts a client secret and refresh token with spaces inside (RFC 6749 appendix A: VSCHAR), not tabs or newlines", async () => {
+    const { readClientCredentials, readClient } = await import("../../../src/config/credentials.js");
+    const env = { REACH_CLIENT_ID: "reach client", REACH_CLIENT_SECRET: "correct horse battery staple", REACH_REFRESH_TOKEN: "r t 1" };
+    expect(readClientCredentials(env)).toEqual({ clientId: "reach client", clientSecret: "correct horse battery staple", refreshToken: "r t 1" });
+    expect(readClient(env)).toEqual({ clientId: "reach client", clientSecret: "correct horse battery staple" });
+    expect(() => readClientCredentials({ ...env, REACH_CLIENT_SECRET: "tab\there" })).toThrow(/^REACH_CLIENT_SECRET holds a character that is not printable ASCII \(/);
+  });
+});
