@@ -428,7 +428,7 @@ class UndiciHttpClient implements HttpClient {
     let curlAuth: CurlAuth;
     if (mode === "none" || mode === "query") {
       auth = mode === "none" ? "none" : "custom";
-      curlAuth = { kind: "none" };
+      curlAuth = inQuery ? { kind: "query" } : { kind: "none" };
       if (inQuery && !target.sameOrigin) throw new TypeError(`refusing to send credentials to ${target.url.origin}, which is not the base URL's origin`);
     } else if (mode === "default") {
       auth = "default";

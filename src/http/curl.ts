@@ -64,10 +64,27 @@ function headerCase(name: string): string {
 export interface CurlAuth {
   /**
    * `env`: a token via an environment variable (`value` names it; default: the run token's);
-   * `literal`: a value safe to print.
+   * `literal`: a value safe to print; `query`: the run's token in the access_token query
+   * parameter, rebuilt from the variable (`value` names it, as for `env`).
    */
-  kind: "env" | "literal" | "none";
+  kind: "env" | "literal" | "none" | "query";
   value?: string;
+}
+
+/** A valid shell variable name for the token: `wanted`, or the default one. */
+function tokenVariable(wanted: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(wanted) ? wanted : "REACH_ACCESS_TOKEN";
+}
+
+/** `url` without its `name=...` query parameters; the others keep their text and order. */
+function withoutQueryParam(url: string, name: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const kept = url
+    .slice(q + 1)
+    .split("&")
+    .filter((pair) => (pair.includes("=") ? pair.slice(0, pair.indexOf("=")) : pair) !== name);
+  return kept.length > 0 ? `${url.slice(0, q)}?${kept.join("&")}` : url.slice(0, q);
 }
 
 export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caFile?: string): string {
@@ -78,11 +95,16 @@ export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caF
   // `-X HEAD` would make curl wait for a body that never comes; -I is its way to send HEAD.
   if (method === "HEAD") parts.push("-I");
   else parts.push("-X", method);
-  parts.push(shellQuote(url));
+  if (auth.kind === "query") {
+    // The stored URL holds a masked token (curl would read "[REDACTED]" as a glob): it is dropped
+    // and -G adds it back at the end of the query, encoded by curl from the variable. Only
+    // body-less requests carry the token this way (-G would move a body into the query too).
+    parts.push(shellQuote(withoutQueryParam(url, "access_token")), "-G", "--data-urlencode", `"access_token=$${tokenVariable(auth.value ?? tokenEnvName)}"`);
+  } else {
+    parts.push(shellQuote(url));
+  }
   if (auth.kind === "env") {
-    const wanted = auth.value ?? tokenEnvName;
-    const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(wanted) ? wanted : "REACH_ACCESS_TOKEN";
-    parts.push("-H", `"Authorization: Bearer $${name}"`);
+    parts.push("-H", `"Authorization: Bearer $${tokenVariable(auth.value ?? tokenEnvName)}"`);
   } else if (auth.kind === "literal") {
     parts.push("-H", shellQuote(`Authorization: ${auth.value ?? ""}`));
   }

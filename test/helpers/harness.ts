@@ -72,36 +72,42 @@ export async function checkReference(opts: HarnessOptions = {}): Promise<Report>
   const now = new Date(opts.now ?? NOW);
   const partner = await startReference(opts, now);
   try {
-    const report = await runPipeline({
-      baseUrl: partner.baseUrl,
-      token: partner.accessToken,
-      tokenEnvName: "REACH_ACCESS_TOKEN",
-      secrets: [partner.clientSecret, partner.refreshToken],
-      contract: await contractFor(opts.spec),
-      strict: opts.strict ?? false,
-      concurrency: 4,
-      timeoutMs: 10_000,
-      connectTimeoutMs: 5_000,
-      bodyTimeoutMs: 20_000,
-      maxBodyBytes: 50 * 1024 * 1024,
-      pageSize: 1000,
-      maxPages: 1000,
-      maxRequests: 5000,
-      slowMs: 2000,
-      now,
-      toolVersion: "0.0.0-test",
-      only: opts.only,
-      ...(opts.oauth ? { credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken } } : {}),
-      ...(opts.scopedToken ? { scopedToken: { token: partner.issueToken([partner.companies[0]!.id]), envName: "REACH_SCOPED_TOKEN" } } : {}),
-      ...opts.settings,
-    });
-    // Every report a test produces must match the published schema.
-    const problems = validateReport(report);
-    if (problems.length > 0) throw new Error(`the report does not match its schema:\n${problems.slice(0, 10).join("\n")}`);
-    return report;
+    return await checkPartner(partner, opts);
   } finally {
     await partner.close();
   }
+}
+
+/** The run of checkReference against a partner the caller started (and stops). */
+export async function checkPartner(partner: Omit<RunningPartner, "close">, opts: HarnessOptions = {}): Promise<Report> {
+  const now = new Date(opts.now ?? NOW);
+  const report = await runPipeline({
+    baseUrl: partner.baseUrl,
+    token: partner.accessToken,
+    tokenEnvName: "REACH_ACCESS_TOKEN",
+    secrets: [partner.clientSecret, partner.refreshToken],
+    contract: await contractFor(opts.spec),
+    strict: opts.strict ?? false,
+    concurrency: 4,
+    timeoutMs: 10_000,
+    connectTimeoutMs: 5_000,
+    bodyTimeoutMs: 20_000,
+    maxBodyBytes: 50 * 1024 * 1024,
+    pageSize: 1000,
+    maxPages: 1000,
+    maxRequests: 5000,
+    slowMs: 2000,
+    now,
+    toolVersion: "0.0.0-test",
+    only: opts.only,
+    ...(opts.oauth ? { credentials: { clientId: partner.clientId, clientSecret: partner.clientSecret, refreshToken: partner.refreshToken } } : {}),
+    ...(opts.scopedToken ? { scopedToken: { token: partner.issueToken([partner.companies[0]!.id]), envName: "REACH_SCOPED_TOKEN" } } : {}),
+    ...opts.settings,
+  });
+  // Every report a test produces must match the published schema.
+  const problems = validateReport(report);
+  if (problems.length > 0) throw new Error(`the report does not match its schema:\n${problems.slice(0, 10).join("\n")}`);
+  return report;
 }
 
 export function resultOf(report: Report, id: string): CheckResult {

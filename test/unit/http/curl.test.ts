@@ -102,6 +102,26 @@ describe("curl lines", () => {
     expect(JSON.parse(viaCurl.body.toString())).toEqual(body);
   });
 
+  it.skipIf(!hasCurl)("writes a token sent in the query as -G --data-urlencode from the variable, other parameters kept in order", async () => {
+    const seen: ServerRequest[] = [];
+    const s = await server((req) => (seen.push(req), { status: 200, body: "{}" }));
+    const c = client(s.url);
+    const ex = await c.send({ method: "GET", path: "/companies/c1", query: { b: "x y", a: "1&2" }, auth: "query" });
+    const line = c.curl(ex);
+    expect(line).toContain(`'${s.url}/companies/c1?b=x%20y&a=1%262' -G --data-urlencode "access_token=$REACH_ACCESS_TOKEN"`);
+    expect(line).not.toContain("REDACTED");
+    expect(line).not.toContain(TOKEN);
+    await bashAsync(`${line} --max-time 4 -o /dev/null`, { REACH_ACCESS_TOKEN: TOKEN });
+    expect(seen).toHaveLength(2);
+    const [viaClient, viaCurl] = seen as [ServerRequest, ServerRequest];
+    expect(viaCurl.method).toBe("GET");
+    // curl writes percent-encodings in lower case: compare the decoded parameters, in order.
+    expect(viaCurl.url.pathname).toBe(viaClient.url.pathname);
+    expect([...viaCurl.url.searchParams]).toEqual([...viaClient.url.searchParams]);
+    expect([...viaCurl.url.searchParams]).toEqual([["b", "x y"], ["a", "1&2"], ["access_token", TOKEN]]);
+    expect(viaCurl.headers.authorization).toBeUndefined();
+  });
+
   it.skipIf(!hasCurl)("rebuilds a token request's form from the OAuth variables, secrets never written down", async () => {
     const seen: ServerRequest[] = [];
     const s = await server((req) => (seen.push(req), { status: 400, body: '{"error":"invalid_grant"}' }));

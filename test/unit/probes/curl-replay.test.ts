@@ -1,0 +1,53 @@
+/**
+ * Curl lines printed in findings, replayed with bash against the reference partner on loopback:
+ * the line must get the answer the finding describes.
+ */
+import { execFile, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { startServer } from "../../../src/http/server.js";
+import { createPartner } from "../../../src/reference-partner/index.js";
+import { checkPartner, resultOf } from "../../helpers/harness.js";
+import { NOW } from "../../helpers/cli.js";
+
+const hasCurl = spawnSync("sh", ["-c", "command -v curl"]).status === 0;
+
+/** Runs a printed line as is, with the token variable set; the HTTP status curl got. */
+async function replay(line: string, env: Record<string, string>): Promise<number> {
+  const { stdout } = await promisify(execFile)("bash", ["-c", `${line} --max-time 5 -o /dev/null -w '%{http_code}'`], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    timeout: 10_000,
+  });
+  return Number(stdout.trim());
+}
+
+describe("replayed curl lines", () => {
+  it.skipIf(!hasCurl)("auth.token-in-query/accepted: the line sends the token in the query from the variable", async () => {
+    const accessToken = `tiq-${randomBytes(16).toString("hex")}`;
+    const now = new Date(NOW);
+    // Same token on both; the server answers with either, so one line meets both behaviours.
+    const lenient = createPartner({ now, accessToken, defects: ["token-in-query"] });
+    const strict = createPartner({ now, accessToken });
+    let current = lenient;
+    const server = await startServer((req) => current.handler(req), { host: "127.0.0.1", port: 0 });
+    try {
+      const report = await checkPartner({ ...lenient, baseUrl: server.url }, { only: ["auth.token-in-query"] });
+      const findings = resultOf(report, "auth.token-in-query").findings.filter((f) => f.code === "auth.token-in-query/accepted");
+      expect(findings).toHaveLength(2);
+      for (const f of findings) {
+        const line = f.curl ?? "";
+        expect(line).toContain(`-G --data-urlencode "access_token=$REACH_ACCESS_TOKEN"`);
+        expect(line).not.toContain("REDACTED");
+        expect(line).not.toContain(accessToken);
+        expect(f.evidence?.actual).toBe("200");
+        current = lenient;
+        expect(await replay(line, { REACH_ACCESS_TOKEN: accessToken })).toBe(200);
+        current = strict;
+        expect(await replay(line, { REACH_ACCESS_TOKEN: accessToken })).toBe(401);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
