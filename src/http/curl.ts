@@ -89,7 +89,9 @@ function withoutQueryParam(url: string, name: string): string {
 
 export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caFile?: string): string {
   const { method, url, headers, body } = ex.request;
-  const parts = ["curl", "-sS"];
+  // -i prints the status line and headers, which findings about a status or a header are about;
+  // HEAD gets -I instead, below, which prints them too.
+  const parts = method === "HEAD" ? ["curl", "-sS"] : ["curl", "-sS", "-i"];
   // The run trusted an extra CA (--ca): so must curl, or it stops at the certificate.
   if (caFile !== undefined && url.startsWith("https:")) parts.push("--cacert", shellQuote(caFile));
   // `-X HEAD` would make curl wait for a body that never comes; -I is its way to send HEAD.

@@ -51,7 +51,7 @@ describe("https reference partner", () => {
     });
     const f = resultOf(report, "schema.company-info").findings.find((x) => x.curl !== undefined);
     expect(f, JSON.stringify(resultOf(report, "schema.company-info"))).toBeDefined();
-    expect(f!.curl).toMatch(new RegExp(`^curl -sS --cacert '${certs.caFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' -X GET 'https://127\\.0\\.0\\.1:\\d+/`));
+    expect(f!.curl).toMatch(new RegExp(`^curl -sS -i --cacert '${certs.caFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' -X GET 'https://127\\.0\\.0\\.1:\\d+/`));
   });
 
   it("a chain with its intermediate passes; the same leaf served without it fails, naming the missing intermediate", async () => {

@@ -35,7 +35,7 @@ describe("curl lines", () => {
     const ex = await c.send({ method: "POST", path: "/companies/c1/non-financial", body: { json: { Data: [{ Name: "O'Brien" }] } } });
     const line = c.curl(ex);
     expect(line).toBe(
-      `curl -sS -X POST '${s.url}/companies/c1/non-financial' -H "Authorization: Bearer $MY_TOKEN" ` +
+      `curl -sS -i -X POST '${s.url}/companies/c1/non-financial' -H "Authorization: Bearer $MY_TOKEN" ` +
         `-H 'Content-Type: application/json' -H 'Accept: application/json' --data '{"Data":[{"Name":"O'\\''Brien"}]}'`,
     );
     expect(line).not.toContain(TOKEN);
@@ -45,7 +45,7 @@ describe("curl lines", () => {
     const s = await server(() => ({ status: 401, body: "{}" }));
     const c = client(s.url);
     const none = await c.send({ method: "GET", path: "/auth/oauth-discovery", auth: "none" });
-    expect(c.curl(none)).toBe(`curl -sS -X GET '${s.url}/auth/oauth-discovery' -H 'Accept: application/json'`);
+    expect(c.curl(none)).toBe(`curl -sS -i -X GET '${s.url}/auth/oauth-discovery' -H 'Accept: application/json'`);
     const custom = await c.send({ method: "GET", path: "/x", auth: { bearer: "reach-check-invalid-token" } });
     expect(c.curl(custom)).toContain(`-H 'Authorization: Bearer reach-check-invalid-token'`);
     // Sent twice: still printable, although the client registered it as a secret the first time.
@@ -84,6 +84,7 @@ describe("curl lines", () => {
     const c = client(s.url);
     const ex = await c.send({ method: "HEAD", path: "/" });
     expect(c.curl(ex)).toMatch(/^curl -sS -I '/);
+    expect(c.curl(ex)).not.toContain(" -i ");
   });
 
   it.skipIf(!hasCurl)("reproduces the request when run through bash with the variable set", async () => {

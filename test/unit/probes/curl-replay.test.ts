@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../../../src/http/server.js";
-import { createPartner } from "../../../src/reference-partner/index.js";
+import { createPartner, startPartner } from "../../../src/reference-partner/index.js";
 import { checkPartner, resultOf } from "../../helpers/harness.js";
 import { NOW } from "../../helpers/cli.js";
 
@@ -22,7 +22,28 @@ async function replay(line: string, env: Record<string, string>): Promise<number
   return Number(stdout.trim());
 }
 
+/** What the printed line writes, as is. */
+async function replayOutput(line: string, env: Record<string, string>): Promise<string> {
+  const { stdout } = await promisify(execFile)("bash", ["-c", `${line} --max-time 5`], { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 10_000 });
+  return stdout;
+}
+
 describe("replayed curl lines", () => {
+  it.skipIf(!hasCurl)("show the status line and headers a finding about a status is about", async () => {
+    const partner = await startPartner({ now: new Date(NOW), defects: ["invalid-token-403"] });
+    try {
+      const report = await checkPartner(partner, { only: ["auth.invalid-token"] });
+      const f = resultOf(report, "auth.invalid-token").findings.find((x) => x.code === "auth.invalid-token/forbidden");
+      expect(f?.curl).toMatch(/^curl -sS -i -X GET /);
+      const out = await replayOutput(f?.curl ?? "", { REACH_ACCESS_TOKEN: partner.accessToken });
+      expect(out).toMatch(/^HTTP\/1\.1 403 /);
+      expect(out).toMatch(/^content-type: application\/json/im);
+      expect(out).toContain('"errors"');
+    } finally {
+      await partner.close();
+    }
+  });
+
   it.skipIf(!hasCurl)("auth.token-in-query/accepted: the line sends the token in the query from the variable", async () => {
     const accessToken = `tiq-${randomBytes(16).toString("hex")}`;
     const now = new Date(NOW);
