@@ -98,6 +98,8 @@ function judgeOperation(ctx: ProbeContext, checkId: string, op: Operation, answe
           operation: op,
           company: a.company,
           exchange: a.ex,
+          // The finding is about a header: the line shows it on replay.
+          reproduce: true,
         }),
       );
     }

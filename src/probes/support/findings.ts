@@ -90,6 +90,8 @@ export interface FindingInput {
   evidence?: Partial<Evidence>;
   /** Response headers to show beyond the usual ones (lower case). */
   headers?: string[];
+  /** Give an info finding a curl line too (findings of other severities always get one). */
+  reproduce?: boolean;
 }
 
 export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
@@ -105,7 +107,7 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   if (input.pointer !== undefined) f.pointer = input.pointer;
   if (input.exchange) {
     f.evidence = exchangeEvidence(input.exchange, input.evidence ?? {}, input.pointer, input.headers);
-    if (input.severity !== "info") f.curl = ctx.http.curl(input.exchange);
+    if (input.severity !== "info" || input.reproduce) f.curl = ctx.http.curl(input.exchange);
   } else if (input.evidence) {
     f.evidence = { ...input.evidence };
   }

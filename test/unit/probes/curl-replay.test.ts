@@ -44,6 +44,25 @@ describe("replayed curl lines", () => {
     }
   });
 
+  it.skipIf(!hasCurl)("auth.bearer-challenge/error-without-token (info): the line replays the request without a token and shows the challenge", async () => {
+    const partner = await startPartner({ now: new Date(NOW), defects: ["error-code-without-token"] });
+    try {
+      const report = await checkPartner(partner, { only: ["auth.bearer-challenge"] });
+      const found = resultOf(report, "auth.bearer-challenge").findings.filter((x) => x.code === "auth.bearer-challenge/error-without-token");
+      expect(found.length).toBeGreaterThan(0);
+      for (const f of found) {
+        expect(f.severity).toBe("info");
+        expect(f.curl, f.message).toMatch(/^curl -sS -i -X (GET|POST) /);
+        expect(f.curl).not.toContain("Authorization");
+        const out = await replayOutput(f.curl ?? "", { REACH_ACCESS_TOKEN: partner.accessToken });
+        expect(out).toMatch(/^HTTP\/1\.1 401 /);
+        expect(out).toMatch(/^www-authenticate: Bearer realm="reach", error="invalid_token"/im);
+      }
+    } finally {
+      await partner.close();
+    }
+  });
+
   it.skipIf(!hasCurl)("auth.token-in-query/accepted: the line sends the token in the query from the variable", async () => {
     const accessToken = `tiq-${randomBytes(16).toString("hex")}`;
     const now = new Date(NOW);
