@@ -42,16 +42,17 @@ const STATUS_ICON: Record<string, string> = { pass: "✅", warn: "⚠️", fail:
 const VERDICT_ICON: Record<string, string> = { ready: "✅", "ready-with-warnings": "⚠️", "not-ready": "❌" };
 
 /**
- * Text safe anywhere inline, table cells included: one line, HTML special characters as entities,
- * Markdown punctuation backslash-escaped (`@` and `#` too, so nothing mentions a user or links an issue).
+ * Text safe anywhere inline, table cells included: one line, Markdown punctuation backslash-escaped
+ * (`@` and `#` too, so nothing mentions a user or links an issue; `<` so nothing opens HTML). The
+ * escapes are Markdown's, not HTML entities: the raw text reads as the rendered one. `&` is escaped
+ * only where it would start an entity reference.
  */
 export function mdText(text: unknown): string {
   return sanitize(String(text ?? ""))
     .replace(/\s*\n\s*/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]#|~@]/g, "\\$&");
+    .replace(/[\\`*_[\]#|~@<]/g, "\\$&")
+    // A numeric one (&#38;) is already broken by the escaped `#`.
+    .replace(/&(?=[A-Za-z0-9]+;)/g, "\\&");
 }
 
 /** Like mdText, for text that starts a line: a leading list, quote or heading marker is escaped too. */
@@ -61,11 +62,17 @@ export function mdLine(text: unknown): string {
     .replace(/^(\d+)([.)])/, "$1\\$2");
 }
 
-/** A code span when the text allows one, else escaped text; never breaks a table. */
+/**
+ * A code span when the text allows one, else escaped text; never breaks a table. Backticks inside
+ * get a longer fence (padded with a space, which Markdown strips); a `|` would end a table cell.
+ */
 export function mdCode(text: unknown): string {
   const t = sanitize(String(text ?? "")).replace(/\s*\n\s*/g, " ");
-  if (t === "" || /[`|]/.test(t) || /^\s|\s$/.test(t)) return mdText(t);
-  return `\`${t}\``;
+  if (t === "" || t.includes("|") || /^\s|\s$/.test(t)) return mdText(t);
+  const longest = Math.max(0, ...[...t.matchAll(/`+/g)].map((m) => m[0].length));
+  if (longest === 0) return `\`${t}\``;
+  const fence = "`".repeat(longest + 1);
+  return `${fence} ${t} ${fence}`;
 }
 
 /** A fenced block whose fence is longer than any run of backticks inside, so the content cannot close it. */

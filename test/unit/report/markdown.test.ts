@@ -89,11 +89,11 @@ describe("renderMarkdown", () => {
     checkTables(prose);
     const text = prose.join("\n");
     // Outside code spans (shown literally), the only raw HTML is the report's own <br> and <sub>.
-    expect(text.replace(/`[^`\n]*`/g, "").replace(/<br>|<\/?sub>/g, "")).not.toMatch(/<[a-z/!]/i);
+    expect(text.replace(/(`+) .*? \1|`[^`\n]*`/g, "").replace(/<br>|<\/?sub>/g, "")).not.toMatch(/(?<!\\)<[a-z/!]/i);
     expect(text).not.toMatch(/(?<!\\)\[link(?<!\\)\]/);
     expect(text).not.toMatch(/!\[img/);
     expect(text).not.toMatch(/(?<!\\)@channel/);
-    expect(text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(text).toContain("\\<script>alert(1)\\</script>");
     expect(text).not.toMatch(/[\u001b\u202e]/);
     // A summary that starts like a list item stays text.
     expect(text).not.toMatch(/^- not a list/m);
@@ -102,13 +102,19 @@ describe("renderMarkdown", () => {
   });
 
   it("escape helpers", () => {
-    expect(mdText("a|b `c` <d> & *e* [f](g) @h #1 \\ ~")).toBe("a\\|b \\`c\\` &lt;d&gt; &amp; \\*e\\* \\[f\\](g) \\@h \\#1 \\\\ \\~");
+    expect(mdText("a|b `c` <d> & *e* [f](g) @h #1 \\ ~")).toBe("a\\|b \\`c\\` \\<d> & \\*e\\* \\[f\\](g) \\@h \\#1 \\\\ \\~");
+    // Markdown escapes, not HTML entities: a query string reads the same raw and rendered.
+    expect(mdText("offset=0&limit=100")).toBe("offset=0&limit=100");
+    // Only an `&` that would start an entity reference is escaped.
+    expect(mdText("&amp; &#38; &#x26; &copy; a & b &x")).toBe("\\&amp; &\\#38; &\\#x26; \\&copy; a & b &x");
     expect(mdText("two\nlines")).toBe("two lines");
     expect(mdLine("- item")).toBe("\\- item");
     expect(mdLine("12. item")).toBe("12\\. item");
     expect(mdCode("GET /a")).toBe("`GET /a`");
     expect(mdCode("a|b")).toBe("a\\|b");
-    expect(mdCode("a`b")).toBe("a\\`b");
+    expect(mdCode("a`b")).toBe("`` a`b ``");
+    expect(mdCode("``x``")).toBe("``` ``x`` ```");
+    expect(mdCode("?a=1&b=2")).toBe("`?a=1&b=2`");
     expect(mdBlock("x ``` y\n````", "sh")).toBe("`````sh\nx ``` y\n````\n`````");
   });
 
