@@ -3,7 +3,8 @@
  * token itself; a `run` against it is ready; it stops on SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, NOW, ROOT, parseReport, runCli } from "../helpers/cli.js";
 
@@ -55,6 +56,34 @@ describe("reach-check serve", () => {
     }
     expect(await closed).toBe(0);
     expect(out + err).not.toContain(TOKEN);
+  });
+});
+
+describe("reach-check serve removes its credentials directory", () => {
+  it.each(["SIGINT", "SIGTERM"] as const)("on %s", async (signal) => {
+    const env = { ...process.env, NO_COLOR: "1", CI: "1", REACH_ACCESS_TOKEN: TOKEN };
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--now", NOW], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    let dir: string | undefined;
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const tokenFile = /Access token \(readable only by you\): (\S+)/.exec(out)?.[1];
+      const envFile = /as shell exports \(readable only by you\): (\S+)/.exec(out)?.[1];
+      expect(tokenFile, out + err).toBeDefined();
+      dir = dirname(tokenFile!);
+      expect(dir).toMatch(/reach-check-serve-[^/]+$/);
+      expect(dirname(envFile!)).toBe(dir);
+      expect(existsSync(tokenFile!)).toBe(true);
+    } finally {
+      child.kill(signal);
+    }
+    expect(await closed, err).toBe(0);
+    expect(existsSync(dir!)).toBe(false);
   });
 });
 

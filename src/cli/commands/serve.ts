@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Io } from "../main.js";
 import { knownSecrets } from "../main.js";
 import { checkBreaks, listBreaks, presetToken } from "./demo.js";
-import type { DataSize } from "../../reference-partner/index.js";
+import type { DataSize, RunningPartner } from "../../reference-partner/index.js";
 
 /** A value for a POSIX shell, single-quoted. */
 const shellQuoted = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -38,6 +38,22 @@ export default async function serve(opts: Record<string, unknown>, io: Io): Prom
   }
   knownSecrets.push(partner.accessToken, partner.clientSecret, partner.refreshToken);
   const dir = mkdtempSync(join(tmpdir(), "reach-check-serve-"));
+  // The directory holds secrets: it goes when serve stops, however it stops (a signal, an error,
+  // process.exit; the "exit" hook covers the last).
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
+  try {
+    await serveFrom(dir, partner, breaks, io);
+  } finally {
+    removeDir();
+    process.removeListener("exit", removeDir);
+    await partner.close();
+  }
+  return 0;
+}
+
+/** Writes the credential files into `dir`, prints how to use them, and waits for SIGINT or SIGTERM. */
+async function serveFrom(dir: string, partner: RunningPartner, breaks: string[], io: Io): Promise<void> {
   const tokenFile = join(dir, "access-token");
   writeFileSync(tokenFile, `${partner.accessToken}\n`, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
@@ -77,10 +93,13 @@ export default async function serve(opts: Record<string, unknown>, io: Io): Prom
     ].join("\n"),
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    // Once stopping, a second signal ends the process at once (the directory is removed first).
+    const stop = () => {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+      resolve();
+    };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  await partner.close();
-  return 0;
 }
