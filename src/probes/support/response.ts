@@ -9,6 +9,7 @@ import type { ResponseSpec } from "../../spec/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
+import { unescapePointerSegment } from "../../schema/render.js";
 import { isJsonMediaType, responseSchemaPointer } from "../../spec/pointer.js";
 import { frontServerAnswer } from "./front-server.js";
 import { isHtml } from "./error-body.js";
@@ -243,6 +244,11 @@ export function checkDataResponse(ctx: ProbeContext, checkId: string, op: Operat
   return { findings, ok: !findings.some((f) => f.severity === "fail") };
 }
 
+/** The member a JSON pointer ends at, by its real name (not its ~0/~1 escaped form), quoted as JSON. */
+function memberName(pointer: string): string {
+  return JSON.stringify(unescapePointerSegment(pointer.split("/").pop() ?? ""));
+}
+
 /**
  * What the JSON text says that the parsed value hides: a member name given twice in one object
  * (which value a client keeps depends on its parser: a failure, as I-JSON forbids it) and numbers a
@@ -259,7 +265,7 @@ export function jsonTextFindings(ctx: ProbeContext, checkId: string, op: Operati
       makeFinding(ctx, {
         code: `${checkId}/duplicate-key`,
         severity: "fail",
-        message: `${op.method} ${op.path} answered JSON with the member "${first.split("/").pop()}" twice in one object at ${first}${more}; parsers disagree on which value counts.`,
+        message: `${op.method} ${op.path} answered JSON with the member ${memberName(first)} twice in one object at ${first}${more}; parsers disagree on which value counts.`,
         rule: {
           ref: "rfc7493#section-2.3",
           text: "JSON exchanged between systems must not repeat a member name within an object (I-JSON; RFC 8259 section 4): what a receiver reads is then unpredictable.",
@@ -331,13 +337,13 @@ export function schemaFindings(
     const first = list[0];
     const more = list.length > 1 ? ` (and at ${list.length - 1} more place${list.length > 2 ? "s" : ""} like it${list.length >= 200 ? ", at least" : ""})` : "";
     const unknown = first.kind === "unknown-field";
-    const name = first.pointer.split("/").pop() ?? "";
+    const name = memberName(first.pointer);
     out.push(
       makeFinding(ctx, {
         code: `${checkId}/${first.kind}`,
         severity: first.severity,
         message: unknown
-          ? `Field "${name}" is not in the spec's schema for ${op.method} ${op.path}${more}.`
+          ? `Field ${name} is not in the spec's schema for ${op.method} ${op.path}${more}.`
           : `${first.message}${more}.`.replace(/\.\./g, "."),
         rule: unknown
           ? { ...RULES.fields, ref: `openapi:${first.schemaPointer || specPointer}` }
@@ -346,7 +352,7 @@ export function schemaFindings(
               text: `The ${ex.response?.status ?? ""} response of ${op.method} ${op.path} must match its schema in the spec${OPERATION_TAG(op)}.`,
             },
         fix: unknown
-          ? `Remove "${name}" from the response (Reach ignores it; run with --strict to treat it as a failure), or ask Reach to add it to the spec.`
+          ? `Remove ${name} from the response (Reach ignores it; run with --strict to treat it as a failure), or ask Reach to add it to the spec.`
           : `Return ${first.expected} at ${pointerShape(first.pointer) || "the top level"}; the schema is at ${first.schemaPointer || specPointer}.`,
         operation: op,
         company,
