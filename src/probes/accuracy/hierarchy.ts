@@ -46,7 +46,7 @@ export const probe: Probe = {
             makeFinding(ctx, {
               code: `${this.id}/unknown-parent`,
               severity,
-              message: `In the ${op.profile.name} of ${c.company}, ${issues.unknownParents.length} record${issues.unknownParents.length === 1 ? "" : "s"} name a ${parentField} that the list does not hold: ${listSome(issues.unknownParents.map((u) => `${u.id} → ${u.parent}`))}.`,
+              message: `In the ${op.profile.name} of ${c.company}, ${issues.unknownParents.length} record${issues.unknownParents.length === 1 ? " names" : "s name"} a ${parentField} that the list does not hold: ${listSome(issues.unknownParents.map((u) => `${u.id} → ${u.parent}`))}.`,
               rule,
               fix: `Return every record that is referenced as a parent (inactive ones too), or set ${parentField} to null for top-level records.`,
               operation: op,

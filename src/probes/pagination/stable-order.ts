@@ -48,7 +48,7 @@ export const probe: Probe = {
               makeFinding(ctx, {
                 code: `${this.id}/record-differs`,
                 severity: "warn",
-                message: `The ${op.profile.name} list of ${company} gave ${op.profile.idField ?? "a record"} ${changed.id} with ${changed.field} ${JSON.stringify(changed.before)} when walked with limit ${w.full.limit}, and ${JSON.stringify(changed.after)} a moment later with limit ${w.small.limit}${changed.more > 0 ? ` (${changed.more} more record${changed.more === 1 ? "" : "s"} differ too)` : ""}.`,
+                message: `The ${op.profile.name} list of ${company} gave ${op.profile.idField ?? "a record"} ${changed.id} with ${changed.field} ${JSON.stringify(changed.before)} when walked with limit ${w.full.limit}, and ${JSON.stringify(changed.after)} a moment later with limit ${w.small.limit}${changed.more > 0 ? ` (${changed.more} more record${changed.more === 1 ? " differs" : "s differ"} too)` : ""}.`,
                 rule: STABLE_RULE,
                 fix: "Serve the same record the same way on every call: no field computed per request (a case, a rounding, a timestamp) and no value that depends on the page size.",
                 operation: op,
