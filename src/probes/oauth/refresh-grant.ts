@@ -26,7 +26,9 @@ const REFRESHED_ENV = "REACH_REFRESHED_TOKEN";
 function withRefreshedToken(ctx: ProbeContext, grant: Exchange, f: Finding): Finding {
   if (!f.curl) return f;
   const take = `node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s).access_token)))'`;
-  return { ...f, curl: `${REFRESHED_ENV}="$(${ctx.http.curl(grant)} | ${take})" && ${f.curl}` };
+  // The token request's answer goes to node as JSON alone: without the status line and headers (-i).
+  const ask = ctx.http.curl(grant).replace(/^curl -sS -i /, "curl -sS ");
+  return { ...f, curl: `${REFRESHED_ENV}="$(${ask} | ${take})" && ${f.curl}` };
 }
 
 async function tryToken(ctx: ProbeContext, checkId: string, op: Operation, token: string, company?: string): Promise<{ findings: Finding[]; ex: Exchange }> {

@@ -157,7 +157,7 @@ describe("oauth.refresh-grant: companies of the refreshed token", () => {
     // shell variable, and repeats user-info with it: it reproduces the finding on its own.
     expect(f.curl).toMatch(/^REACH_REFRESHED_TOKEN="\$\(curl -sS -X POST '[^']*\/oauth2\/token' /);
     expect(f.curl).toContain(`--data-urlencode "refresh_token=$REACH_REFRESH_TOKEN"`);
-    expect(f.curl).toMatch(/ \| node -e '[^']*access_token[^']*'\)" && curl -sS -X GET '[^']*\/oauth2\/user-info' -H "Authorization: Bearer \$REACH_REFRESHED_TOKEN"/);
+    expect(f.curl).toMatch(/ \| node -e '[^']*access_token[^']*'\)" && curl -sS -i -X GET '[^']*\/oauth2\/user-info' -H "Authorization: Bearer \$REACH_REFRESHED_TOKEN"/);
     expect(f.curl).not.toContain("[REDACTED]");
   });
 
