@@ -69,19 +69,26 @@ function hexForms(secret: string): string[] {
 }
 
 /**
- * Runs of at least this many characters of a long secret are masked on their own: a partner that
- * echoes part of a token (its first 20 characters, a line cut short) leaks that much of it.
+ * Parts of a long secret are masked on their own: a partner that echoes part of a token (its first
+ * 20 characters, a line cut short) leaks that much of it. A part is PARTIAL_RUN characters taken
+ * every few characters (at most PARTS_PER_SECRET of them, so that a long JWT does not make the
+ * search slow), so any run of PARTIAL_RUN + stride - 1 characters, and the first or last
+ * PARTIAL_RUN, hold one.
  */
 const PARTIAL_RUN = 16;
 /** Secrets shorter than this are not masked in parts (a part would be too short to tell from chance). */
 const PARTIAL_FROM = 24;
+const PARTS_PER_SECRET = 8;
 
-/** Every run of PARTIAL_RUN characters of a long secret, as it was sent (the other spellings are whole). */
+/** The parts of a long secret, as it was sent (the other spellings are whole). */
 function partialForms(secret: string): string[] {
   if (secret.length < PARTIAL_FROM) return [];
-  const out: string[] = [];
-  for (let i = 0; i + PARTIAL_RUN <= secret.length; i++) out.push(secret.slice(i, i + PARTIAL_RUN));
-  return out;
+  const last = secret.length - PARTIAL_RUN;
+  const stride = Math.max(4, Math.ceil(last / (PARTS_PER_SECRET - 1)));
+  const out = new Set<string>();
+  for (let i = 0; i < last; i += stride) out.add(secret.slice(i, i + PARTIAL_RUN));
+  out.add(secret.slice(last));
+  return [...out];
 }
 
 /**

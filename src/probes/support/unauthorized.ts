@@ -75,7 +75,7 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         rule: RULES.unauthorized,
         fix:
           front?.fix ??
-          (rateLimited
+          (rateLimited && !limited
             ? "Let Reach's requests through (or send Retry-After so that a client knows when to ask again: reliability.rehearsal reports the limit), and answer a request without a valid token 401 or 403 before any other processing."
             : limited
             ? "Let the request through once its Retry-After has passed (reliability.rehearsal reports the limit), then answer it 401 or 403."

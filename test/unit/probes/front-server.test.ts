@@ -153,7 +153,15 @@ describe("answers of a front server (proxy, gateway)", () => {
       /^\/companies\/northwind-outfitters$/.test(req.url.pathname)
         ? { status: 403, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "Forbidden", message: "No access to this company." }] }) }
         : next();
-    const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap }), "schema.company-info");
+    // Taken from user-info, the company is left out of the run and named once there.
+    const listed = await checkReference({ only: ["schema.user-info", "schema.company-info"], wrap });
+    const g = resultOf(listed, "schema.user-info").findings.find((x) => x.code === "schema.user-info/listed-unreadable")!;
+    expect(g.company).toBe("northwind-outfitters");
+    expect(g.message).toContain('"northwind-outfitters" (403)');
+    expect(g.fix).toBe("List only the companies this token may read, or grant the token access to every company it lists.");
+    expect(resultOf(listed, "schema.company-info").findings).toEqual([]);
+    // Named with --company, it stays in the run, and its 403 says both ways out.
+    const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap, settings: { companies: ["alder-finch", "northwind-outfitters"] } }), "schema.company-info");
     const f = r.findings.find((x) => x.code === "schema.company-info/status")!;
     expect(f.company).toBe("northwind-outfitters");
     expect(f.fix).toBe(

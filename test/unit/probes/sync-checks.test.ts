@@ -624,7 +624,8 @@ describe("a request without a token that meets the partner's rate limit", () => 
     });
     const f = resultOf(report, "auth.no-token").findings.find((x) => x.code === "auth.no-token/status");
     expect(f, JSON.stringify(resultOf(report, "auth.no-token").findings.map((x) => x.message))).toBeDefined();
-    expect(f!.message).toMatch(/answered 429 .*expected 401 or 403\. Its Retry-After asks for a wait of 3600 s/);
+    expect(f!.message).toMatch(/answered a request without a token with 429 \(too many requests\) instead of 401 or 403: the partner's rate limit answered, so whether the operation refuses it was not judged\. Its Retry-After asks for a wait of 3600 s/);
+    expect(f!.severity).toBe("warn");
     expect(f!.fix).toMatch(/once its Retry-After has passed/);
   });
 });
