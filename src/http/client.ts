@@ -197,6 +197,9 @@ function backoffFloorMs(earlier: number): number {
   return earlier === 0 ? 0 : 250 * 2 ** (earlier - 1);
 }
 
+/** Answers kept that echoed a secret: enough to show where, bounded for a partner that echoes on every call. */
+const MAX_ECHOES_KEPT = 50;
+
 class UndiciHttpClient implements HttpClient {
   readonly baseUrl: URL;
   private readonly base: BaseUrl;
@@ -232,6 +235,8 @@ class UndiciHttpClient implements HttpClient {
    * but 304, body dropped), or undefined while none has (see redirects()).
    */
   private readonly redirectByOp = new Map<string, Exchange | undefined>();
+  /** Answers that held a secret reach-check knows, before masking (see secretEchoes()), without parsed bodies. */
+  private readonly echoes: Exchange[] = [];
   /** Exchange id -> how its curl line writes Authorization. */
   private readonly curlAuthById = new Map<number, CurlAuth>();
   /** Custom bearer value -> its printable form, computed before the client registered it as a secret. */
@@ -328,6 +333,7 @@ class UndiciHttpClient implements HttpClient {
       samples: () => this.samples(),
       slowest: (op) => this.slowest(op),
       redirects: () => this.redirects(),
+      secretEchoes: () => this.secretEchoes(),
       acceptedToken: () => this.acceptedToken(),
       tlsHandshake: (versions) => this.tlsHandshake(versions),
       resolveHost: () => this.resolveHost(),
@@ -726,6 +732,11 @@ class UndiciHttpClient implements HttpClient {
       fromCache: false,
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
+    // A token request's answer carries issued secrets by design: not an echo.
+    if (response?.echoed && !p.req.secretResponseFields && this.echoes.length < MAX_ECHOES_KEPT) {
+      const { json: _json, read: _read, ...rest } = response;
+      this.echoes.push({ ...exchange, response: rest });
+    }
     if (p.auth === "default" && p.req.operation && response) this.noteRedirect(p.req.operation, exchange);
     if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
       this.tokenAccepted ??= { first: id, count: 0 };
@@ -757,6 +768,10 @@ class UndiciHttpClient implements HttpClient {
     }
     const { json: _json, read: _read, ...rest } = ex.response!;
     this.redirectByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+  }
+
+  secretEchoes(): readonly Exchange[] {
+    return this.echoes;
   }
 
   redirects(): { operations: string[]; redirected: Exchange[] } {
@@ -817,15 +832,21 @@ class UndiciHttpClient implements HttpClient {
   private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer): ExchangeResponse {
     const r = this.redactor;
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
+    const echoed: string[] = [];
+    for (const [name, value] of Object.entries(rawHeaders)) {
+      headers[name] = r.redact(value);
+      if (headers[name] !== value) echoed.push(`header ${name}`);
+    }
     // Strict UTF-8, a nesting limit, and what JSON.parse hides (repeated names, lossy numbers).
     const parsed = readBody(body, rawHeaders["content-encoding"]);
     const rawText = parsed.text;
     const hasSecret = r.has(rawText);
+    if (hasSecret) echoed.push("body");
     const contentType = mediaType(rawHeaders["content-type"]);
     return {
       status,
       headers,
+      ...(echoed.length > 0 ? { echoed } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
       text: keptText(hasSecret ? r.redact(rawText) : rawText),
       bytes: body.length,
@@ -852,7 +873,11 @@ class UndiciHttpClient implements HttpClient {
   ): Promise<ExchangeResponse> {
     const r = this.redactor;
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(rawHeaders)) headers[name] = r.redact(value);
+    const echoed: string[] = [];
+    for (const [name, value] of Object.entries(rawHeaders)) {
+      headers[name] = r.redact(value);
+      if (headers[name] !== value) echoed.push(`header ${name}`);
+    }
     const contentType = mediaType(rawHeaders["content-type"]);
     const headBytes = KEPT_TEXT_CHARS * 4;
     const head: Buffer[] = [];
@@ -889,7 +914,7 @@ class UndiciHttpClient implements HttpClient {
         if (wait) await wait;
       }
       if (!declined) bodyIn(status);
-      const base = { status, headers, ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
+      const base = { status, headers, ...(echoed.length > 0 ? { echoed } : {}), ...(contentType !== undefined ? { contentType } : {}), text: headText(Buffer.concat(head), size), bytes: size };
       // An empty body has nothing to read either way (as the usual reading: no JSON, no error).
       if (size === 0 && !declined) return base;
       if (declined) return { ...base, text: "", streamDeclined: true };

@@ -110,6 +110,11 @@ export interface ExchangeResponse {
   /** Parsed body when it is JSON text (whatever the content type says). */
   json?: unknown;
   /**
+   * Where the answer held a spelling of a secret reach-check knows before it was masked: `body`,
+   * `header <name>`. A token endpoint's answer is not marked (it carries issued tokens by design).
+   */
+  echoed?: string[];
+  /**
    * The parsed body was read into a compact summary and dropped (large sync statements, see
    * engine/statement-fold.ts): `json` is absent although the body was JSON.
    */
@@ -212,6 +217,8 @@ export interface HttpClient {
    * first answer of each that was a redirect (3xx but 304; body dropped), in sending order.
    */
   redirects(): { operations: string[]; redirected: Exchange[] };
+  /** Answers so far that echoed a secret reach-check sent or holds (masked in them), at most 50, in arrival order. */
+  secretEchoes(): readonly Exchange[];
   /**
    * Whether the run's own token was answered with a 2xx so far: the id of the first such exchange
    * and how many. A 401 to that token after it is a token that stopped working during the run.

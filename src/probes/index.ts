@@ -25,6 +25,7 @@ import { probe as authCompanyScope } from "./auth/company-scope.js";
 import { probe as authDiscovery } from "./auth/discovery.js";
 import { probe as authInvalidToken } from "./auth/invalid-token.js";
 import { probe as authNoToken } from "./auth/no-token.js";
+import { probe as authSecretEcho } from "./auth/secret-echo.js";
 import { probe as authTokenAccepted } from "./auth/token-accepted.js";
 import { probe as authTokenInQuery } from "./auth/token-in-query.js";
 import { probe as freshnessBalanceSheet } from "./freshness/balance-sheet.js";
@@ -88,6 +89,7 @@ export const probes: readonly Probe[] = [
   authDiscovery,
   authInvalidToken,
   authNoToken,
+  authSecretEcho,
   authTokenAccepted,
   authTokenInQuery,
   freshnessBalanceSheet,

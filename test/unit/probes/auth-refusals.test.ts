@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ServerReply } from "../../../src/http/server.js";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const REFUSALS = ["auth.no-token", "auth.invalid-token", "auth.bearer-challenge"];
 
@@ -166,5 +166,37 @@ describe("auth.token-in-query and a refusal sent with 200", () => {
     const f = r.findings.find((x) => x.code === "auth.token-in-query/refused-with-success")!;
     expect(f.severity).toBe("warn");
     expect(f.message).toMatch(/^GET \/oauth2\/user-info refused a request carrying the token only in the query string, but with status 200: its body is an error \(\[\{"error":/);
+  });
+});
+
+describe("auth.secret-echo", () => {
+  it("warns once per operation about answers that repeat the token, naming where, and never shows it", async () => {
+    let token = "";
+    const echo: Wrap = async (req, next) => {
+      const reply = await next();
+      const auth = req.headers.authorization ?? "";
+      if (!/\/budgets$/.test(req.url.pathname) || !auth.startsWith("Bearer ")) return reply;
+      token = auth.slice("Bearer ".length);
+      // The token URL-encoded in a debug header, and every other character \u-escaped in the body.
+      const mixed = [...token].map((c, i) => (i % 2 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)).join("");
+      const edited = editJson<Record<string, unknown>>(reply, (b) => void (b.debug = "served for TOKEN"));
+      const body = String(edited.body).replace("TOKEN", mixed);
+      return { ...edited, headers: { ...edited.headers, "x-debug": `token=${encodeURIComponent(token)}` }, body };
+    };
+    const report = await checkReference({ only: ["auth.secret-echo", "schema.reference-lists"], wrap: echo });
+    const r = resultOf(report, "auth.secret-echo");
+    expect(r.status).toBe("warn");
+    expect(codes(r)).toEqual(["auth.secret-echo/echoed"]);
+    const f = r.findings[0]!;
+    expect(f.operation).toEqual({ method: "GET", path: "/companies/{CompanyId}/budgets" });
+    expect(f.message).toMatch(/^GET \/companies\/\{CompanyId\}\/budgets answered 200 with a credential reach-check sent or holds in its header x-debug, body \(\d+ answers\)/);
+    expect(token.length).toBeGreaterThan(10);
+    expect(JSON.stringify(report)).not.toContain(token);
+  });
+
+  it("passes a partner that repeats nothing (the reference partner, its OAuth client given)", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.secret-echo", "schema.reference-lists", "auth.invalid-token"], oauth: true }), "auth.secret-echo");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toMatch(/^None of the \d+ answers the run had read by then repeated a credential\.$/);
   });
 });
