@@ -16,6 +16,8 @@ export const probe: Probe = {
   description:
     "Compares the sync's profit and loss split by each budget, class and department with the unsplit one: a filter whose result is the unfiltered statement for unrelated ids is ignored (failure); class splits that do not sum to the whole leave a remainder (warning: an unclassified remainder is legal).",
   after: ["reachability.connection"],
+  // Unreadable values the schema checks found explain a class remainder: their verdicts are read here.
+  orderAfter: ["schema.statements", "schema.statement-filters"],
   blockedByFailure: true,
   async run(ctx) {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
@@ -106,16 +108,27 @@ export const probe: Probe = {
           continue;
         }
         const shown = byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
+        // Values the schema checks could not read (an Amount as a string, a Period in another form)
+        // count as 0 or as another month here: a remainder may be nothing more than that.
+        const fields = [op.profile.amountField ?? "Amount", op.profile.periodField ?? "Period"];
+        const unreadable = ["schema.statements", "schema.statement-filters"].some((id) =>
+          ctx.results.get(id)?.findings.some((f) => f.severity === "fail" && f.company === c.company && fields.some((x) => f.pointer?.endsWith(`/${x}`))),
+        );
+        const knockOn = unreadable
+          ? ` Some of this company's statement rows have an ${fields.join(" or ")} the schema checks could not read (schema.statements, schema.statement-filters): read as 0 or as another month here, they may make this remainder.`
+          : "";
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/class-remainder`,
             severity: "warn",
-            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.`,
+            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.${knockOn}`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",
             },
-            fix: "If the remainder is not unclassified activity, make the class filter select exactly the postings tagged with that class (or, for a parent class, consistently with its children).",
+            fix: unreadable
+              ? "Fix the values the schema checks name first (every Amount a JSON number, every Period YYYY-MM), then compare again; if a remainder stays and is not unclassified activity, make the class filter select exactly the postings tagged with that class."
+              : "If the remainder is not unclassified activity, make the class filter select exactly the postings tagged with that class (or, for a parent class, consistently with its children).",
             operation: op,
             company: c.company,
             exchange: whole.exchange,

@@ -932,3 +932,22 @@ describe("accuracy.cash-flow when the balance sheet is the statement at fault", 
     }
   });
 });
+
+describe("accuracy.segment-splits and values the schema checks could not read", () => {
+  it("says a class remainder may come from an Amount sent as a string, and asks to fix that first", async () => {
+    // One non-zero row of the unsplit profit and loss (no filter) of northwind-outfitters (which has classes) carries its Amount as a string.
+    const stringAmount: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || req.url.pathname !== "/companies/northwind-outfitters/profit-and-loss" || /Id=/.test(req.url.search)) return reply;
+      return editJson<{ Data: { Amount: unknown; Period: string }[] }>(reply, (body) => {
+        const row = body.Data.find((r) => typeof r.Amount === "number" && r.Amount !== 0);
+        if (row) row.Amount = String(row.Amount);
+      });
+    };
+    const report = await checkReference({ only: ["accuracy.segment-splits", "schema.statements"], wrap: stringAmount });
+    expect(codes(resultOf(report, "schema.statements"))).toContain("schema.statements/type");
+    const f = resultOf(report, "accuracy.segment-splits").findings.find((x) => x.code === "accuracy.segment-splits/class-remainder" && x.company === "northwind-outfitters")!;
+    expect(f.message).toMatch(/ Some of this company's statement rows have an Amount or Period the schema checks could not read \(schema\.statements, schema\.statement-filters\): read as 0 or as another month here, they may make this remainder\.$/);
+    expect(f.fix).toMatch(/^Fix the values the schema checks name first/);
+  });
+});
