@@ -7,7 +7,7 @@ export const probe: Probe = {
   step: 2,
   title: "Profit and loss reaches the current period",
   description:
-    "Checks that each company's accrual profit and loss has non-zero amounts in the current or the previous calendar month.",
+    "Checks that each company's accrual profit and loss has non-zero amounts in the current or the previous calendar month; from the 15th, none yet in the current month is noted (info), as figures served a month behind look the same.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   run(ctx) {
@@ -17,6 +17,7 @@ export const probe: Probe = {
       maxLagMonths: 1,
       hasData: (r) => r.amount !== undefined && r.amount !== 0,
       describe: "non-zero amounts",
+      quietFromDay: 15,
     });
   },
 };

@@ -28,6 +28,11 @@ export interface StatementFreshness {
   thatMonth?: boolean;
   /** What counts as data in a row. */
   hasData: (r: Row) => boolean;
+  /**
+   * From this day of the run's month on, data that ends with the previous month is noted (info):
+   * within the rule, and also what a partner serving figures a month behind looks like.
+   */
+  quietFromDay?: number;
   describe: string;
 }
 
@@ -120,6 +125,21 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
           company,
           exchange: ex,
           evidence: { expected: `${spec.describe} in ${oldest} or later`, actual: last ? `latest: ${last}` : "none in the window" },
+        }),
+      );
+    } else if (spec.quietFromDay !== undefined && last === oldest && ctx.now.getUTCDate() >= spec.quietFromDay) {
+      const current = periodShift(ctx.now, 0);
+      findings.push(
+        makeFinding(ctx, {
+          code: `${spec.checkId}/current-month-quiet`,
+          severity: "info",
+          message: `The ${op.profile.name} of ${company} (${basis}) has ${spec.describe} up to ${oldest}, the previous month, and none in ${current}, the run's month, on its day ${ctx.now.getUTCDate()}. That meets the rule (the current or the previous month), and is also what figures served a month behind look like.`,
+          rule: FRESHNESS_RULE,
+          fix: `Nothing to do if nothing has been posted for ${company} in ${current} yet; otherwise check that the endpoint reads the current ledger, not a copy made at the last month end.`,
+          operation: op,
+          company,
+          exchange: ex,
+          evidence: { expected: `${spec.describe} in ${oldest} or later`, actual: `latest: ${last}` },
         }),
       );
     }

@@ -951,3 +951,25 @@ describe("accuracy.segment-splits and values the schema checks could not read", 
     expect(f.fix).toMatch(/^Fix the values the schema checks name first/);
   });
 });
+
+describe("freshness.profit-and-loss and a quiet current month", () => {
+  const noCurrentMonth: Wrap = async (req, next) => {
+    const reply = await next();
+    if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/alder-finch/profit-and-loss")) return reply;
+    return editJson<{ Data: { Period: string; Amount: number }[] }>(reply, (body) => {
+      for (const row of body.Data) if (row.Period === "2026-11") row.Amount = 0;
+    });
+  };
+
+  it("passes, and notes (info) from mid-month that the activity ends with the previous month", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap: noCurrentMonth, now: "2026-11-20T12:00:00Z" }), "freshness.profit-and-loss");
+    expect(r.status).toBe("pass");
+    expect(codes(r)).toEqual(["freshness.profit-and-loss/current-month-quiet"]);
+    expect(r.findings[0].message).toMatch(/^The profit and loss of alder-finch \(ACCRUAL\) has non-zero amounts up to 2026-10, the previous month, and none in 2026-11, the run's month, on its day 20\./);
+  });
+
+  it("says nothing early in the month", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap: noCurrentMonth, now: "2026-11-05T12:00:00Z" }), "freshness.profit-and-loss");
+    expect(r.findings).toEqual([]);
+  });
+});
