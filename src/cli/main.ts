@@ -3,7 +3,7 @@
  * any error into one line on stderr. Commands live in ./commands/ and are loaded on demand.
  */
 import { Command, CommanderError, Option } from "commander";
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT, UsageError } from "./errors.js";
 import { OPTIONS, commanderParser } from "./options.js";
@@ -47,6 +47,21 @@ function scrub(text: string, env: NodeJS.ProcessEnv): string {
     .replace(/([?&](?:access_token|refresh_token|client_secret|code)=)[^&#\s"']+/gi, `$1${REDACTED}`);
   const visible = masked.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
   return visible.length > MAX_ERROR_LINE ? `${visible.slice(0, MAX_ERROR_LINE - 1)}…` : visible;
+}
+
+/** The content of the file `--token-file` names, read quietly (undefined when there is none or it cannot be read). */
+function tokenFileSecret(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--token-file" || a.startsWith("--token-file="));
+  if (i < 0) return undefined;
+  const path = argv[i] === "--token-file" ? argv[i + 1] : argv[i]!.slice("--token-file=".length);
+  if (!path) return undefined;
+  try {
+    if (statSync(path).size > 64 * 1024) return undefined;
+    const text = readFileSync(path, "utf8").trim();
+    return text === "" ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }
 
 function addOptions(cmd: Command, name: "run" | "demo" | "serve" | "specs" | "login"): Command {
@@ -124,6 +139,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let code: number = EXIT.ready;
+  // A token file's content is a secret before the command reads it: an option refused while
+  // parsing (a token pasted as --format, say) must not echo it either.
+  const tokenFile = tokenFileSecret(argv);
+  if (tokenFile !== undefined) knownSecrets.push(tokenFile);
   const program = buildProgram(io, (c) => (code = c));
   try {
     if (argv.length <= 2) {

@@ -3,7 +3,7 @@
  * flags end up in shell history and process listings).
  */
 import { UsageError } from "../cli/errors.js";
-import { checkSecretShape } from "./token.js";
+import { checkSecretShape, looksLikeEnvName } from "./token.js";
 
 export const CREDENTIAL_ENV = {
   clientId: "REACH_CLIENT_ID",
@@ -57,7 +57,11 @@ export function readClient(env: NodeJS.ProcessEnv): { clientId: string; clientSe
 /** A token from a named environment variable (e.g. --scoped-token-env). */
 export function readEnvToken(env: NodeJS.ProcessEnv, name: string, option: string): string {
   const t = value(env, name);
-  if (!t) throw new UsageError(`${option} ${name}: the environment variable ${name} is not set or empty`);
+  if (!t) {
+    // Not repeated when it may be the token itself, given where the variable's name belongs.
+    if (!looksLikeEnvName(name)) throw new UsageError(`${option}: the variable it names is not set, and its name does not look like one (if you gave the token itself, put it in a variable and name that variable)`);
+    throw new UsageError(`${option} ${name}: the environment variable ${name} is not set or empty`);
+  }
   if (/\s/.test(t)) throw new UsageError(`${name} must hold the token alone, without "Bearer " or spaces`);
   checkSecretShape(t, name);
   return t;

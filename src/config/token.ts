@@ -41,6 +41,11 @@ export function readToken(opts: { tokenEnv: string; tokenFile?: string; env: Nod
   }
   const raw = opts.env[opts.tokenEnv];
   if (raw === undefined || raw.trim() === "") {
+    // A name that does not look like one may be the token itself, given where its variable's name
+    // belongs: then it is not repeated, nor called a variable to set.
+    if (!looksLikeEnvName(opts.tokenEnv)) {
+      throw new UsageError("no access token: the variable --token-env names is not set, and its name does not look like one (if you gave the token itself, put it in a variable such as REACH_ACCESS_TOKEN and name that variable)");
+    }
     throw new UsageError(
       `no access token: set ${opts.tokenEnv} to the partner's OAuth access token${opts.tokenEnv === DEFAULT_TOKEN_ENV ? " (or name another variable with --token-env, or use --token-file)" : ""}`,
     );
@@ -49,4 +54,12 @@ export function readToken(opts: { tokenEnv: string; tokenFile?: string; env: Nod
   if (/\s/.test(token)) throw new UsageError(`${opts.tokenEnv} must hold the token alone, without "Bearer " or spaces`);
   checkSecretShape(token, opts.tokenEnv);
   return token;
+}
+
+/**
+ * A conventional environment variable name (upper case, digits, underscores, at most 64
+ * characters). A value given as a name that is not one, mixed case or long, may be a token.
+ */
+export function looksLikeEnvName(name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]{0,63}$/.test(name);
 }

@@ -147,8 +147,9 @@ function mixedSource(secret: string): string {
       if (code < 0x10000) alternatives.push(`\\\\u${hexIgnoringCase(code.toString(16).padStart(4, "0"))}`);
       for (const b of Buffer.from(c, "utf8")) alternatives.push(`%${hexIgnoringCase(b.toString(16).padStart(2, "0"))}`);
       alternatives.push(`&#0*${code};`, `&#[xX]0*${hexIgnoringCase(code.toString(16))};`);
-      const named = ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "/": "\\/" } as Record<string, string>)[c];
-      if (named) alternatives.push(named);
+      // Named HTML entities, and JSON's two-character escapes (\", \\ and \/), as regular expression source.
+      const named: Record<string, string[]> = { "&": ["&amp;"], "<": ["&lt;"], ">": ["&gt;"], '"': ["&quot;", String.raw`\\"`], "'": ["&apos;"], "/": [String.raw`\\/`], "\\": [String.raw`\\\\`] };
+      alternatives.push(...(named[c] ?? []));
       return `(?:${alternatives.join("|")})`;
     })
     .join("");

@@ -4,6 +4,9 @@
  * OPTIONS table, so an option added later is covered without touching this file, and an option
  * for which no wrong value is known fails here until one is added below.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OPTIONS, type OptionSpec } from "../../src/cli/options.js";
 import { main } from "../../src/cli/main.js";
@@ -162,5 +165,28 @@ describe("a secret given where a value belongs", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^reach-check: --base-url/);
     expect(r.stderr).not.toContain(SECRET);
+  });
+});
+
+describe("a token given where a variable's name belongs, or kept in a token file", () => {
+  // Letters and digits only: it passes as a variable name, and names no variable that is set.
+  const TOKEN_LIKE = "Zk3qP9xLm2Vb7NwQ4tRy8HsJ6cDe1FgA";
+
+  it.each(["--token-env", "--scoped-token-env"])("%s <a token-like name> is not repeated, nor called a variable to set", async (flag) => {
+    const env = flag === "--token-env" ? {} : { REACH_ACCESS_TOKEN: "some-access-token-value" };
+    const r = await runCli(["run", "--base-url", "http://127.0.0.1:9", flag, TOKEN_LIKE], { env, timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^reach-check: (no access token: the variable --token-env names|--scoped-token-env: the variable it names) is not set, and its name does not look like one`));
+    expect(r.stderr).not.toContain(TOKEN_LIKE);
+  });
+
+  it("a token kept in --token-file is not echoed by an option refused while parsing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rc-token-file-"));
+    const file = join(dir, "token");
+    writeFileSync(file, `${TOKEN_LIKE}\n`);
+    const r = await inProcess(["run", "--base-url", "http://127.0.0.1:9", "--token-file", file, "--format", TOKEN_LIKE], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^reach-check: --format/);
+    expect(r.stderr).not.toContain(TOKEN_LIKE);
   });
 });

@@ -222,6 +222,13 @@ describe("Redactor: secrets escaped one character at a time, in parts, or dumped
     masked([...token].map((c, i) => (i % 3 ? u(c).toUpperCase().replace("\\U", "\\u") : c)).join(""));
   });
 
+  it("masks a mixture of \\u escapes and JSON's two-character escapes (\\\", \\\\, \\/)", () => {
+    const special = 'a+b/c="d%e\\f-0123456789abcdef';
+    const json = (c: string) => (c === '"' ? '\\"' : c === "\\" ? "\\\\" : c === "/" ? "\\/" : c);
+    masked([...special].map((c, i) => (i % 2 ? u(c) : json(c))).join(""));
+    masked([...special].map((c, i) => (i % 2 ? json(c) : u(c))).join(""));
+  });
+
   it("masks HTML entities, named and numeric, and a hex dump", () => {
     masked('a+b/c=&quot;d%e\\f-0123456789abcdef');
     masked([...token].map((c) => `&#${c.charCodeAt(0)};`).join(""));
