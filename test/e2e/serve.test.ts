@@ -10,18 +10,28 @@ import { BIN, NOW, ROOT, parseReport, runCli } from "../helpers/cli.js";
 
 const TOKEN = "serve-Distinctive_token-4711";
 
+/** `serve` on an ephemeral port, its output collected; `output()` resolves once it says it is ready. */
+function startServe() {
+  const env = { ...process.env, NO_COLOR: "1", CI: "1", REACH_ACCESS_TOKEN: TOKEN };
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--now", NOW], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const output = async () => {
+    const deadline = Date.now() + 15_000;
+    while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return { out, err };
+  };
+  return { child, closed, output };
+}
+
 describe("reach-check serve", () => {
   it("serves the reference partner until SIGTERM", async () => {
-    const env = { ...process.env, NO_COLOR: "1", CI: "1", REACH_ACCESS_TOKEN: TOKEN };
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--now", NOW], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { child, closed, output } = startServe();
     try {
-      const deadline = Date.now() + 15_000;
-      while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const { out, err } = await output();
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       const tokenFile = /Access token \(readable only by you\): (\S+)/.exec(out)?.[1];
       expect(url, out + err).toBeDefined();
@@ -55,23 +65,17 @@ describe("reach-check serve", () => {
       child.kill("SIGTERM");
     }
     expect(await closed).toBe(0);
-    expect(out + err).not.toContain(TOKEN);
+    const final = await output();
+    expect(final.out + final.err).not.toContain(TOKEN);
   });
 });
 
 describe("reach-check serve removes its credentials directory", () => {
   it.each(["SIGINT", "SIGTERM"] as const)("on %s", async (signal) => {
-    const env = { ...process.env, NO_COLOR: "1", CI: "1", REACH_ACCESS_TOKEN: TOKEN };
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--now", NOW], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { child, closed, output } = startServe();
     let dir: string | undefined;
     try {
-      const deadline = Date.now() + 15_000;
-      while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const { out, err } = await output();
       const tokenFile = /Access token \(readable only by you\): (\S+)/.exec(out)?.[1];
       const envFile = /as shell exports \(readable only by you\): (\S+)/.exec(out)?.[1];
       expect(tokenFile, out + err).toBeDefined();
@@ -82,7 +86,7 @@ describe("reach-check serve removes its credentials directory", () => {
     } finally {
       child.kill(signal);
     }
-    expect(await closed, err).toBe(0);
+    expect(await closed, (await output()).err).toBe(0);
     expect(existsSync(dir!)).toBe(false);
   });
 });
