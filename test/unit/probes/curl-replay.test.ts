@@ -29,6 +29,21 @@ async function replayOutput(line: string, env: Record<string, string>): Promise<
 }
 
 describe("replayed curl lines", () => {
+  it.skipIf(!hasCurl)("oauth.refresh-grant/fewer-companies: the line fetches a refreshed token itself and shows the shorter company list", async () => {
+    const partner = await startPartner({ now: new Date(NOW), defects: ["refresh-fewer-companies"] });
+    try {
+      const report = await checkPartner(partner, { only: ["oauth.refresh-grant"], oauth: true });
+      const f = resultOf(report, "oauth.refresh-grant").findings.find((x) => x.code === "oauth.refresh-grant/fewer-companies");
+      expect(f?.curl).toMatch(/^REACH_REFRESHED_TOKEN="\$\(curl /);
+      const out = await replayOutput(f?.curl ?? "", { REACH_REFRESH_TOKEN: partner.refreshToken, REACH_CLIENT_SECRET: partner.clientSecret });
+      expect(out).toMatch(/^HTTP\/1\.1 200 /);
+      // The finding: the refreshed token lists 1 of the 2 companies.
+      expect(out.match(/"CompanyId"/g)).toHaveLength(1);
+    } finally {
+      await partner.close();
+    }
+  });
+
   it.skipIf(!hasCurl)("show the status line and headers a finding about a status is about", async () => {
     const partner = await startPartner({ now: new Date(NOW), defects: ["invalid-token-403"] });
     try {
