@@ -197,6 +197,15 @@ function backoffFloorMs(earlier: number): number {
   return earlier === 0 ? 0 : 250 * 2 ** (earlier - 1);
 }
 
+/**
+ * An answered exchange kept for later findings without its parsed body (and without its text
+ * unless `keepText`): what the client holds on to for the whole run stays small.
+ */
+function unparsed(ex: Exchange, keepText: boolean): Exchange {
+  const { json: _json, read: _read, ...rest } = ex.response!;
+  return { ...ex, response: keepText ? rest : { ...rest, text: "" } };
+}
+
 /** Answers kept that echoed a secret: enough to show where, bounded for a partner that echoes on every call. */
 const MAX_ECHOES_KEPT = 50;
 
@@ -733,10 +742,7 @@ class UndiciHttpClient implements HttpClient {
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
     // A token request's answer carries issued secrets by design: not an echo.
-    if (response?.echoed && !p.req.secretResponseFields && this.echoes.length < MAX_ECHOES_KEPT) {
-      const { json: _json, read: _read, ...rest } = response;
-      this.echoes.push({ ...exchange, response: rest });
-    }
+    if (response?.echoed && !p.req.secretResponseFields && this.echoes.length < MAX_ECHOES_KEPT) this.echoes.push(unparsed(exchange, true));
     if (p.auth === "default" && p.req.operation && response) this.noteRedirect(p.req.operation, exchange);
     if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
       this.tokenAccepted ??= { first: id, count: 0 };
@@ -752,9 +758,7 @@ class UndiciHttpClient implements HttpClient {
     if (before && before.durationMs >= ex.durationMs) return;
     // The body is dropped: a finding about time quotes the status and headers, and a statement's
     // body may be large.
-    const res = ex.response!;
-    const { json: _json, read: _read, ...rest } = res;
-    this.slowestByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+    this.slowestByOp.set(key, unparsed(ex, false));
   }
 
   /** Keeps an operation's first redirected answer to the run's token (see redirects()). */
@@ -766,8 +770,7 @@ class UndiciHttpClient implements HttpClient {
       if (!this.redirectByOp.has(key)) this.redirectByOp.set(key, undefined);
       return;
     }
-    const { json: _json, read: _read, ...rest } = ex.response!;
-    this.redirectByOp.set(key, { ...ex, response: { ...rest, text: "" } });
+    this.redirectByOp.set(key, unparsed(ex, false));
   }
 
   secretEchoes(): readonly Exchange[] {

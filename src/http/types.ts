@@ -111,7 +111,8 @@ export interface ExchangeResponse {
   json?: unknown;
   /**
    * Where the answer held a spelling of a secret reach-check knows before it was masked: `body`,
-   * `header <name>`. A token endpoint's answer is not marked (it carries issued tokens by design).
+   * `header <name>`. A token endpoint's answer is marked too (it carries the tokens it issues);
+   * HttpClient.secretEchoes leaves those out.
    */
   echoed?: string[];
   /**

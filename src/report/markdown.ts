@@ -69,17 +69,21 @@ export function mdLine(text: unknown): string {
 export function mdCode(text: unknown): string {
   const t = sanitize(String(text ?? "")).replace(/\s*\n\s*/g, " ");
   if (t === "" || t.includes("|") || /^\s|\s$/.test(t)) return mdText(t);
-  const longest = Math.max(0, ...[...t.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = longestBacktickRun(t);
   if (longest === 0) return `\`${t}\``;
   const fence = "`".repeat(longest + 1);
   return `${fence} ${t} ${fence}`;
 }
 
+/** The longest run of backticks in the text (0 without any): a fence around it must be longer. */
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+}
+
 /** A fenced block whose fence is longer than any run of backticks inside, so the content cannot close it. */
 export function mdBlock(text: unknown, lang = ""): string {
   const t = sanitize(String(text ?? ""));
-  const longest = Math.max(0, ...[...t.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(t) + 1));
   return `${fence}${lang}\n${t}\n${fence}`;
 }
 

@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
-import type { Probe, ProbeContext } from "../types.js";
+import type { Probe } from "../types.js";
 import { compareMovement } from "../support/accuracy.js";
-import { excerpt, makeFinding } from "../support/findings.js";
+import { excerpt, failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
@@ -150,8 +150,8 @@ export const probe: Probe = {
         // Most differences are the change with its sign flipped: a sign convention, not balances
         // sent as movements (accuracy.sign-convention says which statement is off).
         const flipped = most && negated * 2 > differ;
-        const unbalanced = failedFor(ctx, "accuracy.balance-sheet", c.company);
-        const signs = failedFor(ctx, "accuracy.sign-convention", c.company);
+        const unbalanced = failedFor(ctx, ["accuracy.balance-sheet"], c.company);
+        const signs = failedFor(ctx, ["accuracy.sign-convention"], c.company);
         const why = flipped
           ? ` In ${negated} of them the cash flow is exactly the change with the opposite sign: one of the two statements signs its amounts the other way${signs ? " (accuracy.sign-convention names which)" : ""}.`
           : most
@@ -186,8 +186,3 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${judgedAll} cash-flow account-months, each the change of its balance-sheet balance.` : undefined };
   },
 };
-
-/** Whether a check that ran before this one failed for the company (a finding of severity fail for it). */
-function failedFor(ctx: ProbeContext, checkId: string, company: string): boolean {
-  return ctx.results.get(checkId)?.findings.some((f) => f.severity === "fail" && f.company === company) ?? false;
-}

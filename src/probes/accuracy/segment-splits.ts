@@ -3,7 +3,7 @@ import type { Probe } from "../types.js";
 import type { RowTable } from "../../engine/row-table.js";
 import { parentMap } from "../../engine/sync.js";
 import { CENT, ignoredAmong } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
+import { failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { liveMonths } from "../../util/dates.js";
@@ -111,9 +111,7 @@ export const probe: Probe = {
         // Values the schema checks could not read (an Amount as a string, a Period in another form)
         // count as 0 or as another month here: a remainder may be nothing more than that.
         const fields = [op.profile.amountField ?? "Amount", op.profile.periodField ?? "Period"];
-        const unreadable = ["schema.statements", "schema.statement-filters"].some((id) =>
-          ctx.results.get(id)?.findings.some((f) => f.severity === "fail" && f.company === c.company && fields.some((x) => f.pointer?.endsWith(`/${x}`))),
-        );
+        const unreadable = failedFor(ctx, ["schema.statements", "schema.statement-filters"], c.company, (at) => fields.some((x) => at.endsWith(`/${x}`)));
         const knockOn = unreadable
           ? ` Some of this company's statement rows have an ${fields.join(" or ")} the schema checks could not read (schema.statements, schema.statement-filters): read as 0 or as another month here, they may make this remainder.`
           : "";

@@ -2,6 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { operationPath } from "../../engine/shared-data.js";
 import { makeFinding } from "../support/findings.js";
+import { isErrorEnvelope } from "../support/error-body.js";
 
 const RULE = {
   ref: "rfc6750#section-2.3",
@@ -38,13 +39,16 @@ export const probe: Probe = {
       const status = ex.response?.status;
       statuses.push(`${t.op.path} ${status ?? ex.error?.code}`);
       // An error body with a success status: the token was refused, only with the wrong status.
-      const errors = status !== undefined && status >= 200 && status < 300 ? errorsOf(ex.response!.json) : undefined;
-      if (errors) {
+      const refused = status !== undefined && status >= 200 && status < 300 && isErrorEnvelope(ctx, ex.response!.json);
+      if (refused) {
+        // The envelope's list of errors when it has one (Reach's does), else the body as sent.
+        const errors = (ex.response!.json as Record<string, unknown> | null)?.errors;
+        const quoted = (errors !== undefined ? JSON.stringify(errors) : ex.response!.text).slice(0, 160);
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/refused-with-success`,
             severity: "warn",
-            message: `${t.op.method} ${t.op.path} refused a request carrying the token only in the query string, but with status ${status}: its body is an error (${JSON.stringify(errors).slice(0, 160)}). A client reads a 2xx as data.`,
+            message: `${t.op.method} ${t.op.path} refused a request carrying the token only in the query string, but with status ${status}: its body is an error (${quoted}). A client reads a 2xx as data.`,
             rule: RULE,
             fix: "Answer a refused request with 401 (keeping the error body): a 2xx tells a client the request succeeded.",
             operation: t.op,
@@ -72,10 +76,3 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `Refused: ${statuses.join(", ")}.` : undefined };
   },
 };
-
-/** The `errors` array of an error envelope body (a non-empty array of objects), else undefined. */
-function errorsOf(json: unknown): unknown[] | undefined {
-  if (!json || typeof json !== "object" || Array.isArray(json)) return undefined;
-  const errors = (json as Record<string, unknown>).errors;
-  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => e !== null && typeof e === "object") ? errors : undefined;
-}

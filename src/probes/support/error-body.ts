@@ -32,6 +32,15 @@ export function isHtml(ex: Exchange): boolean {
 }
 
 /**
+ * Whether a parsed body is an error in the spec's envelope (Reach's observed one when the spec
+ * declares none): what a refusal sent with a success status still carries.
+ */
+export function isErrorEnvelope(ctx: ProbeContext, json: unknown): boolean {
+  if (json === undefined) return false;
+  return ctx.validator.validate(ctx.contract.errorSchema ?? OBSERVED_ENVELOPE, json, { specPointer: "" }).filter((i) => i.kind !== "unknown-field").length === 0;
+}
+
+/**
  * Findings about an error body: `<checkId>/html` or `/not-json` when it is not JSON, and
  * `/error-envelope` for each way it misses the envelope. `what` completes "a request …".
  */

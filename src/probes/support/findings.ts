@@ -204,3 +204,12 @@ export const RULES = {
     text: "No unexpected fields appear in responses (Reach ignores them, the checklist asks for none).",
   },
 } satisfies Record<string, RuleRef>;
+
+/**
+ * Whether a check that ran before this one failed for the company: a finding of severity fail for
+ * it, among those of `checks`, at a pointer `at` accepts when given. Lets a check say that another
+ * one's failure may explain what it sees.
+ */
+export function failedFor(ctx: ProbeContext, checks: readonly string[], company: string, at?: (pointer: string) => boolean): boolean {
+  return checks.some((id) => ctx.results.get(id)?.findings.some((f) => f.severity === "fail" && f.company === company && (!at || (f.pointer !== undefined && at(f.pointer)))) ?? false);
+}

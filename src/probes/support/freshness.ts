@@ -52,6 +52,9 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   const unjudged: string[] = [];
   /** Companies whose rows carry no YYYY-MM Period at all. */
   const malformed: string[] = [];
+  // Only rows whose Period is a YYYY-MM month tell how far the data reaches; another form
+  // ("2026-11-30") is schema.statements' finding, and judging it here would blame the data.
+  const month = (r: Row) => r.period !== undefined && monthNumber(r.period) !== undefined;
   const pass = await sharedSync(ctx);
   for (const company of ctx.companies) {
     const fetch = pass.companies.find((c) => c.company === company)?.statements.find((s) => !s.split && s.op === op && s.query.basis === basis);
@@ -61,19 +64,16 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
       continue;
     }
     const ex = fetch.exchange;
-    // Only rows whose Period is a YYYY-MM month tell how far the data reaches; another form
-    // ("2026-11-30") is schema.statements' finding, and judging it here would blame the data.
-    const month = (r: Row) => r.period !== undefined && monthNumber(r.period) !== undefined;
-    if (rows.length > 0 && latestPeriod(rows, month) === undefined) {
+    // The latest month with any row at all: rows that reach the month asked for, all 0 after an
+    // earlier month with data, are a company without recent activity or figures that stopped.
+    const lastRow = latestPeriod(rows, month);
+    if (rows.length > 0 && lastRow === undefined) {
       malformed.push(company);
       continue;
     }
     judged++;
     const last = latestPeriod(rows, (r) => month(r) && spec.hasData(r));
     latest.push(`${company}: ${last ?? "none"}`);
-    // The latest month with any row at all: rows that reach the month asked for, all 0 after an
-    // earlier month with data, are a company without recent activity or figures that stopped.
-    const lastRow = latestPeriod(rows, month);
     // A later month with data does not make up for rows missing in that month itself.
     const gap = spec.thatMonth === true && last !== undefined && last > oldest && lastRow !== undefined && latestPeriod(rows, (r) => r.period === oldest) === undefined;
     if (gap) {

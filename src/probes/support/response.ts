@@ -355,7 +355,7 @@ export function schemaFindings(
           ? `Remove ${name} from the response (Reach ignores it; run with --strict to treat it as a failure), or ask Reach to add it to the spec.`
           : first.kind === "required"
             ? // Its expected value is "present", which reads wrong where a value goes.
-              `Return the required field ${memberName(first.pointer)} at ${pointerShape(first.pointer)}; the schema is at ${first.schemaPointer || specPointer}.`
+              `Return the required field ${name} at ${pointerShape(first.pointer)}; the schema is at ${first.schemaPointer || specPointer}.`
             : `Return ${first.expected} at ${pointerShape(first.pointer) || "the top level"}; the schema is at ${first.schemaPointer || specPointer}.`,
         operation: op,
         company,
