@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../../../src/http/server.js";
-import { createPartner, startPartner } from "../../../src/reference-partner/index.js";
+import { createPartner, startPartner, type RunningPartner } from "../../../src/reference-partner/index.js";
 import { checkPartner, resultOf } from "../../helpers/harness.js";
 import { NOW } from "../../helpers/cli.js";
 
@@ -28,10 +28,19 @@ async function replayOutput(line: string, env: Record<string, string>): Promise<
   return stdout;
 }
 
+/** The reference partner with the given defect switches, kept up while `use` replays lines against it. */
+async function withPartner(defects: string[], use: (partner: RunningPartner) => Promise<void>): Promise<void> {
+  const partner = await startPartner({ now: new Date(NOW), defects });
+  try {
+    await use(partner);
+  } finally {
+    await partner.close();
+  }
+}
+
 describe("replayed curl lines", () => {
   it.skipIf(!hasCurl)("oauth.refresh-grant/fewer-companies: the line fetches a refreshed token itself and shows the shorter company list", async () => {
-    const partner = await startPartner({ now: new Date(NOW), defects: ["refresh-fewer-companies"] });
-    try {
+    await withPartner(["refresh-fewer-companies"], async (partner) => {
       const report = await checkPartner(partner, { only: ["oauth.refresh-grant"], oauth: true });
       const f = resultOf(report, "oauth.refresh-grant").findings.find((x) => x.code === "oauth.refresh-grant/fewer-companies");
       expect(f?.curl).toMatch(/^REACH_REFRESHED_TOKEN="\$\(curl /);
@@ -39,14 +48,11 @@ describe("replayed curl lines", () => {
       expect(out).toMatch(/^HTTP\/1\.1 200 /);
       // The finding: the refreshed token lists 1 of the 2 companies.
       expect(out.match(/"CompanyId"/g)).toHaveLength(1);
-    } finally {
-      await partner.close();
-    }
+    });
   });
 
   it.skipIf(!hasCurl)("show the status line and headers a finding about a status is about", async () => {
-    const partner = await startPartner({ now: new Date(NOW), defects: ["invalid-token-403"] });
-    try {
+    await withPartner(["invalid-token-403"], async (partner) => {
       const report = await checkPartner(partner, { only: ["auth.invalid-token"] });
       const f = resultOf(report, "auth.invalid-token").findings.find((x) => x.code === "auth.invalid-token/forbidden");
       expect(f?.curl).toMatch(/^curl -sS -i -X GET /);
@@ -54,14 +60,11 @@ describe("replayed curl lines", () => {
       expect(out).toMatch(/^HTTP\/1\.1 403 /);
       expect(out).toMatch(/^content-type: application\/json/im);
       expect(out).toContain('"errors"');
-    } finally {
-      await partner.close();
-    }
+    });
   });
 
   it.skipIf(!hasCurl)("auth.bearer-challenge/error-without-token (info): the line replays the request without a token and shows the challenge", async () => {
-    const partner = await startPartner({ now: new Date(NOW), defects: ["error-code-without-token"] });
-    try {
+    await withPartner(["error-code-without-token"], async (partner) => {
       const report = await checkPartner(partner, { only: ["auth.bearer-challenge"] });
       const found = resultOf(report, "auth.bearer-challenge").findings.filter((x) => x.code === "auth.bearer-challenge/error-without-token");
       expect(found.length).toBeGreaterThan(0);
@@ -73,9 +76,7 @@ describe("replayed curl lines", () => {
         expect(out).toMatch(/^HTTP\/1\.1 401 /);
         expect(out).toMatch(/^www-authenticate: Bearer realm="reach", error="invalid_token"/im);
       }
-    } finally {
-      await partner.close();
-    }
+    });
   });
 
   it.skipIf(!hasCurl)("auth.token-in-query/accepted: the line sends the token in the query from the variable", async () => {
