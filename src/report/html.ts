@@ -16,22 +16,31 @@ import {
   countChecks,
   countsText,
   formatDuration,
+  groupFindings,
+  groupedCount,
   modeledSet,
   nextStep,
   notSentText,
   rehearsalText,
   operationText,
+  placeOf,
+  placeParts,
   plural,
   shownFindings,
   statusesText,
   stepHeading,
   stepsOf,
+  type FindingGroup,
+  type Place,
 } from "./view.js";
 
 export interface HtmlOptions {
   /** Also show info findings. */
   verbose?: boolean;
-  /** Findings shown per check before the rest are counted; default 50. */
+  /**
+   * Problems shown per check before the rest are counted; default 50. A problem groups the findings
+   * with the same code, rule and fix: the first in full, the other places folded under it.
+   */
   maxFindings?: number;
 }
 
@@ -250,13 +259,34 @@ function renderCheck(check: CheckResult, verbose: boolean, max: number, modeled:
     `<summary><span class="s s-${esc(check.status)}">${esc(STATUS_LABEL[check.status] ?? check.status)}</span> <code>${esc(check.id)}</code> ${esc(check.title)} <span class="muted">· step ${esc(check.step)} · ${esc(plural(findings.length, "finding"))}</span></summary>`,
   ];
   if (check.summary) b.push(`<p>${esc(check.summary)}</p>`);
-  for (const f of findings.slice(0, max)) b.push(...renderFinding(f, modeled));
-  if (findings.length > max) b.push(`<p class="muted">${esc(`… and ${plural(findings.length - max, "more finding")} (see the JSON report).`)}</p>`);
+  const groups = groupFindings(findings);
+  for (const g of groups.slice(0, max)) b.push(...renderFinding(g.head, modeled, renderPlaces(g)));
+  const hidden = groupedCount(groups.slice(max));
+  if (hidden > 0) b.push(`<p class="muted">${esc(`… and ${plural(hidden, "more finding")} (see the JSON report).`)}</p>`);
   b.push("</details>");
   return b;
 }
 
-function renderFinding(f: Finding, modeled: Set<string>): string[] {
+/** The other places of a problem, folded: where each is, its own message when it differs, its curl line. */
+function renderPlaces(group: FindingGroup): string[] {
+  if (group.more.length === 0) return [];
+  const b = [`<details class="places"><summary>${esc(`Also at ${plural(group.more.length, "more place")} with this problem`)}</summary>`, "<ul>"];
+  for (const f of group.more) {
+    const place = placeOf(f, group.head);
+    b.push(
+      `<li>${where(place)}${place.message ? ` ${esc(place.message)}` : ""}${place.curl ? `<pre>${esc(place.curl)}</pre>` : ""}</li>`,
+    );
+  }
+  b.push("</ul>", "</details>");
+  return b;
+}
+
+function where(p: Place): string {
+  const parts = placeParts(p).map((part) => esc(part.words) + (part.code !== undefined ? `<code>${esc(part.code)}</code>` : ""));
+  return parts.join(" · ") || "the same place";
+}
+
+function renderFinding(f: Finding, modeled: Set<string>, places: string[] = []): string[] {
   const kind = f.accepted ? "accepted" : f.severity;
   const label = f.accepted ? `${String(f.severity).toUpperCase()}, ACCEPTED` : String(f.severity).toUpperCase();
   const b = [`<div class="finding f-${esc(kind)}">`, `<p><span class="s s-${esc(kind === "info" ? "skip" : kind)}">${esc(label)}</span> ${esc(f.message)}</p>`, "<dl>"];
@@ -282,6 +312,6 @@ function renderFinding(f: Finding, modeled: Set<string>): string[] {
   b.push("</dl>");
   if (ev?.bodyExcerpt) b.push(`<p class="muted">Response body (excerpt)</p><pre>${esc(clip(ev.bodyExcerpt, MAX_BODY_CHARS))}</pre>`);
   if (f.curl) b.push(`<p class="muted">Reproduce</p><pre>${esc(f.curl)}</pre>`);
-  b.push("</div>");
+  b.push(...places, "</div>");
   return b;
 }

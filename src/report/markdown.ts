@@ -6,6 +6,7 @@
  */
 import { reasonPhrase } from "../http/status.js";
 import type { CheckResult, Finding, Report } from "./types.js";
+import type { FindingGroup } from "./view.js";
 import { clip, sanitize } from "./text.js";
 import {
   STATUS_LABEL,
@@ -15,11 +16,15 @@ import {
   countChecks,
   countsText,
   formatDuration,
+  groupFindings,
+  groupedCount,
   modeledSet,
   nextStep,
   notSentText,
   rehearsalText,
   operationText,
+  placeOf,
+  placeParts,
   plural,
   shownFindings,
   statusesText,
@@ -30,11 +35,16 @@ import {
 export interface MarkdownOptions {
   /** Also show info findings. */
   verbose?: boolean;
-  /** Findings shown per check before the rest are counted; default 25. */
+  /**
+   * Problems shown per check before the rest are counted; default 25. A problem groups the findings
+   * with the same code, rule and fix: the first in full, then a line for each other place.
+   */
   maxFindings?: number;
 }
 
 const DEFAULT_MAX_FINDINGS = 25;
+/** Other places listed under a problem (all of them when verbose). */
+const MAX_PLACES = 20;
 const MAX_VALUE_CHARS = 400;
 const MAX_BODY_CHARS = 2000;
 
@@ -265,9 +275,29 @@ function modeledLine(ops: readonly string[]): string {
 function renderCheck(check: CheckResult, verbose: boolean, max: number, modeled: Set<string>): string[] {
   const out = [`### ${STATUS_ICON[check.status] ?? ""} ${mdCode(check.id)}: ${mdText(check.title)}`, ""];
   if (check.summary) out.push(mdLine(check.summary), "");
-  const findings = shownFindings(check, verbose);
-  findings.slice(0, max).forEach((f, i) => out.push(...renderFinding(f, i + 1, modeled)));
-  if (findings.length > max) out.push(`… and ${plural(findings.length - max, "more finding")} (see the JSON report).`, "");
+  const groups = groupFindings(shownFindings(check, verbose));
+  groups.slice(0, max).forEach((g, i) => out.push(...renderFinding(g.head, i + 1, modeled), ...renderPlaces(g, verbose)));
+  const hidden = groupedCount(groups.slice(max));
+  if (hidden > 0) out.push(`… and ${plural(hidden, "more finding")} (see the JSON report).`, "");
+  return out;
+}
+
+/** One list item per other place of a problem: where, its own message when it differs, its curl line. */
+function renderPlaces(group: FindingGroup, verbose: boolean): string[] {
+  if (group.more.length === 0) return [];
+  const limit = verbose ? Infinity : MAX_PLACES;
+  const out = [`Also at ${plural(group.more.length, "more place")} with this problem:`, ""];
+  for (const f of group.more.slice(0, limit)) {
+    const place = placeOf(f, group.head);
+    const where = placeParts(place).map((part) => mdText(part.words) + (part.code !== undefined ? mdCode(part.code) : ""));
+    const parts = [where.join(" · ") || "the same place"];
+    if (place.message) parts.push(mdText(place.message));
+    if (place.curl) parts.push(`reproduce: ${mdCode(place.curl)}`);
+    out.push(`- ${parts.join(" — ")}`);
+  }
+  const rest = group.more.length - Math.min(limit, group.more.length);
+  if (rest > 0) out.push(`- … and ${plural(rest, "more place")} (see the JSON report)`);
+  out.push("");
   return out;
 }
 

@@ -17,20 +17,25 @@ import {
   type Verdict,
 } from "./types.js";
 import { clip, formatDuration, hang, plural, sanitize, textLength } from "./text.js";
-import { cutShortStep, notSentText, rehearsalText } from "./view.js";
+import { cutShortStep, groupFindings, groupedCount, notSentText, placeOf, placeText, rehearsalText, type FindingGroup } from "./view.js";
 
 export interface TerminalOptions {
   /** ANSI colours; off unless asked for. */
   color?: boolean;
   /** Also show info findings, per-check timings and the list of modeled operations. */
   verbose?: boolean;
-  /** Findings shown per check before the rest are summarised; default 5. */
+  /**
+   * Problems shown per check before the rest are summarised; default 5. A problem is a group of
+   * findings with the same code, rule and fix: the first shown in full, then its other places.
+   */
   maxFindings?: number;
   /** Column at which prose wraps; default 100. Curl lines and raw data are never wrapped. */
   width?: number;
 }
 
 const DEFAULT_MAX_FINDINGS = 5;
+/** Other places of a problem listed under it (all of them with --verbose). */
+const DEFAULT_MAX_PLACES = 3;
 const DEFAULT_WIDTH = 100;
 /** Below this, hanging indents leave no room for text. */
 const MIN_WIDTH = 60;
@@ -208,9 +213,10 @@ function renderCheck(check: CheckResult, ctx: Ctx): string[] {
     .filter((f) => ctx.verbose || f.severity !== "info")
     // Accepted findings come after the ones still to fix.
     .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) + (a.accepted ? 4 : 0) - ((SEVERITY_RANK[b.severity] ?? 3) + (b.accepted ? 4 : 0)));
-  const shown = findings.slice(0, ctx.maxFindings);
-  for (const finding of shown) lines.push(...renderFinding(finding, ctx), "");
-  const hidden = findings.length - shown.length;
+  const groups = groupFindings(findings);
+  const shown = groups.slice(0, ctx.maxFindings);
+  for (const group of shown) lines.push(...renderFinding(group.head, ctx), ...renderPlaces(group, ctx), "");
+  const hidden = groupedCount(groups.slice(shown.length));
   if (hidden > 0) {
     lines.push(
       " ".repeat(FINDING_INDENT) + c.dim(`… and ${plural(hidden, "more finding")} (see --format json)`),
@@ -277,6 +283,36 @@ function renderFinding(finding: Finding, ctx: Ctx): string[] {
   }
   if (finding.curl) detail("reproduce", s(finding.curl), false);
   if (ctx.verbose && finding.code) detail("code", s(finding.code), false);
+  return lines;
+}
+
+/**
+ * The other places of a grouped problem under its first finding: where each one is, its own
+ * message when it differs, and its curl line when it is another request. At most three, unless
+ * verbose; the JSON report has every one in full.
+ */
+function renderPlaces(group: FindingGroup, ctx: Ctx): string[] {
+  const { c } = ctx;
+  if (group.more.length === 0) return [];
+  const pad = " ".repeat(DETAIL_INDENT);
+  const inner = DETAIL_INDENT + LABEL_WIDTH;
+  const label = "also at";
+  const lines = hang(
+    pad + c.dim(label) + " ".repeat(LABEL_WIDTH - label.length),
+    inner,
+    `${plural(group.more.length, "more place")} with this problem:`,
+    ctx.width,
+  );
+  const limit = ctx.verbose ? Infinity : DEFAULT_MAX_PLACES;
+  for (const f of group.more.slice(0, limit)) {
+    const place = placeOf(f, group.head);
+    // Where is raw data (a request as sent, a pointer): never wrapped, as the request line above.
+    lines.push(`${" ".repeat(inner)}· ${s(placeText(place))}`);
+    if (place.message) lines.push(...hang(" ".repeat(inner + 2), inner + 2, s(place.message), ctx.width));
+    if (place.curl) lines.push(`${" ".repeat(inner + 2)}${s(place.curl)}`);
+  }
+  const rest = group.more.length - Math.min(limit, group.more.length);
+  if (rest > 0) lines.push(" ".repeat(inner) + c.dim(`… and ${plural(rest, "more place")} (--verbose lists ${rest === 1 ? "it" : "them"}; --format json has each in full)`));
   return lines;
 }
 

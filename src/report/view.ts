@@ -38,6 +38,90 @@ export function shownFindings(check: CheckResult, verbose: boolean): Finding[] {
     .sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * Findings that report one problem in several places: the same code, severity, rule and fix (and
+ * the same acceptance). A partner whose every error answer is text/plain gets one problem with its
+ * places, not a screenful of copies that hides the next, different problem.
+ */
+export interface FindingGroup {
+  /** The first finding of the problem, shown in full. */
+  head: Finding;
+  /** The other places, in report order. */
+  more: Finding[];
+}
+
+/** Groups findings by problem (see FindingGroup), keeping the order in which each first appears. */
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const f of findings) {
+    const key = JSON.stringify([f.code, f.severity, f.rule?.ref ?? "", f.fix ?? "", f.accepted ? [f.accepted.reason, f.accepted.expires] : null]);
+    const group = groups.get(key);
+    if (group) group.more.push(f);
+    else groups.set(key, { head: f, more: [] });
+  }
+  return [...groups.values()];
+}
+
+/** How many findings the groups hold. */
+export function groupedCount(groups: readonly FindingGroup[]): number {
+  return groups.reduce((n, g) => n + 1 + g.more.length, 0);
+}
+
+/**
+ * One more place of a grouped problem, in plain text: where (the request as sent, else the
+ * operation; the company; the pointer), its message when it says something the head's does not,
+ * and its curl line when it differs from the head's (the same request needs no second line).
+ */
+export interface Place {
+  request?: string;
+  company?: string;
+  /** JSON pointer; "" is the whole body. */
+  pointer?: string;
+  message?: string;
+  curl?: string;
+}
+
+/**
+ * Where a place is, in parts (`GET /companies/c1/budgets`, `company c1`, `at /Data/0`): words, then
+ * a value a format shows as code. None when the finding names no place at all.
+ */
+export function placeParts(p: Place): { words: string; code?: string }[] {
+  return [
+    ...(p.request ? [{ words: "", code: p.request }] : []),
+    ...(p.company ? [{ words: "company ", code: p.company }] : []),
+    ...(p.pointer === "" ? [{ words: "the whole body" }] : p.pointer !== undefined ? [{ words: "at ", code: p.pointer }] : []),
+  ];
+}
+
+/** The place in plain text, parts joined with ` · `. */
+export function placeText(p: Place): string {
+  return placeParts(p).map((part) => part.words + (part.code ?? "")).join(" · ") || "the same place";
+}
+
+/** Two messages that differ only in the operation, company or pointer they name say the same. */
+function sameWords(a: Finding, b: Finding): boolean {
+  const words = (f: Finding): string => {
+    let m = f.message ?? "";
+    for (const [part, mark] of [[operationText(f), "\u0000op"], [f.company, "\u0000company"], [f.pointer || undefined, "\u0000at"]] as const) {
+      if (part) m = m.split(part).join(mark);
+    }
+    return m;
+  };
+  return words(a) === words(b);
+}
+
+export function placeOf(f: Finding, head: Finding): Place {
+  const method = f.operation?.method ? `${String(f.operation.method).toUpperCase()} ` : "";
+  const request = f.evidence?.request ? method + f.evidence.request : operationText(f);
+  return {
+    ...(request ? { request } : {}),
+    ...(f.company ? { company: f.company } : {}),
+    ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
+    ...(sameWords(f, head) ? {} : { message: f.message }),
+    ...(f.curl && f.curl !== head.curl ? { curl: f.curl } : {}),
+  };
+}
+
 function rank(f: Finding): number {
   return (f.accepted ? 3 : 0) + (SEVERITY_RANK[f.severity] ?? 0);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { esc, renderHtml } from "../../../src/report/html.js";
-import { FIXTURE_NAMES, loadReport } from "./fixtures.js";
+import { FIXTURE_NAMES, copy, loadReport } from "./fixtures.js";
 
 /** The page's script and style contents cut out, so what is left is markup and escaped text. */
 function markup(html: string): string {
@@ -54,6 +54,30 @@ describe("renderHtml", () => {
     ]) {
       expect(html).toContain(text);
     }
+  });
+
+  it("shows a problem found in several places once, its other places folded under it, escaped", () => {
+    const report = copy(loadReport("not-ready"));
+    const check = report.checks.find((c) => c.id === "schema.lists")!;
+    const head = check.findings.find((f) => f.code === "schema.lists/required" && f.severity === "fail")!;
+    check.findings.push({
+      ...head,
+      company: "c<2>",
+      pointer: "/Data/1",
+      message: "Budget record has no BudgetId <img>.",
+      evidence: { request: "/companies/c2/budgets" },
+      curl: "curl -sS -i 'http://partner.test/companies/c2/budgets?a=<x>'",
+    });
+    const m = markup(renderHtml(report));
+    expect(m.match(/Budget record has no BudgetId\./g)).toHaveLength(1);
+    const places = m.slice(m.indexOf('<details class="places">'));
+    expect(places).toMatch(/^<details class="places"><summary>Also at 5 more places with this problem<\/summary>\n<ul>\n/);
+    expect(places).toContain("<li><code>GET /companies/{CompanyId}/budgets</code> · company <code>c1</code> · at <code>/Data/2</code></li>");
+    expect(places).toContain(
+      "<li><code>GET /companies/c2/budgets</code> · company <code>c&lt;2&gt;</code> · at <code>/Data/1</code> Budget record has no BudgetId &lt;img&gt;." +
+        "<pre>curl -sS -i &#39;http://partner.test/companies/c2/budgets?a=&lt;x&gt;&#39;</pre></li>",
+    );
+    expect(m).not.toContain("<img");
   });
 
   it("escapes everything from the report", () => {

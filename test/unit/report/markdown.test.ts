@@ -120,8 +120,36 @@ describe("renderMarkdown", () => {
 
   it("caps the findings per check and says how many more the JSON report has", () => {
     const report = copy(loadReport("not-ready"));
-    const md = renderMarkdown(report, { maxFindings: 2 });
-    // schema.lists has 7 findings worth showing (its info finding is left out).
-    expect(md).toContain("… and 5 more findings (see the JSON report).");
+    const md = renderMarkdown(report, { maxFindings: 1 });
+    // schema.lists has 7 findings worth showing (its info finding is left out) in three problems:
+    // the one shown holds one of them, the two left out hold five and one.
+    expect(md).toContain("… and 6 more findings (see the JSON report).");
+    expect(renderMarkdown(report, { maxFindings: 2 })).toContain("… and 1 more finding (see the JSON report).");
+  });
+
+  it("shows a problem found in several places once, with a line per other place", () => {
+    const report = copy(loadReport("not-ready"));
+    const md = renderMarkdown(report);
+    expect(md.match(/Budget record has no BudgetId\./g)).toHaveLength(1);
+    expect(md).toContain(
+      "Also at 4 more places with this problem:\n\n" +
+        "- `GET /companies/{CompanyId}/budgets` · company `c1` · at `/Data/2`\n" +
+        "- `GET /companies/{CompanyId}/budgets` · company `c1` · at `/Data/3`\n",
+    );
+    expect(md).toContain("**3. WARN:** Budget record has no Name.");
+    // Another request: its message when it says more, and its curl line; partner text stays escaped.
+    const check = report.checks.find((c) => c.id === "schema.lists")!;
+    const head = check.findings.find((f) => f.code === "schema.lists/required" && f.severity === "fail")!;
+    check.findings.push({
+      ...head,
+      company: "c2",
+      pointer: "/Data/1",
+      message: "Budget record has no BudgetId <b>@here</b>.",
+      evidence: { request: "/companies/c2/budgets" },
+      curl: "curl -sS -i 'http://partner.test/companies/c2/budgets'",
+    });
+    expect(renderMarkdown(report)).toContain(
+      "- `GET /companies/c2/budgets` · company `c2` · at `/Data/1` — Budget record has no BudgetId \\<b>\\@here\\</b>. — reproduce: `curl -sS -i 'http://partner.test/companies/c2/budgets'`\n",
+    );
   });
 });

@@ -220,7 +220,53 @@ describe("layout", () => {
 describe("findings", () => {
   it("lists findings most severe first", () => {
     const out = renderTerminal(loadReport("not-ready"), { color: false, maxFindings: Infinity, verbose: true });
-    expect(tags(checkBlock(out, "schema.lists"))).toEqual(["FAIL", "FAIL", "FAIL", "FAIL", "FAIL", "FAIL", "WARN", "INFO"]);
+    // Five findings of schema.lists are one problem (same code, rule and fix): one tag, four places.
+    expect(tags(checkBlock(out, "schema.lists"))).toEqual(["FAIL", "FAIL", "WARN", "INFO"]);
+  });
+
+  it("shows a problem found in several places once, then each other place with what differs", () => {
+    const report = loadReport("not-ready");
+    const block = checkBlock(renderTerminal(report, { color: false }), "schema.lists");
+    expect(block.match(/Budget record has no BudgetId\./g)).toHaveLength(1);
+    expect(block).toContain("also at    4 more places with this problem:");
+    // The same message and request: only the pointer tells the places apart, and no second curl line.
+    expect(block).toContain("· GET /companies/{CompanyId}/budgets · company c1 · at /Data/2\n");
+    expect(block).toContain("· GET /companies/{CompanyId}/budgets · company c1 · at /Data/4\n");
+    expect(block).not.toContain("at /Data/5");
+    expect(block).toContain("… and 1 more place (--verbose lists it; --format json has each in full)");
+    // The warning of the same check, a different problem, is no longer pushed out of sight.
+    expect(block).toContain("WARN  Budget record has no Name.");
+    const verbose = checkBlock(renderTerminal(report, { color: false, verbose: true }), "schema.lists");
+    expect(verbose).toContain("· GET /companies/{CompanyId}/budgets · company c1 · at /Data/5\n");
+    expect(verbose).not.toContain("more place (");
+
+    // Places on other requests bring their own curl line; a message that says more than the
+    // operation, company or pointer it names is shown too.
+    const r = copy(report);
+    const check = r.checks.find((c) => c.id === "schema.lists")!;
+    const head = check.findings.find((f) => f.code === "schema.lists/required" && f.severity === "fail")!;
+    head.curl = "curl -sS -i 'http://partner.test/companies/c1/budgets'";
+    const other = {
+      ...head,
+      company: "c2",
+      pointer: "/Data/1",
+      message: "Budget record has no BudgetId (nor anything else).",
+      evidence: { request: "/companies/c2/budgets" },
+      curl: "curl -sS -i 'http://partner.test/companies/c2/budgets'",
+    };
+    const renamed = { ...head, company: "c3", pointer: "/Data/7", evidence: { request: "/companies/c3/budgets" }, curl: "curl -sS -i 'http://partner.test/companies/c3/budgets'" };
+    check.findings.push(other, renamed);
+    const out = checkBlock(renderTerminal(r, { color: false, verbose: true }), "schema.lists");
+    expect(out).toContain("also at    6 more places with this problem:");
+    expect(out).toContain(
+      "· GET /companies/c2/budgets · company c2 · at /Data/1\n" +
+        "                       Budget record has no BudgetId (nor anything else).\n" +
+        "                       curl -sS -i 'http://partner.test/companies/c2/budgets'\n",
+    );
+    expect(out).toContain("· GET /companies/c3/budgets · company c3 · at /Data/7\n                       curl -sS -i 'http://partner.test/companies/c3/budgets'\n");
+    // A different fix is a different problem, shown in full.
+    check.findings.push({ ...head, pointer: "/Data/9", fix: "Return BudgetId, a string, on every budget." });
+    expect(tags(checkBlock(renderTerminal(r, { color: false, verbose: true }), "schema.lists"))).toEqual(["FAIL", "FAIL", "FAIL", "WARN", "INFO"]);
   });
 
   it("shows info findings only when verbose and says how many were hidden", () => {
@@ -233,21 +279,27 @@ describe("findings", () => {
     expect(verbose).not.toContain("not shown (use --verbose)");
   });
 
-  it("shows at most maxFindings per check (default 5) and counts the rest", () => {
-    const report = loadReport("not-ready");
+  it("shows at most maxFindings problems per check (default 5) and counts the findings left", () => {
+    const report = copy(loadReport("not-ready"));
+    // Six more problems of one finding each, beside the three schema.lists has (info left out).
+    const lists = report.checks.find((c) => c.id === "schema.lists")!;
+    const base = lists.findings.find((f) => f.severity === "warn")!;
+    for (let i = 0; i < 6; i++) lists.findings.push({ ...base, code: `schema.lists/extra-${i}`, message: `Extra problem ${i}.` });
     const byDefault = checkBlock(renderTerminal(report, { color: false }), "schema.lists");
     expect(tags(byDefault)).toHaveLength(5);
-    expect(byDefault).toContain("… and 2 more findings (see --format json)");
+    expect(byDefault).toContain("… and 4 more findings (see --format json)");
 
+    // The second problem holds five findings, all shown under it; the seven problems left out hold one each.
     const two = checkBlock(renderTerminal(report, { color: false, maxFindings: 2 }), "schema.lists");
     expect(tags(two)).toEqual(["FAIL", "FAIL"]);
-    expect(two).toContain("… and 5 more findings (see --format json)");
+    expect(two).toContain("also at    4 more places");
+    expect(two).toContain("… and 7 more findings (see --format json)");
 
-    const six = checkBlock(renderTerminal(report, { color: false, maxFindings: 6 }), "schema.lists");
-    expect(six).toContain("… and 1 more finding (see --format json)");
+    const eight = checkBlock(renderTerminal(report, { color: false, maxFindings: 8 }), "schema.lists");
+    expect(eight).toContain("… and 1 more finding (see --format json)");
 
     const all = checkBlock(renderTerminal(report, { color: false, maxFindings: Infinity }), "schema.lists");
-    expect(tags(all)).toHaveLength(7);
+    expect(tags(all)).toHaveLength(9);
     expect(all).not.toContain("more finding");
 
     // A check with fewer findings than the limit is not truncated.
