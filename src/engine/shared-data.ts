@@ -209,6 +209,7 @@ export class SharedData {
       operation: { method: op.method, path: op.path },
       cache: !fresh,
       retry: this.syncSettings.retry,
+      confirmServerError: !fresh,
       ...(reading?.readStream ? { readStream: reading.readStream } : {}),
       ...(reading?.readStreamAgain ? { readStreamAgain: reading.readStreamAgain } : {}),
     });
@@ -356,6 +357,7 @@ export class SharedData {
       operation: { method: op.method, path: op.path },
       cache: !fresh,
       retry: this.syncSettings.retry,
+      confirmServerError: !fresh,
     });
     if (!ex.fromCache) this.keep(ex);
     return ex;

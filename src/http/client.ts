@@ -590,9 +590,26 @@ class UndiciHttpClient implements HttpClient {
         result = await this.attempt({ ...p, req: { ...p.req, readStream: again, readStreamAgain: undefined } }, id, undefined, undefined, retries.length);
       }
       last = retries.length > 0 ? { ...result.exchange, retries: [...retries] } : result.exchange;
-      if (!retry || attempt >= retry.maxRetries || result.waitMs === undefined) return last;
+      if (!retry || attempt >= retry.maxRetries || result.waitMs === undefined) return this.confirmed(p, id, last);
       retries.push({ status: last.response!.status, retryAfter: result.retryAfter, waitedMs: result.waitMs });
     }
+  }
+
+  /**
+   * A 500, 502 or 504 to a request that may go out twice is sent once more at once (within the
+   * budget and deadline), its body read the usual way: the second answer lands in `again`. A
+   * partner failing every seventh request fails the first and answers the second; a finding on it
+   * then says that a single replay may not show it. A 503 is Retry-After's business, not this.
+   */
+  private async confirmed(p: Prepared, id: number, ex: Exchange): Promise<Exchange> {
+    const status = ex.response?.status;
+    if (status !== 500 && status !== 502 && status !== 504) return ex;
+    if (p.req.confirmServerError === false || p.req.secretResponseFields || !this.mayRepeat(p)) return ex;
+    if (this.options.signal?.aborted || this.sent >= this.limits.maxRequests) return ex;
+    this.sent++;
+    const plain = { ...p, req: { ...p.req, readStream: undefined, readStreamAgain: undefined } };
+    const second = (await this.attempt(plain, id)).exchange;
+    return { ...ex, again: second.response ? { status: second.response.status } : { error: second.error!.code } };
   }
 
   /**

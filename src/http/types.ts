@@ -58,6 +58,12 @@ export interface HttpRequest {
    * way). Only when this one declines too is the request sent a third time and read the usual way.
    */
   readStreamAgain?: (expectedBytes: number | undefined) => BodySink;
+  /**
+   * A 500, 502 or 504 answer is sent once more at once (unless false), to tell a failure that comes
+   * and goes from one that stays: `Exchange.again` holds the second answer. False for the timed
+   * rehearsal's own requests (Reach's sync does not ask again after such an answer).
+   */
+  confirmServerError?: boolean;
 }
 
 /** Receives a body as it arrives (see HttpRequest.readStream). */
@@ -165,6 +171,12 @@ export interface Exchange {
   /** Time to response headers. */
   ttfbMs?: number;
   fromCache: boolean;
+  /**
+   * The answer to the same request sent once more at once after a 500, 502 or 504 (see
+   * HttpRequest.confirmServerError): another status means the failure comes and goes, so a single
+   * replay may not show it. This exchange stays the first answer.
+   */
+  again?: { status?: number; error?: TransportErrorCode };
   /** Earlier attempts of this request that were answered 429/503 and retried after waiting. */
   retries?: { status: number; retryAfter?: string; waitedMs: number }[];
   /**

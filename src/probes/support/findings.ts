@@ -108,10 +108,29 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   if (input.exchange) {
     f.evidence = exchangeEvidence(input.exchange, input.evidence ?? {}, input.pointer, input.headers);
     if (input.severity !== "info" || input.reproduce) f.curl = ctx.http.curl(input.exchange);
+    const again = intermittence(input.exchange);
+    if (again) {
+      f.message = `${f.message} ${again}`;
+      f.fix = `${f.fix} ${INTERMITTENT_FIX}`;
+    }
   } else if (input.evidence) {
     f.evidence = { ...input.evidence };
   }
   return f;
+}
+
+const INTERMITTENT_FIX =
+  "The failure comes and goes: one replay of the curl line may not show it, so run it a few times, and look in your logs for the failure at the time of this run.";
+
+/**
+ * A server error the same request did not get when sent again at once (see Exchange.again): one
+ * sentence saying so, or undefined.
+ */
+function intermittence(ex: Exchange): string | undefined {
+  const first = ex.response?.status;
+  const second = ex.again?.status;
+  if (first === undefined || first < 500 || second === undefined || second >= 500) return undefined;
+  return `Sent again at once, the same request was answered ${second}.`;
 }
 
 /** The reason (after `<check id>/`) of a finding about a request the run's budget kept from being sent. */
