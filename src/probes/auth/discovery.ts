@@ -17,6 +17,21 @@ const EXPECTED_MEMBERS: { field: string; value: string; why: string }[] = [
   { field: "token_endpoint_auth_methods_supported", value: "client_secret_post", why: "Reach sends client_id and client_secret in the token request body" },
 ];
 
+const ISSUER_FORM = {
+  ref: "rfc8414#section-2",
+  text: "The issuer is the authorization server's identifier: a URL with no query or fragment component.",
+};
+
+const NO_FRAGMENT = {
+  ref: "rfc6749#section-3.1",
+  text: "The authorization and token endpoint URIs must not include a fragment component (RFC 6749 sections 3.1 and 3.2).",
+};
+
+/** The URL without its query and fragment (what a plain issuer would be). */
+function withoutQuery(url: string): string {
+  return url.replace(/[?#].*$/s, "");
+}
+
 const SAME_ENDPOINTS = {
   ref: "openapi:#/components/securitySchemes/OAuth2",
   text: "The authorization and token endpoints are the spec's /oauth2/authorize and /oauth2/token under the partner's base URL (Reach calls them there); the discovery document describes the same server.",
@@ -141,6 +156,40 @@ export const probe: Probe = {
               operation: op,
               pointer: `/${field}`,
               exchange: ex,
+            }),
+          );
+        }
+      }
+      const issuer = d.issuer;
+      if (typeof issuer === "string" && /^https?:\/\/[^\s/]+/.test(issuer) && /[?#]/.test(issuer)) {
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/issuer-not-plain`,
+            severity: "warn",
+            message: `issuer is "${issuer}", which carries a ${issuer.includes("?") ? "query" : "fragment"}: an issuer identifier is a plain URL.`,
+            rule: ISSUER_FORM,
+            fix: `Give issuer as "${withoutQuery(issuer)}", without "?…" or "#…": clients compare the issuer character for character, and parameters (or credentials) have no place in it.`,
+            operation: op,
+            pointer: "/issuer",
+            exchange: ex,
+            evidence: { expected: "a URL with no query or fragment", actual: issuer },
+          }),
+        );
+      }
+      for (const field of ["authorization_endpoint", "token_endpoint"]) {
+        const v = d[field];
+        if (typeof v === "string" && /^https?:\/\/[^\s/]+/.test(v) && v.includes("#")) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/endpoint-fragment`,
+              severity: "warn",
+              message: `${field} is "${v}", which carries a fragment (#…); an OAuth endpoint URI has none.`,
+              rule: NO_FRAGMENT,
+              fix: `Give ${field} without the "#" and what follows it ("${v.slice(0, v.indexOf("#"))}").`,
+              operation: op,
+              pointer: `/${field}`,
+              exchange: ex,
+              evidence: { expected: "a URL with no fragment", actual: v },
             }),
           );
         }
