@@ -209,6 +209,19 @@ function unparsed(ex: Exchange, keepText: boolean): Exchange {
 /** Answers kept that echoed a secret: enough to show where, bounded for a partner that echoes on every call. */
 const MAX_ECHOES_KEPT = 50;
 
+/**
+ * Whether a token endpoint's answer holds a credential beyond the tokens it issues (its
+ * `issuedFields`, which may well repeat the refresh token sent): a client secret or a refresh token
+ * quoted in an error_description, say. A body that is not a JSON object is not judged here (the
+ * answer's form is another check's finding; its tokens were not learned).
+ */
+function echoBeyondIssued(r: Redactor, parsed: { json?: unknown }, issuedFields: readonly string[]): boolean {
+  if (!("json" in parsed) || parsed.json === null || typeof parsed.json !== "object" || Array.isArray(parsed.json)) return false;
+  const rest: Record<string, unknown> = { ...(parsed.json as Record<string, unknown>) };
+  for (const f of issuedFields) delete rest[f];
+  return r.has(JSON.stringify(rest));
+}
+
 class UndiciHttpClient implements HttpClient {
   readonly baseUrl: URL;
   private readonly base: BaseUrl;
@@ -707,7 +720,7 @@ class UndiciHttpClient implements HttpClient {
         try {
           const decoded = await decodeContent(headers["content-encoding"], raw, this.limits.maxBodyBytes);
           if (p.req.secretResponseFields) this.learnSecrets(id, decoded, p.req.secretResponseFields);
-          response = this.storedResponse(res.statusCode, headers, decoded);
+          response = this.storedResponse(res.statusCode, headers, decoded, p.req.secretResponseFields);
         } finally {
           // Everything kept of the body is a copy by now (text, parsed JSON): its bytes can be reused.
           giveBlock(raw.buffer);
@@ -759,7 +772,7 @@ class UndiciHttpClient implements HttpClient {
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
     // A token request's answer carries issued secrets by design: not an echo.
-    if (response?.echoed && !p.req.secretResponseFields && this.echoes.length < MAX_ECHOES_KEPT) this.echoes.push(unparsed(exchange, true));
+    if (response?.echoed && this.echoes.length < MAX_ECHOES_KEPT) this.echoes.push(unparsed(exchange, true));
     if (p.auth === "default" && p.req.operation && response) this.noteRedirect(p.req.operation, exchange);
     if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
       this.tokenAccepted ??= { first: id, count: 0 };
@@ -849,7 +862,7 @@ class UndiciHttpClient implements HttpClient {
    * JSON is parsed from the raw text so validation sees the partner's real data; only when the
    * text held a secret are the parsed strings rewritten too, so nothing in the exchange leaks.
    */
-  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer): ExchangeResponse {
+  private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer, issuedFields?: readonly string[]): ExchangeResponse {
     const r = this.redactor;
     const headers: Record<string, string> = {};
     const echoed: string[] = [];
@@ -861,7 +874,7 @@ class UndiciHttpClient implements HttpClient {
     const parsed = readBody(body, rawHeaders["content-encoding"]);
     const rawText = parsed.text;
     const hasSecret = r.has(rawText);
-    if (hasSecret) echoed.push("body");
+    if (hasSecret && (!issuedFields || echoBeyondIssued(r, parsed, issuedFields))) echoed.push("body");
     const contentType = mediaType(rawHeaders["content-type"]);
     return {
       status,

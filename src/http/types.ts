@@ -117,8 +117,8 @@ export interface ExchangeResponse {
   json?: unknown;
   /**
    * Where the answer held a spelling of a secret reach-check knows before it was masked: `body`,
-   * `header <name>`. A token endpoint's answer is marked too (it carries the tokens it issues);
-   * HttpClient.secretEchoes leaves those out.
+   * `header <name>`. A token endpoint's answer (HttpRequest.secretResponseFields) is judged without
+   * the tokens it issues: its body is marked only for a credential elsewhere in it.
    */
   echoed?: string[];
   /**

@@ -11,7 +11,8 @@ const RULE = {
 /**
  * Answers that repeated a credential: reach-check masks every spelling of the tokens and secrets it
  * holds in what it keeps, and the HTTP client marks an answer where it found one (a token
- * endpoint's answer aside, which carries issued tokens by design). Reported once per operation.
+ * endpoint's answer without the tokens it issues, which it carries by design). Reported once per
+ * operation.
  */
 export const probe: Probe = {
   id: "auth.secret-echo",
@@ -19,9 +20,21 @@ export const probe: Probe = {
   step: 2,
   title: "Answers do not repeat credentials",
   description:
-    "Looks at every answer of the run for the access token, the client secret, the refresh token or a token reach-check made up, in any spelling (URL-, JSON- or HTML-escaped, base64, hex): a partner that repeats a credential in an error message, a header or data writes it where it does not belong (logs, proxies, error pages). reach-check masks it in its own output either way; a token endpoint's answer is not judged.",
+    "Looks at every answer of the run for the access token, the client secret, the refresh token or a token reach-check made up, in any spelling (URL-, JSON- or HTML-escaped, base64, hex): a partner that repeats a credential in an error message, a header or data writes it where it does not belong (logs, proxies, error pages). reach-check masks it in its own output either way; a token endpoint's answer is judged without the tokens it issues.",
   // Reads what the run's checks were answered: after those that call the operations.
-  orderAfter: ["reliability.latency", "reachability.redirects", "auth.no-token", "auth.invalid-token", "schema.statements", "schema.reference-lists"],
+  orderAfter: [
+    "reliability.latency",
+    "reachability.redirects",
+    "auth.no-token",
+    "auth.invalid-token",
+    "schema.statements",
+    "schema.reference-lists",
+    // The token endpoint's answers, judged without the tokens they issue.
+    "oauth.invalid-client",
+    "oauth.invalid-grant",
+    "oauth.refresh-grant",
+    "oauth.unsupported-grant",
+  ],
   async run(ctx) {
     const echoes = ctx.http.secretEchoes();
     const byOp = new Map<string, { first: Exchange; count: number; places: Set<string> }>();

@@ -194,9 +194,43 @@ describe("auth.secret-echo", () => {
     expect(JSON.stringify(report)).not.toContain(token);
   });
 
-  it("passes a partner that repeats nothing (the reference partner, its OAuth client given)", async () => {
-    const r = resultOf(await checkReference({ only: ["auth.secret-echo", "schema.reference-lists", "auth.invalid-token"], oauth: true }), "auth.secret-echo");
+  const OAUTH_CHECKS = ["oauth.invalid-client", "oauth.invalid-grant", "oauth.refresh-grant", "oauth.unsupported-grant"];
+
+  it("passes a partner that repeats nothing (the reference partner, its OAuth client given, token answers judged)", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.secret-echo", "schema.reference-lists", "auth.invalid-token", ...OAUTH_CHECKS], oauth: true }), "auth.secret-echo");
     expect(r.status).toBe("pass");
     expect(r.summary).toMatch(/^None of the \d+ answers the run had read by then repeated a credential\.$/);
+  });
+
+  it("passes a token endpoint that hands back the refresh token it was sent, with every / escaped as \\/", async () => {
+    // A partner that does not rotate refresh tokens, serialising JSON as PHP's json_encode does.
+    const sameRefresh: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/oauth2/token" || reply.status !== 200) return reply;
+      const sent = new URLSearchParams(req.body.toString("utf8")).get("refresh_token") ?? "";
+      const edited = editJson<Record<string, unknown>>(reply, (b) => void (b.refresh_token = `${sent}`));
+      return { ...edited, body: String(edited.body).replace(/\//g, "\\/") };
+    };
+    const report = await checkReference({ only: ["auth.secret-echo", ...OAUTH_CHECKS], oauth: true, wrap: sameRefresh });
+    expect(resultOf(report, "oauth.refresh-grant").status).toBe("pass");
+    expect(resultOf(report, "auth.secret-echo").status).toBe("pass");
+  });
+
+  it("warns about a token endpoint error that quotes the client secret it was sent", async () => {
+    let secret = "";
+    const quoting: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/oauth2/token" || reply.status < 400) return reply;
+      secret = new URLSearchParams(req.body.toString("utf8")).get("client_secret") || secret;
+      return editJson<Record<string, unknown>>(reply, (b) => void (b.error_description = `Request refused (client_secret=${secret}).`));
+    };
+    const report = await checkReference({ only: ["auth.secret-echo", ...OAUTH_CHECKS], oauth: true, wrap: quoting });
+    const r = resultOf(report, "auth.secret-echo");
+    expect(r.status).toBe("warn");
+    const f = r.findings.find((x) => x.operation?.path === "/oauth2/token")!;
+    expect(f.code).toBe("auth.secret-echo/echoed");
+    expect(f.message).toMatch(/^POST \/oauth2\/token answered 40[01] with a credential reach-check sent or holds in its body/);
+    expect(secret.length).toBeGreaterThan(5);
+    expect(JSON.stringify(report)).not.toContain(secret);
   });
 });
