@@ -772,7 +772,12 @@ class UndiciHttpClient implements HttpClient {
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
     // A token request's answer carries issued secrets by design: not an echo.
-    if (response?.echoed && this.echoes.length < MAX_ECHOES_KEPT) this.echoes.push(unparsed(exchange, true));
+    // A redirect repeats the URL it was asked for: a token reach-check itself put in the query (to
+    // check that it is refused) and found again in the Location is not the partner's echo.
+    const echoed = p.req.auth === "query" ? response?.echoed?.filter((w) => w !== "header location") : response?.echoed;
+    if (response && echoed && echoed.length > 0 && this.echoes.length < MAX_ECHOES_KEPT) {
+      this.echoes.push(unparsed({ ...exchange, response: { ...response, echoed } }, true));
+    }
     if (p.auth === "default" && p.req.operation && response) this.noteRedirect(p.req.operation, exchange);
     if (p.auth === "default" && response && response.status >= 200 && response.status < 300) {
       this.tokenAccepted ??= { first: id, count: 0 };

@@ -194,6 +194,28 @@ describe("auth.secret-echo", () => {
     expect(JSON.stringify(report)).not.toContain(token);
   });
 
+  it("does not count the Location of a redirect that repeats the query token reach-check sent itself, but counts one that adds it", async () => {
+    // The partner redirects a request carrying ?access_token= to https, as a plain http-to-https redirect does.
+    const toHttps =
+      (addToken: boolean): Wrap =>
+      async (req, next) => {
+        const query = req.url.searchParams.get("access_token");
+        if (query === null) {
+          if (!addToken || !/\/budgets$/.test(req.url.pathname)) return next();
+          const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+          return { status: 307, headers: { location: `https://127.0.0.1:9${req.url.pathname}?t=${token}` }, body: "" };
+        }
+        return { status: 307, headers: { location: `https://127.0.0.1:9${req.url.pathname}${req.url.search}` }, body: "" };
+      };
+    const plain = await checkReference({ only: ["auth.secret-echo", "auth.token-in-query"], wrap: toHttps(false) });
+    expect(resultOf(plain, "auth.token-in-query").status).toBe("pass");
+    expect(resultOf(plain, "auth.secret-echo").status).toBe("pass");
+    const adding = await checkReference({ only: ["auth.secret-echo", "auth.token-in-query", "schema.reference-lists"], wrap: toHttps(true) });
+    const f = resultOf(adding, "auth.secret-echo").findings;
+    expect(f.map((x) => x.operation?.path)).toEqual(["/companies/{CompanyId}/budgets"]);
+    expect(f[0].message).toMatch(/in its header location/);
+  });
+
   const OAUTH_CHECKS = ["oauth.invalid-client", "oauth.invalid-grant", "oauth.refresh-grant", "oauth.unsupported-grant"];
 
   it("passes a partner that repeats nothing (the reference partner, its OAuth client given, token answers judged)", async () => {
