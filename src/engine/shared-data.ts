@@ -410,6 +410,11 @@ export class SharedData {
     return pass;
   }
 
+  /** A sync pass of this kind that has already ended, else undefined (never starts one). */
+  endedPass(kind: SyncKind): SyncPass | undefined {
+    return this.state.ended.get(kind);
+  }
+
   /** Interned account ids and periods of a company's statement rows (one set per run, both passes share it). */
   poolsOf(company: string): RowPools {
     let pools = this.state.rowPools.get(company);

@@ -47,9 +47,11 @@ const CASES: Case[] = [
         expect(f.evidence?.status).toBe(500);
         expect(f.fix).toContain("The failure comes and goes: one replay of the curl line may not show it");
       }
-      // The rehearsal times Reach's sync, which does not ask again: its requests are not repeated.
+      // The rehearsal times Reach's sync, which does not ask again: its requests are not repeated;
+      // its findings say instead when the run's first pass got an answer to the same request.
       const rehearsal = check(report, "reliability.rehearsal").findings;
       expect(rehearsal.some((f) => f.message.includes("Sent again"))).toBe(false);
+      expect(rehearsal.some((f) => / The same request was answered 200 in the run's first pass over the same data\./.test(f.message))).toBe(true);
       expect(report.rehearsal!.statuses["5xx"]).toBeGreaterThan(0);
     },
   },

@@ -2,7 +2,7 @@ import type { Exchange, LatencySample } from "../../http/types.js";
 import { passExchanges, type SyncPass } from "../../engine/sync.js";
 import type { Finding, Rehearsal } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
-import { RULES, makeFinding } from "../support/findings.js";
+import { INTERMITTENT_FIX, RULES, makeFinding } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -74,8 +74,29 @@ export function rehearsalFigures(pass: SyncPass, companies: readonly string[]): 
   };
 }
 
+/** Method, path with query and body: the same request in both passes. */
+function requestKey(ex: Exchange): string {
+  return `${ex.request.method} ${ex.request.path} ${ex.request.body ?? ""}`;
+}
+
+/** What the same request was answered in the first pass when that was no server error (sent again included). */
+function answeredBefore(before: Exchange | undefined): number | undefined {
+  const status = before?.response?.status;
+  if (status !== undefined && status < 500) return status;
+  const again = before?.again?.status;
+  return again !== undefined && again < 500 ? again : undefined;
+}
+
 /** Findings about one request of the sync: its retries and its final answer. */
-function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isSplit: boolean, capMs: number): Finding[] {
+function judge(
+  ctx: ProbeContext,
+  id: string,
+  ex: Exchange,
+  company: string,
+  isSplit: boolean,
+  capMs: number,
+  earlier: ReadonlyMap<string, Exchange> = new Map(),
+): Finding[] {
   const op = ex.operation;
   const name = op ? `${op.method.toUpperCase()} ${op.path}` : ex.request.path;
   const base = { operation: op, company, exchange: ex };
@@ -171,14 +192,16 @@ function judge(ctx: ProbeContext, id: string, ex: Exchange, company: string, isS
     return out;
   }
   if (status >= 500) {
+    const before = answeredBefore(earlier.get(requestKey(ex)));
+    const comesAndGoes = before !== undefined ? ` The same request was answered ${before} in the run's first pass over the same data.` : "";
     return [
       makeFinding(ctx, {
         ...base,
         code: `${id}/server-error`,
         severity: "fail",
-        message: `${name} answered ${status} during the sync; Reach does not count on a retry of a ${status}, so the sync loses this data.`,
+        message: `${name} answered ${status} during the sync; Reach does not count on a retry of a ${status}, so the sync loses this data.${comesAndGoes}`,
         rule: RELIABLE,
-        fix: "Find the server error for this request in your logs; every request of a sync must succeed.",
+        fix: `Find the server error for this request in your logs; every request of a sync must succeed.${comesAndGoes ? ` ${INTERMITTENT_FIX}` : ""}`,
         evidence: { expected: "200", actual: String(status) },
       }),
     ];
@@ -259,6 +282,10 @@ export const probe: Probe = {
     const pass = await ctx.data.syncPass("fresh", ctx.companies);
     const capMs = ctx.data.syncOptions().retry?.maxRetryAfterMs ?? 0;
     const figures = rehearsalFigures(pass, ctx.companies);
+    // The same requests in the run's first pass (when it has run): a server error there answered
+    // otherwise comes and goes, which a single replay of the curl line may not show.
+    const shared = ctx.data.endedPass("shared");
+    const earlier = new Map(shared ? passExchanges(shared).map((ex) => [requestKey(ex), ex] as const) : []);
     const findings: Finding[] = [];
     for (const c of pass.companies) {
       const exchanges: { ex: Exchange; split: boolean }[] = [];
@@ -266,7 +293,7 @@ export const probe: Probe = {
       for (const w of c.lists) for (const p of w.pages) exchanges.push({ ex: p, split: false });
       for (const s of c.statements) exchanges.push({ ex: s.exchange, split: s.split !== undefined });
       for (const m of c.metrics) exchanges.push({ ex: m.exchange, split: false });
-      findings.push(...exchanges.flatMap(({ ex, split }) => judge(ctx, this.id, ex, c.company, split, capMs)));
+      findings.push(...exchanges.flatMap(({ ex, split }) => judge(ctx, this.id, ex, c.company, split, capMs, earlier)));
     }
     const limitCodes = ["rate-limited", "unavailable", "rate-limit-persists", "unavailable-persists", "rate-limited-no-retry-after", "retry-after-too-long"].map((c) => `${this.id}/${c}`);
     if (!findings.some((f) => limitCodes.includes(f.code))) {

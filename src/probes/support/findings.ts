@@ -119,7 +119,7 @@ export function makeFinding(ctx: ProbeContext, input: FindingInput): Finding {
   return f;
 }
 
-const INTERMITTENT_FIX =
+export const INTERMITTENT_FIX =
   "The failure comes and goes: one replay of the curl line may not show it, so run it a few times, and look in your logs for the failure at the time of this run.";
 
 /**

@@ -352,6 +352,23 @@ describe("reliability.rehearsal", () => {
     expect(report.rehearsal!.retries).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+  it("says when a server error of the sync was answered otherwise in the run's first pass", async () => {
+    // The company's record answers 500 the second time it is served with data: in the timed pass,
+    // after the run's first pass (which the accuracy checks read) read it.
+    let served = 0;
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/companies/alder-finch" || reply.status !== 200) return reply;
+      served++;
+      if (served !== 2) return reply;
+      return { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "Internal", message: "Boom." }] }) };
+    };
+    const report = await checkReference({ only: ["accuracy.balance-sheet", "reliability.rehearsal"], wrap });
+    const f = resultOf(report, "reliability.rehearsal").findings.find((x) => x.code === "reliability.rehearsal/server-error")!;
+    expect(f.company).toBe("alder-finch");
+    expect(f.message).toMatch(/answered 500 during the sync; .* The same request was answered 200 in the run's first pass over the same data\.$/);
+    expect(f.fix).toContain("The failure comes and goes: one replay of the curl line may not show it");
+  });
   it("stays within the run's request budget and says so", async () => {
     const report = await checkReference({ only: ["reliability.rehearsal"], settings: { maxRequests: 30 } });
     const r = resultOf(report, "reliability.rehearsal");
