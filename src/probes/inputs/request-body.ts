@@ -39,6 +39,8 @@ export const probe: Probe = {
           exchange: ex,
           accept: refusalStatuses(op),
           expected: `400 Bad Request naming the missing field (${field} is required)`,
+          // Reach's pages suggest the 400 without stating it, and SPEC_MODEL decides nothing for the body.
+          inferred: "Reach's pages suggest, without stating it, that a body missing a required field gets 400, so this is a warning: a default in place of the field sends Reach data it did not ask for.",
         });
       }),
     );

@@ -8,7 +8,7 @@ import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { frontServerAnswer } from "./front-server.js";
 import { limitDetail, tokenLapsed } from "./response.js";
-import { judgeErrorBody } from "./error-body.js";
+import { isErrorEnvelope, judgeErrorBody } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
 
@@ -44,6 +44,12 @@ export interface RejectionCase {
   accept: number[];
   /** Explains what the partner should have done, in the fix line. */
   expected: string;
+  /**
+   * Set when the refusal is only inferred for this input (SPEC_MODEL decides it for another
+   * operation, or Reach's pages merely suggest it): a 2xx answer is then a warning, and this
+   * sentence says why it is not a failure.
+   */
+  inferred?: string;
 }
 
 export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionCase): Finding[] {
@@ -55,12 +61,17 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
   const evidence = { expected: accepted, actual: String(res.status) };
 
   if (res.status >= 200 && res.status < 300) {
+    // An error body sent with a success status breaks an observed rule (never 200 on error), whether
+    // or not the refusal itself is only inferred for this input.
+    const inferred = c.inferred !== undefined && !isErrorEnvelope(ctx, res.json) ? c.inferred : undefined;
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/accepted`,
-        severity: "fail",
-        message: `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
+        severity: inferred ? "warn" : "fail",
+        message: inferred
+          ? `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it should refuse it with ${accepted}. ${inferred}`
+          : `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
         fix: `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
         evidence,
       }),
@@ -126,7 +137,8 @@ export function foldRejections(cases: { what: string; findings: Finding[] }[]): 
   const byKey = new Map<string, { first: Finding; whats: string[] }>();
   for (const c of cases) {
     for (const f of c.findings) {
-      const key = [f.code, f.operation?.method, f.operation?.path, f.company, pointerShape(f.pointer)].join("|");
+      // A warning (an inferred refusal) never folds into a failure, nor the other way round.
+      const key = [f.code, f.severity, f.operation?.method, f.operation?.path, f.company, pointerShape(f.pointer)].join("|");
       const seen = byKey.get(key);
       if (!seen) byKey.set(key, { first: f, whats: [c.what] });
       else if (!seen.whats.includes(c.what)) seen.whats.push(c.what);
