@@ -27,13 +27,36 @@ const NO_REDIRECT = {
 };
 
 
+/** RFC 6749's error codes an authorization endpoint may give for a bad request (4.1.2.1), and invalid_client. */
+const OAUTH_ERRORS = new Set([
+  "invalid_request",
+  "unauthorized_client",
+  "access_denied",
+  "unsupported_response_type",
+  "invalid_scope",
+  "server_error",
+  "temporarily_unavailable",
+  "invalid_client",
+]);
+
+/**
+ * A body in which the endpoint turned the client away in OAuth's terms (`{"error": "invalid_client"}`):
+ * with it, a 404 is the endpoint refusing an unknown client (RFC 6749 names no status), not a
+ * missing endpoint.
+ */
+function oauthRefusal(json: unknown): boolean {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return false;
+  const error = (json as Record<string, unknown>).error;
+  return typeof error === "string" && OAUTH_ERRORS.has(error);
+}
+
 export const probe: Probe = {
   id: "auth.authorize",
   family: "auth",
   step: 3,
   title: "The authorization endpoint exists and turns an unknown client away",
   description:
-    "Sends GET /oauth2/authorize, without a token, for a made-up client_id and a redirect_uri on a host that never resolves: the endpoint must be there (not 404/405/501 or a 5xx), must not send the browser on to that redirect_uri (RFC 6749 4.1.2.1) and must not hand out a code. An error page, a 4xx or a redirect to the partner's own sign-in page all pass.",
+    "Sends GET /oauth2/authorize, without a token, for a made-up client_id and a redirect_uri on a host that never resolves: the endpoint must be there (not 404/405/501 or a 5xx; a 404 whose body is an OAuth error such as invalid_client is the endpoint refusing the client), must not send the browser on to that redirect_uri (RFC 6749 4.1.2.1) and must not hand out a code. An error page, a 4xx or a redirect to the partner's own sign-in page all pass.",
   after: ["reachability.connection"],
   orderAfter: ["auth.discovery"],
   blockedByFailure: true,
@@ -53,7 +76,7 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const to = status >= 300 && status < 400 ? redirectTarget(ex) : undefined;
     const front = frontServerAnswer(ex);
-    if (status === 404 || status === 405 || status === 501) {
+    if ((status === 404 && !oauthRefusal(ex.response?.json)) || status === 405 || status === 501) {
       findings.push(
         makeFinding(ctx, {
           code: `${this.id}/missing`,

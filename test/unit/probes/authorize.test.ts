@@ -31,6 +31,13 @@ describe("auth.authorize", () => {
     expect(f.rule.ref.length).toBeGreaterThan(3);
   });
 
+  it("fails a 404 that is no OAuth error (a plain not-found, in any form)", async () => {
+    for (const body of ['{"errors":[{"error":"NotFound","message":"No route."}]}', '{"error":"not_found"}', "Cannot GET /oauth2/authorize"]) {
+      const r = resultOf(await checkReference({ only: [ID], wrap: authorizeAs({ status: 404, headers: { "content-type": "application/json" }, body }) }), ID);
+      expect(r.findings.map((f) => f.code), body).toEqual(["auth.authorize/missing"]);
+    }
+  });
+
   it("fails a 5xx and a code handed out in the spec's JSON form", async () => {
     const crash = resultOf(await checkReference({ only: [ID], wrap: authorizeAs({ status: 500, headers: { "content-type": "text/plain" }, body: "boom" }) }), ID);
     expect(crash.findings.map((f) => f.code)).toEqual(["auth.authorize/server-error"]);
@@ -46,6 +53,7 @@ describe("auth.authorize", () => {
     ["an HTML error page (200)", { status: 200, headers: { "content-type": "text/html" }, body: "<h1>Unknown application</h1>" }],
     ["an HTML error page (400)", { status: 400, headers: { "content-type": "text/html" }, body: "<h1>invalid_client</h1>" }],
     ["401 invalid_client", { status: 401, headers: { "content-type": "application/json" }, body: '{"error":"invalid_client"}' }],
+    ["404 invalid_client (the client is what was not found)", { status: 404, headers: { "content-type": "application/json" }, body: '{"error":"invalid_client","error_description":"No client is registered with this client_id."}' }],
     ["a redirect to its own sign-in page", { status: 302, headers: { location: "/login?next=%2Foauth2%2Fauthorize" }, body: "" }],
     ["a redirect to its identity provider", { status: 303, headers: { location: "https://login.partner.example/authorize?client_id=x" }, body: "" }],
   ])("passes %s: RFC 6749 4.1.2.1 leaves the form of the error to the server", async (_name, reply) => {
