@@ -892,6 +892,7 @@ class UndiciHttpClient implements HttpClient {
       // Parse errors quote the text they choke on.
       ...(parsed.jsonError !== undefined ? { jsonError: r.redact(parsed.jsonError) } : {}),
       ...(parsed.duplicateKeys ? { duplicateKeys: parsed.duplicateKeys.map((k) => r.redact(k)) } : {}),
+      ...(parsed.conflictingKeys ? { conflictingKeys: parsed.conflictingKeys.map((k) => r.redact(k)) } : {}),
       ...(parsed.byteOrderMark ? { byteOrderMark: true } : {}),
       ...(parsed.impreciseNumbers ? { impreciseNumbers: parsed.impreciseNumbers.map((x) => ({ pointer: r.redact(x.pointer), literal: x.literal })) } : {}),
     };

@@ -22,6 +22,8 @@ export interface JsonShape {
   tooDeep: boolean;
   /** JSON pointers of members whose name already occurred in the same object. */
   duplicateKeys: string[];
+  /** Those of duplicateKeys whose value differs from the first one's (parsers then disagree on the data). */
+  conflictingKeys: string[];
   /** Numbers a double reads differently: integers beyond 2^53, values overflowing or underflowing. */
   impreciseNumbers: { pointer: string; literal: string }[];
 }
@@ -40,6 +42,55 @@ function stringEnd(text: string, start: number): number {
     for (let k = q - 1; k > start && text.charCodeAt(k) === 92; k--) slashes++;
     if (slashes % 2 === 0) return q + 1;
     i = q + 1;
+  }
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * The text of the value of the member whose name's closing quote is at `quote` (only ever called
+ * for a repeated name, so a second pass over one value costs nothing that matters).
+ */
+function memberValue(text: string, quote: number): string {
+  const n = text.length;
+  let i = quote + 1;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === 58) i++;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  const start = i;
+  const first = text.charCodeAt(i);
+  if (first === 34) return text.slice(start, stringEnd(text, i));
+  if (first === 123 || first === 91) {
+    let depth = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i = stringEnd(text, i);
+        continue;
+      }
+      if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) return text.slice(start, i + 1);
+      i++;
+    }
+    return text.slice(start);
+  }
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 125 || c === 93 || isSpace(c)) break;
+    i++;
+  }
+  return text.slice(start, i);
+}
+
+/** Whether the values after two names (closing quotes at `a` and `b`) are the same JSON value. */
+function sameValue(text: string, a: number, b: number): boolean {
+  const x = memberValue(text, a);
+  const y = memberValue(text, b);
+  if (x === y) return true;
+  try {
+    return JSON.stringify(JSON.parse(x)) === JSON.stringify(JSON.parse(y));
+  } catch {
+    return false;
   }
 }
 
@@ -80,7 +131,7 @@ const LINEAR_KEYS = 16;
  * are compared decoded, so `"a"` and `"\u0061"` count as the same name, as JSON.parse sees them.
  */
 export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonShape {
-  const shape: JsonShape = { depth: 0, tooDeep: false, duplicateKeys: [], impreciseNumbers: [] };
+  const shape: JsonShape = { depth: 0, tooDeep: false, duplicateKeys: [], conflictingKeys: [], impreciseNumbers: [] };
   // Per level: 1 for an object, 0 for an array; the element index (arrays); whether a name comes next.
   const isObject: number[] = [];
   const index: number[] = [];
@@ -91,8 +142,8 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonShape {
   const atEnd: number[] = [];
   /** Names seen so far in every open object, three slots each: start and end of the content, 1 when it holds an escape. */
   const names: number[] = [];
-  /** Decoded names of open objects too large to compare in place, by level. */
-  const bigObjects = new Map<number, Set<string>>();
+  /** Decoded names of open objects too large to compare in place, by level, with where each name's closing quote is. */
+  const bigObjects = new Map<number, Map<string, number>>();
   let depth = 0;
   const n = text.length;
 
@@ -131,30 +182,38 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonShape {
         const b = end - 1;
         const from = namesFrom[level];
         const count = (names.length - from) / 3;
-        let duplicate = false;
+        /** Where the earlier same name's closing quote is, or -1. */
+        let earlier = -1;
         let esc = 0;
         let big = bigObjects.get(level);
         if (big === undefined && count >= LINEAR_KEYS) {
-          big = new Set();
-          for (let k = from; k < names.length; k += 3) big.add(decodeKey(text.slice(names[k], names[k + 1])));
+          big = new Map();
+          for (let k = from; k < names.length; k += 3) {
+            const key = decodeKey(text.slice(names[k], names[k + 1]));
+            if (!big.has(key)) big.set(key, names[k + 1]);
+          }
           bigObjects.set(level, big);
         }
         if (big !== undefined) {
           const key = decodeKey(text.slice(a, b));
-          duplicate = big.has(key);
-          if (!duplicate) big.add(key);
+          earlier = big.get(key) ?? -1;
+          if (earlier < 0) big.set(key, b);
         } else {
           const escaped = hasEscape(a, b);
           esc = escaped ? 1 : 0;
           for (let k = from; k < names.length; k += 3) {
             if (sameName(names[k], names[k + 1], a, b, escaped || names[k + 2] === 1)) {
-              duplicate = true;
+              earlier = names[k + 1];
               break;
             }
           }
         }
-        if (duplicate) {
-          if (shape.duplicateKeys.length < MAX_NOTES) shape.duplicateKeys.push(`${pointer(level)}/${escapeSegment(decodeKey(text.slice(a, b)))}`);
+        if (earlier >= 0) {
+          if (shape.duplicateKeys.length < MAX_NOTES) {
+            const at = `${pointer(level)}/${escapeSegment(decodeKey(text.slice(a, b)))}`;
+            shape.duplicateKeys.push(at);
+            if (!sameValue(text, earlier, b)) shape.conflictingKeys.push(at);
+          }
         } else {
           names.push(a, b, esc);
         }
@@ -230,6 +289,7 @@ export interface BodyReading {
   /** Why the body is not taken as JSON, when it is not empty and was not taken. */
   jsonError?: string;
   duplicateKeys?: string[];
+  conflictingKeys?: string[];
   impreciseNumbers?: { pointer: string; literal: string }[];
   /** The body starts with a UTF-8 byte order mark, which RFC 8259 forbids senders to add. */
   byteOrderMark?: boolean;
@@ -293,6 +353,7 @@ export function readBody(body: Uint8Array, contentEncoding: string | undefined):
     json,
     ...(bom ? { byteOrderMark: true } : {}),
     ...(shape.duplicateKeys.length > 0 ? { duplicateKeys: shape.duplicateKeys } : {}),
+    ...(shape.conflictingKeys.length > 0 ? { conflictingKeys: shape.conflictingKeys } : {}),
     ...(shape.impreciseNumbers.length > 0 ? { impreciseNumbers: shape.impreciseNumbers } : {}),
   };
 }

@@ -137,6 +137,8 @@ export interface ExchangeResponse {
   jsonError?: string;
   /** JSON pointers of member names repeated within one object (the parsed `json` keeps the last). */
   duplicateKeys?: string[];
+  /** Those of duplicateKeys whose repeated value differs from the first one (parsers disagree on the data). */
+  conflictingKeys?: string[];
   /** Numbers a double reads differently from their text (beyond 2^53, overflow, underflow). */
   impreciseNumbers?: { pointer: string; literal: string }[];
   /** The JSON body starts with a byte order mark (RFC 8259 section 8.1: senders must not add one). */

@@ -259,16 +259,22 @@ export function jsonTextFindings(ctx: ProbeContext, checkId: string, op: Operati
   if (!res) return [];
   const out: Finding[] = [];
   if (res.duplicateKeys?.length) {
-    const first = res.duplicateKeys[0];
+    // With different values, which one a receiver keeps depends on its parser: the data itself is
+    // in doubt. With the same value twice, nothing is lost; RFC 8259 only says names SHOULD be unique.
+    const conflicting = res.conflictingKeys ?? [];
+    const first = conflicting[0] ?? res.duplicateKeys[0];
     const more = res.duplicateKeys.length > 1 ? ` (and ${res.duplicateKeys.length - 1} more${res.duplicateKeys.length >= 10 ? ", at least" : ""})` : "";
     out.push(
       makeFinding(ctx, {
         code: `${checkId}/duplicate-key`,
-        severity: "fail",
-        message: `${op.method} ${op.path} answered JSON with the member ${memberName(first)} twice in one object at ${first}${more}; parsers disagree on which value counts.`,
+        severity: conflicting.length > 0 ? "fail" : "warn",
+        message:
+          conflicting.length > 0
+            ? `${op.method} ${op.path} answered JSON with the member ${memberName(first)} twice in one object at ${first}, with different values${more}; parsers disagree on which value counts.`
+            : `${op.method} ${op.path} answered JSON with the member ${memberName(first)} twice in one object at ${first}, with the same value both times${more}; a strict parser refuses such JSON.`,
         rule: {
-          ref: "rfc7493#section-2.3",
-          text: "JSON exchanged between systems must not repeat a member name within an object (I-JSON; RFC 8259 section 4): what a receiver reads is then unpredictable.",
+          ref: "rfc8259#section-4",
+          text: "The names within a JSON object should be unique (RFC 8259 section 4; I-JSON, RFC 7493, makes it a must): with a name repeated, receivers differ on which value they keep or refuse the text.",
         },
         fix: "Write each field once per object (usually a serializer fed two properties mapped to the same name).",
         operation: op,

@@ -33,7 +33,10 @@ function misread(literal: string): boolean {
 
 /** A plain recursive reader of valid JSON text that notes what the scan must note. */
 function oracle(text: string): Omit<JsonShape, "tooDeep"> {
-  const out: Omit<JsonShape, "tooDeep"> = { depth: 0, duplicateKeys: [], impreciseNumbers: [] };
+  const out: Omit<JsonShape, "tooDeep"> = { depth: 0, duplicateKeys: [], conflictingKeys: [], impreciseNumbers: [] };
+  /** Repeated names whose value differs from the first one's, with their place among duplicateKeys. */
+  const conflicts: [number, string][] = [];
+  const canonical = (t: string) => JSON.stringify(JSON.parse(t));
   let i = 0;
   const ws = () => {
     while (text[i] === " " || text[i] === "\n") i++;
@@ -54,7 +57,7 @@ function oracle(text: string): Omit<JsonShape, "tooDeep"> {
     if (c === "{" || c === "[") {
       out.depth = Math.max(out.depth, depth + 1);
       i++;
-      const seen = new Set<string>();
+      const seen = new Map<string, string>();
       let index = 0;
       for (;;) {
         ws();
@@ -68,12 +71,16 @@ function oracle(text: string): Omit<JsonShape, "tooDeep"> {
         }
         if (c === "{") {
           const key = str();
-          if (seen.has(key)) {
-            if (out.duplicateKeys.length < MAX_NOTES) out.duplicateKeys.push(`${ptr}/${seg(key)}`);
-          } else seen.add(key);
+          const repeated = seen.has(key);
+          const noted = repeated && out.duplicateKeys.length < MAX_NOTES ? out.duplicateKeys.push(`${ptr}/${seg(key)}`) - 1 : -1;
           ws();
           i++; // :
+          ws();
+          const from = i;
           value(`${ptr}/${seg(key)}`, depth + 1);
+          const v = canonical(text.slice(from, i));
+          if (!repeated) seen.set(key, v);
+          else if (noted >= 0 && seen.get(key) !== v) conflicts.push([noted, `${ptr}/${seg(key)}`]);
         } else {
           value(`${ptr}/${index++}`, depth + 1);
         }
@@ -93,6 +100,7 @@ function oracle(text: string): Omit<JsonShape, "tooDeep"> {
     at(WORD);
   };
   value("", 0);
+  out.conflictingKeys = conflicts.sort((a, b) => a[0] - b[0]).map(([, p]) => p);
   return out;
 }
 
@@ -121,25 +129,38 @@ describe("scanJson", () => {
   it("notes what a plain recursive reader notes, on generated bodies", () => {
     const r = rng(8_2026);
     let dups = 0;
+    let conflicts = 0;
     let imprecise = 0;
     for (let n = 0; n < 1000; n++) {
       const text = generate(r, 0);
       JSON.parse(text); // the generator writes valid JSON
       const shape = scanJson(text);
       const expected = oracle(text);
-      expect({ depth: shape.depth, duplicateKeys: shape.duplicateKeys, impreciseNumbers: shape.impreciseNumbers }, text).toEqual(expected);
+      expect({ depth: shape.depth, duplicateKeys: shape.duplicateKeys, conflictingKeys: shape.conflictingKeys, impreciseNumbers: shape.impreciseNumbers }, text).toEqual(expected);
       expect(shape.tooDeep).toBe(false);
       dups += shape.duplicateKeys.length;
+      conflicts += shape.conflictingKeys.length;
       imprecise += shape.impreciseNumbers.length;
     }
     // The generator did exercise both kinds of notes.
     expect(dups).toBeGreaterThan(100);
+    // Repeats with the same value and with another value, both.
+    expect(conflicts).toBeGreaterThan(50);
+    expect(dups - conflicts).toBeGreaterThan(20);
     expect(imprecise).toBeGreaterThan(100);
   });
 
   it("names repeated members, escaped spellings included, with their pointers", () => {
     const shape = scanJson('{"Data":[{"Id":1,"Name":"x","Id":2},{"Id":3,"\\u0049d":4}],"a/b":{"~":1,"~":2}}');
     expect(shape.duplicateKeys).toEqual(["/Data/0/Id", "/Data/1/Id", "/a~1b/~0"]);
+  });
+
+  it("tells a repeat with another value from one with the same value, whatever its spelling", () => {
+    const shape = scanJson('{"a":1,"a":1.0,"b":"x","b":"y","c":{"k":[1, 2]},"c":{"k":[1,2]},"d":{"k":1},"d":{"k":2},"e":"\\u0041","e":"A"}');
+    expect(shape.duplicateKeys).toEqual(["/a", "/b", "/c", "/d", "/e"]);
+    expect(shape.conflictingKeys).toEqual(["/b", "/d"]);
+    const members = Array.from({ length: 40 }, (_, k) => `"k${k}":${k}`);
+    expect(scanJson(`{"big":{${members.join(",")},"k7":7,"k8":0}}`).conflictingKeys).toEqual(["/big/k8"]);
   });
 
   it("finds a repeat in an object with many members", () => {

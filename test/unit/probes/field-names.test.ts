@@ -40,6 +40,28 @@ describe("member names in schema findings", () => {
     const f = resultOf(report, "schema.company-info").findings.find((x) => x.code === "schema.company-info/duplicate-key");
     expect(f, JSON.stringify(resultOf(report, "schema.company-info"))).toBeDefined();
     expect(f!.pointer).toBe("/a~1b");
-    expect(f!.message).toContain(`with the member "a/b" twice in one object at /a~1b`);
+    expect(f!.message).toContain(`with the member "a/b" twice in one object at /a~1b, with different values`);
+    expect(f!.severity).toBe("fail");
+  });
+
+  it("duplicate-key with the same value both times warns: nothing is lost, but a strict parser refuses it", async () => {
+    const report = await checkReference({
+      only: ["schema.company-info"],
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (!COMPANY.test(req.url.pathname) || reply.status !== 200) return reply;
+        const headers = { ...reply.headers };
+        delete headers["content-length"];
+        const text = Buffer.from(reply.body as Uint8Array | string).toString("utf8");
+        const id = (JSON.parse(text) as { CompanyId: string }).CompanyId;
+        return { ...reply, headers, body: text.replace(/^\{/, `{"CompanyId": ${JSON.stringify(id)},`) };
+      },
+    });
+    const r = resultOf(report, "schema.company-info");
+    expect(r.status).toBe("warn");
+    const f = r.findings.find((x) => x.code === "schema.company-info/duplicate-key")!;
+    expect(f.severity).toBe("warn");
+    expect(f.pointer).toBe("/CompanyId");
+    expect(f.message).toContain("twice in one object at /CompanyId, with the same value both times");
   });
 });
