@@ -163,15 +163,19 @@ async function unknownId(
       ],
     };
   }
+  // SPEC_MODEL makes an unknown id 400 or 404 for statements; for the values body the same is
+  // inferred: figures for an unknown id, or a refusal with another 4xx, warn. A server error or a
+  // redirect is no refusal at all.
+  const failing = status >= 500 || (status >= 300 && status < 400);
   return {
     refused: false,
     findings: [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/${ok ? "unknown-accepted" : "status"}`,
-        severity: "fail",
+        severity: failing ? "fail" : "warn",
         message: ok
-          ? `The ${op.profile.name} of ${company} answered ${status} with values to ${param}=${unknown}, which no list returns: the filter is not checked, so a wrong id gets figures that belong to no ${param.replace(/Id$/, "").toLowerCase()}.`
+          ? `The ${op.profile.name} of ${company} answered ${status} with values to ${param}=${unknown}, which no list returns: the filter is not checked, so a wrong id gets figures that belong to no ${param.replace(/Id$/, "").toLowerCase()}. SPEC_MODEL decides the refusal for statements; for these values it is inferred, so this is a warning.`
           : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected ${accept.join(" or ")}.`,
         fix,
       }),
