@@ -36,10 +36,13 @@ export const probe: Probe = {
         const issues = hierarchyIssues(walk.records, idField, parentField);
         // The spec model states the account rules; for other lists a break is a warning.
         const severity = op === chart ? "fail" : "warn";
-        const rule = {
-          ref: op === chart ? "spec-model:chart-of-accounts" : "spec-model:reference-lists",
-          text: `${parentField} refers to a ${op.profile.name} record of the same company, and the hierarchy has no cycles.`,
-        };
+        const rule =
+          op === chart
+            ? { ref: "spec-model:chart-of-accounts", text: `${parentField} refers to a ${op.profile.name} record of the same company, and the hierarchy has no cycles.` }
+            : {
+                ref: "reach-check:parent-references",
+                text: `${parentField} refers to a ${op.profile.name} record of the same company, and the hierarchy has no cycles: what SPEC_MODEL states for the chart of accounts, read by reach-check for this list too (hence a warning).`,
+              };
         if (issues.unknownParents.length > 0) {
           const first = issues.unknownParents[0];
           findings.push(
