@@ -321,19 +321,42 @@ export function jsonTextFindings(ctx: ProbeContext, checkId: string, op: Operati
   return out;
 }
 
+/**
+ * A required member missing beside an unknown one of the same name in another case (`companies`
+ * for `Companies`, as a camelCase serializer writes it): one issue, the missing member's, with the
+ * name that came. Everything else is returned as it was.
+ */
+function caseMismatches(issues: readonly SchemaIssue[]): { issues: SchemaIssue[]; sent: Map<SchemaIssue, string> } {
+  const parentOf = (pointer: string) => pointer.slice(0, pointer.lastIndexOf("/"));
+  const nameOf = (pointer: string) => unescapePointerSegment(pointer.slice(pointer.lastIndexOf("/") + 1));
+  const unknown = new Map<string, SchemaIssue>();
+  for (const i of issues) if (i.kind === "unknown-field") unknown.set(`${parentOf(i.pointer)}/${nameOf(i.pointer).toLowerCase()}`, i);
+  const sent = new Map<SchemaIssue, string>();
+  const paired = new Set<SchemaIssue>();
+  for (const i of issues) {
+    if (i.kind !== "required") continue;
+    const other = unknown.get(`${parentOf(i.pointer)}/${nameOf(i.pointer).toLowerCase()}`);
+    if (!other || paired.has(other)) continue;
+    paired.add(other);
+    sent.set(i, nameOf(other.pointer));
+  }
+  return { issues: issues.filter((i) => !paired.has(i)), sent };
+}
+
 /** Turn schema issues into findings, one per distinct (kind, shape of pointer). */
 export function schemaFindings(
   ctx: ProbeContext,
   checkId: string,
   op: Operation,
   ex: Exchange,
-  issues: SchemaIssue[],
+  all: SchemaIssue[],
   specPointer: string,
   company?: string,
 ): Finding[] {
+  const { issues, sent } = caseMismatches(all);
   const groups = new Map<string, SchemaIssue[]>();
   for (const issue of issues) {
-    const key = `${issue.kind}|${pointerShape(issue.pointer)}`;
+    const key = `${sent.has(issue) ? "name-case" : issue.kind}|${pointerShape(issue.pointer)}`;
     const list = groups.get(key);
     if (list) list.push(issue);
     else groups.set(key, [issue]);
@@ -344,6 +367,27 @@ export function schemaFindings(
     const more = list.length > 1 ? ` (and at ${list.length - 1} more place${list.length > 2 ? "s" : ""} like it${list.length >= 200 ? ", at least" : ""})` : "";
     const unknown = first.kind === "unknown-field";
     const name = memberName(first.pointer);
+    const came = sent.get(first);
+    if (came !== undefined) {
+      out.push(
+        makeFinding(ctx, {
+          code: `${checkId}/name-case`,
+          severity: "fail",
+          message: `Field ${JSON.stringify(came)} differs from the spec's ${name} only in case${more}: JSON names are case-sensitive, so ${name} is missing.`,
+          rule: {
+            ref: `openapi:${first.schemaPointer || specPointer}`,
+            text: `The ${ex.response?.status ?? ""} response of ${op.method} ${op.path} must match its schema in the spec${OPERATION_TAG(op)}; member names match exactly, case included.`,
+          },
+          fix: `Send the field as ${name}: Reach's names are PascalCase and case-sensitive. A serializer's camelCase naming policy lowers them (ASP.NET Core: set JsonSerializerOptions.PropertyNamingPolicy to null; Jackson: PropertyNamingStrategies.UPPER_CAMEL_CASE).`,
+          operation: op,
+          company,
+          pointer: first.pointer,
+          exchange: ex,
+          evidence: { expected: name, actual: JSON.stringify(came) },
+        }),
+      );
+      continue;
+    }
     out.push(
       makeFinding(ctx, {
         code: `${checkId}/${first.kind}`,
