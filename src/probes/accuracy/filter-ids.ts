@@ -7,6 +7,7 @@ import { frontServerAnswer } from "../support/front-server.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
+import { refusalStatuses } from "../support/rejection.js";
 
 const RULE = {
   ref: "spec-model:accounting-facts",
@@ -22,17 +23,20 @@ function declares(op: Operation, name: string): boolean {
 function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company: string, param: string, unknown: string, listName: string, ex: Exchange): Finding[] | "refused" {
   if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
   const status = ex.response!.status;
-  if (status === 400 || status === 404) return "refused";
+  const accept = refusalStatuses(op);
+  if (accept.includes(status)) return "refused";
   // Throttled or down (429, 503): says nothing about the filter (reliability.rehearsal reports those).
   if (status === 429 || status === 503) return [];
   const ignored = status >= 200 && status < 300;
+  // Another 4xx refuses the id, only with a status Reach's guide does not list (as the input checks judge it).
+  const otherRefusal = status >= 400 && status < 500;
   return [
     makeFinding(ctx, {
       code: `${checkId}/${ignored ? "unknown-accepted" : "status"}`,
-      severity: "fail",
+      severity: otherRefusal ? "warn" : "fail",
       message: ignored
         ? `The ${op.profile.name} of ${company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
-        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected 400 or 404.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
+        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected ${accept.join(" or ")}.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
       rule: RULE,
       fix:
         `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.` +
@@ -40,7 +44,7 @@ function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company
       operation: op,
       company,
       exchange: ex,
-      evidence: { expected: "400 or 404", actual: String(status) },
+      evidence: { expected: accept.join(" or "), actual: String(status) },
     }),
   ];
 }

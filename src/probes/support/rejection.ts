@@ -97,7 +97,11 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
   }
   if (!c.accept.includes(res.status)) {
     const redirect = res.status >= 300 && res.status < 400;
+    // A refusal with another 4xx still owes Reach its error envelope: a framework's own body
+    // (FastAPI's {"detail": [...]}, say) is judged as any error body is.
+    const body = res.status >= 400 && res.status !== 429 && !front && !lapsed ? judgeErrorBody(ctx, checkId, op, ex, c.what, company, "BadRequest") : [];
     return [
+      ...body,
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/status`,
@@ -114,7 +118,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
           limitFix ??
           (res.status === 429
             ? `Let Reach's requests through (or send Retry-After so that a client knows when to ask again: reliability.rehearsal reports the limit), then answer ${c.expected}.`
-            : `Answer ${c.expected}.`),
+            : `Answer ${c.expected}, with Reach's error envelope as the body.`),
         evidence,
       }),
     ];
