@@ -22,6 +22,8 @@ export const probe: Probe = {
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     let periods = 0;
+    /** Periods left unjudged because an Amount in them is not a number (schema.statements names it). */
+    let unreadablePeriods = 0;
     for (const c of pass.companies) {
       const chart = c.chart;
       if (!chart) continue;
@@ -29,10 +31,18 @@ export const probe: Probe = {
         const rows = s.fold.table;
         if (!rows) continue;
         const seen = new Set<string | undefined>();
-        for (let i = 0; i < rows.length; i++) seen.add(rows.period(i));
-        periods += seen.size;
+        const unreadable = new Set<string | undefined>();
+        for (let i = 0; i < rows.length; i++) {
+          const period = rows.period(i);
+          seen.add(period);
+          const amount = rows.amount(i);
+          if (amount === undefined || Number.isNaN(amount)) unreadable.add(period);
+        }
+        // A sum over amounts that could not be read would balance (or not) by accident.
+        periods += seen.size - unreadable.size;
+        unreadablePeriods += unreadable.size;
         const types = s.op.profile.accountTypes && s.op.profile.accountTypes.length > 0 ? s.op.profile.accountTypes : ["ASSET", "LIABILITY", "EQUITY"];
-        const off = unbalancedPeriods(rows, chart.typeOf, { types, debitNormal });
+        const off = unbalancedPeriods(rows, chart.typeOf, { types, debitNormal }).filter((p) => !unreadable.has(p.period));
         if (off.length === 0) continue;
         const shown = off.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
         findings.push(
@@ -53,7 +63,12 @@ export const probe: Probe = {
         );
       }
     }
+    const amountsNote =
+      unreadablePeriods > 0 ? ` ${unreadablePeriods} period${unreadablePeriods === 1 ? "" : "s"} not judged: an Amount in ${unreadablePeriods === 1 ? "it is" : "them is"} not a number (see schema.statements).` : "";
+    if (periods === 0 && unreadablePeriods > 0) {
+      return { findings: [], skip: `No balance-sheet period could be judged: its Amount values are not numbers (see schema.statements).`, blockedBy: "schema.statements found Amount values that are not numbers" };
+    }
     if (periods === 0) return chartSkip(pass, "No balance sheet and chart of accounts could be read together (see schema.statements and schema.reference-lists).");
-    return { findings, summary: findings.length === 0 ? `${periods} balance-sheet periods (per company and basis), each balanced to the cent.` : undefined };
+    return { findings, summary: findings.length === 0 ? `${periods} balance-sheet periods (per company and basis), each balanced to the cent.${amountsNote}` : undefined };
   },
 };

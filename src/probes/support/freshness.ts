@@ -52,6 +52,8 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   const unjudged: string[] = [];
   /** Companies whose rows carry no YYYY-MM Period at all. */
   const malformed: string[] = [];
+  /** Companies whose rows carry no Amount that is a number. */
+  const noAmounts: string[] = [];
   // Only rows whose Period is a YYYY-MM month tell how far the data reaches; another form
   // ("2026-11-30") is schema.statements' finding, and judging it here would blame the data.
   const month = (r: Row) => r.period !== undefined && monthNumber(r.period) !== undefined;
@@ -69,6 +71,11 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
     const lastRow = latestPeriod(rows, month);
     if (rows.length > 0 && lastRow === undefined) {
       malformed.push(company);
+      continue;
+    }
+    // Amounts that are not numbers (strings, say) read as no amount: "no data" would blame the data.
+    if (rows.length > 0 && latestPeriod(rows, (r) => month(r) && r.amount !== undefined && !Number.isNaN(r.amount)) === undefined) {
+      noAmounts.push(company);
       continue;
     }
     judged++;
@@ -145,11 +152,19 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
     }
   }
   const some = (ids: string[]) => `${ids.slice(0, 6).join(", ")}${ids.length > 6 ? ` and ${ids.length - 6} more` : ""}`;
-  const badPeriods = malformed.length > 0 ? ` Not judged (no ${spec.statement} row has a YYYY-MM Period, see schema.statements): ${some(malformed)}.` : "";
+  const badPeriods =
+    (malformed.length > 0 ? ` Not judged (no ${spec.statement} row has a YYYY-MM Period, see schema.statements): ${some(malformed)}.` : "") +
+    (noAmounts.length > 0 ? ` Not judged (no ${spec.statement} row has an Amount that is a number, see schema.statements): ${some(noAmounts)}.` : "");
   if (judged === 0) {
-    return malformed.length > 0
-      ? { findings: [], skip: `No ${spec.statement} row has a YYYY-MM Period, so how far the data reaches cannot be read.${badPeriods}`, blockedBy: "schema.statements found Period values that are not YYYY-MM months" }
-      : { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
+    if (malformed.length > 0 || noAmounts.length > 0) {
+      const why = malformed.length > 0 ? "a YYYY-MM Period" : "an Amount that is a number";
+      return {
+        findings: [],
+        skip: `No ${spec.statement} row has ${why}, so how far the data reaches cannot be read.${badPeriods}`,
+        blockedBy: malformed.length > 0 ? "schema.statements found Period values that are not YYYY-MM months" : "schema.statements found Amount values that are not numbers",
+      };
+    }
+    return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
   }
   const notJudged = (unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements): ${some(unjudged)}.` : "") + badPeriods;
   return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.${notJudged}` };
