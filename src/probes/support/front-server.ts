@@ -6,10 +6,11 @@ import type { Exchange } from "../../http/types.js";
  * gave up waiting for it (504), or that refused a request as too large before passing it on (413,
  * 414, 431, or nginx's 400 "Request Header Or Cookie Too Large"). The status alone would send the
  * partner looking in the wrong place (their application's logs, their input validation); this says
- * which server answered and which setting is at stake.
+ * which server answered and which setting is at stake. Also the web framework's router redirecting a
+ * path to its own spelling (a trailing slash added or taken away) before the API sees the request.
  */
 export interface FrontServerAnswer {
-  kind: "bad-gateway" | "gateway-timeout" | "too-large";
+  kind: "bad-gateway" | "gateway-timeout" | "too-large" | "slash-redirect";
   /** One or two sentences for a finding's message, starting with a space. */
   detail: string;
   fix: string;
@@ -31,9 +32,36 @@ function requestSize(ex: Exchange): string {
   return `a ${target.length}-character request target${body}`;
 }
 
+/** Whether a redirect's Location is the request's own URL with a trailing slash added or taken away: "added", "removed" or undefined. */
+function slashRedirect(ex: Exchange): "added" | "removed" | undefined {
+  const res = ex.response;
+  const location = res?.headers.location;
+  if (!res || res.status < 300 || res.status >= 400 || !location) return undefined;
+  let from: URL;
+  let to: URL;
+  try {
+    from = new URL(ex.request.url);
+    to = new URL(location, from);
+  } catch {
+    return undefined;
+  }
+  if (to.origin !== from.origin || to.search !== from.search) return undefined;
+  if (to.pathname === `${from.pathname}/`) return "added";
+  if (from.pathname === `${to.pathname}/`) return "removed";
+  return undefined;
+}
+
 export function frontServerAnswer(ex: Exchange): FrontServerAnswer | undefined {
   const res = ex.response;
   if (!res) return undefined;
+  const slash = slashRedirect(ex);
+  if (slash) {
+    return {
+      kind: "slash-redirect",
+      detail: ` The Location is the same path with a trailing slash ${slash}: the web framework's router sends the request to its own spelling of the path before the API sees it, and Reach follows no redirect.`,
+      fix: "Serve the spec's paths exactly as written, answering without a redirect (Django: route the paths without the slash or set APPEND_SLASH = False; Flask/Werkzeug: strict_slashes=False; otherwise the rewrite rule or middleware that adds or strips the slash).",
+    };
+  }
   const who = whoAnswered(ex);
   if (res.status === 502) {
     return {
