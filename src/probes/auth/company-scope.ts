@@ -164,8 +164,14 @@ export const probe: Probe = {
     const auth = { bearer: scoped.token, envName: scoped.envName };
     const own = await scopedCompanies(ctx, userInfo, auth);
     if (!own.ids) {
-      const got = own.ex.response ? `answered ${own.ex.response.status}` : `failed (${own.ex.error?.message ?? "no answer"})`;
-      return { findings: [], skip: `user-info with the token in ${scoped.envName} ${got}; give a valid token that reads fewer companies.` };
+      const status = own.ex.response?.status;
+      const got = own.ex.response ? `answered ${status}` : `failed (${own.ex.error?.message ?? "no answer"})`;
+      // A 200 whose company list could not be read is the answer's form (schema.user-info), not the token.
+      const why =
+        status !== undefined && status >= 200 && status < 300
+          ? "but its company list could not be read (see schema.user-info), so the token's companies are unknown."
+          : "give a valid token that reads fewer companies.";
+      return { findings: [], skip: `user-info with the token in ${scoped.envName} ${got}; ${why}` };
     }
     const findings: Finding[] = [];
     const ownIds = own.ids;

@@ -37,4 +37,11 @@ describe("a member name that differs from the spec's only in case", () => {
     const r = resultOf(await checkReference({ only: ["schema.reference-lists"], wrap: rename }), "schema.reference-lists");
     expect(codes(r).sort()).toEqual(["schema.reference-lists/required", "schema.reference-lists/unknown-field"]);
   });
+
+  it("in user-info makes auth.company-scope say the list could not be read, not that the scoped token is wrong", async () => {
+    const report = await checkReference({ only: ["auth.company-scope"], scopedToken: true, settings: { companies: ["alder-finch"] }, wrap: camelCase(/\/oauth2\/user-info$/, "Companies") });
+    const r = resultOf(report, "auth.company-scope");
+    expect(r.status).toBe("skip");
+    expect(r.summary).toMatch(/answered 200; but its company list could not be read \(see schema\.user-info\), so the token's companies are unknown\.$/);
+  });
 });
