@@ -6,6 +6,7 @@
 import type { Exchange } from "../../http/types.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { ClientCredentials, Operation, ProbeContext } from "../types.js";
+import { frontServerAnswer } from "./front-server.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { isJsonMediaType } from "./response.js";
 
@@ -109,6 +110,20 @@ export function judgeTokenError(ctx: ProbeContext, checkId: string, op: Operatio
         severity: "fail",
         message: `The token endpoint answered ${res.status} to a ${request} with ${want.what}; Reach cannot tell a broken server from bad credentials.`,
         fix: `Answer ${expected}; find the server error for this request in your logs.`,
+        evidence: { expected, actual: String(res.status) },
+      }),
+    ];
+  }
+  if (res.status >= 300 && res.status < 400) {
+    // A redirect judges nothing: the credentials were never looked at, whatever the body says.
+    const front = frontServerAnswer(ex);
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/status`,
+        severity: "warn",
+        message: `The token endpoint redirected a ${request} with ${want.what} (${res.status} to ${res.headers.location ?? "no Location"}) instead of refusing it; Reach follows no redirect.${front?.detail ?? ""}`,
+        fix: front?.fix ?? `Serve the token endpoint at the spec's path without a redirect, and answer ${expected}.`,
         evidence: { expected, actual: String(res.status) },
       }),
     ];

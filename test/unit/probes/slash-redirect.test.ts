@@ -18,4 +18,13 @@ describe("a router that redirects every path to its form with a trailing slash",
     expect(ui.message).toMatch(/answered 301 to a valid request with a valid token; expected 200\. The Location is the same path with a trailing slash added/);
     expect(ui.fix).toMatch(/^Serve the spec's paths exactly as written/);
   });
+
+  it("on the token endpoint is a redirect, not a refusal, in the OAuth checks", async () => {
+    const tokenOnly: Wrap = async (req, next) => (req.url.pathname === "/oauth2/token" ? appendSlash(req, next) : next());
+    const report = await checkReference({ only: ["oauth.invalid-client"], oauth: true, wrap: tokenOnly });
+    const f = resultOf(report, "oauth.invalid-client").findings.find((x) => x.code === "oauth.invalid-client/status")!;
+    expect(f.message).toMatch(/^The token endpoint redirected a refresh request with .* \(301 to \/oauth2\/token\/\) instead of refusing it; Reach follows no redirect\. The Location is the same path with a trailing slash added/);
+    expect(f.fix).toMatch(/APPEND_SLASH = False/);
+    expect(resultOf(report, "oauth.invalid-client").findings.some((x) => x.code === "oauth.invalid-client/not-json")).toBe(false);
+  });
 });
