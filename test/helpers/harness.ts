@@ -50,6 +50,13 @@ export function tooManyRequests(retryAfter: string): ServerReply {
   };
 }
 
+/** A reply with its body text rewritten by `edit` (Content-Length dropped: the server sets it again). */
+export function editText(reply: ServerReply, edit: (text: string) => string): ServerReply {
+  const headers = { ...reply.headers };
+  delete headers["content-length"];
+  return { ...reply, headers, body: edit(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) };
+}
+
 export function editJson<T>(reply: ServerReply, edit: (body: T) => void): ServerReply {
   const body = JSON.parse(Buffer.from(reply.body as Uint8Array | string).toString("utf8")) as T;
   edit(body);

@@ -3,7 +3,7 @@
  * JSON-pointer escapes (~1 for "/", ~0 for "~").
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, editJson, resultOf } from "../../helpers/harness.js";
+import { checkReference, editJson, editText, resultOf } from "../../helpers/harness.js";
 
 const COMPANY = /^\/companies\/[^/]+$/;
 
@@ -31,10 +31,7 @@ describe("member names in schema findings", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (!COMPANY.test(req.url.pathname) || reply.status !== 200) return reply;
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        const text = Buffer.from(reply.body as Uint8Array | string).toString("utf8");
-        return { ...reply, headers, body: text.replace(/^\{/, '{"a/b":1,"a/b":2,') };
+        return editText(reply, (text) => text.replace(/^\{/, '{"a/b":1,"a/b":2,'));
       },
     });
     const f = resultOf(report, "schema.company-info").findings.find((x) => x.code === "schema.company-info/duplicate-key");
@@ -50,11 +47,7 @@ describe("member names in schema findings", () => {
       wrap: async (req, next) => {
         const reply = await next();
         if (!COMPANY.test(req.url.pathname) || reply.status !== 200) return reply;
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        const text = Buffer.from(reply.body as Uint8Array | string).toString("utf8");
-        const id = (JSON.parse(text) as { CompanyId: string }).CompanyId;
-        return { ...reply, headers, body: text.replace(/^\{/, `{"CompanyId": ${JSON.stringify(id)},`) };
+        return editText(reply, (text) => text.replace(/^\{/, `{"CompanyId": ${JSON.stringify((JSON.parse(text) as { CompanyId: string }).CompanyId)},`));
       },
     });
     const r = resultOf(report, "schema.company-info");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editText, resultOf, type Wrap } from "../../helpers/harness.js";
 
 /** Every member name of the answers to `path` written camelCase, as ASP.NET Core's default serializer does. */
 const camelCase =
@@ -7,11 +7,8 @@ const camelCase =
   async (req, next) => {
     const reply = await next();
     if (!path.test(req.url.pathname) || reply.status !== 200) return reply;
-    const headers = { ...reply.headers };
-    delete headers["content-length"];
-    const text = Buffer.from(reply.body as Uint8Array | string).toString("utf8");
     const lower = (name: string) => (only === undefined || name === only ? name[0].toLowerCase() + name.slice(1) : name);
-    return { ...reply, headers, body: text.replace(/"([A-Z][A-Za-z]*)":/g, (_m, name: string) => `"${lower(name)}":`) };
+    return editText(reply, (text) => text.replace(/"([A-Z][A-Za-z]*)":/g, (_m, name: string) => `"${lower(name)}":`));
   };
 
 describe("a member name that differs from the spec's only in case", () => {
@@ -30,9 +27,7 @@ describe("a member name that differs from the spec's only in case", () => {
     const rename: Wrap = async (req, next) => {
       const reply = await next();
       if (!/\/budgets$/.test(req.url.pathname) || reply.status !== 200) return reply;
-      const headers = { ...reply.headers };
-      delete headers["content-length"];
-      return { ...reply, headers, body: Buffer.from(reply.body as Uint8Array | string).toString("utf8").replace(/"Name":/g, '"Title":') };
+      return editText(reply, (text) => text.replace(/"Name":/g, '"Title":'));
     };
     const r = resultOf(await checkReference({ only: ["schema.reference-lists"], wrap: rename }), "schema.reference-lists");
     expect(codes(r).sort()).toEqual(["schema.reference-lists/required", "schema.reference-lists/unknown-field"]);

@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editText, resultOf, type Wrap } from "../../helpers/harness.js";
 
 /** Statement amounts written as strings ("1234.50"), as Django REST Framework writes decimals by default. */
 const stringAmounts: Wrap = async (req, next) => {
   const reply = await next();
   if (!/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname) || reply.status !== 200) return reply;
-  const headers = { ...reply.headers };
-  delete headers["content-length"];
-  const text = Buffer.from(reply.body as Uint8Array | string).toString("utf8");
-  return { ...reply, headers, body: text.replace(/"Amount":\s*(-?[0-9.eE+-]+)/g, (_m, n: string) => `"Amount":"${n}"`) };
+  return editText(reply, (text) => text.replace(/"Amount":\s*(-?[0-9.eE+-]+)/g, (_m, n: string) => `"Amount":"${n}"`));
 };
 
 describe("statement amounts that are not numbers", () => {
