@@ -34,7 +34,7 @@ export const probe: Probe = {
   step: 4,
   title: "Non-financial BudgetId and ClassId are applied, unknown ones refused",
   description:
-    "Posts each company's non-financial values query with a BudgetId and a ClassId that no list returns (400 or 404 expected, never values), and compares the answers for the listed budgets and classes (up to --sample-size of each) with the unfiltered one: when every one repeats the unfiltered values exactly, the filter looks ignored (a warning, since a class may hold everything and a budget may copy actuals); a filtered answer with months outside [StartDate, EndDate] fails.",
+    "Posts each company's non-financial values query with a BudgetId and a ClassId that no list returns (400 or 404 expected, never values; a warning, since SPEC_MODEL decides the refusal for statements), and compares the answers for the listed budgets and classes (up to --sample-size of each) with the unfiltered one: when every one repeats the unfiltered values exactly, the filter looks ignored (a warning, since a class may hold everything and a budget may copy actuals); a filtered answer with months outside [StartDate, EndDate] fails.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {

@@ -21,7 +21,7 @@ export const probe: Probe = {
   step: 2,
   title: "Malformed dates and reversed ranges are refused",
   description:
-    "Sends statements and non-financial values a StartDate in the wrong layout, an EndDate with month 13, an EndDate of 30 February, and an EndDate before StartDate: each must be refused with 400 in the error envelope, not answered with data or an empty 200 that Reach would take for real figures.",
+    "Sends statements and non-financial values a StartDate in the wrong layout, an EndDate with month 13, an EndDate of 30 February, and an EndDate before StartDate: each must be refused with 400 in the error envelope, not answered with data or an empty 200 that Reach would take for real figures (for a reversed range in the non-financial body, a warning: SPEC_MODEL decides that 400 for statements).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {

@@ -11,7 +11,7 @@ export const probe: Probe = {
   step: 2,
   title: "A request body missing a required field is refused",
   description:
-    "Posts the non-financial values query once without each field its body schema requires (NonFinancialIds, StartDate, EndDate): each must be refused with 400 in the error envelope, not answered as if a default applied.",
+    "Posts the non-financial values query once without each field its body schema requires (NonFinancialIds, StartDate, EndDate): each should be refused with 400 in the error envelope, not answered as if a default applied (a warning: Reach's pages only suggest the 400; an error body sent with 200 fails).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
