@@ -33,6 +33,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flags: "--company <id>", description: "company id to check (repeatable; default: every company user-info lists)", parse: (v) => parseCompanyId("--company", v), repeatable: true, commands: ["run"] },
   { flags: "--token-env <name>", description: "environment variable holding the access token", defaultValue: DEFAULT_TOKEN_ENV, parse: (v) => parseEnvName("--token-env", v), commands: ["run"] },
   { flags: "--token-file <path>", description: "file holding the access token (instead of --token-env)", commands: ["run"] },
+  { flags: "--refresh-token-out <file>", description: "write the refresh token that still works after the run (the partner may rotate it) to this file, readable only by you, as a shell export line", commands: ["run"] },
   { flags: "--scoped-token-env <name>", description: "environment variable holding a second access token that reads fewer companies (checks that tokens are scoped to their companies)", parse: (v) => parseEnvName("--scoped-token-env", v), commands: ["run"] },
   { flags: "--spec-version <version>", description: "bundled Reach spec version (default: the newest; see `reach-check specs`)", commands: ["run", "demo"] },
   { flags: "--spec <file|url>", description: "an OpenAPI document supplied by Reach, instead of a bundled version", parse: (v) => parseLocation("--spec", v), commands: ["run", "demo"] },

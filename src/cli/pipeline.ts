@@ -41,6 +41,11 @@ export interface PipelineInput {
   sampleSize?: number;
   /** OAuth client credentials for the token-lifecycle checks (all three secrets). */
   credentials?: ClientCredentials;
+  /**
+   * Called once the checks are done, with the refresh token that still works (the one given, or
+   * the last one the partner issued in its place) and whether the partner rotated it.
+   */
+  onRefreshToken?: (refreshToken: string, rotated: boolean) => void;
   /** A second access token for fewer companies (--scoped-token-env), for the company-scope check. */
   scopedToken?: ScopedToken;
   now: Date;
@@ -156,7 +161,7 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
         }
       }
     }
-    return await runChecks({
+    const report = await runChecks({
       contract: input.contract,
       http,
       validator,
@@ -175,6 +180,8 @@ export async function runPipeline(input: PipelineInput): Promise<Report> {
       deadline,
       ...(budget ? { requestBudget: budget } : {}),
     });
+    if (credentials && input.credentials) input.onRefreshToken?.(credentials.refreshToken, credentials.refreshToken !== input.credentials.refreshToken);
+    return report;
   } finally {
     deadline?.stop();
     await http.close();

@@ -23,7 +23,7 @@ const CONFIGURABLE: readonly CommandName[] = ["run", "demo", "serve"];
 /** Options that are actions or that name the file itself, not settings. */
 const NOT_SETTINGS = new Set(["config", "listBreaks"]);
 /** Options whose values are paths: relative ones are read from the config file's folder. */
-const PATHS = new Set(["spec", "ca", "tokenFile", "allowlist"]);
+const PATHS = new Set(["spec", "ca", "tokenFile", "allowlist", "refreshTokenOut"]);
 const SECRET_LIKE = /token|secret|password|passwd|credential|api[-_]?key|bearer|authorization|cookie|private/i;
 
 interface Described {
@@ -61,8 +61,8 @@ export function envNameOf(spec: OptionSpec): string | undefined {
 }
 
 function secretLike(key: string): boolean {
-  // `tokenEnv`, `tokenFile`, `scopedTokenEnv` name where a secret is, which is what we ask for.
-  return SECRET_LIKE.test(key) && !/(Env|File)$/.test(key);
+  // `tokenEnv`, `tokenFile`, `scopedTokenEnv`, `refreshTokenOut` name where a secret is, which is what we ask for.
+  return SECRET_LIKE.test(key) && !/(Env|File|Out)$/.test(key);
 }
 
 function parseValue(d: Described, raw: string): unknown {

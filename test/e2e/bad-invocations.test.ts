@@ -17,6 +17,7 @@ type Command = OptionSpec["commands"][number];
 /** Wrong values for options whose value is only checked when used (files, versions, switches). */
 const KNOWN_WRONG: Record<string, string> = {
   "--token-file": "/nonexistent/reach-token",
+  "--refresh-token-out": "/nonexistent/dir/refresh.env",
   "--spec-version": "0.0.0-nope",
   "--spec": "/nonexistent/openapi.yaml",
   "--ca": "/nonexistent/ca.pem",

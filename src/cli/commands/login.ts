@@ -7,7 +7,7 @@
  * shows a token, the code or the client secret.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { shellQuote, writePrivateFile } from "../private-file.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "../main.js";
 import { knownSecrets } from "../main.js";
@@ -28,11 +28,6 @@ function oneLine(text: string, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** POSIX single quotes: the value is never expanded by the shell that loads the lines. */
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 function page(title: string, text: string): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p></body></html>\n`;
@@ -45,23 +40,6 @@ function absoluteHttpUrl(value: unknown): URL | undefined {
     return u.protocol === "https:" || u.protocol === "http:" ? u : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Writes the lines to a file created (or truncated) with mode 0600 before any secret goes in. */
-function writePrivateFile(path: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, "w", 0o600);
-  } catch (err) {
-    throw new UsageError(`--out: cannot write "${path}" (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  try {
-    // An existing file keeps its old mode on open: tighten it before writing.
-    fchmodSync(fd, 0o600);
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -195,7 +173,7 @@ export default async function login(opts: Record<string, unknown>, io: Io): Prom
       "",
     ].join("\n");
     if (typeof opts.out === "string") {
-      writePrivateFile(opts.out, lines);
+      writePrivateFile(opts.out, lines, "--out");
       say(`Tokens written to ${opts.out} (readable only by you). Load them with:  . ${shellQuote(opts.out)}`);
     }
     // The one place tokens are printed: the user asked for export lines on stdout.

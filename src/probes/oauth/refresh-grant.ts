@@ -210,8 +210,12 @@ export const probe: Probe = {
     const rotated = issuedRefresh !== undefined && issuedRefresh !== ctx.credentials.refreshToken;
     // Compared, never shown: the report says whether it changed, not what it is.
     if (rotated) {
+      // The one that works now: a renewal of the run's token later in the run uses it, and
+      // --refresh-token-out keeps it. The one given is spent; a partner with reuse detection revokes
+      // every token of the grant when it is presented again.
+      ctx.credentials.refreshToken = issuedRefresh;
       notes.push(
-        "the partner rotated the refresh token (RFC 6749 section 6): the one in REACH_REFRESH_TOKEN may no longer work, so reach-check did not use it again; get a fresh one with `reach-check login`",
+        "the partner rotated the refresh token (RFC 6749 section 6): the one in REACH_REFRESH_TOKEN is spent and reach-check did not send it again (a partner with reuse detection revokes every token of the grant when a spent one comes back); keep the new one with --refresh-token-out FILE, or get a fresh one with `reach-check login`",
       );
     }
     const used: string[] = [];
