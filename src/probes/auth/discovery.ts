@@ -17,6 +17,11 @@ const EXPECTED_MEMBERS: { field: string; value: string; why: string }[] = [
   { field: "token_endpoint_auth_methods_supported", value: "client_secret_post", why: "Reach sends client_id and client_secret in the token request body" },
 ];
 
+const EXTRA_METADATA = {
+  ref: "rfc8414#section-2",
+  text: "A discovery document may carry metadata beyond the members Reach reads (RFC 8414 section 2: additional metadata parameters may be used); a client ignores those it does not know.",
+};
+
 const ISSUER_FORM = {
   ref: "rfc8414#section-2",
   text: "The issuer is the authorization server's identifier: a URL with no query or fragment component.",
@@ -68,7 +73,11 @@ export const probe: Probe = {
     if (!op) return { findings: [], skip: "The spec has no discovery operation." };
     const ex = (await ctx.data.discovery())!;
     const checked = checkDataResponse(ctx, this.id, op, ex);
-    const findings: Finding[] = [...checked.findings];
+    // RFC 8414 section 2 lets a server publish more metadata (jwks_uri, userinfo_endpoint, ...), and an
+    // identity provider cannot leave its standard members out: noted, never a warning, even --strict.
+    const findings: Finding[] = checked.findings.map((f) =>
+      f.code === `${this.id}/unknown-field` ? { ...f, severity: "info" as const, rule: EXTRA_METADATA, fix: "Nothing to do: Reach ignores it." } : f,
+    );
     const doc = ex.response?.json;
     if (checked.ok && doc && typeof doc === "object" && !Array.isArray(doc)) {
       const d = doc as Record<string, unknown>;
@@ -195,6 +204,10 @@ export const probe: Probe = {
         }
       }
     }
-    return { findings, summary: findings.length === 0 ? "Discovery document matches the spec." : undefined };
+    const extra = findings.filter((f) => f.code === `${this.id}/unknown-field`).length;
+    return {
+      findings,
+      summary: findings.length === extra ? `Discovery document matches the spec${extra > 0 ? ` (with more metadata than Reach reads, noted)` : ""}.` : undefined,
+    };
   },
 };

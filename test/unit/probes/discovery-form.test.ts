@@ -36,4 +36,20 @@ describe("auth.discovery: the form of the issuer and endpoint URLs", () => {
     });
     expect(resultOf(report, "auth.discovery").status).toBe("pass");
   });
+
+  it("notes the metadata an identity provider adds (RFC 8414), never a warning, not even --strict", async () => {
+    const wrap = discoveryWith((d) => ({
+      jwks_uri: `${d.issuer}/jwks`,
+      userinfo_endpoint: `${d.issuer}/oauth2/user-info`,
+      revocation_endpoint: `${d.issuer}/oauth2/revoke`,
+      code_challenge_methods_supported: "S256",
+    }));
+    for (const strict of [false, true]) {
+      const r = resultOf(await checkReference({ only: ["auth.discovery"], wrap, strict }), "auth.discovery");
+      expect(r.status).toBe("pass");
+      expect(r.findings.map((f) => f.severity)).toEqual(["info", "info", "info", "info"]);
+      expect(r.findings[0].rule.ref).toBe("rfc8414#section-2");
+      expect(r.summary).toBe("Discovery document matches the spec (with more metadata than Reach reads, noted).");
+    }
+  });
 });
