@@ -344,7 +344,7 @@ const VARIANTS: Variant[] = [
   },
   {
     name: "discovery with OpenID Connect extras",
-    why: "extra fields are ignored by Reach (FAQ); README policy: unknown fields warn",
+    why: "RFC 8414 section 2 allows more metadata; reach-check notes it (info), not even --strict warns",
     reply: (r, req) =>
       req.url.pathname === "/auth/oauth-discovery"
         ? mapJson(r, (j) => ({
@@ -353,7 +353,6 @@ const VARIANTS: Variant[] = [
             code_challenge_methods_supported: ["S256"],
           }))
         : r,
-    allowWarnings: ["auth.discovery/unknown-field"],
   },
   {
     name: "Cache-Control: private, max-age=60 on data",
