@@ -139,13 +139,20 @@ export function tokenLapsed(ctx: ProbeContext, ex: Exchange): { detail: string; 
     };
   }
   const accepted = ctx.http.acceptedToken();
-  if (!accepted || accepted.first >= ex.id) return undefined;
   const renewals = ctx.http.tokenRenewals();
   const renewal = !ctx.credentials
     ? " With REACH_CLIENT_ID, REACH_CLIENT_SECRET and REACH_REFRESH_TOKEN set, reach-check renews an expired token as Reach does."
     : renewals.failed > 0
       ? " Renewing it with REACH_REFRESH_TOKEN failed (see oauth.refresh-grant)."
       : "";
+  if (!accepted) {
+    // Refused from the first request on: nothing shows the token was ever valid (auth.token-accepted says so).
+    return {
+      detail: ` No request of this run was accepted with this token (see auth.token-accepted): it expired or was revoked before the run, or the partner refuses the tokens it issues.${renewal}`,
+      fix: "Run with a token that works (get it just before, e.g. with `reach-check login`); if a fresh token is refused too, accept the access tokens the token endpoint issues (check the scope or audience it asks for).",
+    };
+  }
+  if (accepted.first >= ex.id) return undefined;
   return {
     detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far): it expired or was revoked while the run went on.${renewal}`,
     fix: "Start the run with a token that has enough lifetime left for it (get it just before, e.g. with `reach-check login`; a large partner's run takes minutes), or give reach-check the OAuth client and a refresh token so that it renews the token when it expires; check that nothing else refreshes with the same refresh token during the run. If the token should still be valid, the partner drops tokens before their expires_in.",
