@@ -204,7 +204,12 @@ export const probe: Probe = {
       return { findings, summary: findings.length === 0 ? undefined : `The refresh grant gave no usable access token.${why}` };
     }
     const kind = typeof body?.token_type === "string" ? `a ${body.token_type} token` : "a token without a token_type";
-    const life = typeof body?.expires_in === "number" ? ` for ${body.expires_in} s` : " with no expires_in";
+    const life =
+      typeof body?.expires_in === "number"
+        ? ` for ${body.expires_in} s`
+        : body?.expires_in === undefined
+          ? " with no expires_in"
+          : ` with expires_in ${JSON.stringify(body.expires_in).slice(0, 40)}, not a number`;
     const notes: string[] = [`Refresh grant answered ${ex.response!.status} with ${kind}${life}`];
     const issuedRefresh = ctx.http.issuedSecret(ex, "refresh_token");
     const rotated = issuedRefresh !== undefined && issuedRefresh !== ctx.credentials.refreshToken;

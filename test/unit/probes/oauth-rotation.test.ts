@@ -78,6 +78,22 @@ describe("oauth.refresh-grant with rotation", () => {
     expect(r.findings.map((f) => f.code)).toContain("oauth.refresh-grant/required");
     expect(JSON.stringify(r)).not.toContain("undefined");
   });
+
+  it("names an expires_in that is not a number, instead of calling it missing", async () => {
+    const report = await checkReference({
+      only: ["oauth.refresh-grant"],
+      oauth: true,
+      wrap: async (req, next) => {
+        const reply = await next();
+        if (req.url.pathname !== "/oauth2/token" || reply.status !== 200) return reply;
+        return editJson<Record<string, unknown>>(reply, (b) => void (b.expires_in = String(b.expires_in)));
+      },
+    });
+    const r = resultOf(report, "oauth.refresh-grant");
+    expect(r.findings.map((f) => f.code)).toContain("oauth.refresh-grant/type");
+    expect(r.summary).toMatch(/with expires_in "\d+", not a number/);
+    expect(r.summary).not.toMatch(/no expires_in/);
+  });
 });
 
 describe("a partner that revokes the run's access token once it issued a new one", () => {
