@@ -56,6 +56,8 @@ export const probe: Probe = {
   description:
     "Asks the token endpoint for a refresh with the right refresh token but a wrong client secret, an unknown client_id, an empty secret and no secret. Each must be refused (RFC 6749 section 5.2: 401 invalid_client; 400 invalid_request also passes for a missing secret), never answered with tokens.",
   after: ["reachability.connection"],
+  // Whether the token endpoint takes client_secret_post at all: auth.discovery reads it.
+  orderAfter: ["auth.discovery"],
   blockedByFailure: true,
   spendsToken: true,
   async run(ctx) {
@@ -63,6 +65,16 @@ export const probe: Probe = {
     if (!creds) return { findings: [], skip: CREDENTIALS_MISSING };
     const op = tokenOperation(ctx);
     if (!op) return { findings: [], skip: "The spec has no token operation." };
+    // A token endpoint that takes client credentials only another way (client_secret_basic, say)
+    // refuses every one of these requests, the right client's too: that says nothing of how it
+    // judges a wrong one. Its discovery document tells (auth.discovery warns about it).
+    const noPost = ctx.results.get("auth.discovery")?.findings.find((f) => f.code === "auth.discovery/missing-client-secret-post");
+    if (noPost) {
+      return {
+        findings: [],
+        skip: `Not tried: the discovery document does not list client_secret_post, the client authentication Reach uses (${noPost.evidence?.actual ?? "see auth.discovery"}), so every request here could be refused for its method, not its credentials (see auth.discovery and oauth.refresh-grant).`,
+      };
+    }
     const findings: Finding[] = [];
     const answers: string[] = [];
     // One after the other: a partner that wrongly accepts one of them and rotates refresh tokens

@@ -52,4 +52,14 @@ describe("auth.discovery: the form of the issuer and endpoint URLs", () => {
       expect(r.summary).toBe("Discovery document matches the spec (with more metadata than Reach reads, noted).");
     }
   });
+
+  it("without client_secret_post listed, oauth.invalid-client is not tried (every refusal would be about the method)", async () => {
+    const wrap = discoveryWith(() => ({ token_endpoint_auth_methods_supported: ["client_secret_basic"] as unknown as string }));
+    const report = await checkReference({ only: ["auth.discovery", "oauth.invalid-client"], oauth: true, wrap });
+    expect(codes(resultOf(report, "auth.discovery"))).toEqual(["auth.discovery/missing-client-secret-post"]);
+    const r = resultOf(report, "oauth.invalid-client");
+    expect(r.status).toBe("skip");
+    expect(r.summary).toMatch(/^Not tried: the discovery document does not list client_secret_post, the client authentication Reach uses \(\["client_secret_basic"\]\)/);
+    expect(r.requests).toBe(0);
+  });
 });
