@@ -149,6 +149,9 @@ export const probe: Probe = {
     const grantRefused =
       ex.response?.status === 400 && (ex.response.json as Record<string, unknown> | undefined)?.error === "invalid_grant";
     const body = ex.response?.json as Record<string, unknown> | undefined;
+    // 401 (or invalid_client): the endpoint refused the OAuth client, not a token; most often it
+    // does not take the credentials in the form body (client_secret_post), as Reach sends them.
+    const clientRefused = ex.response?.status === 401 || (ex.response !== undefined && ex.response.status >= 400 && body?.error === "invalid_client");
     const tokenType = body?.token_type;
     const findings: Finding[] = checked.findings.map((f) =>
       // "bearer" is not Reach's spelling, but RFC 6749 section 5.1 makes the value case-insensitive:
@@ -164,6 +167,12 @@ export const probe: Probe = {
           }
         : f.code === `${this.id}/unknown-field`
         ? { ...f, severity: "info" as const, rule: UNKNOWN_TOKEN_MEMBER, fix: "Nothing to do: Reach ignores it." }
+        : clientRefused && f.code === `${this.id}/status`
+          ? {
+              ...f,
+              message: `${op.method} ${op.path} refused the refresh request's client authentication (${ex.response!.status}${typeof body?.error === "string" ? ` ${body.error}` : ""}): REACH_CLIENT_ID and REACH_CLIENT_SECRET went in the form body (client_secret_post), as Reach sends them. The refresh grant could not be checked.`,
+              fix: "Accept client_id and client_secret in the form body of token requests (client_secret_post; an identity provider may need it enabled for the client), and check that REACH_CLIENT_ID and REACH_CLIENT_SECRET are the client's.",
+            }
         : grantRefused && f.code === `${this.id}/status`
           ? {
               ...f,

@@ -79,6 +79,18 @@ describe("oauth.refresh-grant with rotation", () => {
     expect(JSON.stringify(r)).not.toContain("undefined");
   });
 
+  it("says a 401 to the refresh request refused the client authentication, not a token", async () => {
+    const basicOnly: Wrap = async (req, next) =>
+      req.url.pathname === "/oauth2/token" && new URLSearchParams(req.body.toString("utf8")).has("client_secret")
+        ? { status: 401, headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="idp"' }, body: JSON.stringify({ error: "invalid_client" }) }
+        : next();
+    const r = resultOf(await checkReference({ only: ["oauth.refresh-grant"], oauth: true, wrap: basicOnly }), "oauth.refresh-grant");
+    const f = r.findings.find((x) => x.code === "oauth.refresh-grant/status")!;
+    expect(f.message).toMatch(/refused the refresh request's client authentication \(401 invalid_client\): REACH_CLIENT_ID and REACH_CLIENT_SECRET went in the form body \(client_secret_post\)/);
+    expect(f.fix).toMatch(/^Accept client_id and client_secret in the form body/);
+    expect(f.fix).not.toMatch(/access token/);
+  });
+
   it("names an expires_in that is not a number, instead of calling it missing", async () => {
     const report = await checkReference({
       only: ["oauth.refresh-grant"],
