@@ -206,6 +206,17 @@ function unparsed(ex: Exchange, keepText: boolean): Exchange {
   return { ...ex, response: keepText ? rest : { ...rest, text: "" } };
 }
 
+/** The headers as kept (secrets masked), and `header <name>` for each one that held a secret. */
+function maskedHeaders(r: Redactor, raw: Record<string, string>): { headers: Record<string, string>; echoed: string[] } {
+  const headers: Record<string, string> = {};
+  const echoed: string[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    headers[name] = r.redact(value);
+    if (headers[name] !== value) echoed.push(`header ${name}`);
+  }
+  return { headers, echoed };
+}
+
 /** Answers kept that echoed a secret: enough to show where, bounded for a partner that echoes on every call. */
 const MAX_ECHOES_KEPT = 50;
 
@@ -771,7 +782,6 @@ class UndiciHttpClient implements HttpClient {
       fromCache: false,
     };
     if (p.req.operation && response) this.noteSlowest(p.req.operation, exchange);
-    // A token request's answer carries issued secrets by design: not an echo.
     // A redirect repeats the URL it was asked for: a token reach-check itself put in the query (to
     // check that it is refused) and found again in the Location is not the partner's echo.
     const echoed = p.req.auth === "query" ? response?.echoed?.filter((w) => w !== "header location") : response?.echoed;
@@ -869,12 +879,7 @@ class UndiciHttpClient implements HttpClient {
    */
   private storedResponse(status: number, rawHeaders: Record<string, string>, body: Buffer, issuedFields?: readonly string[]): ExchangeResponse {
     const r = this.redactor;
-    const headers: Record<string, string> = {};
-    const echoed: string[] = [];
-    for (const [name, value] of Object.entries(rawHeaders)) {
-      headers[name] = r.redact(value);
-      if (headers[name] !== value) echoed.push(`header ${name}`);
-    }
+    const { headers, echoed } = maskedHeaders(r, rawHeaders);
     // Strict UTF-8, a nesting limit, and what JSON.parse hides (repeated names, lossy numbers).
     const parsed = readBody(body, rawHeaders["content-encoding"]);
     const rawText = parsed.text;
@@ -911,12 +916,7 @@ class UndiciHttpClient implements HttpClient {
     bodyIn: (status: number) => void,
   ): Promise<ExchangeResponse> {
     const r = this.redactor;
-    const headers: Record<string, string> = {};
-    const echoed: string[] = [];
-    for (const [name, value] of Object.entries(rawHeaders)) {
-      headers[name] = r.redact(value);
-      if (headers[name] !== value) echoed.push(`header ${name}`);
-    }
+    const { headers, echoed } = maskedHeaders(r, rawHeaders);
     const contentType = mediaType(rawHeaders["content-type"]);
     const headBytes = KEPT_TEXT_CHARS * 4;
     const head: Buffer[] = [];

@@ -6,7 +6,6 @@
  */
 import { reasonPhrase } from "../http/status.js";
 import type { CheckResult, Finding, Report } from "./types.js";
-import type { FindingGroup } from "./view.js";
 import { clip, sanitize } from "./text.js";
 import {
   STATUS_LABEL,
@@ -30,6 +29,7 @@ import {
   statusesText,
   stepHeading,
   stepsOf,
+  type FindingGroup,
 } from "./view.js";
 
 export interface MarkdownOptions {

@@ -70,9 +70,11 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         message: rateLimited
           ? `${op.method} ${op.path} answered a request ${what} with 429 (too many requests${ex.retries?.length ? `, after ${ex.retries.length} retr${ex.retries.length === 1 ? "y" : "ies"}` : ""}) instead of 401 or 403: the partner's rate limit answered, so whether the operation refuses it was not judged.${limited}`
           : redirect
-          ? front?.kind === "slash-redirect"
-            ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401.${front.detail}`
-            : `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401: ${/log-?in|sign-?in|sso|authorize|oauth|auth\b/i.test(res.headers.location ?? "") ? "Reach's sync has no browser to log in with." : "a request without a valid token must be refused, not sent elsewhere."}${redirectPlace(ctx, ex)}`
+          ? `${op.method} ${op.path} redirects a request ${what} (${res.status} to ${res.headers.location ?? "?"}) instead of answering 401${
+              front?.kind === "slash-redirect"
+                ? `.${front.detail}`
+                : `: ${/log-?in|sign-?in|sso|authorize|oauth|auth\b/i.test(res.headers.location ?? "") ? "Reach's sync has no browser to log in with." : "a request without a valid token must be refused, not sent elsewhere."}${redirectPlace(ctx, ex)}`
+            }`
           : `${op.method} ${op.path} answered ${res.status} to a request ${what}; expected 401 or 403.${front?.detail ?? limited}`,
         rule: RULES.unauthorized,
         fix:

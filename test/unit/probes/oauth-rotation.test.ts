@@ -11,6 +11,14 @@ import { checkReference, editJson, resultOf, tooManyRequests, type Wrap } from "
 
 const ROTATED = "rt_Rotated-New-Refresh-Token-42";
 
+/** The token endpoint's 200 answers with their JSON body changed by `edit`. */
+const editTokenAnswer =
+  (edit: (body: Record<string, unknown>) => void): Wrap =>
+  async (req, next) => {
+    const reply = await next();
+    return req.url.pathname === "/oauth2/token" && reply.status === 200 ? editJson(reply, edit) : reply;
+  };
+
 describe("oauth.refresh-grant with rotation", () => {
   it("reports the rotation without showing either refresh token", async () => {
     const partner = createPartner({ now: new Date(NOW) });
@@ -63,15 +71,7 @@ describe("oauth.refresh-grant with rotation", () => {
     const report = await checkReference({
       only: ["oauth.refresh-grant"],
       oauth: true,
-      wrap: async (req, next) => {
-        const reply = await next();
-        if (req.url.pathname !== "/oauth2/token" || reply.status !== 200 || typeof reply.body !== "string") return reply;
-        const body = JSON.parse(reply.body) as Record<string, unknown>;
-        delete body.expires_in;
-        const headers = { ...reply.headers };
-        delete headers["content-length"];
-        return { ...reply, headers, body: JSON.stringify(body) };
-      },
+      wrap: editTokenAnswer((b) => void delete b.expires_in),
     });
     const r = resultOf(report, "oauth.refresh-grant");
     expect(r.status).toBe("fail");
@@ -95,11 +95,7 @@ describe("oauth.refresh-grant with rotation", () => {
     const report = await checkReference({
       only: ["oauth.refresh-grant"],
       oauth: true,
-      wrap: async (req, next) => {
-        const reply = await next();
-        if (req.url.pathname !== "/oauth2/token" || reply.status !== 200) return reply;
-        return editJson<Record<string, unknown>>(reply, (b) => void (b.expires_in = String(b.expires_in)));
-      },
+      wrap: editTokenAnswer((b) => void (b.expires_in = String(b.expires_in))),
     });
     const r = resultOf(report, "oauth.refresh-grant");
     expect(r.findings.map((f) => f.code)).toContain("oauth.refresh-grant/type");
