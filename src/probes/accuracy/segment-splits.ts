@@ -29,6 +29,8 @@ export const probe: Probe = {
     let judged = 0;
     /** Splits equal to the unsplit statement that do not show an ignored filter (a lone class holding everything). */
     let equalToWhole = 0;
+    /** Unsplit statements with rows but no Amount that is a number: any split "equals" them and every sum is 0. */
+    const noAmounts: string[] = [];
     for (const c of pass.companies) {
       // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
       const chart = c.chart;
@@ -41,6 +43,12 @@ export const probe: Probe = {
         if (!whole || !wholeRows) continue;
         const usable = splits.filter((s) => s.fold.usable && s.fold.sameAsWhole !== undefined);
         if (usable.length === 0) continue;
+        // Amounts the row reader could not take as numbers (strings, say) read as nothing on both
+        // sides: every split would equal the whole and every class sum would be 0. Not judged.
+        if (wholeRows.length > 0 && !hasReadableAmount(wholeRows)) {
+          noAmounts.push(`${c.company} (${param})`);
+          continue;
+        }
         judged++;
         const list = splits[0].split!.list;
         const walk = c.lists.find((w) => w.operation.key === list.key);
@@ -143,15 +151,36 @@ export const probe: Probe = {
       if (unread.length > 0) return { findings: [], skip: `No split could be asked for: the ${listSome(unread, 6)} could not be read (see schema.reference-lists).` };
       return { findings: [], skip: "No company has budgets, classes or departments to split by." };
     }
+    const amountsNote =
+      noAmounts.length > 0 ? `; not judged, no Amount in the unsplit statement being a number (see schema.statements): ${listSome(noAmounts, 6)}` : "";
+    if (judged === 0 && noAmounts.length > 0) {
+      return {
+        findings,
+        skip: `No split could be judged: no Amount in the unsplit statements of ${listSome([...new Set(noAmounts.map((u) => u.replace(/ \(.*\)$/, "")))], 6)} is a number (see schema.statements).`,
+        blockedBy: "schema.statements found Amount values that are not numbers",
+      };
+    }
     // Splits were asked for, but none could be set beside a readable unsplit statement.
     if (judged === 0) {
       return { findings, skip: "No split statement could be compared with the unsplit one: the split or unsplit requests gave no usable statement (see schema.statements and reliability.rehearsal)." };
     }
     const equal =
       equalToWhole === 0 ? "every split differs from the whole" : `no filter is ignored (${equalToWhole} split${equalToWhole === 1 ? " equals" : "s equal"} the whole where one id can hold all of the activity)`;
-    return { findings, summary: findings.every((f) => f.severity === "info") ? `${equal.charAt(0).toUpperCase()}${equal.slice(1)}${notes.length ? `; ${notes.join("; ")}` : ""}.` : undefined };
+    return {
+      findings,
+      summary: findings.every((f) => f.severity === "info") ? `${equal.charAt(0).toUpperCase()}${equal.slice(1)}${notes.length ? `; ${notes.join("; ")}` : ""}${amountsNote}.` : undefined,
+    };
   },
 };
+
+/** Whether any row's Amount was read as a number. */
+function hasReadableAmount(rows: RowTable): boolean {
+  for (let i = 0; i < rows.length; i++) {
+    const amount = rows.amount(i);
+    if (amount !== undefined && !Number.isNaN(amount)) return true;
+  }
+  return false;
+}
 
 /** Whether the unsplit statement has any amount beyond a cent on a listed account (every account without a chart). */
 function hasActivity(rows: RowTable, listed: ReadonlySet<string> | undefined): boolean {

@@ -20,4 +20,12 @@ describe("statement amounts that are not numbers", () => {
     expect(bs.status).toBe("skip");
     expect(bs.summary).toMatch(/its Amount values are not numbers \(see schema\.statements\)/);
   });
+
+  it("leave the budget, class and department splits unjudged instead of passing them over nothing", async () => {
+    const report = await checkReference({ only: ["accuracy.segment-splits"], wrap: stringAmounts });
+    const splits = resultOf(report, "accuracy.segment-splits");
+    expect(splits.status).toBe("skip");
+    expect(splits.summary).toMatch(/^No split could be judged: no Amount in the unsplit statements of .+ is a number \(see schema\.statements\)\.$/);
+    expect(splits.findings).toEqual([]);
+  });
 });
