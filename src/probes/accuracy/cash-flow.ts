@@ -50,7 +50,10 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const live = liveMonths(ctx.now);
     let judgedAll = 0;
+    // The account types of the balance sheet (a cash flow may carry others, as an indirect one does).
+    const sheetTypes = balanceTypes;
     for (const c of pass.companies) {
+      const chart = c.chart;
       const fetched = unsplit(c);
       for (const flow of fetched.filter((s) => flowOps.includes(s.op))) {
         const balance = fetched.find((s) => balanceOps.includes(s.op) && s.query.basis === flow.query.basis && s.query.start === flow.query.start && s.query.end === flow.query.end);
@@ -78,11 +81,28 @@ export const probe: Probe = {
         /** Differing account-months whose cash flow is exactly the change with the sign flipped. */
         let negated = 0;
         let first: { id: string; period: string; flow: number; change: number; index: number } | undefined;
+        // Accounts the balance sheet has a row for, in any month of the range.
+        const onSheet = new Uint8Array(pools.ids.size);
+        for (let i = 0; i < bs.length; i++) {
+          const id = bs.idIndex(i);
+          if (id !== undefined && id < pools.ids.size) onSheet[id] = 1;
+        }
+        /** Balance-sheet accounts of the chart that move on the cash flow but never appear on the balance sheet. */
+        const offSheet = new Map<number, { months: number; index: number }>();
         for (let i = 0; i < cf.length; i++) {
           const id = cf.idIndex(i);
           const p = cf.periodIndex(i);
           const amount = cf.amount(i);
           if (id === undefined || p === undefined || amount === undefined || id >= pools.ids.size || p >= periods || before[p] < 0 || open[p]) continue;
+          // A movement inside the range changes the balance, so the balance is not 0 at one of the
+          // two month-ends and the balance sheet owes a row for it: an account the balance sheet
+          // never names is another account on the cash flow (its own id for the same account).
+          if (!onSheet[id] && sheetTypes.has(chart?.typeAt[id] ?? "") && !compareMovement(amount, 0, 0).quiet) {
+            const seen = offSheet.get(id);
+            if (seen) seen.months++;
+            else offSheet.set(id, { months: 1, index: i });
+            continue;
+          }
           const end = balances[id * periods + p];
           const start = balances[id * periods + before[p]];
           if (Number.isNaN(end) || Number.isNaN(start)) continue;
@@ -141,6 +161,33 @@ export const probe: Probe = {
               pointer: `/${ctx.contract.profile.pagination.dataField}`,
               exchange: flow.exchange,
               evidence: { expected: `rows for ${lost[0].period}`, actual: `no row for ${listSome(lost.map((l) => l.period), 12)}` },
+            }),
+          );
+        }
+        if (offSheet.size > 0) {
+          judged += offSheet.size;
+          const listed = [...offSheet].map(([id, o]) => ({ id: pools.ids.name(id), type: chart?.typeAt[id], ...o }));
+          const shown = listed.map((a) => `${a.id} (${a.type}, moves in ${a.months} month${a.months === 1 ? "" : "s"})`);
+          const idField = flow.op.profile.rowIdField ?? "AccountId";
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/not-on-balance-sheet`,
+              severity: "fail",
+              message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) moves ${listed.length} balance-sheet account${listed.length === 1 ? "" : "s"} that the ${balance.op.profile.name} of the same months never names: ${listSome(shown, 6)}. A movement changes the balance, so the ${balance.op.profile.name} owes those accounts rows; most often the cash flow names an account by an id of its own, and Reach cannot tie its movements to any balance.`,
+              rule: {
+                ref: "reach:openapi#chart-of-accounts",
+                text: "An account that is on the balance sheet and on the cash-flow statement appears only once in the chart of accounts, so both statements name it by the same AccountId.",
+              },
+              fix: `Name each account by the same ${idField} on the balance sheet and on the cash flow, and list it once in the chart of accounts; an account with a balance gets its balance-sheet rows.`,
+              operation: flow.op,
+              company: c.company,
+              pointer: `/${ctx.contract.profile.pagination.dataField}/${listed[0].index}/${idField}`,
+              exchange: flow.exchange,
+              evidence: {
+                expected: `a ${balance.op.profile.name} row for ${listed[0].id}`,
+                actual: `no ${balance.op.profile.name} row for ${listSome(listed.map((a) => a.id), 12)} in ${balance.query.start} to ${balance.query.end}`,
+                bodyExcerpt: excerpt(JSON.stringify(cf.record(listed[0].index))),
+              },
             }),
           );
         }

@@ -127,6 +127,35 @@ describe("accuracy.cash-flow", () => {
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
   });
 
+  it("fails a cash flow naming a balance-sheet account by an id of its own (the account twice in the chart)", async () => {
+    // The partner keeps a cash-flow copy of every balance-sheet account: the chart lists it as cf-<id>
+    // (same number, name and type) and the cash flow uses that id, so no cash-flow row has a balance.
+    type Row = { AccountId: string; AccountType: string };
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || req.url.searchParams.has("ClassId")) return reply;
+      if (req.url.pathname.endsWith("/cash-flow")) {
+        return editJson<{ Data: Row[] }>(reply, (body) => body.Data.forEach((r) => (r.AccountId = `cf-${r.AccountId}`)));
+      }
+      if (req.url.pathname.endsWith("/chart-of-accounts")) {
+        return editJson<{ Data: Row[]; Pagination: { total: number } }>(reply, (body) => {
+          const sheet = body.Data.filter((r) => ["ASSET", "LIABILITY", "EQUITY"].includes(r.AccountType));
+          body.Data.push(...sheet.map((r) => ({ ...r, AccountId: `cf-${r.AccountId}` })));
+          body.Pagination.total += sheet.length;
+        });
+      }
+      return reply;
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.cash-flow"], wrap, settings: { pageSize: 1000 } }), "accuracy.cash-flow");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(new Set(r.findings.map((f) => f.code))).toEqual(new Set(["accuracy.cash-flow/not-on-balance-sheet"]));
+    const f = r.findings.find((x) => x.company === "northwind-outfitters")!;
+    expect(f.message).toMatch(/^The cash flow of northwind-outfitters \((ACCRUAL|CASH)\) moves \d+ balance-sheet accounts? that the balance sheet of the same months never names: cf-\S+ \((ASSET|LIABILITY|EQUITY), moves in \d+ months?\)/);
+    expect(f.pointer).toMatch(/^\/Data\/\d+\/AccountId$/);
+    expect(f.rule.ref).toBe("reach:openapi#chart-of-accounts");
+    expect(f.curl).toMatch(/cash-flow/);
+  });
+
   it("warns, not fails, when only a few account-months differ", async () => {
     let edited = false;
     const report = await checkReference({
