@@ -35,6 +35,8 @@ export interface StatementFold {
   table?: RowTable;
   /** Shared pass, splits: the split holds the same amounts as the unsplit statement (listed accounts only). */
   sameAsWhole?: boolean;
+  /** Shared pass, splits: some account-month of a listed account holds more than a cent. */
+  active?: boolean;
   /** SHA-256 (base64) of the body the rows were read from as it streamed in (see body-hash.ts). */
   bodyHash?: string;
   /** Shared pass: rows outside the range, repeated and missing (see row-grid.ts). */
@@ -113,8 +115,8 @@ export function wholeSums(table: RowTable, pools: RowPools, known: ((id: number)
 
 /**
  * Folds one usable split into its parameter's sums: returns whether it equals the unsplit statement
- * (over listed accounts, with at least one such row), and adds (when `sums` is given) its amounts
- * into the all/top-level totals.
+ * (over listed accounts, with at least one such row) and whether it has activity of its own, and
+ * adds (when `sums` is given) its amounts into the all/top-level totals.
  */
 export function foldSplit(
   table: RowTable,
@@ -123,7 +125,7 @@ export function foldSplit(
   sums: { all: CellSums; top?: CellSums; topLevel: boolean } | undefined,
   /** A sum of the whole's shape to work in (cleared here), so that a pass does not allocate one per split. */
   scratch: CellSums = whole.empty(),
-): boolean {
+): { sameAsWhole: boolean; active: boolean } {
   const cells = scratch;
   cells.clear();
   const knownRows = addRows(cells, table, known);
@@ -132,5 +134,16 @@ export function foldSplit(
     sums.all.addAll(cells);
     if (sums.top && sums.topLevel) sums.top.addAll(cells);
   }
-  return sameAsWhole;
+  return { sameAsWhole, active: knownRows > 0 && hasActiveRow(table, known) };
+}
+
+/** Whether a row of a listed account holds more than a cent (the first one found ends the scan). */
+function hasActiveRow(table: RowTable, known: ((id: number) => boolean) | undefined): boolean {
+  for (let i = 0; i < table.length; i++) {
+    const amount = table.amount(i);
+    if (amount === undefined || !(Math.abs(amount) > 0.01)) continue;
+    const id = table.idIndex(i);
+    if (id !== undefined && (!known || known(id))) return true;
+  }
+  return false;
 }

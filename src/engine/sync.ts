@@ -492,7 +492,9 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
                 else query.departmentId = id;
                 const { fetch, table } = await fetchStatement(splitOp, query, { parameter: param, id, list: op });
                 if (!fresh && whole && table) {
-                  fetch.fold.sameAsWhole = foldSplit(table, whole.sums, known(), sums ? { all: sums.all, top: sums.top, topLevel: tops.has(id) } : undefined, whole.scratch);
+                  const folded = foldSplit(table, whole.sums, known(), sums ? { all: sums.all, top: sums.top, topLevel: tops.has(id) } : undefined, whole.scratch);
+                  fetch.fold.sameAsWhole = folded.sameAsWhole;
+                  fetch.fold.active = folded.active;
                 }
                 // A split is folded by now: its rows go.
                 table?.release();

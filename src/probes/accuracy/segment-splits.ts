@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import type { RowTable } from "../../engine/row-table.js";
 import { parentMap } from "../../engine/sync.js";
-import { CENT, ignoredAmong } from "../support/accuracy.js";
+import { CENT, ignoredAmong, ignoredBeside } from "../support/accuracy.js";
 import { failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -54,7 +54,38 @@ export const probe: Probe = {
         const walk = c.lists.find((w) => w.operation.key === list.key);
         const parentOf = walk ? parentMap(list, walk) : new Map<string, string | null>();
         const same = usable.filter((s) => s.fold.sameAsWhole).map((s) => s.split!.id);
-        const ignored = hasActivity(wholeRows, chart?.ids) ? ignoredAmong(same, parentOf) : undefined;
+        const busy = hasActivity(wholeRows, chart?.ids);
+        const ignored = busy ? ignoredAmong(same, parentOf) : undefined;
+        // One class or department equal to the whole while another, outside its branch, has activity
+        // of its own: that one filter is ignored (a budget is no segment: budgets may each repeat the actuals).
+        const beside =
+          busy && !ignored && param !== names.budgetId
+            ? ignoredBeside(
+                same,
+                usable.filter((s) => s.fold.active).map((s) => s.split!.id),
+                parentOf,
+              )
+            : undefined;
+        if (beside) {
+          const shown = splits.find((s) => s.split!.id === beside.id)!;
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/filter-ignored`,
+              severity: "fail",
+              message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) with ${param} = ${beside.id} is the same as without a filter, although ${param} = ${beside.other} (neither its parent nor its child in the ${list.profile.name}) has figures of its own: ${param} = ${beside.id} is ignored, and Reach would show the whole company's figures as ${beside.id}'s.`,
+              rule: {
+                ref: "spec-model:accounting-facts",
+                text: `${param} filters the statement to that ${list.profile.name.replace(/s$/, "")}; one ${list.profile.name.replace(/s$/, "")} cannot hold all of the company's activity while another outside it holds some.`,
+              },
+              fix: `Apply ${param} = ${beside.id} when selecting the postings behind the statement rows (look for a mapping of that id that falls back to no filter); if ${beside.id} is meant to contain ${beside.other}, give ${beside.other} its parent in the ${list.profile.name} list.`,
+              operation: op,
+              company: c.company,
+              exchange: shown.exchange,
+              evidence: { expected: `figures of ${param}=${beside.id} only`, actual: `the unfiltered figures, while ${param}=${beside.other} has figures of its own` },
+            }),
+          );
+          continue;
+        }
         if (!ignored) equalToWhole += same.length;
         if (ignored) {
           const shown = splits.find((s) => s.split!.id === ignored[0])!;

@@ -523,6 +523,24 @@ export function ignoredAmong(same: readonly string[], parentOf: ReadonlyMap<stri
 }
 
 /**
+ * A split id whose statement equals the unsplit one although another split, neither its ancestor
+ * nor its descendant, has activity of its own: segments that do not hold each other cannot be all
+ * of the activity and part of it at once, so that one id's filter is ignored. Undefined when no
+ * such pair exists. The caller has already checked that the unsplit statement has activity.
+ */
+export function ignoredBeside(
+  same: readonly string[],
+  active: readonly string[],
+  parentOf: ReadonlyMap<string, string | null> = new Map(),
+): { id: string; other: string } | undefined {
+  for (const id of same) {
+    const other = active.find((o) => o !== id && !isAncestor(id, o, parentOf) && !isAncestor(o, id, parentOf));
+    if (other !== undefined) return { id, other };
+  }
+  return undefined;
+}
+
+/**
  * Split ids whose statement equals the unsplit one when that can only mean the filter was ignored:
  * the unsplit statement has activity, and at least two of the matching ids are unrelated (neither
  * is the other's ancestor), so they cannot both hold all of it. Undefined when nothing points to
