@@ -1,8 +1,9 @@
 import type { Exchange, LatencySample } from "../../http/types.js";
-import { passExchanges, type SyncPass } from "../../engine/sync.js";
+import { passExchanges, type StatementFetch, type SyncPass } from "../../engine/sync.js";
 import type { Finding, Rehearsal } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
 import { INTERMITTENT_FIX, RULES, makeFinding } from "../support/findings.js";
+import { checkDataResponse } from "../support/response.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -227,6 +228,46 @@ function judge(
 }
 
 /**
+ * A statement of the sync answered 200 with a body that could not be read as rows: not JSON (cut
+ * off, NaN, not UTF-8 ...) or without the Data array. The schema checks read shorter ranges of
+ * their own, so a defect only the sync's 24-month answers carry is seen here alone; the accuracy and
+ * freshness checks that read the first pass skip such a statement.
+ */
+function unreadableStatement(ctx: ProbeContext, id: string, s: StatementFetch, company: string, firstPass: boolean): Finding[] {
+  const res = s.exchange.response;
+  if (!res || res.status !== 200 || s.fold.usable) return [];
+  const checked = checkDataResponse(ctx, id, s.op, s.exchange, { company }).findings.filter((f) => f.severity === "fail");
+  const bytes = Buffer.byteLength(res.text ?? "", "utf8");
+  // The parser ran out of text (its error points at the very end): the body was cut, not garbled.
+  const at = /at position (\d+)/.exec(res.jsonError ?? "");
+  const cut = bytes > 0 && res.jsonError !== undefined && (/end of JSON input/i.test(res.jsonError) || (at !== null && Number(at[1]) >= (res.text ?? "").length));
+  const where = firstPass ? "the run's first pass of the sync, which the accuracy and freshness checks read" : "the sync";
+  const then = ` This is a statement of ${where} (${s.query.start} to ${s.query.end}, ${s.query.basis}): Reach loses it, and the checks that read it could not judge it.${
+    cut ? ` The body ends after ${bytes} bytes, before the JSON does: a buffer, proxy or response-size limit cuts long statements.` : ""
+  }`;
+  const findings =
+    checked.length > 0
+      ? checked
+      : [
+          makeFinding(ctx, {
+            code: `${id}/unreadable`,
+            severity: "fail",
+            message: `${s.op.method} ${s.op.path} answered 200 with a body that holds no ${ctx.contract.profile.pagination.dataField} array of rows.`,
+            rule: RULES.json,
+            fix: "Return every statement as the JSON document the spec describes, whatever its range.",
+            operation: s.op,
+            company,
+            exchange: s.exchange,
+          }),
+        ];
+  return findings.map((f) => ({
+    ...f,
+    message: `${f.message}${then}`,
+    fix: cut ? `Send the whole body of long statements (24 months of every account): raise the limit that cuts them (proxy buffer, gateway response size, serializer stream) and keep Content-Length, if sent, equal to the body's length. ${f.fix}` : f.fix,
+  }));
+}
+
+/**
  * 429s and 503s that the run's other requests met (the checks waited and asked again): the timed pass
  * may have gone through a quiet moment, while the partner limits as soon as more is asked of it,
  * as a sync of every company does. One warning, naming the operations, when the pass met none.
@@ -294,6 +335,12 @@ export const probe: Probe = {
       for (const s of c.statements) exchanges.push({ ex: s.exchange, split: s.split !== undefined });
       for (const m of c.metrics) exchanges.push({ ex: m.exchange, split: false });
       findings.push(...exchanges.flatMap(({ ex, split }) => judge(ctx, this.id, ex, c.company, split, capMs, earlier)));
+      for (const st of c.statements) findings.push(...unreadableStatement(ctx, this.id, st, c.company, false));
+    }
+    // The first pass's unreadable statements that this pass read well (or did not ask again).
+    const unreadableNow = new Set(pass.companies.flatMap((c) => c.statements.filter((st) => st.exchange.response?.status === 200 && !st.fold.usable).map((st) => requestKey(st.exchange))));
+    for (const c of shared?.companies ?? []) {
+      for (const st of c.statements) if (!unreadableNow.has(requestKey(st.exchange))) findings.push(...unreadableStatement(ctx, this.id, st, c.company, true));
     }
     const limitCodes = ["rate-limited", "unavailable", "rate-limit-persists", "unavailable-persists", "rate-limited-no-retry-after", "retry-after-too-long"].map((c) => `${this.id}/${c}`);
     if (!findings.some((f) => limitCodes.includes(f.code))) {
