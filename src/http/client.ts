@@ -29,6 +29,7 @@ import type {
   HttpMethod,
   HttpRequest,
   LatencySample,
+  NearToken,
   ReachabilityResult,
   TransportErrorCode,
 } from "./types.js";
@@ -338,6 +339,17 @@ class UndiciHttpClient implements HttpClient {
     await this.agent.destroy().catch(() => undefined);
   }
 
+  /**
+   * Whether a near-miss token of this kind says something of the run's token: `truncated` needs two
+   * characters or more; `swapped-case` needs letters in both cases (a token in one case, such as a
+   * hex string, loses nothing when compared without regard to case).
+   */
+  nearTokenUseful(kind: NearToken): boolean {
+    const token = this.token;
+    if (!token) return false;
+    return kind === "truncated" ? token.length >= 2 : /[a-z]/.test(token) && /[A-Z]/.test(token);
+  }
+
   curl(ex: Exchange): string {
     let auth: CurlAuth;
     if (ex.request.auth === "none") auth = { kind: "none" };
@@ -363,6 +375,7 @@ class UndiciHttpClient implements HttpClient {
       diagnose: () => this.diagnoseFor(check),
       forCheck: (other) => this.forCheck(other),
       curl: (ex) => this.curl(ex),
+      nearTokenUseful: (kind) => this.nearTokenUseful(kind),
       samples: () => this.samples(),
       slowest: (op) => this.slowest(op),
       redirects: () => this.redirects(),
@@ -473,6 +486,14 @@ class UndiciHttpClient implements HttpClient {
       auth = "default";
       if (token) headers.authorization = `Bearer ${token}`;
       curlAuth = token ? { kind: "env" } : { kind: "none" };
+    } else if ("near" in mode) {
+      // Made from the token held now (a renewal included); as secret as the token itself.
+      if (!token) throw new TypeError("a near-miss token is made from the run's token, and this run has none");
+      auth = "custom";
+      const near = nearToken(token, mode.near);
+      this.redactor.add(near);
+      headers.authorization = `Bearer ${near}`;
+      curlAuth = { kind: mode.near };
     } else {
       auth = "custom";
       const scheme = mode.scheme ?? "Bearer";
@@ -1014,4 +1035,10 @@ class UndiciHttpClient implements HttpClient {
 /** Creates the run's client. Throws a TypeError when the base URL is unusable (a configuration error). */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new UndiciHttpClient(options);
+}
+
+/** The run's token with its last character dropped, or with every ASCII letter in the other case. */
+function nearToken(token: string, kind: NearToken): string {
+  if (kind === "truncated") return token.slice(0, -1);
+  return token.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
 }

@@ -6,7 +6,7 @@
  */
 import { CREDENTIAL_ENV } from "../config/credentials.js";
 import { REDACTED } from "../util/redact.js";
-import type { Exchange } from "./types.js";
+import type { Exchange, NearToken } from "./types.js";
 
 /**
  * Form fields that carry the run's OAuth secrets, and the variables the user keeps them in: a
@@ -67,8 +67,14 @@ export interface CurlAuth {
    * `literal`: a value safe to print; `query`: the run's token in the access_token query
    * parameter, rebuilt from the variable (`value` names it, as for `env`).
    */
-  kind: "env" | "literal" | "none" | "query";
+  kind: "env" | "literal" | "none" | "query" | NearToken;
   value?: string;
+}
+
+/** The shell expression curl lines use for a near-miss token made from the token in `variable`. */
+function nearTokenExpression(kind: NearToken, variable: string): string {
+  // `${V%?}` drops the last character (POSIX sh); tr swaps the case of ASCII letters.
+  return kind === "truncated" ? `\${${variable}%?}` : `$(printf %s "$${variable}" | tr 'A-Za-z' 'a-zA-Z')`;
 }
 
 /** A valid shell variable name for the token: `wanted`, or the default one. */
@@ -107,6 +113,8 @@ export function curlLine(ex: Exchange, auth: CurlAuth, tokenEnvName: string, caF
   }
   if (auth.kind === "env") {
     parts.push("-H", `"Authorization: Bearer $${tokenVariable(auth.value ?? tokenEnvName)}"`);
+  } else if (auth.kind === "truncated" || auth.kind === "swapped-case") {
+    parts.push("-H", `"Authorization: Bearer ${nearTokenExpression(auth.kind, tokenVariable(auth.value ?? tokenEnvName))}"`);
   } else if (auth.kind === "literal") {
     parts.push("-H", shellQuote(`Authorization: ${auth.value ?? ""}`));
   }

@@ -9,6 +9,9 @@ export type HttpMethod = "GET" | "POST" | "HEAD" | "OPTIONS";
  * One request to the partner. `path` is relative to the base URL (it may carry a query string);
  * `query` entries are appended in the order given, undefined values skipped.
  */
+/** How a near-miss token is made from the run's token (see HttpRequest.auth). */
+export type NearToken = "truncated" | "swapped-case";
+
 export interface HttpRequest {
   method: HttpMethod;
   path: string;
@@ -22,8 +25,12 @@ export interface HttpRequest {
    * `scheme` replaces `Bearer` in front of the value (a check that other schemes, e.g. a fake
    * `Basic` credential, are refused); curl lines and stored headers keep that scheme.
    * `query`: no Authorization header, the run token as `?access_token=` (a check that this is refused).
+   * `{ near }`: a bearer token the partner never issued that differs from the run's token only a
+   * little (`truncated`: its last character dropped; `swapped-case`: every letter in the other
+   * case), made here from the token the run holds; registered as a secret, and written in curl
+   * lines as a shell expression over the token's variable.
    */
-  auth?: "default" | "none" | "query" | { bearer: string; public?: boolean; envName?: string; scheme?: string };
+  auth?: "default" | "none" | "query" | { bearer: string; public?: boolean; envName?: string; scheme?: string } | { near: NearToken };
   body?: { json: unknown } | { form: Record<string, string> } | { raw: string; contentType: string };
   /** The spec operation this request exercises; used for latency figures and curl lines. */
   operation?: OperationRef;
@@ -218,6 +225,8 @@ export interface HttpClient {
   send(req: HttpRequest): Promise<Exchange>;
   /** A shell line reproducing the exchange's request; the token written as `$<token env name>`. */
   curl(ex: Exchange): string;
+  /** Whether a near-miss token of this kind can be made from the run's token and says something (see HttpRequest.auth). */
+  nearTokenUseful(kind: NearToken): boolean;
   /** DNS, TCP, TLS and first HTTP answer against the base URL, with timings. */
   diagnose(): Promise<ReachabilityResult>;
   /**

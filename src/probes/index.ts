@@ -27,6 +27,7 @@ import { probe as authInvalidToken } from "./auth/invalid-token.js";
 import { probe as authNoToken } from "./auth/no-token.js";
 import { probe as authSecretEcho } from "./auth/secret-echo.js";
 import { probe as authTokenAccepted } from "./auth/token-accepted.js";
+import { probe as authNearToken } from "./auth/near-token.js";
 import { probe as authTokenInQuery } from "./auth/token-in-query.js";
 import { probe as freshnessBalanceSheet } from "./freshness/balance-sheet.js";
 import { probe as freshnessCacheHeaders } from "./freshness/cache-headers.js";
@@ -88,6 +89,7 @@ export const probes: readonly Probe[] = [
   authCompanyScope,
   authDiscovery,
   authInvalidToken,
+  authNearToken,
   authNoToken,
   authSecretEcho,
   authTokenAccepted,

@@ -17,6 +17,8 @@ export const probe: Probe = {
   description:
     "Sends the run's access token as ?access_token= with no Authorization header to user-info and to one company operation. Answering with data is allowed by RFC 6750 but warns: tokens in URLs leak into logs.",
   after: ["reachability.connection"],
+  // An operation that answers without any token is auth.no-token's finding: its verdict is read here.
+  orderAfter: ["auth.no-token"],
   blockedByFailure: true,
   async run(ctx) {
     const targets: { op: (typeof ctx.contract.operations)[number]; company?: string }[] = [];
@@ -27,7 +29,13 @@ export const probe: Probe = {
     if (targets.length === 0) return { findings: [], skip: "No secured user-info or company operation to call." };
     const findings: Finding[] = [];
     const statuses: string[] = [];
+    const open = new Set((ctx.results.get("auth.no-token")?.findings ?? []).filter((f) => f.code === "auth.no-token/not-enforced").map((f) => f.operation?.path));
     for (const t of targets) {
+      // Data without any token says nothing of a token in the query (auth.no-token fails it).
+      if (open.has(t.op.path)) {
+        statuses.push(`${t.op.path} not tried (answers without a token, see auth.no-token)`);
+        continue;
+      }
       // The run's token goes into a URL here, deliberately and only to the partner's own origin;
       // every stored copy of the URL is redacted.
       const ex = await ctx.http.send({

@@ -106,4 +106,42 @@ describe("replayed curl lines", () => {
       await server.close();
     }
   });
+
+  it.skipIf(!hasCurl)("auth.near-token: the lines rebuild the shorter token and the other spelling from the variable", async () => {
+    const accessToken = `NearTok-${randomBytes(16).toString("hex")}-XyZ`;
+    const now = new Date(NOW);
+    const partner = createPartner({ now, accessToken });
+    // A token check that takes any prefix of 8 characters or more, and any spelling, of the real token.
+    let loose = true;
+    const server = await startServer(
+      (req) => {
+        const sent = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        if (loose && sent !== undefined && sent !== accessToken && ((sent.length >= 8 && accessToken.startsWith(sent)) || sent.toLowerCase() === accessToken.toLowerCase())) {
+          req.headers.authorization = `Bearer ${accessToken}`;
+        }
+        return partner.handler(req);
+      },
+      { host: "127.0.0.1", port: 0 },
+    );
+    try {
+      const report = await checkPartner({ ...partner, baseUrl: server.url }, { only: ["auth.near-token"] });
+      const found = resultOf(report, "auth.near-token").findings;
+      expect(found.map((f) => f.code).sort()).toEqual(["auth.near-token/case-ignored", "auth.near-token/prefix-accepted"]);
+      for (const f of found) {
+        const line = f.curl ?? "";
+        expect(line).not.toContain(accessToken.slice(0, 20));
+        expect(line).not.toContain(accessToken.slice(0, 20).toUpperCase());
+        loose = true;
+        expect(await replay(line, { REACH_ACCESS_TOKEN: accessToken })).toBe(200);
+        loose = false;
+        expect(await replay(line, { REACH_ACCESS_TOKEN: accessToken })).toBe(401);
+      }
+      // Neither near token is printed anywhere in the report (the other spelling gives the token away).
+      const swapped = accessToken.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+      expect(JSON.stringify(report)).not.toContain(swapped.slice(0, 20));
+      expect(JSON.stringify(report)).not.toContain(accessToken.slice(0, -1));
+    } finally {
+      await server.close();
+    }
+  });
 });
