@@ -1,7 +1,7 @@
 import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
-import { judgeErrorBody } from "../support/error-body.js";
+import { isErrorEnvelope, judgeErrorBody } from "../support/error-body.js";
 import { listedCompanies } from "../../engine/companies.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { companyOperations, validRequest } from "../support/requests.js";
@@ -36,16 +36,22 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, 
   const status = ex.response!.status;
   const base = { operation: op, company, exchange: ex, rule: RULE };
   if (status >= 200 && status < 300) {
+    // An error body with a success status: refused, but a client reads the 2xx as data.
+    const refusedInBody = isErrorEnvelope(ctx, ex.response!.json);
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/${unknown ? "unknown-company" : "other-company"}`,
         severity: "fail",
-        message: unknown
+        message: refusedInBody
+          ? `${op.method} ${op.path} refused ${unknown ? "a company that does not exist" : `company ${company}`} to ${whose} in its body, but with status ${status}: Reach reads a 2xx as data, so the refusal is lost.`
+          : unknown
           ? `${op.method} ${op.path} answered ${status} for a company that does not exist, with ${whose}.`
           : `${op.method} ${op.path} gave data of company ${company} to ${whose}, which was not issued for it.`,
-        fix: "Check, for every request, that the company in the path is one the access token was issued for; answer 403 (or 404) otherwise.",
-        evidence: { expected: "403 or 404", actual: String(status) },
+        fix: refusedInBody
+          ? `Send that refusal with status 403 (no access) or 404 (no such company), keeping the error body: never an error with ${status}.`
+          : "Check, for every request, that the company in the path is one the access token was issued for; answer 403 (or 404) otherwise.",
+        evidence: { expected: "403 or 404", actual: refusedInBody ? `${status} with an error body` : String(status) },
       }),
     ];
   }

@@ -169,6 +169,28 @@ describe("auth.token-in-query and a refusal sent with 200", () => {
   });
 });
 
+describe("refusals sent with a success status", () => {
+  it("auth.invalid-token says the partner refused in the body but with 200, not that the operation is unprotected", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.invalid-token"], defects: ["ok-on-error"] }), "auth.invalid-token");
+    const found = r.findings.filter((x) => x.code === "auth.invalid-token/not-enforced");
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      expect(f.message).toMatch(/ refused a request with (a wrong token|a made-up Basic credential instead of a bearer token) in its body \(\[\{"error":.*\) but with status 200: Reach reads a 2xx as data/);
+      expect(f.message).not.toMatch(/not protected/);
+      expect(f.fix).toMatch(/^Send that refusal with status 401/);
+      expect(f.evidence?.actual).toBe("200 with an error body");
+    }
+  });
+
+  it("auth.company-scope says the other company was refused in the body, not that its data was given", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], defects: ["ok-on-error"], scopedToken: true }), "auth.company-scope");
+    const f = r.findings.find((x) => x.code === "auth.company-scope/other-company");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/ refused company \S+ to the token in REACH_SCOPED_TOKEN \(issued for [^)]*\) in its body, but with status 200/);
+    expect(f!.message).not.toMatch(/gave data/);
+  });
+});
+
 describe("auth.secret-echo", () => {
   it("warns once per operation about answers that repeat the token, naming where, and never shows it", async () => {
     let token = "";
