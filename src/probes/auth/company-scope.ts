@@ -206,6 +206,33 @@ export const probe: Probe = {
         findings.push(...judge(ctx, this.id, op, await ctx.http.send({ ...req, auth }), other, whose, false));
       }
     }
+    // The other company's id in the other case: an access check comparing the id as sent while the
+    // lookup ignores case (a case-insensitive collation) lets the token read that company.
+    const respelled = other === undefined ? undefined : swapCase(other);
+    const infoOp = ops.find((o) => o.profile.role === "company-info") ?? ops[0];
+    if (other !== undefined && respelled !== undefined && respelled !== other && infoOp && !ctx.companies.includes(respelled)) {
+      const req = await validRequest(ctx, infoOp, respelled);
+      if (req) {
+        sent++;
+        const ex = await ctx.http.send({ ...req, auth });
+        const status = ex.response?.status;
+        if (status !== undefined && status >= 200 && status < 300 && !isErrorEnvelope(ctx, ex.response!.json)) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/other-company`,
+              severity: "fail",
+              message: `${infoOp.method} ${infoOp.path} answered ${status} with data for ${JSON.stringify(respelled)}, company ${other}'s id with its letters in the other case, to ${whose}: the access check compares the id as sent while the lookup ignores case, so the token reads a company it was not issued for.`,
+              rule: RULE,
+              fix: `Check access against the company the lookup found (its id as listed), not the id as sent; or treat company ids as exact strings and answer 404 to ${JSON.stringify(respelled)}.`,
+              operation: infoOp,
+              company: respelled,
+              exchange: ex,
+              evidence: { expected: "403 or 404", actual: String(status) },
+            }),
+          );
+        }
+      }
+    }
     for (const op of ops.filter((o) => o.profile.role === "company-info" || o.profile.role === "list").slice(0, 2)) {
       const req = await validRequest(ctx, op, UNKNOWN_COMPANY);
       if (!req) continue;
@@ -231,3 +258,9 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? summary : undefined };
   },
 };
+
+/** The id with every ASCII letter in the other case (undefined when it has no letter). */
+function swapCase(id: string): string | undefined {
+  if (!/[A-Za-z]/.test(id)) return undefined;
+  return id.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+}

@@ -69,3 +69,32 @@ describe("auth.token-in-query beside an operation that needs no token", () => {
     expect(q.summary).toMatch(/\/oauth2\/user-info not tried \(answers without a token, see auth\.no-token\)/);
   });
 });
+
+describe("auth.company-scope and a company id in the other case", () => {
+  /** The access check takes the id as sent; the lookup lower-cases it (and reads with full rights). */
+  function caseBlind(): Wrap {
+    let runToken: string | undefined;
+    return async (req, next) => {
+      runToken ??= req.headers.authorization;
+      const m = /^\/companies\/([^/]+)(.*)$/.exec(req.url.pathname);
+      if (m && m[1] !== m[1].toLowerCase() && runToken !== undefined) {
+        req.url.pathname = `/companies/${m[1].toLowerCase()}${m[2]}`;
+        req.headers.authorization = runToken;
+      }
+      return next();
+    };
+  }
+
+  it("fails a partner that lets the scoped token read the other company by its id in capitals", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], scopedToken: true, wrap: caseBlind() }), "auth.company-scope");
+    expect(r.status).toBe("fail");
+    const f = r.findings.find((x) => x.code === "auth.company-scope/other-company")!;
+    expect(f.message).toMatch(/^GET \/companies\/\{CompanyId\} answered 200 with data for "[A-Z-]+", company [a-z-]+'s id with its letters in the other case, to the token in REACH_SCOPED_TOKEN/);
+    expect(f.curl).toMatch(/\/companies\/[A-Z-]+'/);
+  });
+
+  it("passes the reference partner, which refuses the other spelling", async () => {
+    const r = resultOf(await checkReference({ only: ["auth.company-scope"], scopedToken: true }), "auth.company-scope");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+});
