@@ -131,6 +131,29 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
     );
   }
 
+  // Answers that stop at the same round number of rows while rows are missing from them: a row
+  // limit (a query's LIMIT or TOP, a page size, a serializer's cap) cuts long statements.
+  const cap = rowCap(list);
+  if (cap) {
+    const s = cap.capped[0];
+    out.push(
+      makeFinding(ctx, {
+        code: `${checkId}/row-cap`,
+        severity: "fail",
+        message: `${cap.capped.length} of the ${list.length} ${name} responses of ${company} hold exactly ${cap.rows} rows each and lack rows the statement owes (${
+          s.grid.accounts < cap.accounts ? `${s.grid.accounts} of the ${cap.accounts} accounts other responses have` : `${plural(s.grid.missing, "account-month")} missing`
+        }, e.g. ${describe(ctx, s)}): the answer stops at ${cap.rows} rows, and Reach reads everything after as 0. Statements are not paginated, so a row limit in the query behind them, or in the serializer, cuts long ranges.`,
+        rule: RULE,
+        fix: `Return every row of a statement in one answer: remove the ${cap.rows}-row limit (LIMIT/TOP, a default page size, a response cap) from the query and the serializer behind it; Reach's sync asks for 24 months of every account at once.`,
+        operation: op,
+        company,
+        pointer: `/${ctx.contract.profile.pagination.dataField}`,
+        exchange: s.exchange,
+        evidence: { expected: `one row per account and month (${s.grid.months} months)`, actual: `${cap.rows} rows in each of ${cap.capped.length} responses` },
+      }),
+    );
+  }
+
   const gaps = list.filter((j) => j.grid.missing > 0);
   if (gaps.length > 0) {
     const s = gaps[0];
@@ -196,4 +219,30 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
     );
   }
   return out;
+}
+
+/** Whether a row count looks like a limit someone set: a multiple of 100, or a power of two from 128. */
+function roundCount(n: number): boolean {
+  return n >= 100 && (n % 100 === 0 || (n >= 128 && (n & (n - 1)) === 0));
+}
+
+/**
+ * Two or more responses of one operation with the same round number of rows, each missing rows
+ * (months of accounts it has, or accounts another response of the operation has): the count where
+ * the answers stop. Undefined when nothing looks cut.
+ */
+function rowCap(list: readonly Judged[]): { rows: number; capped: Judged[]; accounts: number } | undefined {
+  const accounts = Math.max(0, ...list.map((j) => j.grid.accounts));
+  const byRows = new Map<number, Judged[]>();
+  for (const j of list) {
+    if (!roundCount(j.grid.judged) || (j.grid.missing === 0 && j.grid.accounts >= accounts)) continue;
+    const same = byRows.get(j.grid.judged);
+    if (same) same.push(j);
+    else byRows.set(j.grid.judged, [j]);
+  }
+  let best: { rows: number; capped: Judged[]; accounts: number } | undefined;
+  for (const [rows, capped] of byRows) {
+    if (capped.length >= 2 && (!best || capped.length > best.capped.length)) best = { rows, capped, accounts };
+  }
+  return best;
 }

@@ -259,3 +259,27 @@ describe("accuracy.row-grid and a budget that begins inside the range", () => {
     expect(r.findings[0].fix).toBe("Nothing to do if this budget covers months from 2026-01 only. If it holds earlier months, return them.");
   });
 });
+
+describe("accuracy.row-grid and a row limit", () => {
+  it("fails statements cut at the same round number of rows, naming the limit", async () => {
+    const capped: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
+      return editJson(reply, (body) => (body.Data = (body.Data as unknown[]).slice(0, 500)));
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.row-grid"], wrap: capped }), "accuracy.row-grid");
+    const caps = r.findings.filter((f) => f.code === "accuracy.row-grid/row-cap");
+    expect(caps.length, JSON.stringify(r.findings.map((f) => f.message))).toBeGreaterThan(0);
+    const f = caps[0];
+    expect(f.severity).toBe("fail");
+    expect(f.message).toMatch(/^\d+ of the \d+ [a-z ]+ responses of [a-z-]+ hold exactly 500 rows each and lack rows the statement owes \(/);
+    expect(f.message).toContain("the answer stops at 500 rows");
+    expect(f.fix).toMatch(/remove the 500-row limit/);
+    expect(f.pointer).toBe("/Data");
+  });
+
+  it("does not call a statement cut when its rows are all there", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.row-grid"] }), "accuracy.row-grid");
+    expect(r.findings.filter((f) => f.code === "accuracy.row-grid/row-cap")).toEqual([]);
+  });
+});
