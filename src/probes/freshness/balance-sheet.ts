@@ -7,7 +7,7 @@ export const probe: Probe = {
   step: 2,
   title: "Balance sheet reaches the previous month",
   description:
-    "Checks that each company's balance sheet has month-end balances for the previous calendar month itself (a later month, such as the current one, does not stand in for it).",
+    "Checks that each company's balance sheet, in each accounting basis, has month-end balances for the previous calendar month itself (a later month, such as the current one, does not stand in for it).",
   after: ["reachability.connection"],
   blockedByFailure: true,
   run(ctx) {
@@ -18,6 +18,7 @@ export const probe: Probe = {
       thatMonth: true,
       hasData: (r) => r.amount !== undefined && r.amount !== 0,
       describe: "non-zero balances",
+      everyBasis: true,
     });
   },
 };

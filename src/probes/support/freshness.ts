@@ -34,6 +34,8 @@ export interface StatementFreshness {
    */
   quietFromDay?: number;
   describe: string;
+  /** Judge the statement in every accounting basis the sync reads, not the accrual one only. */
+  everyBasis?: boolean;
 }
 
 export async function statementFreshness(ctx: ProbeContext, spec: StatementFreshness): Promise<ProbeOutput> {
@@ -41,7 +43,8 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   if (!op) return { findings: [], skip: `The spec has no ${spec.statement} operation.` };
   if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
   const p = ctx.contract.profile;
-  const basis = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
+  const first = p.parameters.accountingBases.includes("ACCRUAL") ? "ACCRUAL" : p.parameters.accountingBases[0];
+  const bases = spec.everyBasis ? [first, ...p.parameters.accountingBases.filter((b) => b !== first)] : [first];
   // The sync's 24-month statement (what the accuracy checks read), so the latest period with data is
   // named even when it is long before the current month.
   const w = ctx.data.syncWindow();
@@ -58,11 +61,14 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
   // ("2026-11-30") is schema.statements' finding, and judging it here would blame the data.
   const month = (r: Row) => r.period !== undefined && monthNumber(r.period) !== undefined;
   const pass = await sharedSync(ctx);
-  for (const company of ctx.companies) {
+  for (const company of ctx.companies) for (const basis of bases) {
     const fetch = pass.companies.find((c) => c.company === company)?.statements.find((s) => !s.split && s.op === op && s.query.basis === basis);
     const rows = fetch?.fold.table;
+    const label = bases.length > 1 ? `${company} (${basis})` : company;
+    // A basis the sync did not read (a spec without it, say) is no statement to judge.
+    if (!fetch && basis !== first) continue;
     if (!fetch || !rows) {
-      unjudged.push(company); // unusable response: schema.statements reports it
+      unjudged.push(label); // unusable response: schema.statements or reliability.rehearsal reports it
       continue;
     }
     const ex = fetch.exchange;
@@ -70,17 +76,17 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
     // earlier month with data, are a company without recent activity or figures that stopped.
     const lastRow = latestPeriod(rows, month);
     if (rows.length > 0 && lastRow === undefined) {
-      malformed.push(company);
+      malformed.push(label);
       continue;
     }
     // Amounts that are not numbers (strings, say) read as no amount: "no data" would blame the data.
     if (rows.length > 0 && latestPeriod(rows, (r) => month(r) && r.amount !== undefined && !Number.isNaN(r.amount)) === undefined) {
-      noAmounts.push(company);
+      noAmounts.push(label);
       continue;
     }
     judged++;
     const last = latestPeriod(rows, (r) => month(r) && spec.hasData(r));
-    latest.push(`${company}: ${last ?? "none"}`);
+    latest.push(`${label}: ${last ?? "none"}`);
     // A later month with data does not make up for rows missing in that month itself.
     const gap = spec.thatMonth === true && last !== undefined && last > oldest && lastRow !== undefined && latestPeriod(rows, (r) => r.period === oldest) === undefined;
     if (gap) {
@@ -164,8 +170,8 @@ export async function statementFreshness(ctx: ProbeContext, spec: StatementFresh
         blockedBy: malformed.length > 0 ? "schema.statements found Period values that are not YYYY-MM months" : "schema.statements found Amount values that are not numbers",
       };
     }
-    return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements).` };
+    return { findings: [], skip: `No usable ${spec.statement} response to judge (see schema.statements and reliability.rehearsal).` };
   }
-  const notJudged = (unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements): ${some(unjudged)}.` : "") + badPeriods;
+  const notJudged = (unjudged.length > 0 ? ` Not judged (no usable ${spec.statement} answer, see schema.statements and reliability.rehearsal): ${some(unjudged)}.` : "") + badPeriods;
   return { findings, summary: `Latest period with ${spec.describe}: ${latest.join("; ")}.${notJudged}` };
 }

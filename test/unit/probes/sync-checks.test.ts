@@ -778,6 +778,30 @@ describe("freshness.balance-sheet and balances that are all 0", () => {
   });
 });
 
+describe("freshness.balance-sheet in each basis", () => {
+  it("fails a cash-basis balance sheet that stops two months back while the accrual one is current", async () => {
+    const cashStale: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.endsWith("/northwind-outfitters/balance-sheet") || req.url.searchParams.get("AccountingBasis") !== "CASH") return reply;
+      return editJson<{ Data: { Period: string }[] }>(reply, (body) => (body.Data = body.Data.filter((row) => row.Period < "2026-10")));
+    };
+    const r = resultOf(await checkReference({ only: ["freshness.balance-sheet"], wrap: cashStale }), "freshness.balance-sheet");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("fail");
+    expect(r.findings).toHaveLength(1);
+    const f = r.findings[0];
+    expect(f.code).toBe("freshness.balance-sheet/stale");
+    expect(f.company).toBe("northwind-outfitters");
+    expect(f.message).toMatch(/^The balance sheet of northwind-outfitters \(CASH\) has non-zero balances up to 2026-09 only; it must reach 2026-10 or later\.$/);
+    expect(f.curl).toContain("AccountingBasis=CASH");
+  });
+
+  it("names both bases in the summary of a current partner", async () => {
+    const r = resultOf(await checkReference({ only: ["freshness.balance-sheet"] }), "freshness.balance-sheet");
+    expect(r.status).toBe("pass");
+    expect(r.summary).toMatch(/northwind-outfitters \(ACCRUAL\): 2026-\d\d; northwind-outfitters \(CASH\): 2026-\d\d/);
+  });
+});
+
 describe("freshness of the profit and loss: quiet months and Period labels", () => {
   const plRows = (edit: (row: { Period: string; Amount: number }) => void, path = "/profit-and-loss"): Wrap => async (req, next) => {
     const reply = await next();
@@ -818,7 +842,7 @@ describe("freshness of the profit and loss: quiet months and Period labels", () 
     const r = resultOf(report, "freshness.balance-sheet");
     expect(codes(r)).not.toContain("freshness.balance-sheet/missing-month");
     expect(r.status).toBe("pass");
-    expect(r.summary).toMatch(/Not judged \(no balance-sheet row has a YYYY-MM Period, see schema\.statements\): alder-finch\./);
+    expect(r.summary).toMatch(/Not judged \(no balance-sheet row has a YYYY-MM Period, see schema\.statements\): alder-finch \(ACCRUAL\), alder-finch \(CASH\)\./);
     expect(codes(resultOf(report, "schema.statements"))).toContain("schema.statements/pattern");
   });
 });
@@ -896,7 +920,7 @@ describe("freshness and a company without a usable statement", () => {
     const wrap: Wrap = async (req, next) =>
       req.url.pathname === "/companies/alder-finch/profit-and-loss" ? { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "NotFound", message: "No such company.", level: 1 }] }) } : next();
     const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap }), "freshness.profit-and-loss");
-    expect(r.summary).toMatch(/^Latest period with .+: northwind-outfitters: \d{4}-\d\d\. Not judged \(no usable profit-and-loss answer, see schema\.statements\): alder-finch\.$/);
+    expect(r.summary).toMatch(/^Latest period with .+: northwind-outfitters: \d{4}-\d\d\. Not judged \(no usable profit-and-loss answer, see schema\.statements and reliability\.rehearsal\): alder-finch\.$/);
   });
 });
 
