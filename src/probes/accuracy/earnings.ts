@@ -73,6 +73,24 @@ function follow(c: Candidate, months: readonly number[], income: (m: number) => 
   return { judged, matched, gap, miss };
 }
 
+/**
+ * How many of the months with net income the balance itself (not its change) equals that net
+ * income: a profit and loss sending year-to-date totals. Months whose balance before is 0 (a year's
+ * first, where balance and change are the same) say nothing and are left out.
+ */
+function followBalance(c: Candidate, months: readonly number[], net: Float64Array) {
+  let judged = 0;
+  let matched = 0;
+  for (let m = 1; m < months.length; m++) {
+    const ni = net[m];
+    const before = c.balance[m - 1];
+    if (Math.abs(ni) < 0.005 || Number.isNaN(c.balance[m]) || Number.isNaN(before) || Math.abs(before) < 0.005) continue;
+    judged++;
+    if (sameTotal(c.balance[m], ni)) matched++;
+  }
+  return { judged, matched };
+}
+
 export const probe: Probe = {
   id: "accuracy.earnings",
   family: "accuracy",
@@ -241,7 +259,26 @@ export const probe: Probe = {
           named === plain.c || first === undefined
             ? `in ${label(miss.m)} the net income is ${money(miss.income)}, and ${plain.c.id} (the account that follows it best) changes by ${money(miss.change)}`
             : `in ${label(first)} the net income is ${money(net[first])}, and ${named.id} changes by ${money(named.balance[first] - named.balance[first - 1])}`;
-        if (shifted) {
+        // Net income equal to the earnings account's balance rather than its change: year-to-date totals.
+        let ytd: { c: Candidate; judged: number; matched: number } | undefined;
+        for (const cand of candidates.values()) {
+          const r = followBalance(cand, months, net);
+          if (r.judged >= MIN_MONTHS - 1 && r.matched / r.judged >= FOLLOWS && (!ytd || r.matched > ytd.matched)) ytd = { c: cand, ...r };
+        }
+        if (ytd && !shifted && !scaled) {
+          const m = months.findIndex((_, i) => i > 0 && Math.abs(net[i]) >= 0.005 && Math.abs(ytd!.c.balance[i - 1]) >= 0.005 && sameTotal(ytd!.c.balance[i], net[i]));
+          const shownYtd = m > 0 ? `in ${label(m)} the net income is ${money(net[m])}, the balance of ${ytd.c.id} at that month's end, while it changed by ${money(ytd.c.balance[m] - ytd.c.balance[m - 1])}` : "";
+          findings.push(
+            makeFinding(ctx, {
+              ...base,
+              code: `${this.id}/year-to-date`,
+              severity: "fail",
+              message: `${where} disagree in a telling way: each month's net income on the ${pl.op.profile.name} equals the balance of ${ytd.c.id} (the current-year earnings) on the ${bs.op.profile.name}, not its change (${ytd.matched} of ${ytd.judged} months): the ${pl.op.profile.name} sends year-to-date totals where each month's movement belongs${shownYtd ? `; ${shownYtd}` : ""}.`,
+              fix: `Send each month's movement on the ${pl.op.profile.name} (the postings dated in that month), not the fiscal year-to-date total; Reach adds the months up itself.`,
+              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `net income = the earnings account's balance in ${ytd.matched} of ${ytd.judged} months; ${figures}` },
+            }),
+          );
+        } else if (shifted) {
           findings.push(
             makeFinding(ctx, {
               ...base,

@@ -238,3 +238,33 @@ describe("accuracy checks on a chart of accounts cut short by its paging", () =>
     expect(report.steps.find((s) => s.step === 4)!.verdict).toBe("not-ready");
   });
 });
+
+describe("accuracy.earnings and a profit and loss of year-to-date totals", () => {
+  it("names year-to-date amounts sent where each month's movement belongs", async () => {
+    // Each account's amount becomes the sum of its months since the start of the company's fiscal year.
+    const ytd: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
+      const fme = FISCAL_MONTH_END[decodeURIComponent(req.url.pathname.split("/")[2] ?? "")] ?? 12;
+      return editJson<{ Data: Row[] }>(reply, (body) => {
+        const sum = new Map<string, number>();
+        for (const row of [...body.Data].sort((a, b) => (a.Period < b.Period ? -1 : a.Period > b.Period ? 1 : 0))) {
+          const month = Number(row.Period.slice(5, 7));
+          const key = row.AccountId;
+          const before = month === (fme % 12) + 1 ? 0 : (sum.get(key) ?? 0);
+          const total = Math.round((before + row.Amount) * 100) / 100;
+          sum.set(key, total);
+          row.Amount = total;
+        }
+      });
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap: ytd }), ID);
+    expect(r.status).toBe("fail");
+    const found = r.findings.filter((f) => f.code === `${ID}/year-to-date`);
+    expect(found.length, JSON.stringify(r.findings.map((f) => `${f.code} ${f.message}`))).toBeGreaterThan(0);
+    expect(codes(r)).not.toContain(`${ID}/disagree`);
+    const f = found[0];
+    expect(f.message).toMatch(/each month's net income on the profit and loss equals the balance of acc-3900 \(the current-year earnings\) on the balance sheet, not its change \(\d+ of \d+ months\): the profit and loss sends year-to-date totals/);
+    expect(f.fix).toMatch(/^Send each month's movement on the profit and loss/);
+  });
+});
