@@ -10,6 +10,7 @@ import { probe as accuracyEarnings } from "./accuracy/earnings.js";
 import { probe as accuracyFilterIds } from "./accuracy/filter-ids.js";
 import { probe as accuracyHierarchy } from "./accuracy/hierarchy.js";
 import { probe as accuracyKnownAccounts } from "./accuracy/known-accounts.js";
+import { probe as accuracyParentTotals } from "./accuracy/parent-totals.js";
 import { probe as accuracyMetricFilters } from "./accuracy/metric-filters.js";
 import { probe as accuracyMetricValues } from "./accuracy/metric-values.js";
 import { probe as accuracyRanges } from "./accuracy/ranges.js";
@@ -77,6 +78,7 @@ export const probes: readonly Probe[] = [
   accuracyKnownAccounts,
   accuracyMetricFilters,
   accuracyMetricValues,
+  accuracyParentTotals,
   accuracyRanges,
   accuracyRowGrid,
   accuracySegmentSplits,
