@@ -5,6 +5,7 @@ import { excerpt, failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
+import type { RowTable } from "../../engine/row-table.js";
 
 /**
  * Balance-sheet rows are month-end balances and cash-flow rows the month's movement, both signed by
@@ -197,6 +198,31 @@ export const probe: Probe = {
         // Most differences are the change with its sign flipped: a sign convention, not balances
         // sent as movements (accuracy.sign-convention says which statement is off).
         const flipped = most && negated * 2 > differ;
+        // The cash flow of each month equals the balance sheet's change a month later or earlier:
+        // the two label their months differently (opening balances on the balance sheet, say).
+        const shift = most && !flipped ? monthShift(cf, balances, periods, pools.periods.all(), indexOf, open) : undefined;
+        if (shift) {
+          const later = shift.by === 1;
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/shifted`,
+              severity: "fail",
+              message: `The ${flow.op.profile.name} and the ${balance.op.profile.name} of ${c.company} (${flow.query.basis}) are a month apart: each month's cash-flow amount is the change of the account's balance in the month ${later ? "after" : "before"} (${shift.same} of ${shift.judged} account-months). Either the ${balance.op.profile.name} ${later ? "gives each month its opening balance (or labels month-end balances a month late)" : "labels month-end balances a month early"}, or the ${flow.op.profile.name} dates its movements a month ${later ? "early" : "late"}; accuracy.earnings names the one out of step with the profit and loss.`,
+              rule: RULE,
+              fix: `Label every row with the calendar month it belongs to: on the ${balance.op.profile.name}, the balance at the end of that month (not at its start); on the ${flow.op.profile.name}, the movement of that month.`,
+              operation: flow.op,
+              company: c.company,
+              pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
+              exchange: flow.exchange,
+              evidence: {
+                expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`,
+                actual: `${first.flow.toFixed(2)}; equal to the change of the month ${later ? "after" : "before"} in ${shift.same} of ${shift.judged} account-months`,
+                bodyExcerpt: excerpt(JSON.stringify(cf.record(first.index))),
+              },
+            }),
+          );
+          continue;
+        }
         const unbalanced = failedFor(ctx, ["accuracy.balance-sheet"], c.company);
         const signs = failedFor(ctx, ["accuracy.sign-convention"], c.company);
         const why = flipped
@@ -233,3 +259,41 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${judgedAll} cash-flow account-months, each the change of its balance-sheet balance.` : undefined };
   },
 };
+
+/**
+ * Whether most cash-flow rows equal the balance change of the month after (`by` 1) or before (-1)
+ * instead of their own month: judged over three or more account-months with a movement.
+ */
+function monthShift(
+  cf: RowTable,
+  balances: Float64Array,
+  periods: number,
+  names: readonly string[],
+  indexOf: ReadonlyMap<string, number>,
+  open: readonly boolean[],
+): { by: 1 | -1; same: number; judged: number } | undefined {
+  for (const by of [1, -1] as const) {
+    let judged = 0;
+    let same = 0;
+    for (let i = 0; i < cf.length; i++) {
+      const id = cf.idIndex(i);
+      const p = cf.periodIndex(i);
+      const amount = cf.amount(i);
+      if (id === undefined || p === undefined || amount === undefined || p >= periods || open[p]) continue;
+      const n = monthNumber(names[p]);
+      if (n === undefined) continue;
+      const endAt = indexOf.get(periodOfMonth(n + by));
+      const startAt = indexOf.get(periodOfMonth(n + by - 1));
+      if (endAt === undefined || startAt === undefined || open[endAt]) continue;
+      const end = balances[id * periods + endAt];
+      const start = balances[id * periods + startAt];
+      if (Number.isNaN(end) || Number.isNaN(start)) continue;
+      const r = compareMovement(amount, end, start);
+      if (r.quiet) continue;
+      judged++;
+      if (!r.differs) same++;
+    }
+    if (judged >= 3 && same >= 0.8 * judged) return { by, same, judged };
+  }
+  return undefined;
+}

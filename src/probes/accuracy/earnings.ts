@@ -1,10 +1,11 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
-import { money, sameTotal } from "../support/accuracy.js";
+import { compareMovement, money, sameTotal } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
+import type { RowTable } from "../../engine/row-table.js";
 import type { Exchange } from "../../http/types.js";
 import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
 
@@ -91,6 +92,39 @@ function followBalance(c: Candidate, months: readonly number[], net: Float64Arra
   return { judged, matched };
 }
 
+/**
+ * With the profit and loss a month apart from the balance sheet (net income of a month equal to the
+ * earnings account's change `k` months later): whether the cash flow is a month apart from the
+ * balance sheet the same way (each movement equal to the balance change `-k` months later). Then
+ * the profit and loss and the cash flow agree with each other, and the balance sheet is the
+ * statement out of step.
+ */
+function sheetOutOfStep(cf: RowTable, bs: RowTable, k: number): boolean {
+  const balance = new Map<string, number>();
+  for (let i = 0; i < bs.length; i++) {
+    const id = bs.id(i);
+    const period = bs.period(i);
+    const amount = bs.amount(i);
+    if (id !== undefined && period !== undefined && amount !== undefined) balance.set(`${id}|${period}`, amount);
+  }
+  let judged = 0;
+  let same = 0;
+  for (let i = 0; i < cf.length; i++) {
+    const id = cf.id(i);
+    const n = monthNumber(cf.period(i) ?? "");
+    const amount = cf.amount(i);
+    if (id === undefined || n === undefined || amount === undefined) continue;
+    const end = balance.get(`${id}|${periodOfMonth(n - k)}`);
+    const start = balance.get(`${id}|${periodOfMonth(n - k - 1)}`);
+    if (end === undefined || start === undefined) continue;
+    const r = compareMovement(amount, end, start);
+    if (r.quiet) continue;
+    judged++;
+    if (!r.differs) same++;
+  }
+  return judged >= 3 && same >= 0.8 * judged;
+}
+
 export const probe: Probe = {
   id: "accuracy.earnings",
   family: "accuracy",
@@ -111,6 +145,8 @@ export const probe: Probe = {
       const types = o.profile.accountTypes ?? [];
       return o.profile.periodKind === "movement" && types.some((t) => creditNormal.includes(t)) && !types.some((t) => balanceTypes.has(t));
     });
+    // The cash flow: movements of balance-sheet accounts (it tells which statement a month-apart pair has off).
+    const cfOps = statements.filter((o) => o.profile.periodKind === "movement" && (o.profile.accountTypes ?? []).some((t) => balanceTypes.has(t)));
     if (plOps.length === 0 || bsOps.length === 0) return { findings: [], skip: "The spec has no profit and loss and balance sheet to set side by side." };
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
@@ -279,13 +315,23 @@ export const probe: Probe = {
             }),
           );
         } else if (shifted) {
+          // The cash flow a month apart from the balance sheet too, the same way: the balance sheet is off.
+          const flow = fetched.find((x) => cfOps.includes(x.op) && x.query.basis === pl.query.basis && x.query.start === pl.query.start && x.query.end === pl.query.end);
+          const sheetOff = flow?.fold.table !== undefined && sheetOutOfStep(flow.fold.table, bsRows, shifted.k);
           findings.push(
             makeFinding(ctx, {
               ...base,
+              ...(sheetOff ? { operation: bs.op, exchange: bs.exchange } : {}),
               code: `${this.id}/shifted`,
               severity: "fail",
-              message: `${where} are a month apart: each month's net income on the ${pl.op.profile.name} is what ${shifted.top!.c.id} on the ${bs.op.profile.name} gains ${shifted.k === 1 ? "in the month before" : "in the month after"} (${shifted.top!.r.matched} of ${shifted.top!.r.judged} months); ${example}.`,
-              fix: "Give each profit-and-loss row the calendar month its postings belong to, as the balance sheet does (watch time zones and month-end postings, and EndDate taken as exclusive).",
+              message: `${where} are a month apart: each month's net income on the ${pl.op.profile.name} is what ${shifted.top!.c.id} on the ${bs.op.profile.name} gains ${shifted.k === 1 ? "in the month before" : "in the month after"} (${shifted.top!.r.matched} of ${shifted.top!.r.judged} months); ${example}.${
+                sheetOff
+                  ? ` The ${flow!.op.profile.name} is a month apart from the ${bs.op.profile.name} the same way while it agrees with the ${pl.op.profile.name}: the ${bs.op.profile.name} is the statement out of step (${shifted.k === -1 ? "its rows look like each month's opening balance, or month-end balances labelled a month late" : "its month-end balances look labelled a month early"}).`
+                  : ""
+              }`,
+              fix: sheetOff
+                ? `Give each ${bs.op.profile.name} row the balance at the end of the month it is labelled with (not at its start); the ${pl.op.profile.name} and the ${flow!.op.profile.name} already agree with each other.`
+                : "Give each profit-and-loss row the calendar month its postings belong to, as the balance sheet does (watch time zones and month-end postings, and EndDate taken as exclusive).",
               evidence: { expected: "net income of a month = the earnings account's change that month", actual: `matches with a shift of ${shifted.k > 0 ? "+" : ""}${shifted.k} month; ${figures}` },
             }),
           );

@@ -268,3 +268,43 @@ describe("accuracy.earnings and a profit and loss of year-to-date totals", () =>
     expect(f.fix).toMatch(/^Send each month's movement on the profit and loss/);
   });
 });
+
+describe("a balance sheet of opening balances (each month's balance at its start)", () => {
+  const opening: Wrap = async (req, next) => {
+    const reply = await next();
+    if (!req.url.pathname.endsWith("/balance-sheet") || reply.status !== 200) return reply;
+    return editJson<{ Data: Row[] }>(reply, (body) => {
+      const closing = new Map(body.Data.map((r) => [`${r.AccountId}|${r.Period}`, r.Amount]));
+      const previous = (p: string) => {
+        const [y, m] = p.split("-").map(Number) as [number, number];
+        return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+      };
+      // The first month of the range has no balance before it in the answer: its row goes.
+      body.Data = body.Data.filter((r) => closing.has(`${r.AccountId}|${previous(r.Period)}`));
+      for (const r of body.Data) r.Amount = closing.get(`${r.AccountId}|${previous(r.Period)}`)!;
+    });
+  };
+
+  it("names the balance sheet as the statement out of step, in accuracy.earnings and accuracy.cash-flow", async () => {
+    const report = await checkReference({ only: [ID, "accuracy.cash-flow"], wrap: opening });
+    const e = resultOf(report, ID).findings.find((f) => f.code === `${ID}/shifted`);
+    expect(e, JSON.stringify(resultOf(report, ID).findings.map((f) => `${f.code} ${f.message}`))).toBeDefined();
+    expect(e!.operation?.path).toBe("/companies/{CompanyId}/balance-sheet");
+    expect(e!.message).toMatch(/the balance sheet is the statement out of step \(its rows look like each month's opening balance/);
+    expect(e!.fix).toMatch(/^Give each balance sheet row the balance at the end of the month it is labelled with/);
+    const cf = resultOf(report, "accuracy.cash-flow").findings.find((f) => f.code === "accuracy.cash-flow/shifted");
+    expect(cf, JSON.stringify(resultOf(report, "accuracy.cash-flow").findings.map((f) => `${f.code} ${f.message}`))).toBeDefined();
+    expect(cf!.message).toMatch(/are a month apart: each month's cash-flow amount is the change of the account's balance in the month after \(\d+ of \d+ account-months\)\. Either the balance sheet gives each month its opening balance/);
+  });
+
+  it("keeps blaming the profit and loss when it alone is a month off", async () => {
+    const plLate = editProfitAndLoss((rows) => {
+      for (const r of rows) r.Period = nextMonth(r.Period);
+    });
+    const r = resultOf(await checkReference({ only: [ID], wrap: plLate }), ID);
+    const f = r.findings.find((x) => x.code === `${ID}/shifted`);
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.operation?.path).toBe("/companies/{CompanyId}/profit-and-loss");
+    expect(f!.fix).toMatch(/^Give each profit-and-loss row the calendar month/);
+  });
+});
