@@ -125,6 +125,20 @@ export interface ResponseCheckOptions {
 /**
  * Check a response to a valid request. Returns findings coded `<checkId>/<reason>`.
  */
+/** Load balancers' affinity cookies, which any answer may set: no sign of a session. */
+const AFFINITY_COOKIE = /^(AWSALB\w*|AWSELB\w*|BIGipServer\w*|__cf_bm|__cflb|ARRAffinity\w*|TS0[0-9a-f]+|SERVERID|ROUTEID|INGRESSCOOKIE|GCLB|JSESSIONID_LB)$/i;
+
+/** The name of a cookie a 401 sets that is not a load balancer's (`name=…`), or undefined. */
+function sessionCookie(ex: Exchange): string | undefined {
+  const raw = ex.response?.headers["set-cookie"];
+  if (raw === undefined) return undefined;
+  for (const part of raw.split(/,(?=\s*[^;,=\s]+=)/)) {
+    const name = part.trim().split("=")[0]?.trim();
+    if (name && !AFFINITY_COOKIE.test(name)) return `Set-Cookie: ${name}=…`;
+  }
+  return undefined;
+}
+
 /**
  * A 401 to the run's own token after that token was accepted earlier in the run: it stopped working
  * while the run went on (expired, or revoked by a refresh elsewhere). Said once in the message, so
@@ -153,6 +167,13 @@ export function tokenLapsed(ctx: ProbeContext, ex: Exchange): { detail: string; 
     };
   }
   if (accepted.first >= ex.id) return undefined;
+  const session = sessionCookie(ex);
+  if (session !== undefined) {
+    return {
+      detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far), and this refusal sets a cookie (${session}): the partner seems to want a session cookie besides the token. Reach's sync sends the bearer token alone and keeps no cookies between requests (if the token did expire during the run, see the other findings of this operation).`,
+      fix: "Authenticate every API request by its bearer token alone: no session cookie and no earlier request (user-info, a sign-in) may be needed for the next one to be accepted (the checklist: the API works without interactive login, no user session).",
+    };
+  }
   return {
     detail: ` The same token was accepted earlier in this run (${accepted.count} answer${accepted.count === 1 ? "" : "s"} with a 2xx so far): it expired or was revoked while the run went on.${renewal}`,
     fix: "Start the run with a token that has enough lifetime left for it (get it just before, e.g. with `reach-check login`; a large partner's run takes minutes), or give reach-check the OAuth client and a refresh token so that it renews the token when it expires; check that nothing else refreshes with the same refresh token during the run. If the token should still be valid, the partner drops tokens before their expires_in.",

@@ -34,3 +34,25 @@ describe("a refusal with a 4xx Reach's guide does not list", () => {
     expect(status[0].message).toMatch(/answered 422 to \w+Id=reach-check-unknown-\w+, which no list returns; expected 400 or 404\.$/);
   });
 });
+
+describe("a partner that wants a session cookie besides the token", () => {
+  it("says the refusal sets a cookie, instead of calling the token expired", async () => {
+    const session: Wrap = async (req, next) => {
+      const reply = await next();
+      const cookie = { "set-cookie": "sid=5f2e9a; Path=/; HttpOnly, AWSALB=xyz; Path=/" };
+      if (req.url.pathname === "/oauth2/user-info") return { ...reply, headers: { ...reply.headers, ...cookie } };
+      if (!req.url.pathname.startsWith("/companies/") || /sid=/.test(req.headers.cookie ?? "")) return reply;
+      return {
+        status: 401,
+        headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="reach", error="invalid_token"', ...cookie },
+        body: JSON.stringify({ errors: [{ error: "Unauthorized", message: "Session expired. Please sign in again.", level: 8 }] }),
+      };
+    };
+    const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap: session }), "schema.company-info");
+    const f = r.findings.find((x) => x.code === "schema.company-info/status")!;
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f.message).toMatch(/this refusal sets a cookie \(Set-Cookie: sid=…\): the partner seems to want a session cookie besides the token/);
+    expect(f.message).not.toMatch(/it expired or was revoked while the run went on/);
+    expect(f.fix).toMatch(/^Authenticate every API request by its bearer token alone/);
+  });
+});
