@@ -55,16 +55,41 @@ export const probe: Probe = {
           if (data && data.length > 0) {
             // The list's first records again: the offset is not applied at all.
             const first = walk.records.slice(0, data.length).map((r) => idOf(r, op.profile.idField));
-            const fromStart = op.profile.idField !== undefined && first.length === data.length && data.every((r, i) => idOf(r, op.profile.idField) === first[i]);
+            let fromStart = op.profile.idField !== undefined && first.length === data.length && data.every((r, i) => idOf(r, op.profile.idField) === first[i]);
+            // A list that fits in one page: its first records are also its last page. One request at
+            // the last record tells an ignored offset from a last page repeated past the end.
+            let lastPageAgain = false;
+            if (fromStart && data.length === walk.records.length && walk.records.length >= 2) {
+              const probe = await ctx.http.send({
+                method: "GET",
+                path: operationPath(op, company),
+                query: { [p.offsetParam]: walk.records.length - 1, [p.limitParam]: pageSize },
+                operation: { method: op.method, path: op.path },
+                cache: true,
+              });
+              const tail = dataOf(ctx, probe);
+              if (tail && tail.length === 1 && idOf(tail[0], op.profile.idField) === idOf(walk.records[walk.records.length - 1], op.profile.idField)) {
+                fromStart = false;
+                lastPageAgain = true;
+              }
+            }
             found.push(
               makeFinding(ctx, {
                 code: `${this.id}/not-empty`,
                 severity: "fail",
-                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).${fromStart ? ` They are the list's first ${data.length} records, in order: the offset is ignored.` : ""}`,
+                message: `The ${op.profile.name} list of ${company} returns ${data.length} records at offset ${offset}, past its last record (${known}).${
+                  fromStart
+                    ? ` They are the list's first ${data.length} records, in order: the offset is ignored.`
+                    : lastPageAgain
+                      ? ` They are the list's last page again, while offset ${walk.records.length - 1} gives the last record alone: the offset works inside the list, and a page past the end falls back to the last one.`
+                      : ""
+                }`,
                 rule: PAGING_RULE,
                 fix: fromStart
                   ? `Apply \`${p.offsetParam}\`: skip that many records before the page (pagination.walk shows the same records on every page).`
-                  : `Apply \`${p.offsetParam}\` to the same records ${p.paginationField}.${p.totalField} counts, so that past the end the page is empty (an offset counted before a filter that then drops records, such as inactive ones, lands inside the list).`,
+                  : lastPageAgain
+                    ? `Answer an offset at or past the end with an empty ${p.dataField} array, not the last page: a client pages until it gets an empty or short page.`
+                    : `Apply \`${p.offsetParam}\` to the same records ${p.paginationField}.${p.totalField} counts, so that past the end the page is empty (an offset counted before a filter that then drops records, such as inactive ones, lands inside the list).`,
                 operation: op,
                 company,
                 exchange: ex,
