@@ -88,6 +88,17 @@ function answeredBefore(before: Exchange | undefined): number | undefined {
   return again !== undefined && again < 500 ? again : undefined;
 }
 
+/**
+ * A sentence about Retry-After dates already past when they were judged (a minute's slack for
+ * clocks): a client that follows them asks again at once, as often as it is refused.
+ */
+function pastRetryAfter(values: readonly (string | undefined)[]): string {
+  const now = Date.now();
+  const past = values.filter((v): v is string => v !== undefined && !/^\s*\d+\s*$/.test(v) && !Number.isNaN(Date.parse(v)) && Date.parse(v) < now - 60_000);
+  if (past.length === 0) return "";
+  return ` Retry-After ${JSON.stringify(past[0])} is a date already past: a client that follows it asks again at once, as often as it is refused; send a number of seconds, or a date ahead of the partner's clock (RFC 9110 section 10.2.3).`;
+}
+
 /** Findings about one request of the sync: its retries and its final answer. */
 function judge(
   ctx: ProbeContext,
@@ -108,13 +119,14 @@ function judge(
   if (ok) {
     const r429 = retried.filter((r) => r.status === 429);
     const r503 = retried.filter((r) => r.status === 503);
+    const past = pastRetryAfter(retried.map((r) => r.retryAfter));
     if (r429.length > 0) {
       out.push(
         makeFinding(ctx, {
           ...base,
           code: `${id}/rate-limited`,
           severity: "warn",
-          message: `${name} answered 429 during the sync and succeeded after waiting Retry-After (${r429.map((r) => r.retryAfter ?? "?").join(", ")}): a larger sync may hit the limit harder.`,
+          message: `${name} answered 429 during the sync and succeeded after waiting Retry-After (${r429.map((r) => r.retryAfter ?? "?").join(", ")}): a larger sync may hit the limit harder.${past}`,
           rule: RATE_LIMIT,
           fix: "Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled.",
           evidence: { expected: "no 429 during a sync", actual: `${r429.length} × 429, then ${res!.status}` },
@@ -127,7 +139,7 @@ function judge(
           ...base,
           code: `${id}/unavailable`,
           severity: "warn",
-          message: `${name} answered 503 during the sync and succeeded after waiting Retry-After (${r503.map((r) => r.retryAfter ?? "?").join(", ")}); Reach retries a 503, but frequent unavailability delays the sync.`,
+          message: `${name} answered 503 during the sync and succeeded after waiting Retry-After (${r503.map((r) => r.retryAfter ?? "?").join(", ")}); Reach retries a 503, but frequent unavailability delays the sync.${past}`,
           rule: RELIABLE,
           fix: "Keep the API available during Reach's off-hours sync window, and tell Reach about planned maintenance.",
           evidence: { expected: "no 503 during a sync", actual: `${r503.length} × 503, then ${res!.status}` },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, editText, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editText, resultOf, tooManyRequests, type Wrap } from "../../helpers/harness.js";
 
 /** Whether a statement request asks for 20 months or more (the sync's 24-month answers; the schema checks ask for less). */
 function longStatement(url: URL): boolean {
@@ -68,5 +68,23 @@ describe("statements of the sync that cannot be read", () => {
     const f = r.findings.find((x) => x.code === "reliability.rehearsal/not-json");
     expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
     expect(f!.message).toContain("This is a statement of the run's first pass of the sync, which the accuracy and freshness checks read");
+  });
+});
+
+describe("a Retry-After date already past", () => {
+  it("is named in the rehearsal's rate-limit warning", async () => {
+    const past = new Date(Date.now() - 86_400_000).toUTCString();
+    let limited = 0;
+    const wrap: Wrap = async (req, next) => {
+      if (limited < 1 && longStatement(req.url) && req.url.pathname.endsWith("/cash-flow")) {
+        limited++;
+        return tooManyRequests(past);
+      }
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["reliability.rehearsal"], wrap }), "reliability.rehearsal");
+    const f = r.findings.find((x) => x.code === "reliability.rehearsal/rate-limited");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toContain(`Retry-After ${JSON.stringify(past)} is a date already past: a client that follows it asks again at once`);
   });
 });
