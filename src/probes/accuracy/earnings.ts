@@ -175,6 +175,8 @@ export const probe: Probe = {
         const months = [...monthSet].sort((a, b) => a - b);
         const at = new Map(months.map((n, i) => [n, i]));
         const net = new Float64Array(months.length);
+        /** Each account type's part of the net income, month by month (to name a type signed the other way). */
+        const byType = new Map<string, Float64Array>();
         /** Months the profit and loss has any row for. */
         const plHas = new Uint8Array(months.length);
         for (let i = 0; i < plRows.length; i++) {
@@ -184,8 +186,13 @@ export const probe: Probe = {
           const amount = plRows.amount(i);
           if (n === undefined || id === undefined || amount === undefined || Number.isNaN(amount)) continue;
           const type = chart.typeOf.get(id) ?? "";
-          if (income.has(type)) net[at.get(n)!] += amount;
-          else if (expense.has(type)) net[at.get(n)!] -= amount;
+          const signed = income.has(type) ? amount : expense.has(type) ? -amount : 0;
+          net[at.get(n)!] += signed;
+          if (signed !== 0) {
+            let part = byType.get(type);
+            if (!part) byType.set(type, (part = new Float64Array(months.length)));
+            part[at.get(n)!] += signed;
+          }
         }
         const candidates = new Map<string, Candidate>();
         /** Months the balance sheet holds any balance in: the books are open. */
@@ -301,7 +308,28 @@ export const probe: Probe = {
           const r = followBalance(cand, months, net);
           if (r.judged >= MIN_MONTHS - 1 && r.matched / r.judged >= FOLLOWS && (!ytd || r.matched > ytd.matched)) ytd = { c: cand, ...r };
         }
-        if (ytd && !shifted && !scaled) {
+        // One account type signed against its normal balance: the net income follows the earnings
+        // account once that type's part is taken the other way round.
+        const typeFlipped =
+          shifted || scaled || ytd
+            ? undefined
+            : [...byType]
+                .filter(([, part]) => part.some((x) => Math.abs(x) >= 0.005))
+                .map(([type, part]) => ({ type, top: best((m) => net[m] - 2 * part[m]) }))
+                .find((x) => x.top && x.top.r.judged >= MIN_MONTHS - 1 && x.top.r.matched / x.top.r.judged >= FOLLOWS);
+        if (typeFlipped) {
+          const normal = creditNormal.includes(typeFlipped.type) ? "credit" : "debit";
+          findings.push(
+            makeFinding(ctx, {
+              ...base,
+              code: `${this.id}/type-signed`,
+              severity: "fail",
+              message: `${where} disagree because of one kind of account: with the ${typeFlipped.type} accounts' amounts taken the other way round, each month's net income is the change of ${typeFlipped.top!.c.id} (the current-year earnings) in ${typeFlipped.top!.r.matched} of ${typeFlipped.top!.r.judged} months. The ${pl.op.profile.name} signs its ${typeFlipped.type} accounts against their normal balance (a ${normal} is positive for them).`,
+              fix: `Sign the ${typeFlipped.type} rows of the ${pl.op.profile.name} by the accounts' normal balance: a ${normal} balance or movement is positive (see the sign convention of the spec).`,
+              evidence: { expected: "net income of a month = the earnings account's change that month", actual: `equal with the ${typeFlipped.type} amounts negated in ${typeFlipped.top!.r.matched} of ${typeFlipped.top!.r.judged} months; ${figures}` },
+            }),
+          );
+        } else if (ytd && !shifted && !scaled) {
           const m = months.findIndex((_, i) => i > 0 && Math.abs(net[i]) >= 0.005 && Math.abs(ytd!.c.balance[i - 1]) >= 0.005 && sameTotal(ytd!.c.balance[i], net[i]));
           const shownYtd = m > 0 ? `in ${label(m)} the net income is ${money(net[m])}, the balance of ${ytd.c.id} at that month's end, while it changed by ${money(ytd.c.balance[m] - ytd.c.balance[m - 1])}` : "";
           findings.push(

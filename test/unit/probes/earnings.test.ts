@@ -308,3 +308,18 @@ describe("a balance sheet of opening balances (each month's balance at its start
     expect(f!.fix).toMatch(/^Give each profit-and-loss row the calendar month/);
   });
 });
+
+describe("one kind of account signed the other way round", () => {
+  it("names the account type whose amounts are signed against their normal balance", async () => {
+    // Other income (acc-7000..acc-7099) sent debit-positive, as a raw ledger would.
+    const wrap = editProfitAndLoss((rows) => {
+      for (const r of rows) if (/^acc-70\d\d$/.test(r.AccountId)) r.Amount = -r.Amount;
+    });
+    const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
+    const f = r.findings.find((x) => x.code === `${ID}/type-signed`);
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/with the OTHER_INCOME accounts' amounts taken the other way round, each month's net income is the change of acc-3900/);
+    expect(f!.fix).toMatch(/^Sign the OTHER_INCOME rows of the profit and loss by the accounts' normal balance: a credit balance or movement is positive/);
+    expect(codes(r)).not.toContain(`${ID}/disagree`);
+  });
+});
