@@ -24,6 +24,8 @@ export const probe: Probe = {
   async run(ctx) {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const basisName = ctx.contract.profile.parameters.accountingBasis;
+    const statements = ctx.contract.operations.filter((o) => o.profile.role === "statement");
+    const balanceTypes = new Set(statements.filter((o) => o.profile.periodKind === "balance").flatMap((o) => o.profile.accountTypes ?? []));
     const pass = await sharedSync(ctx);
     const findings: Finding[] = [];
     const differ: string[] = [];
@@ -33,7 +35,7 @@ export const probe: Probe = {
       if (bases.length < 2) continue;
       const [a, b] = bases as [string, string];
       /** Statements with activity read on both bases: whether they are the same, row for row. */
-      const pairs: { op: string; same: boolean; rows: number }[] = [];
+      const pairs: { op: string; same: boolean; totalsDiffer: boolean; rows: number; fetch: (typeof fetched)[number] }[] = [];
       let shown: (typeof fetched)[number] | undefined;
       for (const sa of fetched.filter((s) => s.query.basis === a)) {
         const sb = fetched.find((s) => s.op.key === sa.op.key && s.query.basis === b && s.query.start === sa.query.start && s.query.end === sa.query.end);
@@ -43,12 +45,36 @@ export const probe: Probe = {
         const active = Object.values(da.periodSums).some((v) => Math.abs(v) >= 0.005) || Object.values(db.periodSums).some((v) => Math.abs(v) >= 0.005);
         if (!active) continue;
         const same = da.rows === db.rows && da.hash === db.hash;
-        pairs.push({ op: sa.op.profile.name, same, rows: da.rows });
+        const totalsDiffer = [...new Set([...Object.keys(da.periodSums), ...Object.keys(db.periodSums)])].some((k) => Math.abs((da.periodSums[k] ?? 0) - (db.periodSums[k] ?? 0)) >= 0.005);
+        pairs.push({ op: sa.op.profile.name, same, totalsDiffer, rows: da.rows, fetch: sb });
         if (same && (!shown || sb.op.profile.periodKind === "movement")) shown = sb;
       }
       if (pairs.length === 0) continue;
       if (pairs.some((p) => !p.same)) {
         differ.push(c.company);
+        // The profit and loss differs between the bases, so the earnings do, and with them every
+        // balance sheet and cash flow built on each basis: one that does not differ ignores the basis.
+        // Monthly totals that differ, not only rows (accounts classed otherwise on one basis would
+        // leave the earnings, and so the balance sheet, the same).
+        const plDiffers = pairs.some((p) => !p.same && p.totalsDiffer && p.fetch.op.profile.periodKind === "movement" && !(p.fetch.op.profile.accountTypes ?? []).some((t) => balanceTypes.has(t)));
+        for (const p of plDiffers ? pairs.filter((x) => x.same && (x.fetch.op.profile.accountTypes ?? []).some((t) => balanceTypes.has(t))) : []) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/statement-identical`,
+              severity: "warn",
+              message: `The ${p.op} of ${c.company} is the same on ${basisName}=${a} and ${basisName}=${b}, row for row over the sync's months (${p.rows} rows), while the profit and loss differs between the two: the ${p.op} looks built on one basis for both. The earnings follow each basis's profit and loss, and the cash basis leaves receivables, payables and accruals out.`,
+              rule: {
+                ref: "spec-model:statement-queries",
+                text: `${basisName} (CASH or ACCRUAL, required) selects the basis every statement is built on: cash basis counts income and expenses when paid, accrual basis when earned and incurred.`,
+              },
+              fix: `Build the ${p.op} on the basis the request names, as the profit and loss already is: on CASH, without receivables, payables and accruals, with the cash-basis earnings.`,
+              operation: p.fetch.op,
+              company: c.company,
+              exchange: p.fetch.exchange,
+              evidence: { expected: `${a} and ${b} ${p.op} figures that differ, as the profit and loss's do`, actual: "identical on both bases" },
+            }),
+          );
+        }
         continue;
       }
       findings.push(
@@ -71,6 +97,6 @@ export const probe: Probe = {
     if (findings.length === 0 && differ.length === 0) {
       return { findings: [], skip: "No company had statements with activity read on both accounting bases." };
     }
-    return { findings, summary: findings.length === 0 ? `The two bases give different figures for ${listSome(differ)}.` : undefined };
+    return { findings, summary: findings.every((f) => f.severity === "info") ? `The two bases give different figures for ${listSome(differ)}.` : undefined };
   },
 };

@@ -207,7 +207,7 @@ describe("accuracy.basis", () => {
     }
   });
 
-  it("does not judge a company whose statements differ on one basis only (a cash company's balance sheet may match)", async () => {
+  it("does not call the company's basis ignored when only its balance sheet is the same on both bases", async () => {
     const report = await checkReference({
       only: ["accuracy.basis"],
       wrap: async (req, next) => {
@@ -215,7 +215,32 @@ describe("accuracy.basis", () => {
         return next();
       },
     });
-    expect(resultOf(report, "accuracy.basis").status).toBe("pass");
+    // The profit and loss differs month by month, so the earnings and the balance sheet must too:
+    // the balance sheet alone is named (statement-identical), not the company (identical).
+    expect(codes(resultOf(report, "accuracy.basis"))).toEqual(["accuracy.basis/statement-identical"]);
+  });
+
+  it("does not name a balance sheet when the profit and loss differs only in how rows are classed", async () => {
+    // On CASH, the profit and loss books one account's amounts under another account of the same
+    // month: rows differ, monthly totals (and so the earnings) do not; the balance sheet is the same.
+    const report = await checkReference({
+      only: ["accuracy.basis"],
+      wrap: async (req, next) => {
+        const cash = req.url.searchParams.get("AccountingBasis") === "CASH";
+        if (cash && /\/(balance-sheet|cash-flow|profit-and-loss)$/.test(req.url.pathname)) req.url.searchParams.set("AccountingBasis", "ACCRUAL");
+        const reply = await next();
+        if (!cash || !req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
+        return editJson<{ Data: { AccountId: string; Period: string; Amount: number }[] }>(reply, (body) => {
+          const first = body.Data.find((r) => r.Amount !== 0);
+          const other = first && body.Data.find((r) => r.Period === first.Period && r.AccountId !== first.AccountId);
+          if (first && other) {
+            other.Amount = Math.round((other.Amount + first.Amount) * 100) / 100;
+            first.Amount = 0;
+          }
+        });
+      },
+    });
+    expect(codes(resultOf(report, "accuracy.basis"))).toEqual([]);
   });
 });
 
@@ -1012,5 +1037,25 @@ describe("freshness.profit-and-loss and a quiet current month", () => {
   it("says nothing early in the month", async () => {
     const r = resultOf(await checkReference({ only: ["freshness.profit-and-loss"], wrap: noCurrentMonth, now: "2026-11-05T12:00:00Z" }), "freshness.profit-and-loss");
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe("accuracy.basis: a balance sheet that ignores the basis while the profit and loss does not", () => {
+  it("warns on the balance sheet and the cash flow, not on the company", async () => {
+    const sheetOnAccrual: Wrap = async (req, next) => {
+      if (/\/(balance-sheet|cash-flow)$/.test(req.url.pathname) && req.url.searchParams.get("AccountingBasis") === "CASH") req.url.searchParams.set("AccountingBasis", "ACCRUAL");
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.basis"], wrap: sheetOnAccrual }), "accuracy.basis");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("warn");
+    expect(codes(r)).toEqual(["accuracy.basis/statement-identical"]);
+    const paths = new Set(r.findings.map((f) => f.operation?.path));
+    expect(paths).toEqual(new Set(["/companies/{CompanyId}/balance-sheet", "/companies/{CompanyId}/cash-flow"]));
+    expect(r.findings[0].message).toMatch(/is the same on AccountingBasis=ACCRUAL and AccountingBasis=CASH, row for row over the sync's months \(\d+ rows\), while the profit and loss differs between the two/);
+  });
+
+  it("passes the reference partner, whose statements all differ between the bases", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.basis"] }), "accuracy.basis");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
   });
 });
