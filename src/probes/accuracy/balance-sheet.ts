@@ -45,16 +45,30 @@ export const probe: Probe = {
         const off = unbalancedPeriods(rows, chart.typeOf, { types, debitNormal }).filter((p) => !unreadable.has(p.period));
         if (off.length === 0) continue;
         const shown = off.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
+        // Accounts of the chart's balance-sheet types with no row at all: a balance left out (an
+        // inactive account dropped while it still holds one, say) unbalances the sheet.
+        const present = new Set<string>();
+        for (let i = 0; i < rows.length; i++) {
+          const id = rows.id(i);
+          if (id !== undefined) present.add(id);
+        }
+        const absent = [...chart.ids].filter((id) => types.includes(chart.typeOf.get(id) ?? "") && !present.has(id));
+        const inactive = new Set(inactiveAccounts(c));
+        absent.sort((x, y) => Number(inactive.has(y)) - Number(inactive.has(x)));
+        const absentNote =
+          absent.length > 0
+            ? ` ${absent.length} ${absent.length === 1 ? "account" : "accounts"} of the chart of these types ${absent.length === 1 ? "has" : "have"} no row at all: ${listSome(absent.map((id) => `${id}${inactive.has(id) ? " (inactive)" : ""}`), 6)}; a balance left out unbalances the sheet.`
+            : "";
         findings.push(
           makeFinding(ctx, {
             code: `${this.id}/unbalanced`,
             severity: "fail",
-            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.`,
+            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.${absentNote}`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "For each balance-sheet period, sum(ASSET) = sum(LIABILITY) + sum(EQUITY) to 0.01, equity including the current-year earnings account; amounts are signed by the account's normal balance.",
             },
-            fix: "Make sure every posting is on the books of the period it belongs to, that the current-year earnings (profit to date) is part of equity, and that amounts are signed by each account's normal balance (positive debit for assets, positive credit for liabilities and equity).",
+            fix: `${absent.length > 0 ? "Return a row for every balance-sheet account that holds a balance, inactive ones included; " : ""}Make sure every posting is on the books of the period it belongs to, that the current-year earnings (profit to date) is part of equity, and that amounts are signed by each account's normal balance (positive debit for assets, positive credit for liabilities and equity).`,
             operation: s.op,
             company: c.company,
             exchange: s.exchange,
@@ -72,3 +86,18 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${periods} balance-sheet periods (per company and basis), each balanced to the cent.${amountsNote}` : undefined };
   },
 };
+
+/** Ids of the chart's accounts marked inactive (IsActive false), when the list says so. */
+function inactiveAccounts(c: { chart?: { op: { key: string; profile: { idField?: string } } }; lists: { operation: { key: string }; records: unknown[] }[] }): string[] {
+  const op = c.chart?.op;
+  const idField = op?.profile.idField;
+  const walk = op ? c.lists.find((w) => w.operation.key === op.key) : undefined;
+  if (!walk || !idField) return [];
+  const out: string[] = [];
+  for (const r of walk.records) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    if (rec.IsActive === false && typeof rec[idField] === "string") out.push(rec[idField] as string);
+  }
+  return out;
+}

@@ -180,3 +180,24 @@ describe("accuracy.cash-flow", () => {
     expect(new Set(r.findings.map((x) => x.code))).toEqual(new Set(["accuracy.cash-flow/differs"]));
   });
 });
+
+describe("accuracy.balance-sheet and an account left out", () => {
+  it("names the balance-sheet accounts without any row, inactive ones first", async () => {
+    const dropped: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/northwind-outfitters/")) return reply;
+      if (req.url.pathname.endsWith("/chart-of-accounts")) {
+        return editJson<{ Data: { AccountId: string; IsActive: boolean }[] }>(reply, (body) => {
+          for (const a of body.Data) if (a.AccountId === "acc-1520") a.IsActive = false;
+        });
+      }
+      if (!req.url.pathname.endsWith("/balance-sheet")) return reply;
+      return editJson<{ Data: { AccountId: string }[] }>(reply, (body) => (body.Data = body.Data.filter((r) => r.AccountId !== "acc-1520")));
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.balance-sheet"], wrap: dropped }), "accuracy.balance-sheet");
+    const f = r.findings.find((x) => x.code === "accuracy.balance-sheet/unbalanced" && x.company === "northwind-outfitters");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/ 1 account of the chart of these types has no row at all: acc-1520 \(inactive\); a balance left out unbalances the sheet\.$/);
+    expect(f!.fix).toMatch(/^Return a row for every balance-sheet account that holds a balance, inactive ones included; /);
+  });
+});
