@@ -55,6 +55,19 @@ export const probe: Probe = {
         const absent = [...chart.ids].filter((id) => types.includes(chart.typeOf.get(id) ?? "") && !present.has(id));
         const inactive = new Set(inactiveAccounts(c));
         absent.sort((x, y) => Number(inactive.has(y)) - Number(inactive.has(x)));
+        // Every amount a whole number and each difference within half a unit per row: rounded amounts.
+        const rowsPer = new Map<string, number>();
+        let whole = rows.length >= 20;
+        for (let i = 0; i < rows.length && whole; i++) {
+          const a = rows.amount(i);
+          if (a !== undefined && !Number.isInteger(a)) whole = false;
+          const period = rows.period(i);
+          if (period !== undefined) rowsPer.set(period, (rowsPer.get(period) ?? 0) + 1);
+        }
+        const rounded = whole && off.every((p) => Math.abs(p.difference) <= 0.5 * (rowsPer.get(p.period) ?? 0));
+        const roundNote = rounded
+          ? " Every amount on it is a whole number, and each difference is within the rounding of that period's rows: the amounts look rounded to whole units."
+          : "";
         const absentNote =
           absent.length > 0
             ? ` ${absent.length} ${absent.length === 1 ? "account" : "accounts"} of the chart of these types ${absent.length === 1 ? "has" : "have"} no row at all: ${listSome(absent.map((id) => `${id}${inactive.has(id) ? " (inactive)" : ""}`), 6)}; a balance left out unbalances the sheet.`
@@ -63,12 +76,12 @@ export const probe: Probe = {
           makeFinding(ctx, {
             code: `${this.id}/unbalanced`,
             severity: "fail",
-            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.${absentNote}`,
+            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.${roundNote}${absentNote}`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "For each balance-sheet period, sum(ASSET) = sum(LIABILITY) + sum(EQUITY) to 0.01, equity including the current-year earnings account; amounts are signed by the account's normal balance.",
             },
-            fix: `${absent.length > 0 ? "Return a row for every balance-sheet account that holds a balance, inactive ones included; " : ""}Make sure every posting is on the books of the period it belongs to, that the current-year earnings (profit to date) is part of equity, and that amounts are signed by each account's normal balance (positive debit for assets, positive credit for liabilities and equity).`,
+            fix: `${rounded ? "Send amounts to the cent (as the books hold them), not rounded to whole units; " : ""}${absent.length > 0 ? "Return a row for every balance-sheet account that holds a balance, inactive ones included; " : ""}Make sure every posting is on the books of the period it belongs to, that the current-year earnings (profit to date) is part of equity, and that amounts are signed by each account's normal balance (positive debit for assets, positive credit for liabilities and equity).`,
             operation: s.op,
             company: c.company,
             exchange: s.exchange,

@@ -201,3 +201,18 @@ describe("accuracy.balance-sheet and an account left out", () => {
     expect(f!.fix).toMatch(/^Return a row for every balance-sheet account that holds a balance, inactive ones included; /);
   });
 });
+
+describe("accuracy.balance-sheet and amounts rounded to whole units", () => {
+  it("says the amounts look rounded and asks for cents", async () => {
+    const rounded: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.startsWith("/companies/northwind-outfitters/balance-sheet")) return reply;
+      return editJson<{ Data: { Amount: number }[] }>(reply, (body) => body.Data.forEach((r) => (r.Amount = Math.round(r.Amount))));
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.balance-sheet"], wrap: rounded }), "accuracy.balance-sheet");
+    const f = r.findings.find((x) => x.code === "accuracy.balance-sheet/unbalanced");
+    expect(f, JSON.stringify(r)).toBeDefined();
+    expect(f!.message).toContain("Every amount on it is a whole number, and each difference is within the rounding of that period's rows: the amounts look rounded to whole units.");
+    expect(f!.fix).toMatch(/^Send amounts to the cent/);
+  });
+});
