@@ -201,6 +201,15 @@ export const probe: Probe = {
         // The cash flow of each month equals the balance sheet's change a month later or earlier:
         // the two label their months differently (opening balances on the balance sheet, say).
         const shift = most && !flipped ? monthShift(cf, balances, periods, pools.periods.all(), indexOf, open) : undefined;
+        // Both findings below show the first differing row: where it is, and what it should be.
+        const firstRow = {
+          operation: flow.op,
+          company: c.company,
+          pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
+          exchange: flow.exchange,
+        };
+        const expected = `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`;
+        const bodyExcerpt = excerpt(JSON.stringify(cf.record(first.index)));
         if (shift) {
           const later = shift.by === 1;
           findings.push(
@@ -210,15 +219,8 @@ export const probe: Probe = {
               message: `The ${flow.op.profile.name} and the ${balance.op.profile.name} of ${c.company} (${flow.query.basis}) are a month apart: each month's cash-flow amount is the change of the account's balance in the month ${later ? "after" : "before"} (${shift.same} of ${shift.judged} account-months). Either the ${balance.op.profile.name} ${later ? "gives each month its opening balance (or labels month-end balances a month late)" : "labels month-end balances a month early"}, or the ${flow.op.profile.name} dates its movements a month ${later ? "early" : "late"}; accuracy.earnings names the one out of step with the profit and loss.`,
               rule: RULE,
               fix: `Label every row with the calendar month it belongs to: on the ${balance.op.profile.name}, the balance at the end of that month (not at its start); on the ${flow.op.profile.name}, the movement of that month.`,
-              operation: flow.op,
-              company: c.company,
-              pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
-              exchange: flow.exchange,
-              evidence: {
-                expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`,
-                actual: `${first.flow.toFixed(2)}; equal to the change of the month ${later ? "after" : "before"} in ${shift.same} of ${shift.judged} account-months`,
-                bodyExcerpt: excerpt(JSON.stringify(cf.record(first.index))),
-              },
+              ...firstRow,
+              evidence: { expected, actual: `${first.flow.toFixed(2)}; equal to the change of the month ${later ? "after" : "before"} in ${shift.same} of ${shift.judged} account-months`, bodyExcerpt },
             }),
           );
           continue;
@@ -242,15 +244,8 @@ export const probe: Probe = {
               : unbalanced
                 ? `Make the ${balance.op.profile.name} balance first (accuracy.balance-sheet), then compare again: the cash flow is each month's change of those balances.`
                 : "Send month-end balances on the balance sheet and each month's movement (the balance's change from the previous month-end) on the cash flow, both signed by the account's normal balance.",
-            operation: flow.op,
-            company: c.company,
-            pointer: `/${ctx.contract.profile.pagination.dataField}/${first.index}/${flow.op.profile.amountField ?? "Amount"}`,
-            exchange: flow.exchange,
-            evidence: {
-              expected: `${first.change.toFixed(2)} (balance ${first.period} minus balance ${previousMonth(first.period)})`,
-              actual: first.flow.toFixed(2),
-              bodyExcerpt: excerpt(JSON.stringify(cf.record(first.index))),
-            },
+            ...firstRow,
+            evidence: { expected, actual: first.flow.toFixed(2), bodyExcerpt },
           }),
         );
       }
