@@ -472,14 +472,14 @@ export async function runSyncPass(src: SyncSource, kind: SyncKind): Promise<Sync
         if (param && splitParams.has(param) && splitOp && basisOfSplits && declares(splitOp, param)) {
           const tops = topLevelIds(ids, parentMap(op, walk));
           pool.after(Promise.all([chartRead.promise, wholeRead.promise]), ([, wholeTable]) => {
-            // The remainder rule sums the class splits; budgets and departments are only compared with the whole.
+            // The remainder rule sums the class and department splits; budgets are only compared with the whole.
             let sums: SplitSums | undefined;
             if (!fresh && wholeTable) {
               whole ??= (() => {
                 const w = wholeSums(wholeTable, pools, known());
                 return { sums: w, scratch: w.empty() };
               })();
-              if (param === src.parameters.classId) {
+              if (param === src.parameters.classId || param === src.parameters.departmentId) {
                 sums = { whole: whole.sums, all: whole.sums.empty(), ...(tops.size < ids.length ? { top: whole.sums.empty() } : {}) };
                 splitSums.set(param, sums);
               }

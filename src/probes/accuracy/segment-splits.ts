@@ -14,7 +14,7 @@ export const probe: Probe = {
   step: 4,
   title: "Class and department splits are real and add up",
   description:
-    "Compares the sync's profit and loss split by each budget, class and department with the unsplit one: a filter whose result is the unfiltered statement for unrelated ids is ignored (failure); class splits that do not sum to the whole leave a remainder (warning: an unclassified remainder is legal).",
+    "Compares the sync's profit and loss split by each budget, class and department with the unsplit one: a filter whose result is the unfiltered statement for unrelated ids is ignored (failure); class or department splits that do not sum to the whole leave a remainder (warning: an unclassified or unassigned remainder is legal).",
   after: ["reachability.connection"],
   // Unreadable values the schema checks found explain a class remainder: their verdicts are read here.
   orderAfter: ["schema.statements", "schema.statement-filters"],
@@ -129,21 +129,23 @@ export const probe: Probe = {
             }),
           );
         }
-        if (param !== names.classId) continue;
-        // A sum over some of the classes says nothing: a failed split is reliability.rehearsal's finding.
+        if (param !== names.classId && param !== names.departmentId) continue;
+        const segment = param === names.classId ? "class" : "department";
+        const segments = param === names.classId ? "classes" : "departments";
+        // A sum over some of the segments says nothing: a failed split is reliability.rehearsal's finding.
         const rest = c.splitRemainders.get(param);
         if (!rest) continue;
         if (usable.length < splits.length) {
-          notes.push(`${c.company}: class sum not judged (${splits.length - usable.length} class splits unreadable)`);
+          notes.push(`${c.company}: ${segment} sum not judged (${splits.length - usable.length} ${segment} splits unreadable)`);
           continue;
         }
-        // The current month may move between the unsplit request and the class requests (a live
+        // The current month may move between the unsplit request and the split requests (a live
         // ledger): a remainder there alone is not judged.
         const byPeriod = rest.byPeriod.filter((p) => !live.has(p.period));
         const cells = Object.entries(rest.cellsByPeriod).reduce((n, [period, k]) => (live.has(period) ? n : n + k), 0);
         if (cells === 0 || byPeriod.length === 0) {
           const moved = rest.cells > 0 ? ` (the current month aside, ${[...live].filter((p) => rest.cellsByPeriod[p]).join(", ")}, which moved while it was read)` : "";
-          notes.push(`${c.company}: ${usable.length} ${usable.length === 1 ? "class sums" : "classes sum"} to the whole${moved}`);
+          notes.push(`${c.company}: ${usable.length} ${usable.length === 1 ? `${segment} sums` : `${segments} sum`} to the whole${moved}`);
           continue;
         }
         const shown = byPeriod.map((p) => `${p.period}: ${p.difference.toFixed(2)}`);
@@ -156,20 +158,26 @@ export const probe: Probe = {
           : "";
         findings.push(
           makeFinding(ctx, {
-            code: `${this.id}/class-remainder`,
+            code: `${this.id}/${segment}-remainder`,
             severity: "warn",
-            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} class${usable.length === 1 ? "" : "es"} does not add up to the unsplit one: ${cells} account-months differ; remainder by period ${listSome(shown, 6)}. An unclassified remainder is legal; a remainder you do not expect means postings are lost or counted twice.${knockOn}`,
-            rule: {
-              ref: "spec-model:accounting-facts",
-              text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",
-            },
+            message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) split by its ${usable.length} ${usable.length === 1 ? segment : segments} does not add up to the unsplit one: ${cells} account-month${cells === 1 ? " differs" : "s differ"}; remainder by period ${listSome(shown, 6)}. An ${segment === "class" ? "unclassified" : "unassigned"} remainder is legal; a remainder you do not expect means postings are lost or counted twice.${knockOn}`,
+            rule:
+              segment === "class"
+                ? {
+                    ref: "spec-model:accounting-facts",
+                    text: "Where classes are used, the class-filtered profit-and-loss rows summed over all classes equal the unfiltered ones (a difference is a warning: an unclassified remainder is legal).",
+                  }
+                : {
+                    ref: "reach-check:department-sums",
+                    text: "Where departments are used, Reach needs the actuals at department level (Reach's FAQ): the department-filtered profit-and-loss rows summed over all departments equal the unfiltered ones, as SPEC_MODEL states for classes (a difference is a warning: an unassigned remainder is legal).",
+                  },
             fix: unreadable
-              ? "Fix the values the schema checks name first (every Amount a JSON number, every Period YYYY-MM), then compare again; if a remainder stays and is not unclassified activity, make the class filter select exactly the postings tagged with that class."
-              : "If the remainder is not unclassified activity, make the class filter select exactly the postings tagged with that class (or, for a parent class, consistently with its children).",
+              ? `Fix the values the schema checks name first (every Amount a JSON number, every Period YYYY-MM), then compare again; if a remainder stays and is not ${segment === "class" ? "unclassified" : "unassigned"} activity, make the ${segment} filter select exactly the postings tagged with that ${segment}.`
+              : `If the remainder is not ${segment === "class" ? "unclassified" : "unassigned"} activity, make the ${segment} filter select exactly the postings tagged with that ${segment} (or, for a parent ${segment}, consistently with its children).`,
             operation: op,
             company: c.company,
             exchange: whole.exchange,
-            evidence: { expected: `unsplit − Σ classes (${rest.summed === "all" ? "every class" : "top-level classes"}) = 0`, actual: listSome(shown, 12) },
+            evidence: { expected: `unsplit − Σ ${segments} (${rest.summed === "all" ? `every ${segment}` : `top-level ${segments}`}) = 0`, actual: listSome(shown, 12) },
           }),
         );
       }

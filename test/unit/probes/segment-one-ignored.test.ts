@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 /**
  * One department's filter falls back to no filter (a mapping miss for that id alone): its profit and
@@ -43,5 +43,28 @@ describe("accuracy.segment-splits: one ignored filter among working ones", () =>
     const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"], wrap }), "accuracy.segment-splits");
     expect(ignored()).toBeDefined();
     expect(r.findings.filter((f) => f.severity !== "info"), JSON.stringify(r.findings.map((f) => f.message))).toEqual([]);
+  });
+});
+
+describe("accuracy.segment-splits: departments that do not add up", () => {
+  it("warns with a department remainder when postings of one department are left out of its split", async () => {
+    let dept: string | undefined;
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      const id = req.url.searchParams.get("DepartmentId");
+      if (id === null || !req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200) return reply;
+      dept ??= id;
+      if (id !== dept) return reply;
+      return editJson<{ Data: { Period: string; Amount: number }[] }>(reply, (body) => {
+        const row = body.Data.find((r) => r.Amount !== 0 && r.Period < "2026-06");
+        if (row) row.Amount = 0;
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"], wrap }), "accuracy.segment-splits");
+    const f = r.findings.find((x) => x.code === "accuracy.segment-splits/department-remainder");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.severity).toBe("warn");
+    expect(f!.message).toMatch(/split by its \d+ departments does not add up to the unsplit one: 1 account-month differs; remainder by period \d{4}-\d\d: -?\d+\.\d\d\. An unassigned remainder is legal/);
+    expect(f!.rule.ref).toBe("reach-check:department-sums");
   });
 });
