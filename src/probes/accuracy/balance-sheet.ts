@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { unbalancedPeriods } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
+import { makeFinding, rowCapNote } from "../support/findings.js";
 import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 
@@ -13,6 +13,8 @@ export const probe: Probe = {
   description:
     "For each company, each accounting basis and each of the 24 months of the sync, checks that assets equal liabilities plus equity to the cent (amounts signed by each account type's normal balance), and names the periods that do not, with the difference.",
   after: ["reachability.connection"],
+  // Statements cut by a row limit explain a difference here: accuracy.row-grid's verdict is read.
+  orderAfter: ["accuracy.row-grid"],
   blockedByFailure: true,
   async run(ctx) {
     const ops = ctx.contract.operations.filter((o) => o.profile.role === "statement" && o.profile.periodKind === "balance");
@@ -76,7 +78,7 @@ export const probe: Probe = {
           makeFinding(ctx, {
             code: `${this.id}/unbalanced`,
             severity: "fail",
-            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.${roundNote}${absentNote}`,
+            message: `The ${s.op.profile.name} of ${c.company} (${s.query.basis}) does not balance in ${off.length} period${off.length === 1 ? "" : "s"}: assets − (liabilities + equity) = ${listSome(shown, 6)}.${roundNote}${absentNote}${rowCapNote(ctx, c.company)}`,
             rule: {
               ref: "spec-model:accounting-facts",
               text: "For each balance-sheet period, sum(ASSET) = sum(LIABILITY) + sum(EQUITY) to 0.01, equity including the current-year earnings account; amounts are signed by the account's normal balance.",

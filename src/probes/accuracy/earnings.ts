@@ -1,7 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
 import { compareMovement, money, sameTotal } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
+import { makeFinding, rowCapNote } from "../support/findings.js";
 import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
@@ -133,6 +133,8 @@ export const probe: Probe = {
   description:
     "For each company and basis, over the 24 synced months: each month's net income from the profit and loss (income less expenses, by normal balance) must be the change of one credit-normal balance-sheet account (the current-year earnings) in most months; periods shifted by a month or amounts in cents on one statement are named. Once that account is found, a month it does not follow (the current month aside) fails: the two statements contradict each other there; so does a month the profit and loss has no row for while that account changes. With the company's FiscalMonthEnd, that account must start again after each fiscal year end (or be closed to zero at its end): starting again in another month fails, never starting again warns. The month the books open (nothing on the balance sheet before it) is not judged.",
   after: ["reachability.connection"],
+  // Statements cut by a row limit explain a difference here: accuracy.row-grid's verdict is read.
+  orderAfter: ["accuracy.row-grid"],
   blockedByFailure: true,
   async run(ctx) {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
@@ -388,8 +390,8 @@ export const probe: Probe = {
               severity: share < DISAGREES ? "fail" : "warn",
               message:
                 plain.r.matched === 0
-                  ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.`
-                  : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.`,
+                  ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.${rowCapNote(ctx, c.company)}`
+                  : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.${rowCapNote(ctx, c.company)}`,
               fix: "Build both statements from the same postings for the same basis and filters: the balance sheet's current-year earnings must be the year-to-date sum of the profit and loss (check the accounting basis and any filter on each statement, and accounts missing from one of them).",
               evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months; ${figures}` },
             }),

@@ -2,7 +2,7 @@ import { periodTotals } from "../../engine/shared-data.js";
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { money, sameTotal } from "../support/accuracy.js";
-import { makeFinding } from "../support/findings.js";
+import { makeFinding, rowCapNote } from "../support/findings.js";
 import { foldFindings } from "../support/fold.js";
 import { coverageRanges } from "../support/ranges.js";
 import { sharedSync, unsplit } from "../support/sync-data.js";
@@ -34,6 +34,8 @@ export const probe: Probe = {
   description:
     "Compares each statement asked for 12 months, a single month-end day and across a year boundary (no filter) with the 24-month answer of the same statement and basis: every month wholly inside the range (for a balance sheet, every month whose end lies in it) must total the same, with rows where the 24-month answer has them. The current month is left out (a live ledger moves between two requests).",
   after: ["reachability.connection", "schema.statement-filters"],
+  // Statements cut by a row limit explain a difference here: accuracy.row-grid's verdict is read.
+  orderAfter: ["accuracy.row-grid"],
   async run(ctx) {
     if (ctx.companies.length === 0) return { findings: [], skip: NO_COMPANY };
     const ranges = coverageRanges(ctx.now);
@@ -94,7 +96,7 @@ export const probe: Probe = {
         makeFinding(ctx, {
           code: `${this.id}/${d.expectedRows === 0 ? "missing-in-sync" : d.rows === 0 ? "month-missing" : "differs"}`,
           severity: "fail",
-          message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}`,
+          message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}${rowCapNote(ctx, g.company)}`,
           rule: RULE,
           fix: `${d.expectedRows === 0 ? "Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range, and Reach's sync asks for 24 months at once. " : ""}Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).`,
           operation: g.op,

@@ -232,3 +232,14 @@ export const RULES = {
 export function failedFor(ctx: ProbeContext, checks: readonly string[], company: string, at?: (pointer: string) => boolean): boolean {
   return checks.some((id) => ctx.results.get(id)?.findings.some((f) => f.severity === "fail" && f.company === company && (!at || (f.pointer !== undefined && at(f.pointer)))) ?? false);
 }
+
+/**
+ * A sentence for a finding whose cause may be statements cut by a row limit: accuracy.row-grid found
+ * `row-cap` for this company (it runs first where this check orders after it). Empty otherwise.
+ */
+export function rowCapNote(ctx: ProbeContext, company: string): string {
+  const cap = ctx.results.get("accuracy.row-grid")?.findings.find((f) => f.code === "accuracy.row-grid/row-cap" && f.company === company);
+  if (!cap) return "";
+  const rows = /hold exactly (\d+) rows/.exec(cap.message)?.[1];
+  return ` Statements of ${company} stop at ${rows ?? "a fixed number of"} rows (accuracy.row-grid, row-cap): rows cut off there are missing here too, so fix that limit first.`;
+}

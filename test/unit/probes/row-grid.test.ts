@@ -283,3 +283,17 @@ describe("accuracy.row-grid and a row limit", () => {
     expect(r.findings.filter((f) => f.code === "accuracy.row-grid/row-cap")).toEqual([]);
   });
 });
+
+describe("checks that a row limit knocks on", () => {
+  it("point at accuracy.row-grid's row-cap before their own fix", async () => {
+    const capped: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
+      return editJson(reply, (body) => (body.Data = (body.Data as unknown[]).slice(0, 500)));
+    };
+    const report = await checkReference({ only: ["accuracy.row-grid", "accuracy.balance-sheet"], wrap: capped });
+    const f = resultOf(report, "accuracy.balance-sheet").findings.find((x) => x.code === "accuracy.balance-sheet/unbalanced");
+    expect(f, JSON.stringify(resultOf(report, "accuracy.balance-sheet"))).toBeDefined();
+    expect(f!.message).toMatch(/Statements of \S+ stop at 500 rows \(accuracy\.row-grid, row-cap\): rows cut off there are missing here too, so fix that limit first\.$/);
+  });
+});
