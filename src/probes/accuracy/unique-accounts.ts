@@ -1,5 +1,6 @@
 import type { Finding } from "../../report/types.js";
-import type { Probe } from "../types.js";
+import type { Operation, Probe, ProbeContext } from "../types.js";
+import type { Exchange } from "../../http/types.js";
 import { duplicateIds } from "../support/accuracy.js";
 import { makeFinding } from "../support/findings.js";
 import { chartOperation, listSome, sharedSync } from "../support/sync-data.js";
@@ -29,6 +30,7 @@ export const probe: Probe = {
       judged++;
       accounts += walk.records.length;
       const dups = duplicateIds(walk.records, idField);
+      findings.push(...sameAccountTwice(ctx, this.id, op, c.company, walk.records, idField, walk.pages));
       if (dups.length === 0) continue;
       // Point at the second appearance, on the page that holds it.
       const second = dups[0].indexes[1];
@@ -49,7 +51,7 @@ export const probe: Probe = {
       );
     }
     if (judged === 0) return { findings: [], skip: "No chart of accounts could be read (see schema.reference-lists)." };
-    return { findings, summary: findings.length === 0 ? `${accounts} accounts over ${judged} companies, each id once.` : undefined };
+    return { findings, summary: findings.every((f) => f.severity === "info") ? `${accounts} accounts over ${judged} companies, each id once.` : undefined };
   },
 };
 
@@ -66,4 +68,42 @@ function locate(sizes: number[], n: number): { page: number; index: number } {
     rest -= sizes[page];
   }
   return { page: 0, index: n };
+}
+
+/**
+ * Two ids for one account: records with the same AccountNumber (not null), Name and AccountType.
+ * A chart may repeat a name (sub-accounts called "Other" under two parents), but not a number
+ * with the same name and type; a partner keeping a second id for the cash flow lists its accounts so.
+ */
+function sameAccountTwice(ctx: ProbeContext, checkId: string, op: Operation, company: string, records: readonly unknown[], idField: string, pages: readonly Exchange[]): Finding[] {
+  const typeField = ctx.contract.profile.accounting.accountTypeField;
+  const seen = new Map<string, { id: string; index: number }>();
+  const pairs: { first: string; second: string; index: number; number: string }[] = [];
+  records.forEach((r, index) => {
+    if (!r || typeof r !== "object") return;
+    const rec = r as Record<string, unknown>;
+    const [id, number, name, type] = [rec[idField], rec.AccountNumber, rec.Name, rec[typeField]];
+    if (typeof id !== "string" || typeof number !== "string" || number.trim() === "" || typeof name !== "string" || typeof type !== "string") return;
+    const key = JSON.stringify([number.trim(), name.trim().toLowerCase(), type]);
+    const before = seen.get(key);
+    if (before === undefined) seen.set(key, { id, index });
+    else if (before.id !== id) pairs.push({ first: before.id, second: id, index, number: number.trim() });
+  });
+  if (pairs.length === 0) return [];
+  // The second record of the first pair, on the page that holds it.
+  const { page, index } = locate(pages.map((p) => pageSize(p.response?.json, ctx.contract.profile.pagination.dataField)), pairs[0].index);
+  return [
+    makeFinding(ctx, {
+      code: `${checkId}/same-account`,
+      severity: "warn",
+      message: `The chart of accounts of ${company} lists ${pairs.length} account${pairs.length === 1 ? "" : "s"} twice under different ids, with the same AccountNumber, Name and type: ${listSome(pairs.map((p) => `${p.first} and ${p.second} (number ${p.number})`), 4)}. An account on the balance sheet and on the cash flow appears once in the chart, under one id.`,
+      rule: { ref: "reach:openapi#chart-of-accounts", text: "An account that is on the balance sheet and on the cash-flow statement appears only once in the chart of accounts." },
+      fix: "List each account once, with one AccountId that every statement uses; if the two ids are really two accounts, give them their own numbers or names.",
+      operation: op,
+      company,
+      pointer: `/${ctx.contract.profile.pagination.dataField}/${index}/${idField}`,
+      exchange: pages[page] ?? pages[0],
+      evidence: { expected: "one id per account", actual: listSome(pairs.map((p) => `${p.first} = ${p.second}`), 8) },
+    }),
+  ];
 }

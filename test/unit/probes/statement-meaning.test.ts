@@ -216,3 +216,29 @@ describe("accuracy.balance-sheet and amounts rounded to whole units", () => {
     expect(f!.fix).toMatch(/^Send amounts to the cent/);
   });
 });
+
+describe("accuracy.unique-accounts and one account under two ids", () => {
+  it("warns when two ids share AccountNumber, Name and type", async () => {
+    type Account = { AccountId: string; AccountNumber: string | null; Name: string; AccountType: string };
+    const twice: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !req.url.pathname.endsWith("/northwind-outfitters/chart-of-accounts")) return reply;
+      return editJson<{ Data: Account[]; Pagination: { total: number } }>(reply, (body) => {
+        const cash = body.Data.find((a) => a.AccountType === "ASSET" && a.AccountNumber !== null)!;
+        body.Data.push({ ...cash, AccountId: `cf-${cash.AccountId}` });
+        body.Pagination.total += 1;
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.unique-accounts"], wrap: twice }), "accuracy.unique-accounts");
+    expect(r.status, JSON.stringify(r)).toBe("warn");
+    const f = r.findings[0];
+    expect(f.code).toBe("accuracy.unique-accounts/same-account");
+    expect(f.message).toMatch(/^The chart of accounts of northwind-outfitters lists 1 account twice under different ids, with the same AccountNumber, Name and type: acc-\d+ and cf-acc-\d+ \(number \d+\)\./);
+    expect(f.pointer).toMatch(/^\/Data\/\d+\/AccountId$/);
+  });
+
+  it("passes the reference charts", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.unique-accounts"] }), "accuracy.unique-accounts");
+    expect(r.status).toBe("pass");
+  });
+});
