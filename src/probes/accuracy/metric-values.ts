@@ -7,7 +7,7 @@ import { makeFinding, transportFinding } from "../support/findings.js";
 import { metricRowIssues, monthOf, type MetricRowAt } from "../support/metric-rows.js";
 import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
-import { isoDate, lastDayOfMonth, monthNumber, monthStart, periodShift } from "../../util/dates.js";
+import { isoDate, lastDayOfMonth, liveMonths, monthNumber, monthStart, periodShift } from "../../util/dates.js";
 
 const RULES = {
   asked: {
@@ -75,12 +75,17 @@ export const probe: Probe = {
         }));
         // The sync asks for every metric, so a partner that ignores NonFinancialIds looks right
         // there: one metric alone shows whether the list is applied.
+        // The last listed metric: a partner answering only the first id of a request shows there.
+        const alone: Judged[] = [];
         if (ids.length >= 2) {
           const w = ctx.data.recentWindow();
-          const body = { [idsField]: [ids[0]], [n.startDate]: w.start, [n.endDate]: w.end };
+          const id = ids[ids.length - 1];
+          const body = { [idsField]: [id], [n.startDate]: w.start, [n.endDate]: w.end };
           const ex = await ctx.data.metricValues(op, c.company, body);
           subsets++;
-          cases.push({ op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(w.start)!, last: monthOf(w.end)!, what: `a request for ${ids[0]} alone over ${w.start}..${w.end}` });
+          const j = { op, company: c.company, exchange: ex, asked: [id], listed, first: monthOf(w.start)!, last: monthOf(w.end)!, what: `a request for ${id} alone over ${w.start}..${w.end}` };
+          cases.push(j);
+          alone.push(j);
         }
         // A range that ends months ago: a partner that ignores EndDate answers values up to today,
         // which every range ending this month (the sync's, the one above) hides.
@@ -90,7 +95,9 @@ export const probe: Probe = {
           const body = { [idsField]: [ids[0]], [n.startDate]: start, [n.endDate]: end };
           const ex = await ctx.data.metricValues(op, c.company, body);
           subsets++;
-          cases.push({ op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(start)!, last: monthOf(end)!, what: `a request for ${ids[0]} over an earlier range, ${start}..${end}` });
+          const j = { op, company: c.company, exchange: ex, asked: [ids[0]], listed, first: monthOf(start)!, last: monthOf(end)!, what: `a request for ${ids[0]} over an earlier range, ${start}..${end}` };
+          cases.push(j);
+          if (ids.length >= 2) alone.push(j);
         }
         const found: Finding[] = [];
         for (const j of cases) {
@@ -98,6 +105,8 @@ export const probe: Probe = {
           if (out.judged) responses++;
           found.push(...out.findings);
         }
+        // A metric asked alone against the same metric among all of them in the sync's answers.
+        for (const j of alone) found.push(...compareAlone(ctx, this.id, j, c.metrics.map((m) => ({ exchange: m.exchange, ids: m.ids }))));
         return foldFindings(found);
       }),
     );
@@ -203,4 +212,77 @@ function judge(ctx: ProbeContext, checkId: string, j: Judged): { judged: boolean
     );
   }
   return { judged: true, findings };
+}
+
+/** `(id, period) -> value` of a values answer's rows (the first row of a pair; numbers only). */
+function valuesOf(ctx: ProbeContext, op: Operation, ex: Exchange): Map<string, number> | undefined {
+  const res = ex.response;
+  const data = res?.status === 200 && res.json && typeof res.json === "object" ? (res.json as Record<string, unknown>)[ctx.contract.profile.pagination.dataField] : undefined;
+  if (!Array.isArray(data)) return undefined;
+  const idField = op.profile.rowIdField ?? "NonFinancialId";
+  const periodField = op.profile.periodField ?? "Period";
+  const valueField = op.profile.amountField ?? "Value";
+  const out = new Map<string, number>();
+  for (const r of data) {
+    if (!r || typeof r !== "object") continue;
+    const rec = r as Record<string, unknown>;
+    const [id, period, value] = [rec[idField], rec[periodField], rec[valueField]];
+    if (typeof id === "string" && typeof period === "string" && typeof value === "number" && !out.has(`${id}|${period}`)) out.set(`${id}|${period}`, value);
+  }
+  return out;
+}
+
+/**
+ * One metric asked alone against the same metric in the sync's answers for all of them, month by
+ * month where both ranges hold the month (the month still open aside): no value in the sync's
+ * answers while the metric alone has some means only part of the ids is answered; other values mean
+ * the rows of several metrics are mixed up.
+ */
+function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: readonly { exchange: Exchange; ids: readonly string[] }[]): Finding[] {
+  const id = j.asked[0];
+  const source = sync.find((m) => m.ids.includes(id));
+  if (!source || source.ids.length < 2) return [];
+  const mine = valuesOf(ctx, j.op, j.exchange);
+  const theirs = valuesOf(ctx, j.op, source.exchange);
+  if (!mine || !theirs) return [];
+  const live = liveMonths(ctx.now);
+  const window = ctx.data.syncWindow();
+  const [from, to] = [monthOf(window.start)!, monthOf(window.end)!];
+  const months = [...mine.keys()].filter((k) => k.startsWith(`${id}|`)).map((k) => k.slice(id.length + 1)).filter((p) => p >= from && p <= to && !live.has(p)).sort();
+  if (months.length === 0) return [];
+  const what = `the sync's request for ${source.ids.length} metrics (${listSome([...source.ids], 4)})`;
+  const base = { operation: j.op, company: j.company, exchange: source.exchange };
+  const has = months.filter((p) => theirs.has(`${id}|${p}`));
+  if (has.length === 0 && ![...theirs.keys()].some((k) => k.startsWith(`${id}|`))) {
+    return [
+      makeFinding(ctx, {
+        ...base,
+        code: `${checkId}/metric-missing`,
+        severity: "fail",
+        message: `The ${j.op.profile.name} of ${j.company} answered ${what} without any value for ${id}, while ${j.what} has values for ${months.length} month${months.length === 1 ? "" : "s"} (${listSome(months, 4)}): only some of the requested metrics are answered.`,
+        rule: RULES.asked,
+        fix: `Return values for every id in ${j.op.profile.bodyIdsField ?? "NonFinancialIds"}, not only the first: Reach asks for all of a company's metrics at once.`,
+        pointer: `/${ctx.contract.profile.pagination.dataField}`,
+        evidence: { expected: `rows of ${id} for ${listSome(months, 4)}`, actual: `no row of ${id}` },
+      }),
+    ];
+  }
+  const differ = has.filter((p) => {
+    const [a, b] = [mine.get(`${id}|${p}`)!, theirs.get(`${id}|${p}`)!];
+    return Math.abs(a - b) > Math.max(1e-9, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+  });
+  if (differ.length === 0) return [];
+  const p0 = differ[0];
+  return [
+    makeFinding(ctx, {
+      ...base,
+      code: `${checkId}/values-differ`,
+      severity: "fail",
+      message: `The ${j.op.profile.name} of ${j.company} gives ${id} other values in ${what} than in ${j.what}: ${differ.length} of ${has.length} months differ, e.g. ${p0}: ${theirs.get(`${id}|${p0}`)} against ${mine.get(`${id}|${p0}`)} alone. An answer to several metrics mixes their rows up (values under another metric's id), or the values depend on which metrics are asked together.`,
+      rule: RULES.asked,
+      fix: `Label each value with the id of the metric it belongs to, whatever other ids the request holds; check how the answer is assembled when ${j.op.profile.bodyIdsField ?? "NonFinancialIds"} holds several ids (an order or index that shifts).`,
+      pointer: `/${ctx.contract.profile.pagination.dataField}`,
+      evidence: { expected: `${id} ${p0}: ${mine.get(`${id}|${p0}`)} (asked alone)`, actual: `${theirs.get(`${id}|${p0}`)} (asked with the others)` },
+    }),
+  ];
 }

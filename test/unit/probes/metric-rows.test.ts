@@ -3,7 +3,7 @@
  * and the legal answers next to them must find nothing.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 import { metricCells, metricRowIssues, monthOf, sameMetricValues, type MetricRowRules } from "../../../src/probes/support/metric-rows.js";
 
 const row = (NonFinancialId: string, Period: string, Value: number) => ({ NonFinancialId, Period, Value });
@@ -111,5 +111,44 @@ describe("accuracy.metric-values over a range that ended months ago", () => {
     const f = r.findings.find((x) => x.code === "accuracy.metric-values/outside-range")!;
     expect(f).toBeDefined();
     expect(f.message).toMatch(/over an earlier range, 2026-03-01\.\.2026-05-31/);
+  });
+});
+
+describe("accuracy.metric-values: a metric asked alone against the same metric among all", () => {
+  type Values = { Data: { NonFinancialId: string; Period: string; Value: number }[] };
+  const rewriteAsked = (edit: (ids: string[]) => string[]): Wrap => async (req, next) => {
+    if (!req.url.pathname.endsWith("/non-financial") || req.method !== "POST") return next();
+    const body = JSON.parse(req.body.toString("utf8")) as { NonFinancialIds: string[] };
+    req.body = Buffer.from(JSON.stringify({ ...body, NonFinancialIds: edit(body.NonFinancialIds) }));
+    delete req.headers["content-length"];
+    return next();
+  };
+
+  it("fails a partner that answers only the first id of a request", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"], wrap: rewriteAsked((ids) => ids.slice(0, 1)) }), "accuracy.metric-values");
+    const f = r.findings.find((x) => x.code === "accuracy.metric-values/metric-missing");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/answered the sync's request for \d+ metrics \(.+\) without any value for \S+, while a request for \S+ alone over .+ has values for \d+ months? .*: only some of the requested metrics are answered\./);
+  });
+
+  it("fails a partner that labels each value with the next metric's id when several are asked", async () => {
+    const rotated: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/non-financial") || req.method !== "POST" || reply.status !== 200) return reply;
+      const asked = (JSON.parse(req.body.toString("utf8")) as { NonFinancialIds: string[] }).NonFinancialIds;
+      if (asked.length < 2) return reply;
+      return editJson<Values>(reply, (body) => {
+        for (const row of body.Data) row.NonFinancialId = asked[(asked.indexOf(row.NonFinancialId) + 1) % asked.length];
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"], wrap: rotated }), "accuracy.metric-values");
+    const f = r.findings.find((x) => x.code === "accuracy.metric-values/values-differ");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/gives \S+ other values in the sync's request for \d+ metrics .* than in a request for \S+ (alone|over an earlier range)/);
+  });
+
+  it("passes the reference partner", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"] }), "accuracy.metric-values");
+    expect(r.status, JSON.stringify(r.findings.map((x) => x.message))).toBe("pass");
   });
 });
