@@ -1,8 +1,9 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import type { RowTable } from "../../engine/row-table.js";
+import type { StatementFetch } from "../../engine/sync.js";
 import { parentMap } from "../../engine/sync.js";
-import { CENT, ignoredAmong, ignoredBeside } from "../support/accuracy.js";
+import { CENT, ignoredAmong, ignoredBeside, isAncestor } from "../support/accuracy.js";
 import { failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -87,6 +88,27 @@ export const probe: Probe = {
           continue;
         }
         if (!ignored) equalToWhole += same.length;
+        // Two classes or departments, neither inside the other, with the same figures row for row:
+        // one of them is answered with the other's (a sub-class falling back to its parent, say).
+        const twin = param !== names.budgetId ? twinSplits(usable, parentOf) : undefined;
+        if (twin) {
+          findings.push(
+            makeFinding(ctx, {
+              code: `${this.id}/split-duplicated`,
+              severity: "fail",
+              message: `The ${op.profile.name} of ${c.company} (${whole.query.basis}) is the same, row for row, with ${param} = ${twin[0].split!.id} and with ${param} = ${twin[1].split!.id}, neither of which holds the other in the ${list.profile.name} list, and both have figures: one of the two is answered with the other's figures.`,
+              rule: {
+                ref: "spec-model:accounting-facts",
+                text: `${param} filters the statement to that ${list.profile.name.replace(/s$/, "")}; two ${list.profile.name} outside each other's branch hold different postings.`,
+              },
+              fix: `Select the postings of exactly the ${param} asked for; check how ${twin[1].split!.id} is mapped (a sub-${list.profile.name.replace(/s$/, "")} that falls back to its parent, or two ids mapped to one segment).`,
+              operation: op,
+              company: c.company,
+              exchange: twin[1].exchange,
+              evidence: { expected: `different figures for ${twin[0].split!.id} and ${twin[1].split!.id}`, actual: "the same rows" },
+            }),
+          );
+        }
         if (ignored) {
           const shown = splits.find((s) => s.split!.id === ignored[0])!;
           findings.push(
@@ -229,4 +251,26 @@ function hasActivity(rows: RowTable, listed: ReadonlySet<string> | undefined): b
     if (amount !== undefined && Math.abs(amount) > CENT && (!listed || (id !== undefined && listed.has(id)))) return true;
   }
   return false;
+}
+
+/** Two usable splits with activity and the same rows (digest), neither the other's ancestor; undefined when none. */
+function twinSplits(usable: readonly StatementFetch[], parentOf: ReadonlyMap<string, string | null>): [StatementFetch, StatementFetch] | undefined {
+  const byRows = new Map<string, StatementFetch[]>();
+  for (const s of usable) {
+    const d = s.fold.digest;
+    if (!s.fold.active || !d || d.rows === 0 || s.fold.sameAsWhole) continue;
+    const key = `${d.rows}|${d.hash}`;
+    const list = byRows.get(key);
+    if (list) list.push(s);
+    else byRows.set(key, [s]);
+  }
+  for (const list of byRows.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let k = i + 1; k < list.length; k++) {
+        const [a, b] = [list[i].split!.id, list[k].split!.id];
+        if (!isAncestor(a, b, parentOf) && !isAncestor(b, a, parentOf)) return [list[i], list[k]];
+      }
+    }
+  }
+  return undefined;
 }

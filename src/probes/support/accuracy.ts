@@ -496,7 +496,8 @@ function stripTotal(r: Remainder & { total: number }): Remainder {
 }
 
 /** Whether `a` is an ancestor of `b` in a parent map (cycles end the walk). */
-function isAncestor(a: string, b: string, parentOf: ReadonlyMap<string, string | null>): boolean {
+/** Whether `a` is an ancestor of `b` by the parent map (cycles end the walk). */
+export function isAncestor(a: string, b: string, parentOf: ReadonlyMap<string, string | null>): boolean {
   const seen = new Set<string>();
   let cur = parentOf.get(b) ?? null;
   while (cur !== null && !seen.has(cur)) {

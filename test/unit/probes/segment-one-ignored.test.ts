@@ -68,3 +68,17 @@ describe("accuracy.segment-splits: departments that do not add up", () => {
     expect(f!.rule.ref).toBe("reach-check:department-sums");
   });
 });
+
+describe("accuracy.segment-splits: two classes with the same figures", () => {
+  it("fails a sub-class answered with its sibling's figures (identical row for row)", async () => {
+    const wrap: Wrap = async (req, next) => {
+      if (req.url.searchParams.get("ClassId") === "cls-gear-climbing") req.url.searchParams.set("ClassId", "cls-gear-camping");
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.segment-splits"], wrap }), "accuracy.segment-splits");
+    const f = r.findings.find((x) => x.code === "accuracy.segment-splits/split-duplicated");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.severity).toBe("fail");
+    expect(f!.message).toMatch(/is the same, row for row, with ClassId = cls-gear-camping and with ClassId = cls-gear-climbing, neither of which holds the other in the classes list, and both have figures/);
+  });
+});
