@@ -249,10 +249,12 @@ function unreadableStatement(ctx: ProbeContext, id: string, s: StatementFetch, c
   const res = s.exchange.response;
   if (!res || res.status !== 200 || s.fold.usable) return [];
   const checked = checkDataResponse(ctx, id, s.op, s.exchange, { company }).findings.filter((f) => f.severity === "fail");
-  const bytes = Buffer.byteLength(res.text ?? "", "utf8");
+  // The body's full size (the text kept is only its start).
+  const bytes = res.bytes;
   // The parser ran out of text (its error points at the very end): the body was cut, not garbled.
+  // Positions count characters, so only an ASCII body is recognised this way; that is enough.
   const at = /at position (\d+)/.exec(res.jsonError ?? "");
-  const cut = bytes > 0 && res.jsonError !== undefined && (/end of JSON input/i.test(res.jsonError) || (at !== null && Number(at[1]) >= (res.text ?? "").length));
+  const cut = bytes > 0 && res.jsonError !== undefined && (/end of JSON input/i.test(res.jsonError) || (at !== null && Number(at[1]) >= bytes));
   const where = firstPass ? "the run's first pass of the sync, which the accuracy and freshness checks read" : "the sync";
   const then = ` This is a statement of ${where} (${s.query.start} to ${s.query.end}, ${s.query.basis}): Reach loses it, and the checks that read it could not judge it.${
     cut ? ` The body ends after ${bytes} bytes, before the JSON does: a buffer, proxy or response-size limit cuts long statements.` : ""
