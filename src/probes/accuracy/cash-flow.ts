@@ -174,12 +174,12 @@ export const probe: Probe = {
             makeFinding(ctx, {
               code: `${this.id}/not-on-balance-sheet`,
               severity: "fail",
-              message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) moves ${listed.length} balance-sheet account${listed.length === 1 ? "" : "s"} that the ${balance.op.profile.name} of the same months never names: ${listSome(shown, 6)}. A movement changes the balance, so the ${balance.op.profile.name} owes those accounts rows; most often the cash flow names an account by an id of its own, and Reach cannot tie its movements to any balance.`,
+              message: `The ${flow.op.profile.name} of ${c.company} (${flow.query.basis}) moves ${listed.length} balance-sheet account${listed.length === 1 ? "" : "s"} that the ${balance.op.profile.name} of the same months never names: ${listSome(shown, 6)}. A movement changes the balance, so the ${balance.op.profile.name} owes those accounts rows: either it leaves them out, or the cash flow names the accounts by ids of their own; either way Reach cannot tie these movements to any balance.`,
               rule: {
                 ref: "reach:openapi#chart-of-accounts",
                 text: "An account that is on the balance sheet and on the cash-flow statement appears only once in the chart of accounts, so both statements name it by the same AccountId.",
               },
-              fix: `Name each account by the same ${idField} on the balance sheet and on the cash flow, and list it once in the chart of accounts; an account with a balance gets its balance-sheet rows.`,
+              fix: `Give each of these accounts its ${balance.op.profile.name} rows (every month-end balance), and name each account by the same ${idField} on both statements, listed once in the chart of accounts.`,
               operation: flow.op,
               company: c.company,
               pointer: `/${ctx.contract.profile.pagination.dataField}/${listed[0].index}/${idField}`,

@@ -141,7 +141,7 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, company: strin
         code: `${checkId}/row-cap`,
         severity: "fail",
         message: `${cap.capped.length} of the ${list.length} ${name} responses of ${company} hold exactly ${cap.rows} rows each and lack rows the statement owes (${
-          s.grid.accounts < cap.accounts ? `${s.grid.accounts} of the ${cap.accounts} accounts other responses have` : `${plural(s.grid.missing, "account-month")} missing`
+          s.grid.accounts < cap.accounts ? `rows for only ${s.grid.accounts} of the ${cap.accounts} accounts other responses have` : `${plural(s.grid.missing, "account-month")} missing`
         }, e.g. ${describe(ctx, s)}): the answer stops at ${cap.rows} rows, and Reach reads everything after as 0. Statements are not paginated, so a row limit in the query behind them, or in the serializer, cuts long ranges.`,
         rule: RULE,
         fix: `Return every row of a statement in one answer: remove the ${cap.rows}-row limit (LIMIT/TOP, a default page size, a response cap) from the query and the serializer behind it; Reach's sync asks for 24 months of every account at once.`,

@@ -128,7 +128,7 @@ function judge(
           severity: "warn",
           message: `${name} answered 429 during the sync and succeeded after waiting Retry-After (${r429.map((r) => r.retryAfter ?? "?").join(", ")}): a larger sync may hit the limit harder.${past}`,
           rule: RATE_LIMIT,
-          fix: "Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled.",
+          fix: `${past ? "Send Retry-After as a number of seconds (or a date ahead of the partner's clock). " : ""}Raise or lift the rate limit for Reach's sync (its client id or IP range), so that a nightly sync of every company is never throttled.`,
           evidence: { expected: "no 429 during a sync", actual: `${r429.length} × 429, then ${res!.status}` },
         }),
       );
@@ -141,7 +141,7 @@ function judge(
           severity: "warn",
           message: `${name} answered 503 during the sync and succeeded after waiting Retry-After (${r503.map((r) => r.retryAfter ?? "?").join(", ")}); Reach retries a 503, but frequent unavailability delays the sync.${past}`,
           rule: RELIABLE,
-          fix: "Keep the API available during Reach's off-hours sync window, and tell Reach about planned maintenance.",
+          fix: `${past ? "Send Retry-After as a number of seconds (or a date ahead of the partner's clock). " : ""}Keep the API available during Reach's off-hours sync window, and tell Reach about planned maintenance.`,
           evidence: { expected: "no 503 during a sync", actual: `${r503.length} × 503, then ${res!.status}` },
         }),
       );

@@ -89,5 +89,6 @@ describe("a Retry-After date already past", () => {
     const f = r.findings.find((x) => x.code === "reliability.rehearsal/rate-limited");
     expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
     expect(f!.message).toContain(`Retry-After ${JSON.stringify(past)} is a date already past: a client that follows it asks again at once`);
+    expect(f!.fix).toMatch(/^Send Retry-After as a number of seconds/);
   });
 });
