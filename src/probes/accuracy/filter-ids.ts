@@ -3,6 +3,7 @@ import { idsOf, splitBasis, splitStatement, type StatementFetch } from "../../en
 import type { Finding } from "../../report/types.js";
 import type { Exchange } from "../../http/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
+import { isErrorEnvelope } from "../support/error-body.js";
 import { frontServerAnswer } from "../support/front-server.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
@@ -27,19 +28,25 @@ function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company
   if (accept.includes(status)) return "refused";
   // Throttled or down (429, 503): says nothing about the filter (reliability.rehearsal reports those).
   if (status === 429 || status === 503) return [];
-  const ignored = status >= 200 && status < 300;
+  // An error body with a success status: refused, but a client reads the 2xx as data.
+  const refusedInBody = status >= 200 && status < 300 && isErrorEnvelope(ctx, ex.response!.json);
+  const ignored = status >= 200 && status < 300 && !refusedInBody;
   // Another 4xx refuses the id, only with a status Reach's guide does not list (as the input checks judge it).
   const otherRefusal = status >= 400 && status < 500;
   return [
     makeFinding(ctx, {
-      code: `${checkId}/${ignored ? "unknown-accepted" : "status"}`,
+      code: `${checkId}/${ignored || refusedInBody ? "unknown-accepted" : "status"}`,
       severity: otherRefusal ? "warn" : "fail",
-      message: ignored
+      message: refusedInBody
+        ? `The ${op.profile.name} of ${company} refused ${param}=${unknown}, which no list returns, in its body (an error envelope) but with status ${status}: Reach reads a 2xx as data, so the refusal is lost; expected ${accept.join(" or ")}.`
+        : ignored
         ? `The ${op.profile.name} of ${company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
         : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected ${accept.join(" or ")}.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
       rule: RULE,
       fix:
-        `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.` +
+        (refusedInBody
+          ? `Send that refusal with status 400 (or 404), keeping the error body: never an error with ${status}.`
+          : `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.`) +
         (status >= 500 ? " If the same request is refused correctly when sent again, the 5xx is an intermittent fault (reliability.rehearsal measures those)." : ""),
       operation: op,
       company,

@@ -63,17 +63,22 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
   if (res.status >= 200 && res.status < 300) {
     // An error body sent with a success status breaks an observed rule (never 200 on error), whether
     // or not the refusal itself is only inferred for this input.
-    const inferred = c.inferred !== undefined && !isErrorEnvelope(ctx, res.json) ? c.inferred : undefined;
+    const refusedInBody = isErrorEnvelope(ctx, res.json);
+    const inferred = c.inferred !== undefined && !refusedInBody ? c.inferred : undefined;
     return [
       makeFinding(ctx, {
         ...base,
         code: `${checkId}/accepted`,
         severity: inferred ? "warn" : "fail",
-        message: inferred
-          ? `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it should refuse it with ${accepted}. ${inferred}`
-          : `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
-        fix: `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
-        evidence,
+        message: refusedInBody
+          ? `${op.method} ${op.path} refused a request ${c.what} in its body (an error envelope) but with status ${res.status}: Reach reads a 2xx as data, so the refusal is lost; it must refuse it with ${accepted}.`
+          : inferred
+            ? `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it should refuse it with ${accepted}. ${inferred}`
+            : `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
+        fix: refusedInBody
+          ? `Send that refusal with status ${accepted}, keeping the error body: never an error with ${res.status}.`
+          : `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
+        evidence: refusedInBody ? { ...evidence, actual: `${res.status} with an error body` } : evidence,
       }),
     ];
   }

@@ -191,6 +191,20 @@ describe("refusals sent with a success status", () => {
   });
 });
 
+describe("bad input refused with 200 and an error body", () => {
+  it("inputs.* and accuracy.filter-ids say the refusal came with a success status, not that the input was taken", async () => {
+    const report = await checkReference({ only: ["inputs.accounting-basis", "accuracy.filter-ids"], defects: ["ok-on-error"] });
+    const basis = resultOf(report, "inputs.accounting-basis").findings.find((x) => x.code === "inputs.accounting-basis/accepted");
+    expect(basis, JSON.stringify(resultOf(report, "inputs.accounting-basis").findings.map((x) => x.message))).toBeDefined();
+    expect(basis!.message).toMatch(/ refused a request .+ in its body \(an error envelope\) but with status 200: Reach reads a 2xx as data, so the refusal is lost; it must refuse it with 400/);
+    expect(basis!.fix).toMatch(/^Send that refusal with status 400/);
+    const ids = resultOf(report, "accuracy.filter-ids").findings.find((x) => x.code === "accuracy.filter-ids/unknown-accepted");
+    expect(ids, JSON.stringify(resultOf(report, "accuracy.filter-ids").findings.map((x) => x.message))).toBeDefined();
+    expect(ids!.message).toMatch(/ refused \w+=\S+, which no list returns, in its body \(an error envelope\) but with status 200/);
+    expect(ids!.message).not.toMatch(/ignored/);
+  });
+});
+
 describe("auth.secret-echo", () => {
   it("warns once per operation about answers that repeat the token, naming where, and never shows it", async () => {
     let token = "";
