@@ -62,7 +62,7 @@ export const probe: Probe = {
   step: 4,
   title: "Statement filters take the listed ids and refuse unknown ones",
   description:
-    "Checks that the profit and loss accepts every BudgetId, ClassId and DepartmentId its lists return (the sync's splits), and that every statement declaring such a filter answers 400 or 404 to an id no list returns, instead of ignoring the filter and sending unfiltered figures.",
+    "Checks that the profit and loss accepts every BudgetId, ClassId and DepartmentId its lists return (the sync's splits), that every statement declaring such a filter answers 400 or 404 to an id no list returns, instead of ignoring the filter and sending unfiltered figures, and (with two companies or more) that the profit and loss refuses an id of another company's list.",
   after: ["reachability.connection"],
   blockedByFailure: true,
   async run(ctx) {
@@ -93,16 +93,27 @@ export const probe: Probe = {
             c.statements.some((u) => !u.split && u.op.key === s.op.key && u.query.basis === s.query.basis && u.query.start === s.query.start && u.query.end === s.query.end && isRefusal(u.exchange));
           const refused = c.statements.filter((s) => s.split?.parameter === param && isRefusal(s.exchange) && !unfilteredRefused(s));
           const accepted = c.statements.filter((s) => s.split?.parameter === param && s.exchange.response?.status === 200).length;
+          // Ids of the other companies' lists for this filter (complete lists only).
+          const othersIds = new Map<string, string>();
+          for (const o of pass.companies) {
+            if (o === c) continue;
+            const l = o.lists.find((x) => x.operation.profile.feedsParameter === param);
+            if (l?.complete) for (const id of idsOf(l)) if (!othersIds.has(id)) othersIds.set(id, o.company);
+          }
           if (refused.length > 0) {
             const first = refused[0];
             const front = frontServerAnswer(first.exchange);
+            // Refused ids that another company lists: this company's list holds the other's records.
+            const foreign = refused.map((x) => x.split!.id).filter((id) => othersIds.has(id));
+            const listName = list?.operation.profile.name ?? "list";
+            const mixed = !front && foreign.length === refused.length ? ` They are ids of ${[...new Set(foreign.map((id) => othersIds.get(id)!))].join(", ")}'s ${listName}: the ${listName} list of ${c.company} holds another company's records.` : "";
             found.push(
               makeFinding(ctx, {
                 code: `${this.id}/refused`,
                 severity: "fail",
-                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${list?.operation.profile.name ?? "list"} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).${front?.detail ?? ""}`,
+                message: `The ${op.profile.name} of ${c.company} refuses ${refused.length} ${param} value${refused.length === 1 ? "" : "s"} that the ${listName} returns: ${listSome(refused.map((s) => s.split!.id))} (answered ${first.exchange.response!.status}).${front?.detail ?? mixed}`,
                 rule: RULE,
-                fix: front?.fix ?? `Accept every ${param} the list returns (inactive ones too) as a statement filter.`,
+                fix: front?.fix ?? (mixed ? `List only ${c.company}'s own records in its ${listName} list (the statements are right to refuse another company's ids).` : `Accept every ${param} the list returns (inactive ones too) as a statement filter.`),
                 operation: op,
                 company: c.company,
                 exchange: first.exchange,
@@ -111,7 +122,7 @@ export const probe: Probe = {
             );
           }
           // An id no list returns: must be refused. A partial list cannot tell which ids are unknown.
-          if (!list?.complete) return { found, accepted, rejected };
+          if (!list?.complete) return { found, accepted, rejected, foreignRefused: 0 };
           const listed = new Set(idsOf(list));
           let unknown = `reach-check-unknown-${param.replace(/Id$/, "").toLowerCase()}`;
           while (listed.has(unknown)) unknown += "-x";
@@ -134,17 +145,47 @@ export const probe: Probe = {
             if (j === "refused") rejected++;
             else found.push(...j);
           }
-          return { found, accepted, rejected };
+          // An id of another company's list: a filter checked against every company's ids (a global
+          // table) takes it and answers this company's figures under another company's segment.
+          const foreignId = [...othersIds.keys()].find((id) => !listed.has(id));
+          let foreignRefused = 0;
+          if (foreignId !== undefined && declares(op, param)) {
+            const owner = othersIds.get(foreignId)!;
+            const ex = await ctx.http.send({
+              method: op.method.toUpperCase() as "GET",
+              path: operationPath(op, c.company),
+              query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: foreignId },
+              operation: op,
+              retry: ctx.data.syncOptions().retry,
+            });
+            const j = judgeUnknown(ctx, this.id, op, c.company, param, foreignId, list.operation.profile.name, ex);
+            if (j === "refused") foreignRefused++;
+            else
+              found.push(
+                ...j.map((f) =>
+                  f.code === `${this.id}/unknown-accepted` && !/in its body/.test(f.message)
+                    ? {
+                        ...f,
+                        code: `${this.id}/foreign-accepted`,
+                        message: `The ${op.profile.name} of ${c.company} answered ${ex.response!.status} with data to ${param}=${foreignId}, an id of ${owner}'s ${list.operation.profile.name} that ${c.company}'s list does not hold: the filter is checked against every company's ids, so Reach could file figures under another company's segment.`,
+                        fix: `Look ${param} up among ${c.company}'s own ${list.operation.profile.name} and answer 400 (or 404) in Reach's error envelope for any other id, another company's included.`,
+                      }
+                    : f,
+                ),
+              );
+          }
+          return { found, accepted, rejected, foreignRefused };
         }),
       ),
     );
     const findings = outcomes.flatMap((o) => o.found);
     const accepted = outcomes.reduce((sum, o) => sum + o.accepted, 0);
     const rejected = outcomes.reduce((sum, o) => sum + o.rejected, 0);
+    const foreign = outcomes.reduce((sum, o) => sum + o.foreignRefused, 0);
     if (accepted + rejected + findings.length === 0) return { findings: [], skip: "No budget, class or department list could be read (see schema.reference-lists)." };
     return {
       findings,
-      summary: findings.length === 0 ? `${accepted} listed ids accepted, ${rejected} unknown ids refused.` : undefined,
+      summary: findings.length === 0 ? `${accepted} listed ids accepted, ${rejected} unknown ids refused${foreign > 0 ? `, ${foreign} ids of another company's lists refused` : ""}.` : undefined,
     };
   },
 };

@@ -82,3 +82,44 @@ describe("accuracy.segment-splits: two classes with the same figures", () => {
     expect(f!.message).toMatch(/is the same, row for row, with ClassId = cls-gear-camping and with ClassId = cls-gear-climbing, neither of which holds the other in the classes list, and both have figures/);
   });
 });
+
+describe("accuracy.filter-ids and another company's ids", () => {
+  it("passes the reference partner, which refuses another company's filter ids", async () => {
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"] }), "accuracy.filter-ids");
+    expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+    expect(r.requests).toBeGreaterThan(0);
+  });
+
+  it("fails a partner that takes a filter id of another company (checked against a global table)", async () => {
+    // Any id shaped like the reference's own (not reach-check's made-up ones) is taken: the unfiltered
+    // statement with every amount 0, as a filter matching no posting of this company gives.
+    const global: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 404 && reply.status !== 400) return reply;
+      const param = ["BudgetId", "ClassId", "DepartmentId"].find((p) => req.url.searchParams.has(p));
+      const id = param ? req.url.searchParams.get(param)! : "";
+      if (!param || id.startsWith("reach-check") || !req.url.pathname.endsWith("/profit-and-loss")) return reply;
+      req.url.searchParams.delete(param);
+      return editJson<{ Data: { Amount: number }[] }>(await next(), (body) => body.Data.forEach((row) => (row.Amount = 0)));
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], wrap: global }), "accuracy.filter-ids");
+    const f = r.findings.find((x) => x.code === "accuracy.filter-ids/foreign-accepted");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.severity).toBe("fail");
+    expect(f!.message).toMatch(/answered 200 with data to \w+=\S+, an id of [a-z-]+'s \w+ that [a-z-]+'s list does not hold/);
+  });
+});
+
+describe("accuracy.filter-ids and a list holding another company's records", () => {
+  it("says the list is not scoped, instead of asking the statements to take another company's ids", async () => {
+    const unscoped: Wrap = async (req, next) => {
+      if (req.url.pathname === "/companies/alder-finch/classes") req.url.pathname = "/companies/northwind-outfitters/classes";
+      return next();
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.filter-ids"], wrap: unscoped }), "accuracy.filter-ids");
+    const f = r.findings.find((x) => x.code === "accuracy.filter-ids/refused" && x.company === "alder-finch");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/They are ids of northwind-outfitters's classes: the classes list of alder-finch holds another company's records\.$/);
+    expect(f!.fix).toMatch(/^List only alder-finch's own records in its classes list/);
+  });
+});
