@@ -145,6 +145,33 @@ export const probe: Probe = {
         }),
       );
     }
+    // Every listed company unknown to company information: the ids listed are not the ids served
+    // (another field or spelling), or the operation is not where the spec puts it. With some
+    // company opening, the ones that do not are named above instead.
+    const infoOp = ctx.contract.operations.find((o) => o.profile.role === "company-info");
+    const usable = (listed ?? []).filter((id) => !isDotSegment(id));
+    if (infoOp && unopened.length === 0 && usable.length > 0) {
+      const answers = await Promise.all(usable.slice(0, 8).map(async (id) => ({ id, ex: await ctx.data.companyInfo(id) })));
+      if (answers.every((a) => a.ex?.response?.status === 404)) {
+        const names = answers.map((a) => JSON.stringify(a.id)).join(", ") + (usable.length > answers.length ? ` and ${usable.length - answers.length} more` : "");
+        findings.push(
+          makeFinding(ctx, {
+            code: `${this.id}/listed-unknown`,
+            severity: "fail",
+            message: `${op.method} ${op.path} lists ${usable.length === 1 ? "one company" : `${usable.length} companies`}, and ${infoOp.method} ${infoOp.path} answers 404 for ${usable.length === 1 ? "it" : "every one of them"} (${names}): the ids user-info lists seem not to be the ids the company operations serve (another field, or another spelling such as a display code), or company information is not where the spec puts it. Reach syncs the companies by these ids, so every sync would fail.`,
+            rule: {
+              ref: "reach:developer-checklist#authentication",
+              text: "User info lists the companies the token can read, by the CompanyId the company operations take: Reach sets up and syncs each company it lists.",
+            },
+            fix: `List in user-info the CompanyId that ${infoOp.path} and the other company operations take (the same field and spelling); if they do, serve company information at ${infoOp.path}.`,
+            operation: op,
+            pointer,
+            exchange: ex,
+            evidence: { expected: `${infoOp.method} ${infoOp.path} 200 for a listed company`, actual: `404 for ${names}` },
+          }),
+        );
+      }
+    }
     // The companies' names, not the user's own (a service account may have none).
     const empty = checked.ok && pointer ? emptyNameFinding(ctx, this.id, op, [ex], undefined, (at) => at.startsWith(`${pointer}/`)) : undefined;
     if (empty) findings.push(empty);

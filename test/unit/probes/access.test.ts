@@ -3,7 +3,7 @@
  * the clean partner and names the finding its defect switches cause.
  */
 import { describe, expect, it } from "vitest";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 interface Table {
   id: string;
@@ -180,5 +180,19 @@ describe("a sandbox client secret that is an ordinary word", () => {
     expect(discovery.status, JSON.stringify(discovery.findings.map((f) => f.code))).toBe("pass");
     const text = JSON.stringify(report);
     expect(text).not.toMatch(/"secret"|=secret\b|REDACTED\]_post/);
+  });
+});
+
+describe("schema.user-info and ids that no company operation serves", () => {
+  it("fails when company information answers 404 for every company user-info lists", async () => {
+    const upper: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/oauth2/user-info" || reply.status !== 200) return reply;
+      return editJson<{ Companies: { CompanyId: string }[] }>(reply, (body) => body.Companies.forEach((c) => (c.CompanyId = c.CompanyId.toUpperCase())));
+    };
+    const r = resultOf(await checkReference({ only: ["schema.user-info"], wrap: upper }), "schema.user-info");
+    const f = r.findings.find((x) => x.code === "schema.user-info/listed-unknown");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/^GET \/oauth2\/user-info lists 2 companies, and GET \/companies\/\{CompanyId\} answers 404 for every one of them \("ALDER-FINCH", "NORTHWIND-OUTFITTERS"\): the ids user-info lists seem not to be the ids the company operations serve/);
   });
 });
