@@ -97,16 +97,23 @@ function identity(
   const name = fieldOf(res.json, NAME_FIELD);
   const listedName = listed.names.get(company);
   if (typeof name === "string" && listedName !== undefined && name !== listedName) {
+    // The name user-info gives another company: another company's record under this id.
+    const other = [...listed.names].find(([id, n]) => id !== company && n === name)?.[0];
     return [
       makeFinding(ctx, {
         code: `${checkId}/name-differs`,
-        severity: "warn",
-        message: `${op.method} ${op.path} for ${company} names the company "${name}", but ${listed.op?.method ?? "GET"} ${listed.op?.path ?? "user-info"} lists it as "${listedName}".`,
+        severity: other !== undefined ? "fail" : "warn",
+        message: `${op.method} ${op.path} for ${company} names the company "${name}", but ${listed.op?.method ?? "GET"} ${listed.op?.path ?? "user-info"} lists it as "${listedName}".${
+          other !== undefined ? ` "${name}" is the name user-info gives ${other}: this answer holds (at least part of) another company's record.` : ""
+        }`,
         rule: {
           ref: "spec-model:company-info",
           text: "Company information and user-info's company list describe the same company by CompanyId and CompanyName.",
         },
-        fix: "Serve both names from the same record. If the company was just renamed this settles by itself; otherwise one of the two answers reads another company or a stale copy.",
+        fix:
+          other !== undefined
+            ? `Look the company up by the {CompanyId} of the path and return its own record, name included (a join or cache that mixes ${company} with ${other} is the usual cause).`
+            : "Serve both names from the same record. If the company was just renamed this settles by itself; otherwise one of the two answers reads another company or a stale copy.",
         operation: op,
         company,
         pointer: `/${NAME_FIELD}`,

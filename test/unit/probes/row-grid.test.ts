@@ -206,6 +206,20 @@ describe("schema.company-info", () => {
     expect(r.findings[0].pointer).toBe("/CompanyName");
   });
 
+  it("fails a name that user-info gives another company (another company's record under this id)", async () => {
+    // alder-finch's record with northwind-outfitters' name only (the id stays right).
+    const nameOnly: Wrap = async (req, next) => {
+      const reply = await next();
+      if (req.url.pathname !== "/companies/alder-finch") return reply;
+      return editJson(reply, (b) => (b.CompanyName = "Northwind Outfitters, Inc."));
+    };
+    const r = resultOf(await checkReference({ only: ["schema.company-info"], wrap: nameOnly }), "schema.company-info");
+    const f = r.findings.find((x) => x.code === "schema.company-info/name-differs" && x.company === "alder-finch");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.severity).toBe("fail");
+    expect(f!.message).toMatch(/"Northwind Outfitters, Inc\." is the name user-info gives northwind-outfitters: this answer holds \(at least part of\) another company's record\.$/);
+  });
+
   it("compares no name when user-info lists none", async () => {
     const wrap: Wrap = async (req, next) => {
       const reply = await next();
