@@ -249,6 +249,29 @@ function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: reado
   const window = ctx.data.syncWindow();
   const [from, to] = [monthOf(window.start)!, monthOf(window.end)!];
   const months = [...mine.keys()].filter((k) => k.startsWith(`${id}|`)).map((k) => k.slice(id.length + 1)).filter((p) => p >= from && p <= to && !live.has(p)).sort();
+  // Months of the sync's answer, inside this request's range, that this answer leaves out.
+  const lost = [...theirs.keys()]
+    .filter((k) => k.startsWith(`${id}|`))
+    .map((k) => k.slice(id.length + 1))
+    .filter((p) => p >= j.first && p <= j.last && p >= from && p <= to && !live.has(p) && !mine.has(`${id}|${p}`))
+    .sort();
+  if (lost.length > 0 && [...theirs.keys()].some((k) => k.startsWith(`${id}|`))) {
+    const edge = lost.includes(j.last) ? " EndDate's month is among them: EndDate may be taken as exclusive." : lost.includes(j.first) ? " StartDate's month is among them: StartDate may be taken as exclusive." : "";
+    return [
+      makeFinding(ctx, {
+        operation: j.op,
+        company: j.company,
+        exchange: j.exchange,
+        code: `${checkId}/values-missing`,
+        severity: "fail",
+        message: `The ${j.op.profile.name} of ${j.company} answered ${j.what} without a value for ${lost.length} month${lost.length === 1 ? "" : "s"} of that range that the sync's request for all metrics has for ${id}: ${listSome(lost, 6)}.${edge} A month's value must not depend on the range asked.`,
+        rule: RULES.range,
+        fix: "Return every month from StartDate's month to EndDate's month, both included, whatever the range; select the values of a month by the month, not by a date compared with the range's ends.",
+        pointer: `/${ctx.contract.profile.pagination.dataField}`,
+        evidence: { expected: `values of ${id} for ${listSome(lost, 6)} (as the sync's answer has them)`, actual: "no row for those months" },
+      }),
+    ];
+  }
   if (months.length === 0) return [];
   const what = `the sync's request for ${source.ids.length} metrics (${listSome([...source.ids], 4)})`;
   const base = { operation: j.op, company: j.company, exchange: source.exchange };

@@ -152,3 +152,18 @@ describe("accuracy.metric-values: a metric asked alone against the same metric a
     expect(r.status, JSON.stringify(r.findings.map((x) => x.message))).toBe("pass");
   });
 });
+
+describe("accuracy.metric-values: a month lost at the end of a range", () => {
+  it("fails values that leave out EndDate's month (EndDate taken as exclusive)", async () => {
+    const wrap: Wrap = async (req, next) => {
+      const reply = await next();
+      if (!req.url.pathname.endsWith("/non-financial") || req.method !== "POST" || reply.status !== 200) return reply;
+      const end = (JSON.parse(req.body.toString("utf8")) as { EndDate: string }).EndDate.slice(0, 7);
+      return editJson<{ Data: { Period: string }[] }>(reply, (body) => (body.Data = body.Data.filter((r) => r.Period !== end)));
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.metric-values"], wrap }), "accuracy.metric-values");
+    const f = r.findings.find((x) => x.code === "accuracy.metric-values/values-missing");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/without a value for 1 month of that range that the sync's request for all metrics has for \S+: \d{4}-\d\d\. EndDate's month is among them: EndDate may be taken as exclusive\./);
+  });
+});
