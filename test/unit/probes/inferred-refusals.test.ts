@@ -60,3 +60,26 @@ describe("refusals inferred for the non-financial body", () => {
     expect(r.findings[0].severity).toBe("fail");
   });
 });
+
+describe("inputs.accounting-basis and a basis in lower case", () => {
+  it("fails a server error to a known basis spelled in lower case, and passes a refusal or the figures", async () => {
+    const crash: Wrap = async (req, next) =>
+      /^(accrual|cash)$/.test(req.url.searchParams.get("AccountingBasis") ?? "")
+        ? { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ errors: [{ error: "InternalError", message: "Unexpected.", level: 9 }] }) }
+        : next();
+    const r = resultOf(await checkReference({ only: ["inputs.accounting-basis"], wrap: crash }), "inputs.accounting-basis");
+    const f = r.findings.find((x) => x.code === "inputs.accounting-basis/server-error");
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/answered 500 to AccountingBasis=(accrual|cash) \(a basis of the spec in lower case\)/);
+    const lenient: Wrap = async (req, next) => {
+      const b = req.url.searchParams.get("AccountingBasis");
+      if (b === "accrual" || b === "cash") req.url.searchParams.set("AccountingBasis", b.toUpperCase());
+      return next();
+    };
+    const ok = resultOf(await checkReference({ only: ["inputs.accounting-basis"], wrap: lenient }), "inputs.accounting-basis");
+    expect(ok.status, JSON.stringify(ok.findings.map((x) => x.message))).toBe("pass");
+    const plain = resultOf(await checkReference({ only: ["inputs.accounting-basis"] }), "inputs.accounting-basis");
+    expect(plain.status).toBe("pass");
+    expect(plain.summary).toMatch(/and answer AccountingBasis=(accrual|cash) without a server error\.$/);
+  });
+});
