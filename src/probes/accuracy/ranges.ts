@@ -84,8 +84,17 @@ export const probe: Probe = {
       const label = labelOf.get(`${g.query.start} ${g.query.end}`)!;
       const d = differing[0];
       const more = differing.length > 1 ? ` (and ${differing.length - 1} more of the ${judged} months compared)` : "";
+      // The 24-month answer with rows in one month only, its last: the range summed into one row per account.
+      const wholeMonths = new Set<string>();
+      for (let i = 0; i < table.length; i++) {
+        const p = table.period(i);
+        if (p !== undefined) wholeMonths.add(p);
+      }
+      const summed = wholeMonths.size === 1 && wholeMonths.has(periodOfMonth(syncLast)) && syncLast - syncFirst >= 2;
       const cause =
-        d.expectedRows === 0
+        d.expectedRows === 0 && summed
+          ? ` The 24-month answer has rows for ${periodOfMonth(syncLast)} only, its last month: it looks summed over the whole range into one row per account, where one row per account and month belongs.`
+          : d.expectedRows === 0
           ? ` The 24-month answer has no row for ${d.period} at all, while this shorter range has figures for it: the long range lost months (a range cut short, or months left out of long answers).`
           : d.rows === 0
           ? " It has no row for that month at all."
@@ -98,7 +107,7 @@ export const probe: Probe = {
           severity: "fail",
           message: `The ${g.op.profile.name} of ${g.company} (${g.query.basis}) asked for ${label} (${g.query.start} to ${g.query.end}) totals ${money(d.sum)} over ${d.rows} row${d.rows === 1 ? "" : "s"} for ${d.period}${more}, but ${money(d.expected)} over ${d.expectedRows} rows in the 24-month answer (${whole.query.start} to ${whole.query.end}).${cause}${rowCapNote(ctx, g.company)}`,
           rule: RULE,
-          fix: `${d.expectedRows === 0 ? "Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range, and Reach's sync asks for 24 months at once. " : ""}Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).`,
+          fix: `${d.expectedRows === 0 && summed ? "Return one row per account and calendar month of the range (each month's movement, or month-end balance), not one total per account. " : d.expectedRows === 0 ? "Answer every month of a long range as the shorter ranges answer it: the spec sets no maximum range, and Reach's sync asks for 24 months at once. " : ""}Include both StartDate and EndDate, and compute each month's movement (and month-end balance) from the same postings whatever range is asked: select postings with date >= StartDate and date <= EndDate, taking dates in the company's calendar (not shifted by a time zone). If the same request gives other figures each time it is sent, the month itself changed between the two reads: a closed month must not change (reliability.stability compares two reads).`,
           operation: g.op,
           company: g.company,
           exchange: g.exchange,

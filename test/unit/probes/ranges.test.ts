@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ServerReply } from "../../../src/http/server.js";
-import { checkReference, codes, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkReference, codes, editJson, resultOf, type Wrap } from "../../helpers/harness.js";
 
 const ID = "accuracy.ranges";
 type Row = { AccountId: string; Period: string; Amount: number };
@@ -104,5 +104,27 @@ describe("accuracy.ranges", () => {
     };
     const r = resultOf(await checkReference({ only: [ID], wrap }), ID);
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+});
+
+describe("accuracy.ranges and a long answer summed into one row per account", () => {
+  it("names the summing, not a range cut short", async () => {
+    const summed: Wrap = async (req, next) => {
+      const reply = await next();
+      const start = req.url.searchParams.get("StartDate") ?? "";
+      const end = req.url.searchParams.get("EndDate") ?? "";
+      const months = (Number(end.slice(0, 4)) - Number(start.slice(0, 4))) * 12 + Number(end.slice(5, 7)) - Number(start.slice(5, 7)) + 1;
+      if (!req.url.pathname.endsWith("/profit-and-loss") || reply.status !== 200 || months < 20) return reply;
+      return editJson<{ Data: { AccountId: string; Period: string; Amount: number }[] }>(reply, (body) => {
+        const totals = new Map<string, number>();
+        for (const r of body.Data) totals.set(r.AccountId, (totals.get(r.AccountId) ?? 0) + r.Amount);
+        body.Data = [...totals].map(([AccountId, Amount]) => ({ AccountId, Period: end.slice(0, 7), Amount: Math.round(Amount * 100) / 100 }));
+      });
+    };
+    const r = resultOf(await checkReference({ only: ["accuracy.ranges"], wrap: summed }), "accuracy.ranges");
+    const f = r.findings.find((x) => x.code === "accuracy.ranges/missing-in-sync");
+    expect(f, JSON.stringify(r.findings.map((x) => `${x.code} ${x.message}`))).toBeDefined();
+    expect(f!.message).toMatch(/The 24-month answer has rows for \d{4}-\d\d only, its last month: it looks summed over the whole range into one row per account/);
+    expect(f!.fix).toMatch(/^Return one row per account and calendar month of the range/);
   });
 });
