@@ -391,7 +391,7 @@ export const probe: Probe = {
               message:
                 plain.r.matched === 0
                   ? `${where} disagree: in none of ${plain.r.judged} months does any balance-sheet account change by the month's net income (in ${label(miss.m)} the net income is ${money(miss.income)}). The profit and loss reports a result the balance sheet's equity does not show.${rowCapNote(ctx, c.company)}`
-                  : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.${rowCapNote(ctx, c.company)}`,
+                  : `${where} disagree: no balance-sheet account changes by the month's net income in most months (the closest, ${plain.c.id}, in ${plain.r.matched} of ${plain.r.judged}); ${example}. The profit and loss then reports a result the balance sheet's equity does not show.${wholeUnits(plRows) && wholeUnits(bsRows) ? " Every amount on both statements is a whole number: amounts rounded to whole units make the net income and the earnings' change differ by the rounding, so send them to the cent first." : ""}${rowCapNote(ctx, c.company)}`,
               fix: "Build both statements from the same postings for the same basis and filters: the balance sheet's current-year earnings must be the year-to-date sum of the profit and loss (check the accounting basis and any filter on each statement, and accounts missing from one of them).",
               evidence: { expected: "net income of each month = one equity account's change that month", actual: `${plain.r.matched} of ${plain.r.judged} months; ${figures}` },
             }),
@@ -500,4 +500,14 @@ function yearEnd(
     ];
   }
   return [];
+}
+
+/** Whether every amount of a statement (20 rows or more) is a whole number: amounts rounded to units. */
+function wholeUnits(rows: RowTable): boolean {
+  if (rows.length < 20) return false;
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows.amount(i);
+    if (a !== undefined && !Number.isInteger(a)) return false;
+  }
+  return true;
 }

@@ -323,3 +323,17 @@ describe("one kind of account signed the other way round", () => {
     expect(codes(r)).not.toContain(`${ID}/disagree`);
   });
 });
+
+describe("accuracy.earnings and amounts rounded to whole units", () => {
+  it("says the amounts look rounded when the statements disagree", async () => {
+    const rounded: Wrap = async (req, next) => {
+      const reply = await next();
+      if (reply.status !== 200 || !/\/northwind-outfitters\/(profit-and-loss|balance-sheet)$/.test(req.url.pathname)) return reply;
+      return editJson<{ Data: Row[] }>(reply, (body) => body.Data.forEach((r) => (r.Amount = Math.round(r.Amount))));
+    };
+    const r = resultOf(await checkReference({ only: [ID], wrap: rounded }), ID);
+    const f = r.findings.find((x) => x.company === "northwind-outfitters" && /disagree/.test(x.message));
+    expect(f, JSON.stringify(r.findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toContain("Every amount on both statements is a whole number");
+  });
+});
