@@ -2,6 +2,7 @@ import { operationPath } from "../../engine/shared-data.js";
 import { idsOf, parentMap } from "../../engine/sync.js";
 import type { Exchange } from "../../http/types.js";
 import { monthNumber } from "../../util/dates.js";
+import { isErrorEnvelope } from "../support/error-body.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { ignoredAmong } from "../support/accuracy.js";
@@ -167,6 +168,23 @@ async function unknownId(
   // inferred: figures for an unknown id, or a refusal with another 4xx, warn. A server error or a
   // redirect is no refusal at all.
   const failing = status >= 500 || (status >= 300 && status < 400);
+  // An error body with a success status: refused, but a client reads the 2xx as data (an observed
+  // rule: never an error with 200), so it fails whatever the refusal's own ground.
+  if (ok && isErrorEnvelope(ctx, ex.response!.json)) {
+    return {
+      refused: false,
+      findings: [
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/unknown-accepted`,
+          severity: "fail",
+          message: `The ${op.profile.name} of ${company} refused ${param}=${unknown}, which no list returns, in its body (an error envelope) but with status ${status}: Reach reads a 2xx as data, so the refusal is lost; expected ${accept.join(" or ")}.`,
+          fix: `Send that refusal with status 400 (or 404), keeping the error body: never an error with ${status}.`,
+          evidence: { expected: accept.join(" or "), actual: `${status} with an error body` },
+        }),
+      ],
+    };
+  }
   return {
     refused: false,
     findings: [

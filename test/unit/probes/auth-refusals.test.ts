@@ -193,7 +193,11 @@ describe("refusals sent with a success status", () => {
 
 describe("bad input refused with 200 and an error body", () => {
   it("inputs.* and accuracy.filter-ids say the refusal came with a success status, not that the input was taken", async () => {
-    const report = await checkReference({ only: ["inputs.accounting-basis", "accuracy.filter-ids"], defects: ["ok-on-error"] });
+    const report = await checkReference({ only: ["inputs.accounting-basis", "accuracy.filter-ids", "accuracy.metric-filters"], defects: ["ok-on-error"] });
+    const metric = resultOf(report, "accuracy.metric-filters").findings.find((x) => x.code === "accuracy.metric-filters/unknown-accepted");
+    expect(metric, JSON.stringify(resultOf(report, "accuracy.metric-filters").findings.map((x) => x.message))).toBeDefined();
+    expect(metric!.severity).toBe("fail");
+    expect(metric!.message).toMatch(/ in its body \(an error envelope\) but with status 200/);
     const basis = resultOf(report, "inputs.accounting-basis").findings.find((x) => x.code === "inputs.accounting-basis/accepted");
     expect(basis, JSON.stringify(resultOf(report, "inputs.accounting-basis").findings.map((x) => x.message))).toBeDefined();
     expect(basis!.message).toMatch(/ refused a request .+ in its body \(an error envelope\) but with status 200: Reach reads a 2xx as data, so the refusal is lost; it must refuse it with 400/);
