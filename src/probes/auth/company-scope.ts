@@ -38,6 +38,8 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, 
   if (status >= 200 && status < 300) {
     // An error body with a success status: refused, but a client reads the 2xx as data.
     const refusedInBody = isErrorEnvelope(ctx, ex.response!.json);
+    // Nothing at all: no data given, but no refusal either.
+    const emptyBody = ex.response!.bytes === 0;
     return [
       makeFinding(ctx, {
         ...base,
@@ -45,13 +47,15 @@ function judge(ctx: ProbeContext, checkId: string, op: Operation, ex: Exchange, 
         severity: "fail",
         message: refusedInBody
           ? `${op.method} ${op.path} refused ${unknown ? "a company that does not exist" : `company ${company}`} to ${whose} in its body, but with status ${status}: Reach reads a 2xx as data, so the refusal is lost.`
+          : emptyBody
+          ? `${op.method} ${op.path} answered ${status} with an empty body for ${unknown ? "a company that does not exist" : `company ${company}`} to ${whose}: no data, but no refusal either.`
           : unknown
           ? `${op.method} ${op.path} answered ${status} for a company that does not exist, with ${whose}.`
           : `${op.method} ${op.path} gave data of company ${company} to ${whose}, which was not issued for it.`,
-        fix: refusedInBody
-          ? `Send that refusal with status 403 (no access) or 404 (no such company), keeping the error body: never an error with ${status}.`
+        fix: refusedInBody || emptyBody
+          ? `Send that refusal with status 403 (no access) or 404 (no such company) and an error body in Reach's envelope: never ${status}.`
           : "Check, for every request, that the company in the path is one the access token was issued for; answer 403 (or 404) otherwise.",
-        evidence: { expected: "403 or 404", actual: refusedInBody ? `${status} with an error body` : String(status) },
+        evidence: { expected: "403 or 404", actual: refusedInBody ? `${status} with an error body` : emptyBody ? `${status} with an empty body` : String(status) },
       }),
     ];
   }

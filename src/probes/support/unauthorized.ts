@@ -50,6 +50,20 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
         }),
       ];
     }
+    // Nothing at all: no data given, but no refusal either.
+    if (res.bytes === 0) {
+      return [
+        makeFinding(ctx, {
+          ...base,
+          code: `${checkId}/not-enforced`,
+          severity: "fail",
+          message: `${op.method} ${op.path} answered ${res.status} with an empty body to a request ${what}: no data, but no refusal either, and Reach reads a 2xx as an answer.`,
+          rule: RULES.unauthorized,
+          fix: "Answer a missing or invalid token with 401 and an error body in Reach's envelope, before doing anything else.",
+          evidence: { expected: "401 or 403", actual: `${res.status} with an empty body` },
+        }),
+      ];
+    }
     // A login page answered 200 is the usual way this happens behind a web framework's auth layer.
     const page = isHtml(ex);
     return [

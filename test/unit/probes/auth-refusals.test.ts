@@ -209,6 +209,24 @@ describe("bad input refused with 200 and an error body", () => {
   });
 });
 
+describe("an empty 200 where a refusal belongs", () => {
+  it("is called an empty answer, not data", async () => {
+    const empty: Wrap = async (req, next) => {
+      const reply = await next();
+      if ((reply.status === 401 || reply.status === 403 || reply.status === 404) && req.url.pathname.endsWith("/budgets")) return { status: 200, headers: {}, body: "" };
+      return reply;
+    };
+    const report = await checkReference({ only: ["auth.no-token", "auth.company-scope"], scopedToken: true, wrap: empty });
+    const f = resultOf(report, "auth.no-token").findings.find((x) => x.code === "auth.no-token/not-enforced" && x.operation?.path.endsWith("/budgets"));
+    expect(f, JSON.stringify(resultOf(report, "auth.no-token").findings.map((x) => x.message))).toBeDefined();
+    expect(f!.message).toMatch(/answered 200 with an empty body to a request without a token: no data, but no refusal either/);
+    const g = resultOf(report, "auth.company-scope").findings.find((x) => x.operation?.path.endsWith("/budgets") && x.severity === "fail");
+    expect(g, JSON.stringify(resultOf(report, "auth.company-scope").findings.map((x) => x.message))).toBeDefined();
+    expect(g!.message).toMatch(/answered 200 with an empty body for (company \S+|a company that does not exist) to the token in REACH_SCOPED_TOKEN .*: no data, but no refusal either\./);
+    expect(g!.message).not.toMatch(/gave data/);
+  });
+});
+
 describe("auth.secret-echo", () => {
   it("warns once per operation about answers that repeat the token, naming where, and never shows it", async () => {
     let token = "";
