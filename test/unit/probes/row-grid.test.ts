@@ -274,13 +274,15 @@ describe("accuracy.row-grid and a budget that begins inside the range", () => {
   });
 });
 
+/** Every statement answer cut to its first 500 rows (an ORM's default limit). */
+const capped: Wrap = async (req, next) => {
+  const reply = await next();
+  if (reply.status !== 200 || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
+  return editJson(reply, (body) => (body.Data = (body.Data as unknown[]).slice(0, 500)));
+};
+
 describe("accuracy.row-grid and a row limit", () => {
   it("fails statements cut at the same round number of rows, naming the limit", async () => {
-    const capped: Wrap = async (req, next) => {
-      const reply = await next();
-      if (reply.status !== 200 || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
-      return editJson(reply, (body) => (body.Data = (body.Data as unknown[]).slice(0, 500)));
-    };
     const r = resultOf(await checkReference({ only: ["accuracy.row-grid"], wrap: capped }), "accuracy.row-grid");
     const caps = r.findings.filter((f) => f.code === "accuracy.row-grid/row-cap");
     expect(caps.length, JSON.stringify(r.findings.map((f) => f.message))).toBeGreaterThan(0);
@@ -300,11 +302,6 @@ describe("accuracy.row-grid and a row limit", () => {
 
 describe("checks that a row limit knocks on", () => {
   it("point at accuracy.row-grid's row-cap before their own fix", async () => {
-    const capped: Wrap = async (req, next) => {
-      const reply = await next();
-      if (reply.status !== 200 || !/\/(profit-and-loss|balance-sheet|cash-flow)$/.test(req.url.pathname)) return reply;
-      return editJson(reply, (body) => (body.Data = (body.Data as unknown[]).slice(0, 500)));
-    };
     const report = await checkReference({ only: ["accuracy.row-grid", "accuracy.balance-sheet"], wrap: capped });
     const f = resultOf(report, "accuracy.balance-sheet").findings.find((x) => x.code === "accuracy.balance-sheet/unbalanced");
     expect(f, JSON.stringify(resultOf(report, "accuracy.balance-sheet"))).toBeDefined();
