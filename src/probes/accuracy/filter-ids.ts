@@ -127,9 +127,9 @@ export const probe: Probe = {
           let unknown = `reach-check-unknown-${param.replace(/Id$/, "").toLowerCase()}`;
           while (listed.has(unknown)) unknown += "-x";
           // Every statement that declares the filter: each may parse its filters on its own.
+          const asked = statements.filter((s) => declares(s, param));
           const judged = await Promise.all(
-            statements
-              .filter((s) => declares(s, param))
+            asked
               .map(async (s) => {
                 const ex = await ctx.http.send({
                   method: s.method.toUpperCase() as "GET",
@@ -149,7 +149,10 @@ export const probe: Probe = {
           // table) takes it and answers this company's figures under another company's segment.
           const foreignId = [...othersIds.keys()].find((id) => !listed.has(id));
           let foreignRefused = 0;
-          if (foreignId !== undefined && declares(op, param)) {
+          // Only where the made-up id was refused: when that one is taken too, the filter is not
+          // checked at all (unknown-accepted says so), and another company's id adds nothing.
+          const madeUpRefused = judged[asked.indexOf(op)] === "refused";
+          if (foreignId !== undefined && declares(op, param) && madeUpRefused) {
             const owner = othersIds.get(foreignId)!;
             const ex = await ctx.http.send({
               method: op.method.toUpperCase() as "GET",

@@ -253,12 +253,19 @@ function hasActivity(rows: RowTable, listed: ReadonlySet<string> | undefined): b
   return false;
 }
 
-/** Two usable splits with activity and the same rows (digest), neither the other's ancestor; undefined when none. */
+/**
+ * Two usable splits with varied activity (three months or more, not one fixed total) and the same
+ * rows (digest), neither the other's ancestor; undefined when none.
+ */
 function twinSplits(usable: readonly StatementFetch[], parentOf: ReadonlyMap<string, string | null>): [StatementFetch, StatementFetch] | undefined {
   const byRows = new Map<string, StatementFetch[]>();
   for (const s of usable) {
     const d = s.fold.digest;
     if (!s.fold.active || !d || d.rows === 0 || s.fold.sameAsWhole) continue;
+    // Figures that could be alike by chance are left out: fewer than three months with activity, or
+    // the same total every month (a fixed charge or allocation that two segments may well share).
+    const months = Object.values(d.periodSums).filter((v) => Math.abs(v) >= 0.005);
+    if (months.length < 3 || new Set(months.map((v) => v.toFixed(2))).size < 2) continue;
     const key = `${d.rows}|${d.hash}`;
     const list = byRows.get(key);
     if (list) list.push(s);
