@@ -341,13 +341,15 @@ class UndiciHttpClient implements HttpClient {
 
   /**
    * Whether a near-miss token of this kind says something of the run's token: `truncated` needs two
-   * characters or more; `swapped-case` needs letters in both cases (a token in one case, such as a
+   * characters or more and no base64 padding at the end; `swapped-case` needs letters in both cases (a token in one case, such as a
    * hex string, loses nothing when compared without regard to case).
    */
   nearTokenUseful(kind: NearToken): boolean {
     const token = this.token;
     if (!token) return false;
-    return kind === "truncated" ? token.length >= 2 : /[a-z]/.test(token) && /[A-Z]/.test(token);
+    // A token ending in base64 padding ("=") decodes to the same bytes without it: a partner that
+    // compares decoded tokens rightly takes the shorter spelling, so it is not tried.
+    return kind === "truncated" ? token.length >= 2 && !token.endsWith("=") : /[a-z]/.test(token) && /[A-Z]/.test(token);
   }
 
   curl(ex: Exchange): string {

@@ -78,8 +78,12 @@ export const probe: Probe = {
         }),
       );
     }
-    if (tried.length === 0) return { findings: [], skip: "The run's token is too short to make a token close to it." };
-    const note = ctx.http.nearTokenUseful("swapped-case") ? "" : " (the token has letters in one case only, so the other spelling was not tried)";
+    if (tried.length === 0) return { findings: [], skip: "No token close to the run's says anything here: it is too short or ends in base64 padding, and has letters in one case only." };
+    const notes = [
+      ctx.http.nearTokenUseful("truncated") ? "" : "the token ends in base64 padding, which a partner may drop when it decodes tokens, so a shorter one was not tried",
+      ctx.http.nearTokenUseful("swapped-case") ? "" : "the token has letters in one case only, so the other spelling was not tried",
+    ].filter(Boolean);
+    const note = notes.length > 0 ? ` (${notes.join("; ")})` : "";
     return { findings, summary: findings.length === 0 ? `Refused: ${tried.join(", ")}${note}.` : undefined };
   },
 };

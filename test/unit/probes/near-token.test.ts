@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { checkPartner, checkReference, resultOf, type Wrap } from "../../helpers/harness.js";
+import { startPartner } from "../../../src/reference-partner/index.js";
+import { NOW } from "../../helpers/cli.js";
 
 /**
  * A partner whose token check is loose in one way: `prefix` accepts any leading part (8 characters
@@ -96,5 +98,19 @@ describe("auth.company-scope and a company id in the other case", () => {
   it("passes the reference partner, which refuses the other spelling", async () => {
     const r = resultOf(await checkReference({ only: ["auth.company-scope"], scopedToken: true }), "auth.company-scope");
     expect(r.status, JSON.stringify(r.findings.map((f) => f.message))).toBe("pass");
+  });
+});
+
+describe("auth.near-token and a token ending in base64 padding", () => {
+  it("does not try a shorter token (a partner decoding tokens may drop the padding), only the other case", async () => {
+    const partner = await startPartner({ now: new Date(NOW), accessToken: "Padded-Token-0123456789abcdefXYZ==" });
+    try {
+      const r = resultOf(await checkPartner(partner, { only: ["auth.near-token"] }), "auth.near-token");
+      expect(r.status, JSON.stringify(r)).toBe("pass");
+      expect(r.summary).toMatch(/^Refused: other case: 401 \(the token ends in base64 padding, which a partner may drop when it decodes tokens, so a shorter one was not tried\)\.$/);
+      expect(r.requests).toBe(1);
+    } finally {
+      await partner.close();
+    }
   });
 });
