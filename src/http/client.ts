@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import type { Agent } from "undici";
 import { Redactor } from "../util/redact.js";
+import { swapLetterCase } from "../util/case.js";
 import { giveBlock } from "../util/array-pool.js";
 import { BodyError, decodeContent, decodeText, discard, mediaType, parseJson, readCapped, type BodyStream } from "./body.js";
 import { curlLine, type CurlAuth } from "./curl.js";
@@ -341,8 +342,8 @@ class UndiciHttpClient implements HttpClient {
 
   /**
    * Whether a near-miss token of this kind says something of the run's token: `truncated` needs two
-   * characters or more and no base64 padding at the end; `swapped-case` needs letters in both cases (a token in one case, such as a
-   * hex string, loses nothing when compared without regard to case).
+   * characters or more and no base64 padding at the end; `swapped-case` needs letters in both cases
+   * (a token in one case, such as a hex string, loses nothing when compared without regard to case).
    */
   nearTokenUseful(kind: NearToken): boolean {
     const token = this.token;
@@ -1042,5 +1043,5 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 /** The run's token with its last character dropped, or with every ASCII letter in the other case. */
 function nearToken(token: string, kind: NearToken): string {
   if (kind === "truncated") return token.slice(0, -1);
-  return token.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  return swapLetterCase(token);
 }

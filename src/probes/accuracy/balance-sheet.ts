@@ -1,6 +1,7 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { unbalancedPeriods } from "../support/accuracy.js";
+import type { CompanySync } from "../../engine/sync.js";
+import { unbalancedPeriods, wholeUnits } from "../support/accuracy.js";
 import { makeFinding, rowCapNote } from "../support/findings.js";
 import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -59,14 +60,11 @@ export const probe: Probe = {
         absent.sort((x, y) => Number(inactive.has(y)) - Number(inactive.has(x)));
         // Every amount a whole number and each difference within half a unit per row: rounded amounts.
         const rowsPer = new Map<string, number>();
-        let whole = rows.length >= 20;
-        for (let i = 0; i < rows.length && whole; i++) {
-          const a = rows.amount(i);
-          if (a !== undefined && !Number.isInteger(a)) whole = false;
+        for (let i = 0; i < rows.length; i++) {
           const period = rows.period(i);
           if (period !== undefined) rowsPer.set(period, (rowsPer.get(period) ?? 0) + 1);
         }
-        const rounded = whole && off.every((p) => Math.abs(p.difference) <= 0.5 * (rowsPer.get(p.period) ?? 0));
+        const rounded = wholeUnits(rows) && off.every((p) => Math.abs(p.difference) <= 0.5 * (rowsPer.get(p.period) ?? 0));
         const roundNote = rounded
           ? " Every amount on it is a whole number, and each difference is within the rounding of that period's rows: the amounts look rounded to whole units."
           : "";
@@ -103,7 +101,7 @@ export const probe: Probe = {
 };
 
 /** Ids of the chart's accounts marked inactive (IsActive false), when the list says so. */
-function inactiveAccounts(c: { chart?: { op: { key: string; profile: { idField?: string } } }; lists: { operation: { key: string }; records: unknown[] }[] }): string[] {
+function inactiveAccounts(c: CompanySync): string[] {
   const op = c.chart?.op;
   const idField = op?.profile.idField;
   const walk = op ? c.lists.find((w) => w.operation.key === op.key) : undefined;

@@ -1,11 +1,10 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
-import { compareMovement } from "../support/accuracy.js";
+import { cashFlowShift, compareMovement } from "../support/accuracy.js";
 import { excerpt, failedFor, makeFinding } from "../support/findings.js";
 import { listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
-import type { RowTable } from "../../engine/row-table.js";
 
 /**
  * Balance-sheet rows are month-end balances and cash-flow rows the month's movement, both signed by
@@ -51,8 +50,6 @@ export const probe: Probe = {
     const findings: Finding[] = [];
     const live = liveMonths(ctx.now);
     let judgedAll = 0;
-    // The account types of the balance sheet (a cash flow may carry others, as an indirect one does).
-    const sheetTypes = balanceTypes;
     for (const c of pass.companies) {
       const chart = c.chart;
       const fetched = unsplit(c);
@@ -98,7 +95,8 @@ export const probe: Probe = {
           // A movement inside the range changes the balance, so the balance is not 0 at one of the
           // two month-ends and the balance sheet owes a row for it: an account the balance sheet
           // never names is another account on the cash flow (its own id for the same account).
-          if (!onSheet[id] && sheetTypes.has(chart?.typeAt[id] ?? "") && !compareMovement(amount, 0, 0).quiet) {
+          // The balance sheet's account types only (an indirect cash flow carries others too).
+          if (!onSheet[id] && balanceTypes.has(chart?.typeAt[id] ?? "") && !compareMovement(amount, 0, 0).quiet) {
             const seen = offSheet.get(id);
             if (seen) seen.months++;
             else offSheet.set(id, { months: 1, index: i });
@@ -200,7 +198,7 @@ export const probe: Probe = {
         const flipped = most && negated * 2 > differ;
         // The cash flow of each month equals the balance sheet's change a month later or earlier:
         // the two label their months differently (opening balances on the balance sheet, say).
-        const shift = most && !flipped ? monthShift(cf, balances, periods, pools.periods.all(), indexOf, open) : undefined;
+        const shift = most && !flipped ? cashFlowShift(cf, bs, (p) => live.has(p)) : undefined;
         // Both findings below show the first differing row: where it is, and what it should be.
         const firstRow = {
           operation: flow.op,
@@ -254,41 +252,3 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? `${judgedAll} cash-flow account-months, each the change of its balance-sheet balance.` : undefined };
   },
 };
-
-/**
- * Whether most cash-flow rows equal the balance change of the month after (`by` 1) or before (-1)
- * instead of their own month: judged over three or more account-months with a movement.
- */
-function monthShift(
-  cf: RowTable,
-  balances: Float64Array,
-  periods: number,
-  names: readonly string[],
-  indexOf: ReadonlyMap<string, number>,
-  open: readonly boolean[],
-): { by: 1 | -1; same: number; judged: number } | undefined {
-  for (const by of [1, -1] as const) {
-    let judged = 0;
-    let same = 0;
-    for (let i = 0; i < cf.length; i++) {
-      const id = cf.idIndex(i);
-      const p = cf.periodIndex(i);
-      const amount = cf.amount(i);
-      if (id === undefined || p === undefined || amount === undefined || p >= periods || open[p]) continue;
-      const n = monthNumber(names[p]);
-      if (n === undefined) continue;
-      const endAt = indexOf.get(periodOfMonth(n + by));
-      const startAt = indexOf.get(periodOfMonth(n + by - 1));
-      if (endAt === undefined || startAt === undefined || open[endAt]) continue;
-      const end = balances[id * periods + endAt];
-      const start = balances[id * periods + startAt];
-      if (Number.isNaN(end) || Number.isNaN(start)) continue;
-      const r = compareMovement(amount, end, start);
-      if (r.quiet) continue;
-      judged++;
-      if (!r.differs) same++;
-    }
-    if (judged >= 3 && same >= 0.8 * judged) return { by, same, judged };
-  }
-  return undefined;
-}

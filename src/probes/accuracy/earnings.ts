@@ -1,11 +1,10 @@
 import type { Finding } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
-import { compareMovement, money, sameTotal } from "../support/accuracy.js";
+import { cashFlowShift, money, sameTotal, wholeUnits } from "../support/accuracy.js";
 import { makeFinding, rowCapNote } from "../support/findings.js";
 import { chartSkip, listSome, sharedSync, unsplit } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import type { StatementFetch } from "../../engine/sync.js";
-import type { RowTable } from "../../engine/row-table.js";
 import type { Exchange } from "../../http/types.js";
 import { liveMonths, monthNumber, periodOfMonth } from "../../util/dates.js";
 
@@ -90,39 +89,6 @@ function followBalance(c: Candidate, months: readonly number[], net: Float64Arra
     if (sameTotal(c.balance[m], ni)) matched++;
   }
   return { judged, matched };
-}
-
-/**
- * With the profit and loss a month apart from the balance sheet (net income of a month equal to the
- * earnings account's change `k` months later): whether the cash flow is a month apart from the
- * balance sheet the same way (each movement equal to the balance change `-k` months later). Then
- * the profit and loss and the cash flow agree with each other, and the balance sheet is the
- * statement out of step.
- */
-function sheetOutOfStep(cf: RowTable, bs: RowTable, k: number): boolean {
-  const balance = new Map<string, number>();
-  for (let i = 0; i < bs.length; i++) {
-    const id = bs.id(i);
-    const period = bs.period(i);
-    const amount = bs.amount(i);
-    if (id !== undefined && period !== undefined && amount !== undefined) balance.set(`${id}|${period}`, amount);
-  }
-  let judged = 0;
-  let same = 0;
-  for (let i = 0; i < cf.length; i++) {
-    const id = cf.id(i);
-    const n = monthNumber(cf.period(i) ?? "");
-    const amount = cf.amount(i);
-    if (id === undefined || n === undefined || amount === undefined) continue;
-    const end = balance.get(`${id}|${periodOfMonth(n - k)}`);
-    const start = balance.get(`${id}|${periodOfMonth(n - k - 1)}`);
-    if (end === undefined || start === undefined) continue;
-    const r = compareMovement(amount, end, start);
-    if (r.quiet) continue;
-    judged++;
-    if (!r.differs) same++;
-  }
-  return judged >= 3 && same >= 0.8 * judged;
 }
 
 export const probe: Probe = {
@@ -345,9 +311,12 @@ export const probe: Probe = {
             }),
           );
         } else if (shifted) {
-          // The cash flow a month apart from the balance sheet too, the same way: the balance sheet is off.
+          // The cash flow a month apart from the balance sheet the same way (its movements equal the
+          // balance change -k months off) while the profit and loss agrees with it: the balance
+          // sheet is the statement out of step.
           const flow = fetched.find((x) => cfOps.includes(x.op) && x.query.basis === pl.query.basis && x.query.start === pl.query.start && x.query.end === pl.query.end);
-          const sheetOff = flow?.fold.table !== undefined && sheetOutOfStep(flow.fold.table, bsRows, shifted.k);
+          const openMonths = liveMonths(ctx.now);
+          const sheetOff = flow?.fold.table !== undefined && cashFlowShift(flow.fold.table, bsRows, (p) => openMonths.has(p))?.by === -shifted.k;
           findings.push(
             makeFinding(ctx, {
               ...base,
@@ -500,14 +469,4 @@ function yearEnd(
     ];
   }
   return [];
-}
-
-/** Whether every amount of a statement (20 rows or more) is a whole number: amounts rounded to units. */
-function wholeUnits(rows: RowTable): boolean {
-  if (rows.length < 20) return false;
-  for (let i = 0; i < rows.length; i++) {
-    const a = rows.amount(i);
-    if (a !== undefined && !Number.isInteger(a)) return false;
-  }
-  return true;
 }

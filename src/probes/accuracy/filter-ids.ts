@@ -3,7 +3,7 @@ import { idsOf, splitBasis, splitStatement, type StatementFetch } from "../../en
 import type { Finding } from "../../report/types.js";
 import type { Exchange } from "../../http/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
-import { isErrorEnvelope } from "../support/error-body.js";
+import { isErrorEnvelope, successRefusal } from "../support/error-body.js";
 import { frontServerAnswer } from "../support/front-server.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { listSome, sharedSync } from "../support/sync-data.js";
@@ -20,8 +20,11 @@ function declares(op: Operation, name: string): boolean {
   return op.parameters.some((x) => x.in === "query" && x.name === name);
 }
 
-/** The answer to a statement asked with a filter id no list returns: "refused" when it is 400 or 404, else what is wrong. */
-function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company: string, param: string, unknown: string, listName: string, ex: Exchange): Finding[] | "refused" {
+/**
+ * The answer to a statement asked with a filter id no list of the company returns: "refused" when
+ * it is 400 or 404, else what is wrong. `owner` names the other company whose list holds the id.
+ */
+function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company: string, param: string, unknown: string, listName: string, ex: Exchange, owner?: string): Finding[] | "refused" {
   if (ex.error) return [transportFinding(ctx, checkId, ex, op, company)];
   const status = ex.response!.status;
   const accept = refusalStatuses(op);
@@ -33,25 +36,31 @@ function judgeUnknown(ctx: ProbeContext, checkId: string, op: Operation, company
   const ignored = status >= 200 && status < 300 && !refusedInBody;
   // Another 4xx refuses the id, only with a status Reach's guide does not list (as the input checks judge it).
   const otherRefusal = status >= 400 && status < 500;
+  const what = owner === undefined ? `${param}=${unknown}, which no list returns` : `${param}=${unknown}, an id of ${owner}'s ${listName} that ${company}'s list does not hold`;
+  const refusal = successRefusal(status, "400 (or 404)");
   return [
     makeFinding(ctx, {
-      code: `${checkId}/${ignored || refusedInBody ? "unknown-accepted" : "status"}`,
+      code: `${checkId}/${ignored && owner !== undefined ? "foreign-accepted" : ignored || refusedInBody ? "unknown-accepted" : "status"}`,
       severity: otherRefusal ? "warn" : "fail",
       message: refusedInBody
-        ? `The ${op.profile.name} of ${company} refused ${param}=${unknown}, which no list returns, in its body (an error envelope) but with status ${status}: Reach reads a 2xx as data, so the refusal is lost; expected ${accept.join(" or ")}.`
+        ? `The ${op.profile.name} of ${company} refused ${what}, in its body (an error envelope) but with status ${status}: Reach reads a 2xx as data, so the refusal is lost; expected ${accept.join(" or ")}.`
+        : ignored && owner !== undefined
+        ? `The ${op.profile.name} of ${company} answered ${status} with data to ${what}: the filter is checked against every company's ids, so Reach could file figures under another company's segment.`
         : ignored
-        ? `The ${op.profile.name} of ${company} answered ${status} with data to ${param}=${unknown}, which no list returns: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
-        : `The ${op.profile.name} of ${company} answered ${status} to ${param}=${unknown}, which no list returns; expected ${accept.join(" or ")}.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
+        ? `The ${op.profile.name} of ${company} answered ${status} with data to ${what}: an unknown filter is ignored, so a wrong id gives unfiltered figures instead of an error.`
+        : `The ${op.profile.name} of ${company} answered ${status} to ${what}; expected ${accept.join(" or ")}.${status >= 500 ? " One answer cannot tell whether the unknown id caused the failure or the server failed at that moment for another reason." : ""}`,
       rule: RULE,
       fix:
         (refusedInBody
-          ? `Send that refusal with status 400 (or 404), keeping the error body: never an error with ${status}.`
-          : `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.`) +
+          ? refusal.fix
+          : owner !== undefined
+            ? `Look ${param} up among ${company}'s own ${listName} and answer 400 (or 404) in Reach's error envelope for any other id, another company's included.`
+            : `Look ${param} up among the company's ${listName} and answer 400 (or 404) in Reach's error envelope when it is not there.`) +
         (status >= 500 ? " If the same request is refused correctly when sent again, the 5xx is an intermittent fault (reliability.rehearsal measures those)." : ""),
       operation: op,
       company,
       exchange: ex,
-      evidence: { expected: accept.join(" or "), actual: String(status) },
+      evidence: { expected: accept.join(" or "), actual: refusedInBody ? refusal.actual : String(status) },
     }),
   ];
 }
@@ -153,7 +162,6 @@ export const probe: Probe = {
           // checked at all (unknown-accepted says so), and another company's id adds nothing.
           const madeUpRefused = judged[asked.indexOf(op)] === "refused";
           if (foreignId !== undefined && declares(op, param) && madeUpRefused) {
-            const owner = othersIds.get(foreignId)!;
             const ex = await ctx.http.send({
               method: op.method.toUpperCase() as "GET",
               path: operationPath(op, c.company),
@@ -161,21 +169,9 @@ export const probe: Probe = {
               operation: op,
               retry: ctx.data.syncOptions().retry,
             });
-            const j = judgeUnknown(ctx, this.id, op, c.company, param, foreignId, list.operation.profile.name, ex);
+            const j = judgeUnknown(ctx, this.id, op, c.company, param, foreignId, list.operation.profile.name, ex, othersIds.get(foreignId));
             if (j === "refused") foreignRefused++;
-            else
-              found.push(
-                ...j.map((f) =>
-                  f.code === `${this.id}/unknown-accepted` && !/in its body/.test(f.message)
-                    ? {
-                        ...f,
-                        code: `${this.id}/foreign-accepted`,
-                        message: `The ${op.profile.name} of ${c.company} answered ${ex.response!.status} with data to ${param}=${foreignId}, an id of ${owner}'s ${list.operation.profile.name} that ${c.company}'s list does not hold: the filter is checked against every company's ids, so Reach could file figures under another company's segment.`,
-                        fix: `Look ${param} up among ${c.company}'s own ${list.operation.profile.name} and answer 400 (or 404) in Reach's error envelope for any other id, another company's included.`,
-                      }
-                    : f,
-                ),
-              );
+            else found.push(...j);
           }
           return { found, accepted, rejected, foreignRefused };
         }),

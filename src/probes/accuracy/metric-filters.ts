@@ -2,13 +2,13 @@ import { operationPath } from "../../engine/shared-data.js";
 import { idsOf, parentMap } from "../../engine/sync.js";
 import type { Exchange } from "../../http/types.js";
 import { monthNumber } from "../../util/dates.js";
-import { isErrorEnvelope } from "../support/error-body.js";
+import { isErrorEnvelope, successRefusal } from "../support/error-body.js";
 import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { ignoredAmong } from "../support/accuracy.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { bodyFields as bodyFieldsOf } from "../support/inputs.js";
-import { metricCells, monthOf, sameMetricValues, type MetricCell } from "../support/metric-rows.js";
+import { answerCells, monthOf, sameMetricValues } from "../support/metric-rows.js";
 import { filterValues } from "../support/ranges.js";
 import { refusalStatuses } from "../support/rejection.js";
 import { listSome } from "../support/sync-data.js";
@@ -57,7 +57,7 @@ export const probe: Probe = {
         companies++;
         const found: Finding[] = [];
         const whole = await ctx.data.metricValues(op, company, body);
-        const wholeCells = cellsOf(ctx, op, whole);
+        const wholeCells = answerCells(ctx, op, whole);
         for (const param of params) {
           const feeder = ctx.data.feeder(param)!;
           const walk = await ctx.data.listAll(feeder, company);
@@ -71,7 +71,7 @@ export const probe: Probe = {
           const values = (await filterValues(ctx, company, [param])).map((f) => f.value);
           if (values.length === 0) continue;
           const answers = await Promise.all(values.map(async (value) => ({ value, exchange: await ctx.data.metricValues(op, company, { ...body, [param]: value }) })));
-          const cells = answers.map((a) => cellsOf(ctx, op, a.exchange));
+          const cells = answers.map((a) => answerCells(ctx, op, a.exchange));
           // A filtered answer holds the months asked for and no others, as the unfiltered one must.
           // A Period that is not a YYYY-MM month is the schema check's finding, not a month outside.
           const first = monthOf(body[n.startDate]);
@@ -111,14 +111,6 @@ export const probe: Probe = {
     };
   },
 };
-
-function cellsOf(ctx: ProbeContext, op: Operation, ex: Exchange): MetricCell[] | undefined {
-  const res = ex.response;
-  if (!res || res.status !== 200 || !res.json || typeof res.json !== "object") return undefined;
-  const data = (res.json as Record<string, unknown>)[ctx.contract.profile.pagination.dataField];
-  if (!Array.isArray(data)) return undefined;
-  return metricCells(data, op.profile.rowIdField ?? "NonFinancialId", op.profile.periodField ?? "Period", op.profile.amountField ?? "Value");
-}
 
 async function unknownId(
   ctx: ProbeContext,
@@ -171,6 +163,7 @@ async function unknownId(
   // An error body with a success status: refused, but a client reads the 2xx as data (an observed
   // rule: never an error with 200), so it fails whatever the refusal's own ground.
   if (ok && isErrorEnvelope(ctx, ex.response!.json)) {
+    const refusal = successRefusal(status, "400 (or 404)");
     return {
       refused: false,
       findings: [
@@ -179,8 +172,8 @@ async function unknownId(
           code: `${checkId}/unknown-accepted`,
           severity: "fail",
           message: `The ${op.profile.name} of ${company} refused ${param}=${unknown}, which no list returns, in its body (an error envelope) but with status ${status}: Reach reads a 2xx as data, so the refusal is lost; expected ${accept.join(" or ")}.`,
-          fix: `Send that refusal with status 400 (or 404), keeping the error body: never an error with ${status}.`,
-          evidence: { expected: accept.join(" or "), actual: `${status} with an error body` },
+          fix: refusal.fix,
+          evidence: { expected: accept.join(" or "), actual: refusal.actual },
         }),
       ],
     };

@@ -4,7 +4,7 @@ import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, Probe, ProbeContext } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
-import { metricRowIssues, monthOf, type MetricRowAt } from "../support/metric-rows.js";
+import { answerCells, metricRowIssues, monthOf, sameValue, type MetricRowAt } from "../support/metric-rows.js";
 import { listSome, rowPointer, sharedSync } from "../support/sync-data.js";
 import { NO_COMPANY } from "../support/skips.js";
 import { isoDate, lastDayOfMonth, liveMonths, monthNumber, monthStart, periodShift } from "../../util/dates.js";
@@ -214,24 +214,6 @@ function judge(ctx: ProbeContext, checkId: string, j: Judged): { judged: boolean
   return { judged: true, findings };
 }
 
-/** `(id, period) -> value` of a values answer's rows (the first row of a pair; numbers only). */
-function valuesOf(ctx: ProbeContext, op: Operation, ex: Exchange): Map<string, number> | undefined {
-  const res = ex.response;
-  const data = res?.status === 200 && res.json && typeof res.json === "object" ? (res.json as Record<string, unknown>)[ctx.contract.profile.pagination.dataField] : undefined;
-  if (!Array.isArray(data)) return undefined;
-  const idField = op.profile.rowIdField ?? "NonFinancialId";
-  const periodField = op.profile.periodField ?? "Period";
-  const valueField = op.profile.amountField ?? "Value";
-  const out = new Map<string, number>();
-  for (const r of data) {
-    if (!r || typeof r !== "object") continue;
-    const rec = r as Record<string, unknown>;
-    const [id, period, value] = [rec[idField], rec[periodField], rec[valueField]];
-    if (typeof id === "string" && typeof period === "string" && typeof value === "number" && !out.has(`${id}|${period}`)) out.set(`${id}|${period}`, value);
-  }
-  return out;
-}
-
 /**
  * One metric asked alone against the same metric in the sync's answers for all of them, month by
  * month where both ranges hold the month (the month still open aside): no value in the sync's
@@ -242,20 +224,25 @@ function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: reado
   const id = j.asked[0];
   const source = sync.find((m) => m.ids.includes(id));
   if (!source || source.ids.length < 2) return [];
-  const mine = valuesOf(ctx, j.op, j.exchange);
-  const theirs = valuesOf(ctx, j.op, source.exchange);
+  // The metric's value by month in each answer (the first row of a month where it repeats).
+  const byMonth = (ex: Exchange): Map<string, number> | undefined => {
+    const cells = answerCells(ctx, j.op, ex);
+    if (!cells) return undefined;
+    const out = new Map<string, number>();
+    for (const c of cells) if (c.id === id && !out.has(c.period)) out.set(c.period, c.value);
+    return out;
+  };
+  const mine = byMonth(j.exchange);
+  const theirs = byMonth(source.exchange);
   if (!mine || !theirs) return [];
   const live = liveMonths(ctx.now);
   const window = ctx.data.syncWindow();
   const [from, to] = [monthOf(window.start)!, monthOf(window.end)!];
-  const months = [...mine.keys()].filter((k) => k.startsWith(`${id}|`)).map((k) => k.slice(id.length + 1)).filter((p) => p >= from && p <= to && !live.has(p)).sort();
+  const compared = (p: string) => p >= from && p <= to && !live.has(p);
+  const months = [...mine.keys()].filter(compared).sort();
   // Months of the sync's answer, inside this request's range, that this answer leaves out.
-  const lost = [...theirs.keys()]
-    .filter((k) => k.startsWith(`${id}|`))
-    .map((k) => k.slice(id.length + 1))
-    .filter((p) => p >= j.first && p <= j.last && p >= from && p <= to && !live.has(p) && !mine.has(`${id}|${p}`))
-    .sort();
-  if (lost.length > 0 && [...theirs.keys()].some((k) => k.startsWith(`${id}|`))) {
+  const lost = [...theirs.keys()].filter((p) => p >= j.first && p <= j.last && compared(p) && !mine.has(p)).sort();
+  if (lost.length > 0) {
     const edge = lost.includes(j.last) ? " EndDate's month is among them: EndDate may be taken as exclusive." : lost.includes(j.first) ? " StartDate's month is among them: StartDate may be taken as exclusive." : "";
     return [
       makeFinding(ctx, {
@@ -275,8 +262,8 @@ function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: reado
   if (months.length === 0) return [];
   const what = `the sync's request for ${source.ids.length} metrics (${listSome([...source.ids], 4)})`;
   const base = { operation: j.op, company: j.company, exchange: source.exchange };
-  const has = months.filter((p) => theirs.has(`${id}|${p}`));
-  if (has.length === 0 && ![...theirs.keys()].some((k) => k.startsWith(`${id}|`))) {
+  const has = months.filter((p) => theirs.has(p));
+  if (theirs.size === 0) {
     return [
       makeFinding(ctx, {
         ...base,
@@ -290,10 +277,7 @@ function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: reado
       }),
     ];
   }
-  const differ = has.filter((p) => {
-    const [a, b] = [mine.get(`${id}|${p}`)!, theirs.get(`${id}|${p}`)!];
-    return Math.abs(a - b) > Math.max(1e-9, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
-  });
+  const differ = has.filter((p) => !sameValue(mine.get(p)!, theirs.get(p)!));
   if (differ.length === 0) return [];
   const p0 = differ[0];
   return [
@@ -301,11 +285,11 @@ function compareAlone(ctx: ProbeContext, checkId: string, j: Judged, sync: reado
       ...base,
       code: `${checkId}/values-differ`,
       severity: "fail",
-      message: `The ${j.op.profile.name} of ${j.company} gives ${id} other values in ${what} than in ${j.what}: ${differ.length} of ${has.length} months differ, e.g. ${p0}: ${theirs.get(`${id}|${p0}`)} against ${mine.get(`${id}|${p0}`)} alone. An answer to several metrics mixes their rows up (values under another metric's id), or the values depend on which metrics are asked together.`,
+      message: `The ${j.op.profile.name} of ${j.company} gives ${id} other values in ${what} than in ${j.what}: ${differ.length} of ${has.length} months differ, e.g. ${p0}: ${theirs.get(p0)} against ${mine.get(p0)} alone. An answer to several metrics mixes their rows up (values under another metric's id), or the values depend on which metrics are asked together.`,
       rule: RULES.asked,
       fix: `Label each value with the id of the metric it belongs to, whatever other ids the request holds; check how the answer is assembled when ${j.op.profile.bodyIdsField ?? "NonFinancialIds"} holds several ids (an order or index that shifts).`,
       pointer: `/${ctx.contract.profile.pagination.dataField}`,
-      evidence: { expected: `${id} ${p0}: ${mine.get(`${id}|${p0}`)} (asked alone)`, actual: `${theirs.get(`${id}|${p0}`)} (asked with the others)` },
+      evidence: { expected: `${id} ${p0}: ${mine.get(p0)} (asked alone)`, actual: `${theirs.get(p0)} (asked with the others)` },
     }),
   ];
 }

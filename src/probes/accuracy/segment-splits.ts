@@ -31,7 +31,7 @@ export const probe: Probe = {
     /** Splits equal to the unsplit statement that do not show an ignored filter (a lone class holding everything). */
     let equalToWhole = 0;
     /** Unsplit statements with rows but no Amount that is a number: any split "equals" them and every sum is 0. */
-    const noAmounts: string[] = [];
+    const noAmounts: { company: string; param: string }[] = [];
     for (const c of pass.companies) {
       // Rows of accounts the chart does not list are accuracy.known-accounts' finding; the sync's fold leaves them out here.
       const chart = c.chart;
@@ -47,7 +47,7 @@ export const probe: Probe = {
         // Amounts the row reader could not take as numbers (strings, say) read as nothing on both
         // sides: every split would equal the whole and every class sum would be 0. Not judged.
         if (wholeRows.length > 0 && !hasReadableAmount(wholeRows)) {
-          noAmounts.push(`${c.company} (${param})`);
+          noAmounts.push({ company: c.company, param });
           continue;
         }
         judged++;
@@ -213,11 +213,11 @@ export const probe: Probe = {
       return { findings: [], skip: "No company has budgets, classes or departments to split by." };
     }
     const amountsNote =
-      noAmounts.length > 0 ? `; not judged, no Amount in the unsplit statement being a number (see schema.statements): ${listSome(noAmounts, 6)}` : "";
+      noAmounts.length > 0 ? `; not judged, no Amount in the unsplit statement being a number (see schema.statements): ${listSome(noAmounts.map((u) => `${u.company} (${u.param})`), 6)}` : "";
     if (judged === 0 && noAmounts.length > 0) {
       return {
         findings,
-        skip: `No split could be judged: no Amount in the unsplit statements of ${listSome([...new Set(noAmounts.map((u) => u.replace(/ \(.*\)$/, "")))], 6)} is a number (see schema.statements).`,
+        skip: `No split could be judged: no Amount in the unsplit statements of ${listSome([...new Set(noAmounts.map((u) => u.company))], 6)} is a number (see schema.statements).`,
         blockedBy: "schema.statements found Amount values that are not numbers",
       };
     }

@@ -5,6 +5,7 @@ import { isErrorEnvelope, judgeErrorBody } from "../support/error-body.js";
 import { listedCompanies } from "../../engine/companies.js";
 import { makeFinding, transportFinding } from "../support/findings.js";
 import { companyOperations, validRequest } from "../support/requests.js";
+import { swapLetterCase } from "../../util/case.js";
 
 const RULE = {
   ref: "reach:developer-checklist#per-customer-tokens",
@@ -212,7 +213,7 @@ export const probe: Probe = {
     }
     // The other company's id in the other case: an access check comparing the id as sent while the
     // lookup ignores case (a case-insensitive collation) lets the token read that company.
-    const respelled = other === undefined ? undefined : swapCase(other);
+    const respelled = other === undefined ? undefined : swapLetterCase(other);
     const infoOp = ops.find((o) => o.profile.role === "company-info") ?? ops[0];
     if (other !== undefined && respelled !== undefined && respelled !== other && infoOp && !ctx.companies.includes(respelled)) {
       const req = await validRequest(ctx, infoOp, respelled);
@@ -262,9 +263,3 @@ export const probe: Probe = {
     return { findings, summary: findings.length === 0 ? summary : undefined };
   },
 };
-
-/** The id with every ASCII letter in the other case (undefined when it has no letter). */
-function swapCase(id: string): string | undefined {
-  if (!/[A-Za-z]/.test(id)) return undefined;
-  return id.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
-}

@@ -2,7 +2,7 @@ import type { Finding } from "../../report/types.js";
 import type { Probe } from "../types.js";
 import { foldFindings } from "../support/fold.js";
 import { baseRequest, firstCompany, parameterSchema, queryParameter, withQuery } from "../support/inputs.js";
-import { BAD_INPUT_RULE as BAD_INPUT, judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
+import { BAD_INPUT_RULE, judgeRejection, refusalStatuses, sendBad } from "../support/rejection.js";
 import { makeFinding } from "../support/findings.js";
 import { NO_COMPANY } from "../support/skips.js";
 
@@ -56,7 +56,7 @@ export const probe: Probe = {
                 code: `${this.id}/server-error`,
                 severity: "fail",
                 message: `${op.method} ${op.path} answered ${status} to ${name}=${lower} (a basis of the spec in lower case): a value outside the enum is refused with 400, or read as the basis it names, never a server error.`,
-                rule: BAD_INPUT,
+                rule: BAD_INPUT_RULE,
                 fix: `Validate ${name} before using it: answer 400 in the error envelope for any value other than ${known.join(", ")} (or compare without regard to case), instead of failing.`,
                 operation: op,
                 company,

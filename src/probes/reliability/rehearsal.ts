@@ -4,6 +4,7 @@ import type { Finding, Rehearsal } from "../../report/types.js";
 import type { Probe, ProbeContext } from "../types.js";
 import { INTERMITTENT_FIX, RULES, makeFinding } from "../support/findings.js";
 import { checkDataResponse } from "../support/response.js";
+import { retryAfterMs } from "../../http/retry-after.js";
 import { foldFindings } from "../support/fold.js";
 import { percentile } from "./latency.js";
 import { NO_COMPANY } from "../support/skips.js";
@@ -27,14 +28,8 @@ export function statusKey(s: Pick<LatencySample, "status" | "error">): string {
   return `${String(s.status ?? 0)[0]}xx`;
 }
 
-/** Retry-After in ms (delta-seconds or an HTTP date), undefined when absent or unusable. */
-export function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
+// Retry-After in ms is the HTTP client's reading (delta-seconds or an HTTP date), kept here for the figures.
+export { retryAfterMs };
 
 const count = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 

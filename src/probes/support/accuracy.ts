@@ -4,6 +4,7 @@
  * the shared sync pass and turn what they return into findings.
  */
 import { newPools, RowTable, rowsOfArray, type RowPools, type RowsLike } from "../../engine/row-table.js";
+import { monthNumber, periodOfMonth } from "../../util/dates.js";
 import type { Row } from "./rows.js";
 
 /** Amounts within this much of each other are equal (statements are in currency units, two decimals). */
@@ -553,4 +554,61 @@ export function ignoredFilter(unsplit: readonly Row[] | RowsLike, splits: readon
   if (!whole.active()) return undefined;
   const same = splits.filter((s) => s.rows.length > 0 && whole.sameAs(cellsOf(asRows(s.rows), pools), SAME_TOLERANCE)).map((s) => s.id);
   return ignoredAmong(same, parentOf);
+}
+
+/**
+ * Whether most cash-flow rows equal the balance sheet's change of the month after (`by` 1) or
+ * before (-1) instead of their own month: the two statements label their months differently
+ * (opening balances on the balance sheet, say). Judged over three or more account-months with a
+ * movement; months `skip` names (still open for postings) are left out. Both tables are one
+ * company's, interned in the same pools.
+ */
+export function cashFlowShift(cf: RowTable, bs: RowTable, skip: (period: string) => boolean = () => false): { by: 1 | -1; same: number; judged: number } | undefined {
+  const pools = bs.pools;
+  if (cf.pools !== pools) return undefined;
+  const periods = pools.periods.size;
+  const names = pools.periods.all();
+  const indexOf = new Map(names.map((name, i) => [name, i]));
+  const open = names.map((name) => skip(name));
+  const balances = new Float64Array(pools.ids.size * periods).fill(Number.NaN);
+  for (let i = 0; i < bs.length; i++) {
+    const id = bs.idIndex(i);
+    const p = bs.periodIndex(i);
+    const amount = bs.amount(i);
+    if (id !== undefined && p !== undefined && amount !== undefined && id < pools.ids.size && p < periods) balances[id * periods + p] = amount;
+  }
+  for (const by of [1, -1] as const) {
+    let judged = 0;
+    let same = 0;
+    for (let i = 0; i < cf.length; i++) {
+      const id = cf.idIndex(i);
+      const p = cf.periodIndex(i);
+      const amount = cf.amount(i);
+      if (id === undefined || p === undefined || amount === undefined || id >= pools.ids.size || p >= periods || open[p]) continue;
+      const n = monthNumber(names[p]);
+      if (n === undefined) continue;
+      const endAt = indexOf.get(periodOfMonth(n + by));
+      const startAt = indexOf.get(periodOfMonth(n + by - 1));
+      if (endAt === undefined || startAt === undefined || open[endAt]) continue;
+      const end = balances[id * periods + endAt];
+      const start = balances[id * periods + startAt];
+      if (Number.isNaN(end) || Number.isNaN(start)) continue;
+      const r = compareMovement(amount, end, start);
+      if (r.quiet) continue;
+      judged++;
+      if (!r.differs) same++;
+    }
+    if (judged >= 3 && same >= 0.8 * judged) return { by, same, judged };
+  }
+  return undefined;
+}
+
+/** Whether every amount of a statement (20 rows or more) is a whole number: amounts rounded to units. */
+export function wholeUnits(rows: RowTable): boolean {
+  if (rows.length < 20) return false;
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows.amount(i);
+    if (a !== undefined && !Number.isInteger(a)) return false;
+  }
+  return true;
 }

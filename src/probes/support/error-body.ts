@@ -40,6 +40,11 @@ export function isErrorEnvelope(ctx: ProbeContext, json: unknown): boolean {
   return ctx.validator.validate(ctx.contract.errorSchema ?? OBSERVED_ENVELOPE, json, { specPointer: "" }).filter((i) => i.kind !== "unknown-field").length === 0;
 }
 
+/** The fix for a refusal sent with a 2xx status and an error body, and the evidence that shows it. */
+export function successRefusal(status: number, statuses: string): { fix: string; actual: string } {
+  return { fix: `Send that refusal with status ${statuses}, keeping the error body: never an error with ${status}.`, actual: `${status} with an error body` };
+}
+
 /**
  * Findings about an error body: `<checkId>/html` or `/not-json` when it is not JSON, and
  * `/error-envelope` for each way it misses the envelope. `what` completes "a request …".

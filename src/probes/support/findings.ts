@@ -240,6 +240,6 @@ export function failedFor(ctx: ProbeContext, checks: readonly string[], company:
 export function rowCapNote(ctx: ProbeContext, company: string): string {
   const cap = ctx.results.get("accuracy.row-grid")?.findings.find((f) => f.code === "accuracy.row-grid/row-cap" && f.company === company);
   if (!cap) return "";
-  const rows = /hold exactly (\d+) rows/.exec(cap.message)?.[1];
+  const rows = /^(\d+) rows/.exec(cap.evidence?.actual ?? "")?.[1];
   return ` Statements of ${company} stop at ${rows ?? "a fixed number of"} rows (accuracy.row-grid, row-cap): rows cut off there are missing here too, so fix that limit first.`;
 }

@@ -7,6 +7,8 @@
  * not judged (a metric may be new, or have no value yet for the last month); a month missing between
  * two months that have one is (`gaps`).
  */
+import type { Exchange } from "../../http/types.js";
+import type { Operation, ProbeContext } from "../types.js";
 import { monthNumber, monthNumberOfDate, periodOfMonth } from "../../util/dates.js";
 
 export interface MetricRowAt {
@@ -120,8 +122,17 @@ export function metricCells(data: readonly unknown[], idField: string, periodFie
   return out;
 }
 
+/** The numeric cells of a 200 values answer; undefined when it holds no data array. */
+export function answerCells(ctx: ProbeContext, op: Operation, ex: Exchange): MetricCell[] | undefined {
+  const res = ex.response;
+  if (!res || res.status !== 200 || !res.json || typeof res.json !== "object") return undefined;
+  const data = (res.json as Record<string, unknown>)[ctx.contract.profile.pagination.dataField];
+  if (!Array.isArray(data)) return undefined;
+  return metricCells(data, op.profile.rowIdField ?? "NonFinancialId", op.profile.periodField ?? "Period", op.profile.amountField ?? "Value");
+}
+
 /** Two values are the same figure when they differ by no more than float noise. */
-function sameValue(a: number, b: number): boolean {
+export function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 

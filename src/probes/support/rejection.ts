@@ -8,7 +8,7 @@ import type { Finding, RuleRef } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { frontServerAnswer } from "./front-server.js";
 import { limitDetail, tokenLapsed } from "./response.js";
-import { isErrorEnvelope, judgeErrorBody } from "./error-body.js";
+import { isErrorEnvelope, judgeErrorBody, successRefusal } from "./error-body.js";
 import { makeFinding, transportFinding } from "./findings.js";
 import { pointerShape } from "./fold.js";
 
@@ -64,6 +64,7 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
     // An error body sent with a success status breaks an observed rule (never 200 on error), whether
     // or not the refusal itself is only inferred for this input.
     const refusedInBody = isErrorEnvelope(ctx, res.json);
+    const refusal = successRefusal(res.status, accepted);
     const inferred = c.inferred !== undefined && !refusedInBody ? c.inferred : undefined;
     return [
       makeFinding(ctx, {
@@ -75,10 +76,8 @@ export function judgeRejection(ctx: ProbeContext, checkId: string, c: RejectionC
           : inferred
             ? `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it should refuse it with ${accepted}. ${inferred}`
             : `${op.method} ${op.path} answered ${res.status} to a request ${c.what}; it must refuse it with ${accepted}.`,
-        fix: refusedInBody
-          ? `Send that refusal with status ${accepted}, keeping the error body: never an error with ${res.status}.`
-          : `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
-        evidence: refusedInBody ? { ...evidence, actual: `${res.status} with an error body` } : evidence,
+        fix: refusedInBody ? refusal.fix : `Validate the input before reading data: ${c.expected}. Reach must be able to tell a bad request from an empty result.`,
+        evidence: refusedInBody ? { ...evidence, actual: refusal.actual } : evidence,
       }),
     ];
   }

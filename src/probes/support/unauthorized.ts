@@ -6,7 +6,7 @@ import type { Exchange } from "../../http/types.js";
 import type { Finding } from "../../report/types.js";
 import type { Operation, ProbeContext } from "../types.js";
 import { RULES, makeFinding, transportFinding } from "./findings.js";
-import { isErrorEnvelope, isHtml, judgeErrorBody } from "./error-body.js";
+import { isErrorEnvelope, isHtml, judgeErrorBody, successRefusal } from "./error-body.js";
 import { frontServerAnswer } from "./front-server.js";
 import { limitDetail, redirectPlace } from "./response.js";
 import type { RefusalCase } from "./refusals.js";
@@ -24,6 +24,7 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
   if (res.status >= 200 && res.status < 300) {
     // An error body with a success status: refused, but a client reads the 2xx as data.
     if (isErrorEnvelope(ctx, res.json)) {
+      const refusal = successRefusal(res.status, "401 (missing or invalid token) or 403 (no access)");
       const errors = (res.json as Record<string, unknown> | null)?.errors;
       return [
         makeFinding(ctx, {
@@ -32,8 +33,8 @@ export function judgeRefusal(ctx: ProbeContext, checkId: string, op: Operation, 
           severity: "fail",
           message: `${op.method} ${op.path} refused a request ${what} in its body (${JSON.stringify(errors ?? res.json).slice(0, 160)}) but with status ${res.status}: Reach reads a 2xx as data, so the refusal is lost and the error body is taken for the answer.`,
           rule: RULES.unauthorized,
-          fix: `Send that refusal with status 401 (missing or invalid token) or 403 (no access), keeping the error body: never an error with ${res.status}.`,
-          evidence: { expected: "401 or 403", actual: `${res.status} with an error body` },
+          fix: refusal.fix,
+          evidence: { expected: "401 or 403", actual: refusal.actual },
         }),
       ];
     }
