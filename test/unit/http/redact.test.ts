@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { REDACTED, Redactor, redactorFor } from "../../../src/util/redact.js";
 
 const SECRET = "s3cr3t/T0ken+with spaces&'quotes'é";
@@ -156,6 +156,38 @@ describe("Redactor", () => {
     expect(new Redactor().hasInBytes(Buffer.from(token))).toBe(false);
     // A secret that is not ASCII cannot be matched on raw bytes read as Latin-1: always "maybe".
     expect(redactorFor("sécret-value").hasInBytes(Buffer.from("nothing here"))).toBe(true);
+  });
+
+  it("finds every spelling in raw bytes while searching them for fewer spellings than it masks", () => {
+    const token = "tok-0123456789abcdefghij";
+    const r = redactorFor(token);
+    const hex = Buffer.from(token).toString("hex");
+    const every = [...Buffer.from(token)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    const spellings = [
+      token,
+      token.slice(4, 20), // one of the parts masked on their own
+      [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+      [...token].map((c) => `&#${c.charCodeAt(0)};`).join(""),
+      [...token].map((c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`).join(""),
+      b64(token),
+      b64(`client-id:${token}`), // inside longer base64 (a Basic header)
+      hex,
+      hex.toUpperCase(),
+      every,
+      every.toUpperCase(),
+    ];
+    const filler = Buffer.alloc(4096, 0x61);
+    for (const spelling of spellings) expect(r.hasInBytes(Buffer.concat([filler, Buffer.from(spelling, "latin1"), filler])), spelling).toBe(true);
+    // A clean body is searched once per spelling not covered by another (the whole token holds its
+    // parts; spellings escaped character by character are covered by the search for the escape).
+    // 10 spellings and the two escapes, where each of its 16 spellings was searched before.
+    const search = vi.spyOn(Buffer.prototype, "indexOf");
+    try {
+      expect(r.hasInBytes(filler)).toBe(false);
+      expect(search.mock.calls.length).toBe(12);
+    } finally {
+      search.mockRestore();
+    }
   });
 });
 
