@@ -35,9 +35,14 @@ const SHORT_SLOTS = 1024;
 /** Powers of ten a double holds exactly. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-class Invalid extends Error {}
+/**
+ * Thrown where the bytes stop making sense, which is also where every chunk but the last ends (in
+ * the middle of a row): one object, made once, so that no stack trace is taken each time.
+ */
+class Invalid {}
+const INVALID = new Invalid();
 const fail = (): never => {
-  throw new Invalid();
+  throw INVALID;
 };
 
 /** Where the string content from `i` ends (its closing quote), or -1 at an escape, a control byte or the end of the bytes. */
@@ -48,6 +53,40 @@ function plainStringEnd(b: Uint8Array, i: number, n: number): number {
     if (c < 0x20 || c === BACKSLASH) return -1;
   }
   return -1;
+}
+
+/**
+ * Fixed bytes of a row (a member name with its quotes and colon) as 32-bit words to compare four
+ * bytes at a time: words at 0, 4, 8, … and, when the length is not a multiple of four, one more
+ * ending at the last byte (overlapping the one before). A piece is at least 5 bytes (`{"x":"`).
+ */
+interface Piece {
+  length: number;
+  at: Int32Array;
+  words: Int32Array;
+}
+
+function piece(text: string): Piece {
+  const bytes = Buffer.from(text, "utf8");
+  const at: number[] = [];
+  for (let o = 0; o + 4 <= bytes.length; o += 4) at.push(o);
+  if (bytes.length % 4 !== 0) at.push(bytes.length - 4);
+  return { length: bytes.length, at: Int32Array.from(at), words: Int32Array.from(at, (o) => bytes.readInt32LE(o)) };
+}
+
+/** Whether the bytes from `i` are the piece's (the caller checked that they are all there). */
+function matches(view: DataView, i: number, p: Piece): boolean {
+  const { at, words } = p;
+  for (let k = 0; k < at.length; k++) if (view.getInt32(i + at[k], true) !== words[k]) return false;
+  return true;
+}
+
+/** Whether `length` bytes from `a` and from `b` are the same (four at a time, the rest one by one). */
+function sameBytes(view: DataView, bytes: Uint8Array, a: number, b: number, length: number): boolean {
+  let k = 0;
+  for (; k + 4 <= length; k += 4) if (view.getInt32(a + k, true) !== view.getInt32(b + k, true)) return false;
+  for (; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false;
+  return true;
 }
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -120,7 +159,9 @@ class Reader {
   private readonly periodKey: Buffer | undefined;
   private readonly amountKey: Buffer | undefined;
   /** The usual spelling of a row, in three pieces around its values: `{"id":"`, `","period":"`, `","amount":`. */
-  private readonly compact: [Uint8Array, Uint8Array, Uint8Array] | undefined;
+  private readonly compact: [Piece, Piece, Piece] | undefined;
+  /** The bytes being read, for reading four of them at once. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private readonly builder: RowTableBuilder;
   /** The previous row's id bytes and index: rows of one account usually follow each other. */
   private lastId = { start: -1, end: -1, index: 0 };
@@ -151,9 +192,8 @@ class Reader {
     this.periodKey = fields.period !== undefined ? Buffer.from(fields.period, "utf8") : undefined;
     this.amountKey = fields.amount !== undefined ? Buffer.from(fields.amount, "utf8") : undefined;
     if (fields.id !== undefined && fields.period !== undefined && fields.amount !== undefined) {
-      const bytes = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
       const name = (s: string) => JSON.stringify(s);
-      this.compact = [bytes(`{${name(fields.id)}:"`), bytes(`",${name(fields.period)}:"`), bytes(`",${name(fields.amount)}:`)];
+      this.compact = [piece(`{${name(fields.id)}:"`), piece(`",${name(fields.period)}:"`), piece(`",${name(fields.amount)}:`)];
     }
     this.builder = new RowTableBuilder(pools, fields, rowCapacity(expectedBytes), block);
   }
@@ -185,6 +225,7 @@ class Reader {
       buf = held && held.length > 0 ? held : (chunk ?? Buffer.alloc(0));
     }
     this.b = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     this.n = buf.length;
     this.i = 0;
     // The previous row's offsets belong to the previous buffer.
@@ -375,57 +416,70 @@ class Reader {
 
   /** At a number: validates it, leaves `i` after it and returns its value. */
   private number(): number {
+    // A local index (this.i only at the end, or where it fails: feed tells a number cut off by the
+    // end of a chunk from an invalid one by where reading stopped).
     const b = this.b;
+    const n = this.n;
     const start = this.i;
+    let i = start;
     let negative = false;
-    if (b[this.i] === MINUS) {
+    if (b[i] === MINUS) {
       negative = true;
-      this.i++;
+      i++;
     }
     let mantissa = 0;
     let digits = 0;
-    let c = b[this.i];
+    let c = b[i];
     if (c === ZERO) {
-      this.i++;
+      i++;
     } else if (c > ZERO && c <= NINE) {
-      while (this.i < this.n && (c = b[this.i]) >= ZERO && c <= NINE) {
+      while (i < n && (c = b[i]) >= ZERO && c <= NINE) {
         mantissa = mantissa * 10 + (c - ZERO);
         digits++;
-        this.i++;
+        i++;
       }
     } else {
+      this.i = i;
       fail();
     }
     let fraction = 0;
-    if (b[this.i] === DOT) {
-      this.i++;
-      const from = this.i;
-      while (this.i < this.n && (c = b[this.i]) >= ZERO && c <= NINE) {
+    if (b[i] === DOT) {
+      i++;
+      const from = i;
+      while (i < n && (c = b[i]) >= ZERO && c <= NINE) {
         mantissa = mantissa * 10 + (c - ZERO);
         digits++;
-        this.i++;
+        i++;
       }
-      fraction = this.i - from;
-      if (fraction === 0) fail();
+      fraction = i - from;
+      if (fraction === 0) {
+        this.i = i;
+        fail();
+      }
     }
-    c = b[this.i];
+    c = b[i];
     let exponent = false;
     if (c === 0x65 || c === 0x45) {
       exponent = true;
-      this.i++;
-      c = b[this.i];
-      if (c === PLUS || c === MINUS) this.i++;
-      const from = this.i;
-      while (this.i < this.n && (c = b[this.i]) >= ZERO && c <= NINE) this.i++;
-      if (this.i === from) fail();
+      i++;
+      c = b[i];
+      if (c === PLUS || c === MINUS) i++;
+      const from = i;
+      while (i < n && (c = b[i]) >= ZERO && c <= NINE) i++;
+      if (i === from) {
+        this.i = i;
+        fail();
+      }
     }
+    this.i = i;
     // An integer of at most 15 digits over an exact power of ten is the correctly rounded value.
     if (!exponent && digits <= 15 && fraction <= 22) {
       const v = fraction === 0 ? mantissa : mantissa / POW10[fraction];
       return negative ? -v : v;
     }
-    return Number(b.toString("latin1", start, this.i));
+    return Number(b.toString("latin1", start, i));
   }
+
 
   /** Skips any JSON value, validating it, without recursion. */
   private skipValue(): void {
@@ -554,33 +608,44 @@ class Reader {
     const pieces = this.compact;
     if (!pieces) return false;
     const b = this.b;
+    const view = this.view;
     const n = this.n;
     let i = this.i;
-    const open = pieces[0];
-    const middle = pieces[1];
-    const last = pieces[2];
-    if (i + open.length > n) return false;
-    for (let k = 0; k < open.length; k++) if (b[i + k] !== open[k]) return false;
+    const [open, middle, close] = pieces;
+    if (i + open.length > n || !matches(view, i, open)) return false;
     i += open.length;
     const idStart = i;
-    i = plainStringEnd(b, i, n);
+    // Rows of one account follow each other: the previous row's id, then a quote, is that id again.
+    const last = this.lastId;
+    const lastLength = last.end - last.start;
+    let rowId = -1;
+    if (last.start !== -1 && i + lastLength < n && b[i + lastLength] === QUOTE && sameBytes(view, b, i, last.start, lastLength)) {
+      rowId = last.index;
+      i += lastLength;
+    } else {
+      i = plainStringEnd(b, i, n);
+    }
     const idEnd = i;
-    if (i < 0 || i + middle.length > n) return false;
-    for (let k = 0; k < middle.length; k++) if (b[i + k] !== middle[k]) return false;
+    if (i < 0 || i + middle.length > n || !matches(view, i, middle)) return false;
     i += middle.length;
     const periodStart = i;
     i = plainStringEnd(b, i, n);
     const periodEnd = i;
-    if (i < 0 || i + last.length >= n) return false;
-    for (let k = 0; k < last.length; k++) if (b[i + k] !== last[k]) return false;
-    i += last.length;
+    if (i < 0 || i + close.length >= n || !matches(view, i, close)) return false;
+    i += close.length;
     const c = b[i];
     if (!(c === MINUS || (c >= ZERO && c <= NINE))) return false;
     this.i = i;
     const amount = this.number();
     if (this.i >= n || b[this.i] !== RBRACE) return false;
     this.i++;
-    this.rowId = this.intern(idStart, idEnd, this.lastId, this.pools.ids);
+    if (rowId === -1) {
+      this.rowId = this.intern(idStart, idEnd, last, this.pools.ids);
+    } else {
+      this.rowId = rowId;
+      last.start = idStart;
+      last.end = idEnd;
+    }
     this.rowPeriod = this.shortIntern(periodStart, periodEnd);
     this.rowAmount = amount;
     return true;
@@ -594,11 +659,18 @@ class Reader {
   private shortIntern(start: number, end: number): number {
     const len = end - start;
     if (len > 8) return this.intern(start, end, this.lastPeriod, this.pools.periods);
-    const b = this.b;
-    const at = (k: number) => (k < len ? b[start + k] : 0);
-    const w0 = at(0) | (at(1) << 8) | (at(2) << 16);
-    const w1 = at(3) | (at(4) << 8) | (at(5) << 16);
-    const w2 = at(6) | (at(7) << 8) | (len << 16);
+    // The bytes as two words and the length: from 4 bytes on, the first four and the last four
+    // (overlapping for fewer than 8) hold every byte; fewer than 4 are read one by one.
+    let w0 = 0;
+    let w1 = 0;
+    const w2 = len;
+    if (len >= 4) {
+      w0 = this.view.getInt32(start, true);
+      w1 = this.view.getInt32(end - 4, true);
+    } else {
+      const b = this.b;
+      for (let k = 0; k < len; k++) w0 |= b[start + k] << (8 * k);
+    }
     // Every byte must reach the slot bits: "2025-01" and "2025-11" differ in one middle byte.
     let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca77) ^ Math.imul(w2, 0xc2b2ae3d);
     h ^= h >>> 15;

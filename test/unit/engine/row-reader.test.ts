@@ -76,6 +76,9 @@ describe("readRowTable", () => {
       '{"AccountId":"acc-2","Period":7,"Amount":1}',
       '{"AccountId":"acc-a-very-long-account-identifier-0000000000000001","Period":"2026-06","Amount":123.45}',
       '{"AccountId":"","Period":"","Amount":0}',
+      '{"XccountId":"acc-3","Period":"2026-07","Amount":1}',
+      '{"AccountId":"acc-3","Xeriod":"2026-07","Amount":1}',
+      '{"AccountId":"acc-3","Period":"2026-07","Xmount":1}',
     ];
     const text = `{"Data":[${rows.join(",")}]}`;
     const { read, parsed } = both(text);
@@ -112,6 +115,10 @@ describe("readRowTable", () => {
       '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]} x',
       '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":1}]',
       '{"Data":[{"AccountId":"a","Period":"2026-01","Amount":NaN}]}',
+      // The usual spelling of a row with its member names' last bytes replaced (read four at a time).
+      '{"Data":[{"AccountId!!a","Period":"2026-01","Amount":1}]}',
+      '{"Data":[{"AccountId":"a","Period!!!2026-01","Amount":1}]}',
+      '{"Data":[{"AccountId":"a","Period":"2026-01","Amoun!!!1}]}',
       '{"Data":[tru]}',
       '{"Data":["\\x"]}',
       `{"Data":[${"[".repeat(600)}${"]".repeat(600)}]}`,
@@ -134,6 +141,20 @@ describe("readRowTable", () => {
     ]);
     const { read, parsed } = both(JSON.stringify({ Data: data }));
     expect(records(read)).toEqual(records(parsed));
+  });
+
+  it("reads runs of one account's rows, and ids that extend, shorten or escape the previous one", () => {
+    // The reader takes a row's id as the previous row's when the same bytes and a quote follow.
+    const ids = ["acc-1", "acc-1", "acc-12", "acc-12", "acc-1", "acc-1\\u0030", "acc-1", "acc-10", "acc-1", "", "", "acc-1", "acc-1\\\"x", "acc-1"];
+    const rows = ids.map((id, i) => `{"AccountId":"${id}","Period":"2026-${String((i % 12) + 1).padStart(2, "0")}","Amount":${i}}`);
+    const text = `{"Data":[${rows.join(",")}]}`;
+    const whole = records(reference(text));
+    expect(records(readRowTable(Buffer.from(text), "Data", FIELDS, newPools()))).toEqual(whole);
+    for (const size of [1, 2, 3, 5, 8, 13, 21]) {
+      const r = new StatementReader("Data", FIELDS, newPools());
+      for (let at = 0; at < text.length; at += size) r.write(Buffer.from(text.slice(at, at + size)));
+      expect(records(r.end()), `${size}-byte chunks`).toEqual(whole);
+    }
   });
 
   it("reads an empty data array as no rows", () => {
