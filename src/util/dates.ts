@@ -30,10 +30,23 @@ export function periodShift(d: Date, delta: number): string {
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-\d{2}$/;
 
+/**
+ * Month numbers of the periods seen lately: checks ask for one per statement row, and a statement
+ * names a few dozen periods over and over. Emptied when it grows past MONTHS_KEPT (a partner's rows
+ * may hold any strings at all).
+ */
+const monthsSeen = new Map<string, number | undefined>();
+const MONTHS_KEPT = 4096;
+
 /** Months since year 0 of a `YYYY-MM` period, so that months compare and subtract; undefined when it is not one. */
 export function monthNumber(period: string): number | undefined {
+  let n = monthsSeen.get(period);
+  if (n !== undefined || monthsSeen.has(period)) return n;
   const m = PERIOD.exec(period);
-  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
+  n = m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
+  if (monthsSeen.size >= MONTHS_KEPT) monthsSeen.clear();
+  monthsSeen.set(period, n);
+  return n;
 }
 
 /** The month number (see monthNumber) of a `YYYY-MM-DD` date's month; undefined when it is not one. */
