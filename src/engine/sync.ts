@@ -152,12 +152,13 @@ export function splitBasis(bases: readonly string[]): string | undefined {
 export function idsOf(walk: ListWalk): string[] {
   const field = walk.operation.profile.idField;
   if (!field) return [];
-  const out: string[] = [];
+  // A set in insertion order: a chart of 20,000 accounts searched as an array took about 0.4 s.
+  const out = new Set<string>();
   for (const r of walk.records) {
     const v = r && typeof r === "object" ? (r as Record<string, unknown>)[field] : undefined;
-    if (typeof v === "string" && !out.includes(v)) out.push(v);
+    if (typeof v === "string") out.add(v);
   }
-  return out;
+  return [...out];
 }
 
 /** Tasks of a pass ready with their request beyond the requests in flight (see runSyncPass). */
