@@ -199,19 +199,43 @@ const JSON_ESCAPE = Buffer.from("\\u", "latin1");
 const HTML_ENTITY = Buffer.from("&#", "latin1");
 
 /**
+ * Bytes of a JSON answer from the most common to the least (digits and punctuation, then letters
+ * by how often English and member names use them); bytes not listed are rarer still.
+ */
+const COMMON_FIRST = '0123456789":,.-{}[] etaoinsrlcdumhpAIPDCSTNMERyfgbwvkxjqzBFGHJKLOQUVWXYZ';
+const RARENESS = new Uint8Array(256).fill(COMMON_FIRST.length);
+for (let i = 0; i < COMMON_FIRST.length; i++) RARENESS[COMMON_FIRST.charCodeAt(i)] = i;
+
+/** Distinct bytes of a spelling looked for on their own before the spelling itself (see hasInBytes). */
+const PROBES_PER_NEEDLE = 3;
+
+/** A spelling to search raw bytes for, and its rarest bytes: without one of those, it is not there. */
+interface Needle {
+  bytes: Buffer;
+  probes: number[];
+}
+
+/**
  * The fewest spellings to look for in raw bytes so that finding none of them proves none of the
  * spellings there. A spelling holding a JSON or HTML escape is covered by the search for the escape
  * itself (see hasInBytes); one holding another spelling is covered by the search for that one (a
  * whole token holds its parts, a whole base64 spelling its first fragment). A body is searched once
  * per spelling kept, so this halves the cost of scanning every statement of a sync.
  */
-function needlesOf(spellings: Iterable<string>): Buffer[] {
+function needlesOf(spellings: Iterable<string>): Needle[] {
   const escaped = (p: string) => p.includes("\\u") || p.includes("&#");
   const shortestFirst = [...new Set(spellings)].filter((p) => !escaped(p)).sort((a, b) => a.length - b.length);
   const kept: string[] = [];
   for (const p of shortestFirst) if (!kept.some((k) => p.includes(k))) kept.push(p);
-  return kept.map((p) => Buffer.from(p, "latin1"));
+  return kept.map((p) => {
+    const bytes = Buffer.from(p, "latin1");
+    const probes = [...new Set(bytes)].sort((a, b) => RARENESS[b] - RARENESS[a] || a - b).slice(0, PROBES_PER_NEEDLE);
+    return { bytes, probes };
+  });
 }
+
+const BACKSLASH = 0x5c;
+const AMPERSAND = 0x26;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -223,7 +247,9 @@ export class Redactor {
   /** Regular expressions over the spellings, longest first, each within MAX_PATTERN_SOURCE. */
   private matcher: Matcher[] | undefined;
   /** The spellings as bytes for hasInBytes; null when one is not ASCII. */
-  private needles: Buffer[] | null | undefined;
+  private needles: Needle[] | null | undefined;
+  /** Per byte value, within one hasInBytes call: 0 not looked for yet, 1 there, 2 not there. */
+  private readonly seen = new Uint8Array(256);
   /** The mixed-escape matcher (see mixedMatcher); null when the engine refused it. */
   private mixed: RegExp | null | undefined;
 
@@ -338,11 +364,20 @@ export class Redactor {
       this.needles = ascii ? needlesOf(this.patterns) : null;
     }
     if (this.needles === null) return true;
-    // A native byte search per spelling: no string of a multi-megabyte body is made.
-    for (const n of this.needles) if (bytes.indexOf(n) !== -1) return true;
+    // A native byte search per spelling: no string of a multi-megabyte body is made. A spelling is
+    // only there when each of its bytes is: its rarest bytes are looked for first, each byte value
+    // at most once per call (a one-byte search runs some twenty times faster than a spelling's),
+    // and most spellings of a token hold a letter a statement's rows never do.
+    const seen = this.seen;
+    seen.fill(0);
+    const there = (byte: number): boolean => {
+      if (seen[byte] === 0) seen[byte] = bytes.indexOf(byte) === -1 ? 2 : 1;
+      return seen[byte] === 1;
+    };
+    for (const n of this.needles) if (n.probes.every(there) && bytes.indexOf(n.bytes) !== -1) return true;
     // A secret escaped character by character holds a JSON or HTML escape; the body is then read
     // the usual way, where the mixed matcher looks (a percent escape is a URL's, not a JSON body's).
-    return bytes.indexOf(JSON_ESCAPE) !== -1 || bytes.indexOf(HTML_ENTITY) !== -1;
+    return (there(BACKSLASH) && bytes.indexOf(JSON_ESCAPE) !== -1) || (there(AMPERSAND) && bytes.indexOf(HTML_ENTITY) !== -1);
   }
 
   /**

@@ -178,13 +178,25 @@ describe("Redactor", () => {
     ];
     const filler = Buffer.alloc(4096, 0x61);
     for (const spelling of spellings) expect(r.hasInBytes(Buffer.concat([filler, Buffer.from(spelling, "latin1"), filler])), spelling).toBe(true);
-    // A clean body is searched once per spelling not covered by another (the whole token holds its
-    // parts; spellings escaped character by character are covered by the search for the escape).
-    // 10 spellings and the two escapes, where each of its 16 spellings was searched before.
+    // A clean body holding every byte value is searched once per spelling not covered by another
+    // (the whole token holds its parts; spellings escaped character by character are covered by the
+    // search for the escape): 10 spellings and the two escapes, where each of its 16 spellings was
+    // searched before. One without the spellings' rarer bytes (rows of ids, months and amounts) is
+    // not searched for any spelling: a spelling is only there when each of its bytes is.
+    const everyByte = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256));
+    const rows = Buffer.from('{"Data":[{"AccountId":"acc-100200","Period":"2026-01","Amount":-12.5}]}'.repeat(60));
     const search = vi.spyOn(Buffer.prototype, "indexOf");
+    const spellingSearches = () => search.mock.calls.filter(([what]) => typeof what !== "number").length;
     try {
-      expect(r.hasInBytes(filler)).toBe(false);
-      expect(search.mock.calls.length).toBe(12);
+      expect(r.hasInBytes(everyByte)).toBe(false);
+      expect(spellingSearches()).toBe(12);
+      search.mockClear();
+      expect(r.hasInBytes(rows)).toBe(false);
+      expect(spellingSearches()).toBe(0);
+      // Each byte value is looked for at most once per body.
+      expect(search.mock.calls.length).toBe(new Set(search.mock.calls.map(([what]) => what)).size);
+      search.mockClear();
+      expect(r.hasInBytes(Buffer.concat([rows, Buffer.from(token.slice(8)), rows]))).toBe(true);
     } finally {
       search.mockRestore();
     }
