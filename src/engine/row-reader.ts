@@ -616,6 +616,8 @@ class Reader {
     i += open.length;
     const idStart = i;
     // Rows of one account follow each other: the previous row's id, then a quote, is that id again.
+    // (The quote is matched again with the next piece; testing it first keeps an id that extends the
+    // previous one, acc-1 then acc-10, on this path instead of the member-by-member reading.)
     const last = this.lastId;
     const lastLength = last.end - last.start;
     let rowId = -1;

@@ -137,19 +137,16 @@ export const probe: Probe = {
           while (listed.has(unknown)) unknown += "-x";
           // Every statement that declares the filter: each may parse its filters on its own.
           const asked = statements.filter((s) => declares(s, param));
-          const judged = await Promise.all(
-            asked
-              .map(async (s) => {
-                const ex = await ctx.http.send({
-                  method: s.method.toUpperCase() as "GET",
-                  path: operationPath(s, c.company),
-                  query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: unknown },
-                  operation: s,
-                  retry: ctx.data.syncOptions().retry,
-                });
-                return judgeUnknown(ctx, this.id, s, c.company, param, unknown, list.operation.profile.name, ex);
-              }),
-          );
+          /** The statement over the recent window, filtered by `id`. */
+          const askWith = (s: Operation, id: string) =>
+            ctx.http.send({
+              method: s.method.toUpperCase() as "GET",
+              path: operationPath(s, c.company),
+              query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: id },
+              operation: s,
+              retry: ctx.data.syncOptions().retry,
+            });
+          const judged = await Promise.all(asked.map(async (s) => judgeUnknown(ctx, this.id, s, c.company, param, unknown, list.operation.profile.name, await askWith(s, unknown))));
           for (const j of judged) {
             if (j === "refused") rejected++;
             else found.push(...j);
@@ -162,13 +159,7 @@ export const probe: Probe = {
           // checked at all (unknown-accepted says so), and another company's id adds nothing.
           const madeUpRefused = judged[asked.indexOf(op)] === "refused";
           if (foreignId !== undefined && declares(op, param) && madeUpRefused) {
-            const ex = await ctx.http.send({
-              method: op.method.toUpperCase() as "GET",
-              path: operationPath(op, c.company),
-              query: { [n.startDate]: w.start, [n.endDate]: w.end, [n.accountingBasis]: basis, [param]: foreignId },
-              operation: op,
-              retry: ctx.data.syncOptions().retry,
-            });
+            const ex = await askWith(op, foreignId);
             const j = judgeUnknown(ctx, this.id, op, c.company, param, foreignId, list.operation.profile.name, ex, othersIds.get(foreignId));
             if (j === "refused") foreignRefused++;
             else found.push(...j);
